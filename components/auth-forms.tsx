@@ -1,0 +1,116 @@
+"use client";
+
+import Link from "next/link";
+import { useActionState } from "react";
+import { Loader2Icon } from "lucide-react";
+import { signInAction, signUpAction } from "@/app/(auth)/actions";
+import { FormField, FormMessage } from "@/components/form-field";
+import { Button } from "@/components/ui/button";
+import { Card, CardContent, CardDescription, CardFooter, CardHeader, CardTitle } from "@/components/ui/card";
+import { Input } from "@/components/ui/input";
+import { idleForm } from "@/lib/validations/form";
+
+export function SignInForm({ next, notice }: { next?: string; notice?: string }) {
+  const [state, action, pending] = useActionState(signInAction, idleForm);
+  const v = state.values ?? {};
+  return (
+    <Card>
+      <CardHeader>
+        <CardTitle className="text-xl">Sign in</CardTitle>
+        <CardDescription>Welcome back. Sign in to manage your bots and integrations.</CardDescription>
+      </CardHeader>
+      <form action={action} noValidate>
+        <CardContent className="grid gap-4">
+          {notice && <FormMessage state={{ status: "error", message: notice }} />}
+          <FormMessage state={state} />
+          <input type="hidden" name="next" value={next ?? ""} />
+          <FormField id="email" label="Email" errors={state.fieldErrors?.email}>
+            <Input
+              id="email"
+              name="email"
+              type="email"
+              autoComplete="email"
+              placeholder="you@company.com"
+              defaultValue={v.email}
+              aria-invalid={!!state.fieldErrors?.email}
+              required
+              autoFocus
+            />
+          </FormField>
+          <FormField id="password" label="Password" errors={state.fieldErrors?.password}>
+            <Input
+              id="password"
+              name="password"
+              type="password"
+              autoComplete="current-password"
+              aria-invalid={!!state.fieldErrors?.password}
+              required
+            />
+          </FormField>
+        </CardContent>
+        <CardFooter className="mt-6 flex-col gap-3">
+          <Button type="submit" className="w-full" disabled={pending}>
+            {pending && <Loader2Icon className="animate-spin" />} Sign in
+          </Button>
+          <p className="text-muted-foreground text-sm">
+            New to Parley?{" "}
+            <Link href="/sign-up" className="text-foreground font-medium underline-offset-4 hover:underline">
+              Create an account
+            </Link>
+          </p>
+        </CardFooter>
+      </form>
+    </Card>
+  );
+}
+
+export function SignUpForm() {
+  const [state, action, pending] = useActionState(signUpAction, idleForm);
+  const v = state.values ?? {};
+  const e = state.fieldErrors ?? {};
+  return (
+    <Card>
+      <CardHeader>
+        <CardTitle className="text-xl">Create your account</CardTitle>
+        <CardDescription>Set up a workspace for your team. You can invite others later.</CardDescription>
+      </CardHeader>
+      <form action={action} noValidate>
+        <CardContent className="grid gap-4">
+          <FormMessage state={state} />
+          <FormField id="name" label="Your name" errors={e.name}>
+            <Input id="name" name="name" autoComplete="name" defaultValue={v.name} aria-invalid={!!e.name} required autoFocus />
+          </FormField>
+          <FormField id="email" label="Work email" errors={e.email}>
+            <Input
+              id="email"
+              name="email"
+              type="email"
+              autoComplete="email"
+              placeholder="you@company.com"
+              defaultValue={v.email}
+              aria-invalid={!!e.email}
+              required
+            />
+          </FormField>
+          <FormField id="password" label="Password" hint="At least 10 characters. A passphrase works well." errors={e.password}>
+            <Input id="password" name="password" type="password" autoComplete="new-password" aria-invalid={!!e.password} required />
+          </FormField>
+          <FormField id="workspace" label="Company or workspace name" hint="Optional. You can change it later." errors={e.workspace}>
+            <Input id="workspace" name="workspace" autoComplete="organization" defaultValue={v.workspace} aria-invalid={!!e.workspace} />
+          </FormField>
+        </CardContent>
+        <CardFooter className="mt-6 flex-col gap-3">
+          <Button type="submit" className="w-full" disabled={pending}>
+            {pending && <Loader2Icon className="animate-spin" />} Create account
+          </Button>
+          <p className="text-muted-foreground text-sm">
+            Already have an account?{" "}
+            <Link href="/sign-in" className="text-foreground font-medium underline-offset-4 hover:underline">
+              Sign in
+            </Link>
+          </p>
+        </CardFooter>
+      </form>
+    </Card>
+  );
+}

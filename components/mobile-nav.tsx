@@ -1,0 +1,32 @@
+"use client";
+
+import { useState } from "react";
+import { usePathname } from "next/navigation";
+import { useEffect } from "react";
+import { MenuIcon } from "lucide-react";
+import { AppNav } from "@/components/app-nav";
+import { Logo } from "@/components/logo";
+import { Button } from "@/components/ui/button";
+import { Sheet, SheetContent, SheetTitle, SheetTrigger } from "@/components/ui/sheet";
+
+export function MobileNav({ counts }: { counts?: React.ComponentProps<typeof AppNav>["counts"] }) {
+  const [open, setOpen] = useState(false);
+  const pathname = usePathname();
+  // eslint-disable-next-line react-hooks/set-state-in-effect -- close the drawer after navigating
+  useEffect(() => setOpen(false), [pathname]);
+  return (
+    <Sheet open={open} onOpenChange={setOpen}>
+      <SheetTrigger asChild>
+        <Button variant="ghost" size="icon" className="md:hidden" aria-label="Open menu">
+          <MenuIcon />
+        </Button>
+      </SheetTrigger>
+      <SheetContent className="p-4">
+        <SheetTitle className="mb-6">
+          <Logo />
+        </SheetTitle>
+        <AppNav counts={counts} />
+      </SheetContent>
+    </Sheet>
+  );
+}

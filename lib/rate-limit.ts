@@ -1,0 +1,59 @@
+import { sql } from "drizzle-orm";
+import { queryRows, type Db } from "@/db";
+
+export type RateLimitResult = {
+  allowed: boolean;
+  limit: number;
+  remaining: number;
+  /** Seconds until the limit is fully restored. */
+  resetSeconds: number;
+  /** Seconds to wait before the next request can pass (0 when allowed). */
+  retryAfterSeconds: number;
+};
+
+/**
+ * GCRA (one "theoretical arrival time" per key) in a single INSERT … ON CONFLICT DO UPDATE … WHERE
+ * statement on the database clock. The row lock makes concurrent requests, from any number of app
+ * instances, take turns, so exactly `limit` requests pass in a burst: a read-then-write limiter
+ * would let far more through.
+ */
+export async function consumeRateLimit(
+  db: Db,
+  { key, limit, periodSeconds = 60 }: { key: string; limit: number; periodSeconds?: number },
+): Promise<RateLimitResult> {
+  if (limit <= 0) return { allowed: false, limit, remaining: 0, resetSeconds: periodSeconds, retryAfterSeconds: periodSeconds };
+  const emission = periodSeconds / limit;
+  const rows = await queryRows<{ ahead: string | number }>(
+    db,
+    sql`with clock as (select app_now() as t)
+        insert into rate_limits as r (key, tat)
+        select ${key}, t + make_interval(secs => ${emission}) from clock
+        on conflict (key) do update
+          set tat = greatest(r.tat, (select t from clock)) + make_interval(secs => ${emission})
+          where greatest(r.tat, (select t from clock)) + make_interval(secs => ${emission}) - (select t from clock)
+                <= make_interval(secs => ${periodSeconds})
+        returning extract(epoch from (r.tat - (select t from clock))) as ahead`,
+  );
+  if (rows[0]) {
+    const ahead = Number(rows[0].ahead);
+    return {
+      allowed: true,
+      limit,
+      remaining: Math.max(0, Math.floor((periodSeconds - ahead) / emission + 1e-9)),
+      resetSeconds: Math.max(0, Math.ceil(ahead)),
+      retryAfterSeconds: 0,
+    };
+  }
+  const [state] = await queryRows<{ ahead: string | number }>(
+    db,
+    sql`select extract(epoch from (tat - app_now())) as ahead from rate_limits where key = ${key}`,
+  );
+  const ahead = Number(state?.ahead ?? periodSeconds);
+  return {
+    allowed: false,
+    limit,
+    remaining: 0,
+    resetSeconds: Math.max(1, Math.ceil(ahead)),
+    retryAfterSeconds: Math.max(1, Math.ceil(ahead + emission - periodSeconds)),
+  };
+}

@@ -1,0 +1,46 @@
+import { cache } from "react";
+import { cookies } from "next/headers";
+import { redirect } from "next/navigation";
+import { getDb } from "@/db";
+import { findUserById, listUserWorkspaces } from "@/db/queries/accounts";
+import { auth } from "@/lib/auth";
+import { can, type Permission } from "@/lib/permissions";
+
+export const WORKSPACE_COOKIE = "parley_workspace";
+
+/** The signed-in user, read from the session and checked against the database; null when signed out. */
+export const getCurrentUser = cache(async () => {
+  const session = await auth();
+  const id = session?.user?.id;
+  if (!id) return null;
+  const user = await findUserById(await getDb(), id);
+  return user ?? null;
+});
+
+/** The signed-in user, or a redirect to sign-in. Every page and action calls this (or requireWorkspace) itself. */
+export async function requireUser() {
+  const user = await getCurrentUser();
+  if (!user) redirect("/sign-in");
+  return user;
+}
+
+/**
+ * The user, their current workspace and role, from the database on every request, so a removed
+ * member loses access at once. The workspace cookie only chooses among the user's memberships.
+ */
+export const requireWorkspace = cache(async () => {
+  const user = await requireUser();
+  const all = await listUserWorkspaces(await getDb(), user.id);
+  if (all.length === 0) redirect("/sign-in?error=no-workspace");
+  const chosen = (await cookies()).get(WORKSPACE_COOKIE)?.value;
+  const current = all.find((w) => w.id === chosen) ?? all[0]!;
+  return {
+    user,
+    workspace: { id: current.id, name: current.name, plan: current.plan },
+    role: current.role,
+    workspaces: all,
+    can: (permission: Permission) => can(current.role, permission),
+  };
+});
+
+export type WorkspaceContext = Awaited<ReturnType<typeof requireWorkspace>>;
