@@ -54,7 +54,7 @@ const origin = publicBaseUrl(`http://localhost:${port}`);
 let seedSummary = "";
 if (embedded && process.env.PARLEY_SEED !== "0") {
   const result = await seedDemo(handle.db, { baseUrl: origin });
-  if (result.created.user) seedSummary = describeSeed(result, `${origin}/sign-in`);
+  if (result.created.user || result.apiKey) seedSummary = describeSeed(result, `${origin}/sign-in`);
 }
 
 const app = next({ dev, hostname: host, port, dir: process.cwd() });

@@ -1,13 +1,19 @@
-import { and, eq } from "drizzle-orm";
+import { and, eq, isNull } from "drizzle-orm";
 import type { Db } from "./index";
-import { bots, memberships } from "./schema";
+import { bots, integrations, knowledgeSources, memberships } from "./schema";
 import { createUserWithWorkspace, findUserByEmail } from "./queries/accounts";
+import { createIntegration } from "./queries/integrations";
+import { insertSource, replaceSourceChunks } from "./queries/knowledge";
+import { DEMO_KNOWLEDGE } from "./demo-knowledge";
+import { chunkSections } from "@/lib/knowledge/chunk";
+import { textToSections } from "@/lib/knowledge/extract";
 import { newId } from "@/lib/ids";
 import { hashPassword } from "@/lib/passwords";
 
 export const DEMO_EMAIL = "demo@example.com";
 export const DEMO_PASSWORD = "parley-demo-password";
 export const DEMO_BOT_NAME = "Acme Support";
+export const DEMO_INTEGRATION_NAME = "Acme website";
 
 export type SeedResult = {
   email: string;
@@ -61,14 +67,35 @@ export async function seedDemo(db: Db, { baseUrl }: { baseUrl: string }): Promis
     created.bot = true;
   }
 
+  const existingSources = await db.select({ title: knowledgeSources.title }).from(knowledgeSources).where(eq(knowledgeSources.botId, bot!.id));
+  for (const doc of DEMO_KNOWLEDGE) {
+    if (existingSources.some((s) => s.title === doc.title)) continue;
+    const source = await insertSource(db, { workspaceId, botId: bot!.id, kind: "text", title: doc.title, input: doc.text });
+    const chunks = chunkSections(textToSections(doc.title, doc.text).sections);
+    await replaceSourceChunks(db, { sourceId: source.id, botId: bot!.id, title: doc.title, chunks });
+  }
+
+  let apiKey: string | null = null;
+  let [integration] = await db
+    .select()
+    .from(integrations)
+    .where(and(eq(integrations.workspaceId, workspaceId), eq(integrations.name, DEMO_INTEGRATION_NAME), isNull(integrations.deletedAt)))
+    .limit(1);
+  if (!integration) {
+    const made = await createIntegration(db, { workspaceId, botId: bot!.id, name: DEMO_INTEGRATION_NAME, actorUserId: user.id });
+    integration = made!.integration;
+    apiKey = made!.apiKey;
+    created.integration = true;
+  }
+
   return {
     email: DEMO_EMAIL,
     password: DEMO_PASSWORD,
     workspaceId,
     botId: bot!.id,
-    integrationId: null,
-    apiKey: null,
-    endpoint: null,
+    integrationId: integration.id,
+    apiKey,
+    endpoint: `${baseUrl.replace(/\/+$/, "")}/chat/custom/${integration.id}`,
     created,
   };
 }

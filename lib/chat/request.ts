@@ -1,0 +1,70 @@
+import { ApiError } from "./api-error";
+
+export const MAX_BODY_BYTES = 64 * 1024;
+export const MAX_MESSAGE_CHARS = 8000;
+const CONTROL_CHARS = /[\u0000-\u001f\u007f-\u009f]/;
+
+export type ChatBody = {
+  message: string;
+  userId: string | null;
+  conversationId: string | null;
+  stream: boolean;
+};
+
+/** The raw body, refusing anything over 64 KiB without reading it all (a lying Content-Length included). */
+export async function readBodyCapped(req: Request, limit = MAX_BODY_BYTES): Promise<string> {
+  const declared = Number(req.headers.get("content-length"));
+  if (Number.isFinite(declared) && declared > limit) throw new ApiError("payload_too_large");
+  if (!req.body) return "";
+  const reader = req.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      await reader.cancel().catch(() => {});
+      throw new ApiError("payload_too_large");
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+function optionalString(value: unknown, field: string, check: (s: string) => string | null): string | null {
+  if (value === undefined || value === null) return null; // null means "not given"
+  if (typeof value !== "string") throw new ApiError("invalid_field", `\`${field}\` must be a string or null.`);
+  const problem = check(value);
+  if (problem) throw new ApiError("invalid_field", `\`${field}\` ${problem}`);
+  return value;
+}
+
+/** Validates the JSON body of POST /chat/custom/:id, with the error codes of API.md. Unknown fields are ignored. */
+export function parseChatBody(raw: string): ChatBody {
+  let json: unknown;
+  try {
+    json = JSON.parse(raw);
+  } catch {
+    throw new ApiError("invalid_json");
+  }
+  if (typeof json !== "object" || json === null || Array.isArray(json)) throw new ApiError("invalid_json");
+  const body = json as Record<string, unknown>;
+
+  const rawMessage = body.message;
+  if (typeof rawMessage !== "string" || !/\S/.test(rawMessage)) throw new ApiError("message_required");
+  // Characters as a person counts them (code points), not UTF-16 units; PostgreSQL text cannot hold NUL.
+  if (rawMessage.length > MAX_MESSAGE_CHARS && [...rawMessage].length > MAX_MESSAGE_CHARS) throw new ApiError("message_too_long");
+  const message = rawMessage.replaceAll("\u0000", "");
+
+  const userId = optionalString(body.user_id, "user_id", (s) =>
+    s.length < 1 || s.length > 128 ? "must be 1 to 128 characters." : CONTROL_CHARS.test(s) ? "must not contain control characters." : null,
+  );
+  const conversationId = optionalString(body.conversation_id, "conversation_id", (s) =>
+    s.length < 1 || s.length > 64 ? "must be 1 to 64 characters." : null,
+  );
+  if (body.stream !== undefined && body.stream !== null && typeof body.stream !== "boolean") {
+    throw new ApiError("invalid_field", "`stream` must be a boolean.");
+  }
+  return { message, userId, conversationId, stream: body.stream === true };
+}

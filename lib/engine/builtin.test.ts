@@ -1,0 +1,182 @@
+import { describe, expect, it } from "vitest";
+import { answerBuiltin, contentTerms, isFollowUp } from "./builtin";
+import { bot, knowledge, unrankedKnowledge } from "./test-knowledge";
+import type { Passage, Turn } from "./types";
+
+function ask(message: string, history: Turn[] = [], passages: Passage[] = knowledge) {
+  return answerBuiltin({ bot, message, history, passages });
+}
+
+describe("contentTerms", () => {
+  it("lowercases, stems and drops stopwords", () => {
+    expect(contentTerms("What are your Pricing plans?")).toEqual(["price", "plan"]);
+    expect(contentTerms("How much does shipping to Canada cost?")).toEqual(["ship", "canada", "cost"]);
+  });
+
+  it("keeps numbers and drops possessives", () => {
+    expect(contentTerms("Brightleaf's $9.99 plan")).toEqual(["brightleaf", "9.99", "plan"]);
+  });
+
+  it("returns nothing for small talk", () => {
+    expect(contentTerms("Hi! How are you?")).toEqual([]);
+  });
+});
+
+describe("isFollowUp", () => {
+  it.each(["How much does it cost?", "what about that one?", "And Canada?", "why?", "Do you ship there?"])("%s is a follow-up", (message) => {
+    expect(isFollowUp(message)).toBe(true);
+  });
+
+  it.each(["What are your prices?", "Is there a free trial?", "Hi", "Thanks!", "Do you ship to Canada and how long does delivery usually take?"])(
+    "%s is not",
+    (message) => {
+      expect(isFollowUp(message)).toBe(false);
+    },
+  );
+});
+
+describe("answerBuiltin: small talk", () => {
+  it.each(["hi", "Hello there", "good morning", "hey!", "Hi Leafy"])("greets back with the welcome message: %s", (message) => {
+    expect(ask(message)).toEqual({ reply: bot.welcomeMessage, usedPassages: [], engine: "builtin", kind: "greeting" });
+  });
+
+  it.each(["thanks", "Thank you so much!", "cheers", "ok thanks"])("says you're welcome: %s", (message) => {
+    const result = ask(message);
+    expect(result.kind).toBe("thanks");
+    expect(result.reply).toBe("You're welcome! Anything else I can help with?");
+  });
+
+  it("says goodbye", () => {
+    expect(ask("Bye!")).toMatchObject({ kind: "smalltalk", reply: expect.stringMatching(/goodbye/i) });
+    expect(ask("thanks, bye")).toMatchObject({ kind: "thanks", reply: "You're welcome! Have a great day." });
+  });
+
+  it.each(["Who are you?", "what can you do?", "Are you a bot?"])("introduces itself honestly: %s", (message) => {
+    const result = ask(message);
+    expect(result.kind).toBe("smalltalk");
+    expect(result.reply).toContain("Leafy");
+    expect(result.reply).toMatch(/automated assistant/);
+  });
+
+  it("answers a greeting that asks a question as a question", () => {
+    const result = ask("Hi, what are your prices?");
+    expect(result.kind).toBe("answer");
+    expect(result.reply).toContain("$9.99/month");
+    expect(result.reply).toContain("$99/month");
+  });
+
+  it("treats 'what can you do about ...' as a question", () => {
+    expect(ask("What can you do about a refund for unopened bags?").kind).toBe("answer");
+  });
+});
+
+describe("answerBuiltin: answers from the knowledge", () => {
+  // Equal scores: the engine must find the answer itself, not lean on retrieval's order.
+  const cases: [string, RegExp[], string][] = [
+    ["What plans do you offer?", [/Starter: \$9\.99\/month/, /Core: \$19\/month/, /Pro: \$99\/month/, /Scale: custom pricing/], "src_pricing"],
+    ["How much is the Pro plan?", [/\$99\/month/], "src_pricing"],
+    ["When are you open?", [/Monday to Friday from 7am to 6pm/], "src_hours"],
+    ["Are you open on Sundays?", [/closed on Sundays/], "src_hours"],
+    ["What is your refund policy?", [/within 30 days of delivery/, /original payment method/], "src_refunds"],
+    ["Can I get my money back?", [/Refunds are available within 30 days/], "src_refunds"],
+    ["How long does shipping take?", [/3 to 5 business days/], "src_shipping"],
+    ["Do you ship to Canada?", [/United States and Canada/], "src_shipping"],
+    ["Can I pause my subscription?", [/paused at any time/], "src_pricing"],
+    ["When was Brightleaf founded?", [/founded in 2015/], "src_about"],
+  ];
+
+  it.each(cases)("%s", (question, facts, source) => {
+    const result = ask(question, [], unrankedKnowledge);
+    expect(result.kind).toBe("answer");
+    expect(result.engine).toBe("builtin");
+    for (const fact of facts) expect(result.reply).toMatch(fact);
+    expect(result.usedPassages.map((passage) => passage.sourceId)).toContain(source);
+  });
+
+  it("lists usedPassages as exactly the passages its sentences came from", () => {
+    const result = ask("Do you ship to Canada?");
+    expect(result.usedPassages).toEqual([knowledge[3]]);
+  });
+
+  it("answers with a few sentences, not a dump of the chunks", () => {
+    for (const [question] of cases) {
+      const { reply } = ask(question);
+      expect(reply.length).toBeLessThanOrEqual(600);
+      expect(reply).not.toContain(knowledge[0]?.content);
+    }
+    const pause = ask("Can I pause my subscription?").reply;
+    expect(pause).toBe("All plans are billed monthly and can be paused at any time.");
+  });
+
+  it("keeps the chosen sentences in document order", () => {
+    const { reply } = ask("What is your refund policy?");
+    expect(reply.indexOf("within 30 days")).toBeLessThan(reply.indexOf("To request a refund"));
+    expect(reply.indexOf("To request a refund")).toBeLessThan(reply.indexOf("original payment method"));
+  });
+
+  it("returns tidy text: no markdown, bullets turned into sentences", () => {
+    for (const question of ["What plans do you offer?", "What are your opening hours?", "What is your refund policy?"]) {
+      const { reply } = ask(question);
+      expect(reply).not.toMatch(/#|\*\*|^- |\n/);
+      expect(reply).toMatch(/^[A-Z]/);
+      expect(reply).toMatch(/[.!?]$/);
+    }
+    expect(ask("What plans do you offer?").reply).toContain("Starter: $9.99/month, one 250 g bag a month.");
+  });
+
+  it("does not split sentences at e.g., $9.99 or Inc.", () => {
+    expect(ask("Which plan suits small teams?").reply).toContain("Pro: $99/month, ten bags a month for offices, e.g. small teams of up to 15 people.");
+    expect(ask("Who founded Brightleaf?").reply).toContain("Brightleaf Coffee Co. Inc. was founded in 2015 by two baristas in Portland, Oregon.");
+  });
+
+  it("shows numbered steps whole and strips inline markdown", () => {
+    const steps: Passage = {
+      chunkId: 1,
+      sourceId: "src_help",
+      title: "Help",
+      heading: "Account",
+      score: 1,
+      content: "**Resetting your password**\n\n1. Go to *Settings* → __Security__.\n2. Click `Reset password`.\n3. Follow the link in the [email](https://help.example.com/email) we send you.",
+    };
+    expect(ask("How do I reset my password?", [], [steps]).reply).toBe(
+      "Go to Settings → Security. Click Reset password. Follow the link in the email (https://help.example.com/email) we send you.",
+    );
+  });
+});
+
+describe("answerBuiltin: follow-ups", () => {
+  it("reads a short follow-up with the previous question", () => {
+    const history: Turn[] = [
+      { role: "user", content: "Tell me about the Pro plan" },
+      { role: "assistant", content: "Pro: $99/month, ten bags a month for offices." },
+    ];
+    const result = ask("How much does it cost?", history, unrankedKnowledge);
+    expect(result.reply).toContain("$99/month");
+    expect(result.reply).not.toContain("$4.95");
+  });
+
+  it("answers 'what about ...?' in the previous question's context", () => {
+    const history: Turn[] = [{ role: "user", content: "How long does delivery take?" }, { role: "assistant", content: "3 to 5 business days." }];
+    expect(ask("what about express?", history).reply).toBe("Express delivery (1 to 2 business days) costs $12.");
+  });
+
+  it("ignores history for a question that stands alone", () => {
+    const history: Turn[] = [{ role: "user", content: "Tell me about the Pro plan" }];
+    expect(ask("Do you ship to Canada?", history).reply).toBe("We ship to the United States and Canada.");
+  });
+});
+
+describe("answerBuiltin: fallback", () => {
+  it.each(["What's the capital of France?", "How much does a flight to Paris cost?", "Is the café dog friendly?"])("%s", (question) => {
+    expect(ask(question)).toEqual({ reply: bot.fallbackMessage, usedPassages: [], engine: "builtin", kind: "fallback" });
+  });
+
+  it("falls back when there are no passages", () => {
+    expect(ask("What are your prices?", [], [])).toMatchObject({ kind: "fallback", reply: bot.fallbackMessage, usedPassages: [] });
+  });
+
+  it("is deterministic", () => {
+    const first = ask("What is your refund policy?");
+    for (let i = 0; i < 20; i++) expect(ask("What is your refund policy?")).toEqual(first);
+  });
+});

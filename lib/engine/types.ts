@@ -1,0 +1,38 @@
+/** A retrieved piece of knowledge: one chunk of a source, with its retrieval score (higher is better). */
+export type Passage = { chunkId: number; sourceId: string; title: string; heading: string; content: string; score: number };
+
+/** One earlier message of a conversation; "agent" is a human team member. */
+export type Turn = { role: "user" | "assistant" | "agent"; content: string };
+
+/** The parts of a bot's settings that shape its replies. */
+export type BotProfile = { name: string; instructions: string; welcomeMessage: string; fallbackMessage: string };
+
+/** Everything an engine needs to answer one message; `history` is oldest first and excludes `message`. */
+export type EngineInput = { bot: BotProfile; message: string; history: Turn[]; passages: Passage[] };
+
+/** An engine's answer: the reply text, the passages it drew on, which engine wrote it, and what kind of reply it is. */
+export type EngineResult = {
+  reply: string;
+  usedPassages: Passage[];
+  engine: "builtin" | "llm";
+  kind: "answer" | "greeting" | "thanks" | "fallback" | "smalltalk";
+};
+
+/**
+ * Share of the question's content terms (weighted by rarity) that a knowledge sentence must cover before the builtin
+ * engine answers instead of falling back. Retrieval's ts_rank scores are not calibrated across knowledge
+ * bases, so callers should pass every retrieved passage and let the engine judge relevance by term overlap.
+ */
+export const MIN_RELEVANCE = 1 / 3;
+
+/** A model call that failed; `code` is the public API error code it maps to. */
+export class GenerationError extends Error {
+  constructor(
+    public readonly code: "generation_failed" | "generation_timeout",
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = "GenerationError";
+  }
+}
