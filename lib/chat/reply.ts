@@ -53,7 +53,9 @@ export async function streamReply(
   const config = request.bot.engine === "llm" ? llmConfigFromEnv() : null;
   if (config) {
     const { textStream, final } = streamWithLlm(input, config, { signal: request.signal });
-    return { deltas: textStream, final: final.then((r) => ({ ...r, latencyMs: Math.round(performance.now() - started) })) };
+    const timed = final.then((r) => ({ ...r, latencyMs: Math.round(performance.now() - started) }));
+    timed.catch(() => {}); // the caller sees the failure through the deltas; this copy must not go unhandled
+    return { deltas: textStream, final: timed };
   }
   const result = { ...answerBuiltin(input), latencyMs: Math.round(performance.now() - started) };
   async function* words() {

@@ -38,7 +38,8 @@ const CONCEPTS: Record<string, { words: string[]; pattern?: RegExp }> = {
   hours: {
     words: `hour hours open opens opening close closes closing closed time times weekend weekends weekday weekdays
       schedule today tomorrow holiday holidays`.split(/\s+/),
-    pattern: /\b\d{1,2}(?::\d{2})?\s?(?:am|pm|a\.m\.|p\.m\.)|\b(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)(?:day)?s?\b|\b24\/7\b/i,
+    pattern:
+      /\b\d{1,2}(?::\d{2})?\s?(?:am|pm|a\.m\.|p\.m\.)|\b(?:mon|tues|wednes|thurs|fri|satur|sun)days?\b|\b(?:mon|tue|wed|thu|fri|sat|sun)\s?[-–]\s?(?:mon|tue|wed|thu|fri|sat|sun)\b|\b24\/7\b/i,
   },
   duration: {
     words: "long quickly quick fast soon".split(/\s+/),
@@ -50,7 +51,7 @@ const CONCEPTS: Record<string, { words: string[]; pattern?: RegExp }> = {
       dispatched arrive arrives arrival track tracking package parcel`.split(/\s+/),
   },
   contact: {
-    words: "contact email e-mail phone call reach talk speak touch".split(/\s+/),
+    words: "contact email phone call reach talk speak touch".split(/\s+/),
     pattern: /[\w.+-]+@[\w-]+\.[\w.]+|\+?\d[\d\s().-]{7,}\d/,
   },
   cancel: { words: "cancel cancels cancelled canceled cancelling cancellation unsubscribe terminate".split(/\s+/) },
@@ -64,7 +65,7 @@ for (const [name, { words }] of Object.entries(CONCEPTS)) {
 }
 
 const ABBREVIATIONS = new Set(
-  "e.g i.e etc inc ltd co corp llc mr mrs ms dr st vs approx no jr sr dept est fig u.s a.m p.m min max".split(" "),
+  "e.g i.e inc ltd co corp llc mr mrs ms dr st vs approx jr sr dept u.s a.m p.m".split(" "),
 );
 
 function normalise(text: string): string {
@@ -107,7 +108,7 @@ const SOCIAL_PATTERNS: [Social, RegExp][] = [
   [
     "identity",
     new RegExp(
-      `\\b(?:who ${"(?:are|r)"} ${YOU}|what (?:are|r) ${YOU}|what can ${YOU} do|what do ${YOU} do|how can ${YOU} help(?: me)?|` +
+      `\\b(?:who (?:are|r) ${YOU}|what (?:are|r) ${YOU}|what can ${YOU} do|what do ${YOU} do|how can ${YOU} help(?: me)?|` +
         `what can ${YOU} help(?: me)? with|are ${YOU} (?:a |an )?(?:bot|robot|human|real person|real|person|ai|machine)|` +
         `what(?:'s| is) your name|introduce yourself)\\b`,
       "g",
@@ -141,9 +142,10 @@ function detectSocial(message: string, botName: string): Set<Social> | undefined
     if (stripped !== rest) found.add(kind);
     rest = stripped;
   }
-  if (found.size === 0) return undefined;
+  // "ok" and "no" are small talk on their own; "Is it nice?" is a question.
+  if (found.size === 0 || ([...found].every((kind) => kind === "ack" || kind === "yes") && message.includes("?"))) return undefined;
   rest = rest.replace(FILLER, " ");
-  for (const word of tokens(botName)) rest = rest.replace(new RegExp(`\\b${word}\\b`, "g"), " ");
+  for (const word of tokens(botName)) rest = rest.replace(new RegExp(`\\b${word.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\\b`, "g"), " ");
   return contentTerms(rest).length === 0 ? found : undefined;
 }
 

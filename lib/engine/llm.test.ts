@@ -89,11 +89,16 @@ describe("buildPrompt", () => {
     expect(roomy.messages.at(-2)?.content).toMatch(/^turn 39 /); // newest kept
     expect(roomy.messages.some((message) => message.content.startsWith("turn 0 "))).toBe(false);
 
-    const tight = buildPrompt({ ...input, history: longHistory }, { maxPromptTokens: 900 });
-    expect(size(tight)).toBeLessThanOrEqual(900);
-    expect(tight.passages.length).toBeLessThan(4);
-    expect(tight.passages[0]).toEqual(knowledge[0]); // the best-scored passage stays
-    expect(tight.messages.at(-1)?.content).toBe(input.message);
+    const tight = buildPrompt({ ...input, history: longHistory }, { maxPromptTokens: 700 });
+    expect(size(tight)).toBeLessThanOrEqual(700);
+    expect(tight.passages).toEqual(knowledge.slice(0, 2)); // the lowest-scored went
+    expect(tight.messages.map((message) => message.content.slice(0, 8))).toEqual(["turn 38 ", "turn 39 ", input.message.slice(0, 8)]);
+
+    const tiny = buildPrompt({ ...input, history: longHistory }, { maxPromptTokens: 300 });
+    expect(size(tiny)).toBeLessThanOrEqual(300);
+    expect(tiny.passages).toHaveLength(1);
+    expect(tiny.passages[0]?.content).toMatch(/^# Pricing plans[\s\S]*…$/); // the best passage stays, shortened
+    expect(tiny.messages).toEqual([{ role: "user", content: input.message }]);
   });
 });
 
@@ -114,7 +119,7 @@ describe("answerWithLlm and streamWithLlm against an OpenAI-compatible server", 
   it("sends the passages and the conversation, and returns the model's reply", async () => {
     const result = await answerWithLlm(input, config);
     expect(result).toEqual({
-      reply: "Echo: How much is express delivery? | context: [1] Pricing — Pricing plans # Pricing plans Brightleaf offers fo",
+      reply: "Echo: How much is express delivery? | context: [1] Pricing — Pricing plans # Pricing plans Brightleaf offer",
       usedPassages: knowledge.slice(0, 4),
       engine: "llm",
       kind: "answer",

@@ -20,7 +20,7 @@ const TOKENS_PER_MESSAGE = 4;
 const MIN_PASSAGE_CHARS = 200;
 
 /** The model engine's settings from LLM_BASE_URL, LLM_MODEL (both required), LLM_API_KEY and LLM_TIMEOUT_MS; null when unset. */
-export function llmConfigFromEnv(env: NodeJS.ProcessEnv = process.env): LlmConfig | null {
+export function llmConfigFromEnv(env: Record<string, string | undefined> = process.env): LlmConfig | null {
   const baseURL = env.LLM_BASE_URL?.trim().replace(/\/+$/, "");
   const model = env.LLM_MODEL?.trim();
   if (!baseURL || !model) return null;
@@ -44,7 +44,7 @@ function systemPrompt(input: EngineInput, passages: Passage[]): string {
   const parts = [
     bot.instructions.trim(),
     [
-      `You are ${bot.name.trim() || "an assistant"}, chatting with a customer of this business.`,
+      `You are chatting with a customer of this business${bot.name.trim() ? ` as ${bot.name.trim()}` : ""}.`,
       "Rules:",
       "- Answer from the knowledge below. Do not invent facts, prices, links or policies it does not contain.",
       `- If the knowledge does not contain the answer, say so briefly, in the spirit of: "${fallback}"`,
