@@ -81,6 +81,42 @@ export const auditLog = pgTable(
 
 export const engineEnum = pgEnum("answer_engine", ["builtin", "llm"]);
 
+export type LeadField = "name" | "email" | "phone" | "company";
+export type LeadCaptureSettings = {
+  enabled: boolean;
+  /** Which fields to collect, and whether each is required. */
+  fields: Record<LeadField, "off" | "optional" | "required">;
+  /** Ask after this many user messages (null: never by count). */
+  askAfterMessages: number | null;
+  /** Ask when the user shows buying intent (pricing, demo, quote, contact…). */
+  askOnIntent: boolean;
+  askMessage: string;
+};
+export const DEFAULT_LEAD_CAPTURE: LeadCaptureSettings = {
+  enabled: false,
+  fields: { name: "optional", email: "required", phone: "optional", company: "off" },
+  askAfterMessages: 3,
+  askOnIntent: true,
+  askMessage: "If you'd like someone from our team to follow up, could you share your name and email address?",
+};
+
+export type HandoffSettings = {
+  enabled: boolean;
+  /** Hand over when the user asks for a person. */
+  onRequest: boolean;
+  /** Offer a person after this many answers in a row that the bot could not give (null: never). */
+  offerAfterFailures: number | null;
+  offerMessage: string;
+  handoffMessage: string;
+};
+export const DEFAULT_HANDOFF: HandoffSettings = {
+  enabled: true,
+  onRequest: true,
+  offerAfterFailures: 2,
+  offerMessage: "I'm not sure I can help with that. Would you like me to connect you with a member of our team?",
+  handoffMessage: "I've asked a member of our team to join this conversation. They'll reply here as soon as they can.",
+};
+
 export const bots = pgTable(
   "bots",
   {
@@ -95,6 +131,8 @@ export const bots = pgTable(
       .notNull()
       .default("I'm sorry, I don't have information about that yet. Could you rephrase, or ask about something else?"),
     engine: engineEnum("engine").notNull().default("builtin"),
+    leadCapture: jsonb("lead_capture").$type<LeadCaptureSettings>().notNull().default(DEFAULT_LEAD_CAPTURE),
+    handoff: jsonb("handoff").$type<HandoffSettings>().notNull().default(DEFAULT_HANDOFF),
     createdAt: createdAt(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
   },
@@ -233,6 +271,17 @@ export const conversations = pgTable(
     /** Where the conversation came from: the public API or the dashboard's test chat. */
     channel: text("channel").notNull().default("api"),
     status: conversationStatusEnum("status").notNull().default("bot"),
+    /** The team member who took the conversation over. */
+    assignedUserId: text("assigned_user_id").references(() => users.id, { onDelete: "set null" }),
+    leadId: text("lead_id"),
+    /** Answers in a row the bot could not give (fallbacks); resets on a real answer. */
+    consecutiveFallbacks: integer("consecutive_fallbacks").notNull().default(0),
+    /** The bot offered a person and waits for yes/no. */
+    handoffOfferedAt: timestamp("handoff_offered_at", { withTimezone: true }),
+    /** The bot asked for contact details (it asks once, never nags). */
+    leadAskedAt: timestamp("lead_asked_at", { withTimezone: true }),
+    handoffRequestedAt: timestamp("handoff_requested_at", { withTimezone: true }),
+    resolvedAt: timestamp("resolved_at", { withTimezone: true }),
     createdAt: createdAt(),
     lastMessageAt: timestamp("last_message_at", { withTimezone: true }).notNull().defaultNow(),
   },
@@ -261,6 +310,122 @@ export const messages = pgTable(
     createdAt: createdAt(),
   },
   (t) => [index("messages_conversation_idx").on(t.conversationId, t.createdAt)],
+);
+
+// ── Leads ───────────────────────────────────────────────────────────────────
+
+export const leads = pgTable(
+  "leads",
+  {
+    id: text("id").primaryKey(), // lead_…
+    workspaceId: text("workspace_id")
+      .notNull()
+      .references(() => workspaces.id, { onDelete: "cascade" }),
+    name: text("name"),
+    /** Lower-cased; unique per workspace (dedupe key). */
+    email: text("email"),
+    /** E.164; unique per workspace (dedupe key). */
+    phone: text("phone"),
+    company: text("company"),
+    botId: text("bot_id").references(() => bots.id, { onDelete: "set null" }),
+    integrationId: text("integration_id").references(() => integrations.id, { onDelete: "set null" }),
+    createdAt: createdAt(),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    index("leads_workspace_idx").on(t.workspaceId, t.createdAt),
+    uniqueIndex("leads_workspace_email_idx").on(t.workspaceId, t.email).where(sql`${t.email} is not null`),
+    uniqueIndex("leads_workspace_phone_idx").on(t.workspaceId, t.phone).where(sql`${t.phone} is not null`),
+  ],
+);
+
+/** Which conversations a lead came from (a lead may span several). */
+export const leadConversations = pgTable(
+  "lead_conversations",
+  {
+    leadId: text("lead_id")
+      .notNull()
+      .references(() => leads.id, { onDelete: "cascade" }),
+    conversationId: text("conversation_id")
+      .notNull()
+      .references(() => conversations.id, { onDelete: "cascade" }),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.leadId, t.conversationId] }), index("lead_conversations_conversation_idx").on(t.conversationId)],
+);
+
+// ── Webhooks ────────────────────────────────────────────────────────────────
+
+export const webhooks = pgTable(
+  "webhooks",
+  {
+    id: text("id").primaryKey(), // wh_…
+    workspaceId: text("workspace_id")
+      .notNull()
+      .references(() => workspaces.id, { onDelete: "cascade" }),
+    url: text("url").notNull(),
+    /** Signing secret (HMAC-SHA256); shown to the owner so they can verify signatures. */
+    secret: text("secret").notNull(),
+    events: text("events").array().notNull(),
+    enabled: boolean("enabled").notNull().default(true),
+    createdAt: createdAt(),
+  },
+  (t) => [index("webhooks_workspace_idx").on(t.workspaceId)],
+);
+
+export const deliveryStatusEnum = pgEnum("delivery_status", ["pending", "delivered", "failed"]);
+
+/** The outbox: one row per event per webhook, delivered at least once, in order per conversation. */
+export const webhookDeliveries = pgTable(
+  "webhook_deliveries",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    webhookId: text("webhook_id")
+      .notNull()
+      .references(() => webhooks.id, { onDelete: "cascade" }),
+    workspaceId: text("workspace_id")
+      .notNull()
+      .references(() => workspaces.id, { onDelete: "cascade" }),
+    eventId: text("event_id").notNull(), // evt_…, the same across retries
+    event: text("event").notNull(),
+    /** Ordering key: deliveries with the same key go out one at a time, oldest first. */
+    orderingKey: text("ordering_key"),
+    payload: jsonb("payload").notNull(),
+    status: deliveryStatusEnum("status").notNull().default("pending"),
+    attempts: integer("attempts").notNull().default(0),
+    nextAttemptAt: timestamp("next_attempt_at", { withTimezone: true }).notNull().defaultNow(),
+    lockedUntil: timestamp("locked_until", { withTimezone: true }),
+    lastStatusCode: integer("last_status_code"),
+    lastError: text("last_error"),
+    deliveredAt: timestamp("delivered_at", { withTimezone: true }),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index("webhook_deliveries_due_idx").on(t.status, t.nextAttemptAt),
+    index("webhook_deliveries_webhook_idx").on(t.webhookId, t.createdAt),
+  ],
+);
+
+// ── Members ─────────────────────────────────────────────────────────────────
+
+export const invites = pgTable(
+  "invites",
+  {
+    id: text("id").primaryKey(), // inv_…
+    workspaceId: text("workspace_id")
+      .notNull()
+      .references(() => workspaces.id, { onDelete: "cascade" }),
+    email: text("email").notNull(), // lower-cased
+    role: roleEnum("role").notNull(),
+    /** SHA-256 of the invite token; the token itself is only in the link. */
+    tokenHash: bytea("token_hash").notNull(),
+    invitedByUserId: text("invited_by_user_id").references(() => users.id, { onDelete: "set null" }),
+    createdAt: createdAt(),
+    expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
+    acceptedAt: timestamp("accepted_at", { withTimezone: true }),
+    revokedAt: timestamp("revoked_at", { withTimezone: true }),
+  },
+  (t) => [uniqueIndex("invites_token_idx").on(t.tokenHash), index("invites_workspace_idx").on(t.workspaceId)],
 );
 
 // ── Limits ──────────────────────────────────────────────────────────────────
@@ -318,3 +483,7 @@ export type Integration = typeof integrations.$inferSelect;
 export type ApiKey = typeof apiKeys.$inferSelect;
 export type Conversation = typeof conversations.$inferSelect;
 export type Message = typeof messages.$inferSelect;
+export type Lead = typeof leads.$inferSelect;
+export type Webhook = typeof webhooks.$inferSelect;
+export type WebhookDelivery = typeof webhookDeliveries.$inferSelect;
+export type Invite = typeof invites.$inferSelect;
