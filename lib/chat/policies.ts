@@ -1,0 +1,101 @@
+import type { Bot, Conversation, LeadField } from "@/db/schema";
+import type { EngineResult } from "@/lib/engine/types";
+import { answerToOffer, asksForPerson } from "@/lib/handoff/detect";
+import { extractLeadDetails, showsBuyingIntent, type LeadDetails } from "@/lib/leads/extract";
+
+/** What the bot knows about a conversation when a message arrives (defaults for a new one). */
+export type ConversationState = Pick<Conversation, "status" | "consecutiveFallbacks" | "handoffOfferedAt" | "leadAskedAt" | "leadId">;
+
+export const NEW_CONVERSATION_STATE: ConversationState = {
+  status: "bot",
+  consecutiveFallbacks: 0,
+  handoffOfferedAt: null,
+  leadAskedAt: null,
+  leadId: null,
+};
+
+export type BeforeReply =
+  | { kind: "handoff"; reason: "user_request" | "accepted_offer"; reply: string }
+  | { kind: "answer"; declinedOffer: boolean };
+
+/** Before the bot answers: does the user want a person (asked, or said yes to the bot's offer)? */
+export function beforeReply(bot: Pick<Bot, "handoff">, state: ConversationState, message: string): BeforeReply {
+  const settings = bot.handoff;
+  if (!settings.enabled) return { kind: "answer", declinedOffer: false };
+  if (state.handoffOfferedAt) {
+    const answer = answerToOffer(message);
+    if (answer === "yes") return { kind: "handoff", reason: "accepted_offer", reply: settings.handoffMessage };
+    if (answer === "no") return { kind: "answer", declinedOffer: true };
+  }
+  if (settings.onRequest && asksForPerson(message)) return { kind: "handoff", reason: "user_request", reply: settings.handoffMessage };
+  return { kind: "answer", declinedOffer: false };
+}
+
+export type AfterReply = {
+  /** The reply to send: the engine's, with at most one polite follow-up (an offer of a person, or a request for contact details). */
+  reply: string;
+  patch: Partial<Pick<Conversation, "consecutiveFallbacks" | "handoffOfferedAt" | "leadAskedAt">>;
+  /** Contact details found in the user's message (enabled fields only). */
+  lead: LeadDetails | null;
+};
+
+/**
+ * After the bot answered: count answers it could not give and offer a person after too many in a
+ * row; find contact details; ask for them once (after N messages or on buying intent), never nagging.
+ */
+export function afterReply(args: {
+  bot: Pick<Bot, "handoff" | "leadCapture">;
+  state: ConversationState;
+  message: string;
+  result: Pick<EngineResult, "reply" | "kind">;
+  /** The user's messages in this conversation, this one included. */
+  userMessageCount: number;
+  /** Earlier user messages, newest last: a name given before the email still belongs to the lead. */
+  earlierUserMessages: string[];
+  declinedOffer: boolean;
+  now: Date;
+}): AfterReply {
+  const { bot, state, result } = args;
+  const patch: AfterReply["patch"] = {};
+  let reply = result.reply;
+
+  const fallbacks = result.kind === "fallback" ? state.consecutiveFallbacks + 1 : result.kind === "answer" ? 0 : state.consecutiveFallbacks;
+  patch.consecutiveFallbacks = fallbacks;
+  if (args.declinedOffer) patch.handoffOfferedAt = null;
+
+  const h = bot.handoff;
+  let followedUp = false;
+  if (h.enabled && h.offerAfterFailures !== null && fallbacks >= h.offerAfterFailures && !state.handoffOfferedAt && !args.declinedOffer) {
+    reply = `${reply}\n\n${h.offerMessage}`;
+    patch.handoffOfferedAt = args.now;
+    followedUp = true;
+  }
+
+  const lc = bot.leadCapture;
+  let lead: LeadDetails | null = null;
+  if (lc.enabled) {
+    const expecting = !!state.leadAskedAt;
+    const current = extractLeadDetails(args.message, { expecting });
+    if (current.email || current.phone) {
+      const earlier = args.earlierUserMessages.slice(-6).map((m) => extractLeadDetails(m));
+      const merged: LeadDetails = {};
+      for (const d of [...earlier, current]) Object.assign(merged, Object.fromEntries(Object.entries(d).filter(([, v]) => v)));
+      lead = onlyEnabled(merged, lc.fields);
+      if (!lead.email && !lead.phone) lead = null;
+    }
+    const alreadyKnown = !!state.leadId || !!lead;
+    const due =
+      (lc.askAfterMessages !== null && args.userMessageCount >= lc.askAfterMessages) || (lc.askOnIntent && showsBuyingIntent(args.message));
+    if (!state.leadAskedAt && !alreadyKnown && due && !followedUp && result.kind !== "fallback") {
+      reply = `${reply}\n\n${lc.askMessage}`;
+      patch.leadAskedAt = args.now;
+    }
+  }
+  return { reply, patch, lead };
+}
+
+function onlyEnabled(details: LeadDetails, fields: Record<LeadField, "off" | "optional" | "required">): LeadDetails {
+  const out: LeadDetails = {};
+  for (const key of Object.keys(details) as LeadField[]) if (fields[key] !== "off" && details[key]) out[key] = details[key];
+  return out;
+}
