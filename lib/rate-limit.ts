@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import { queryRows, type Db } from "@/db";
+import { logEvent } from "@/lib/log";
 
 export type RateLimitResult = {
   allowed: boolean;
@@ -18,6 +19,24 @@ export type RateLimitResult = {
  * would let far more through.
  */
 export async function consumeRateLimit(
+  db: Db,
+  { key, limit, periodSeconds = 60 }: { key: string; limit: number; periodSeconds?: number },
+): Promise<RateLimitResult> {
+  const redisUrl = process.env.REDIS_URL;
+  if (redisUrl && limit > 0) {
+    try {
+      const { consumeRateLimitRedis } = await import("./rate-limit-redis");
+      return await consumeRateLimitRedis(redisUrl, { key, limit, periodSeconds });
+    } catch (error) {
+      // Never fail open: without Redis the same limit is enforced by PostgreSQL.
+      logEvent("rate_limit_redis_unavailable", { error: error instanceof Error ? error.message : String(error) });
+    }
+  }
+  return consumeRateLimitSql(db, { key, limit, periodSeconds });
+}
+
+/** The PostgreSQL GCRA (see consumeRateLimit). */
+export async function consumeRateLimitSql(
   db: Db,
   { key, limit, periodSeconds = 60 }: { key: string; limit: number; periodSeconds?: number },
 ): Promise<RateLimitResult> {
