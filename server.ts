@@ -19,7 +19,8 @@ const { getDbHandle, closeDb } = await import("@/db");
 const { migrateDb } = await import("@/db/migrate");
 const { seedDemo, describeSeed } = await import("@/db/seed");
 const { ensureAuthSecret, ConfigError } = await import("@/lib/secrets");
-const { PEER_IP_HEADER, parseTrustedProxies } = await import("@/lib/client-ip");
+const { parseTrustedProxies } = await import("@/lib/client-ip");
+const { stampPeerAddress } = await import("@/lib/http/stamp-peer");
 const { publicBaseUrl } = await import("@/lib/config");
 const { startBackgroundWork } = await import("@/lib/background");
 
@@ -62,11 +63,7 @@ const requestHandler = app.getRequestHandler();
 await app.prepare();
 
 const server = createServer((req, res) => {
-  // Overwrite, never trust: whatever the client sent under this name is replaced by the socket's peer.
-  req.headers[PEER_IP_HEADER] = req.socket.remoteAddress ?? "";
-  for (let i = req.rawHeaders.length - 2; i >= 0; i -= 2) {
-    if (req.rawHeaders[i]!.toLowerCase() === PEER_IP_HEADER) req.rawHeaders.splice(i, 2);
-  }
+  stampPeerAddress(req);
   void requestHandler(req, res);
 });
 server.keepAliveTimeout = 65_000; // longer than common load balancers' idle timeout

@@ -57,8 +57,11 @@ export async function saveExchange(
     }
     const conversationId = input.conversation.id;
     const userMessageId = newId("msg");
-    // clock_timestamp(), not now(): both rows are written in one transaction and must keep their order.
-    await t.insert(messages).values({ id: userMessageId, conversationId, role: "user", content: input.userMessage, createdAt: sql`clock_timestamp()` });
+    // Both rows are written in one transaction and must keep their order, and PGlite's clock ticks in
+    // milliseconds: each message is stamped strictly after the conversation's latest one, never on a tie.
+    // (The update above locks an existing conversation's row, so its exchanges take turns here.)
+    const createdAt = sql`greatest(clock_timestamp(), (select max(m.created_at) + interval '1 microsecond' from messages m where m.conversation_id = ${conversationId}))`;
+    await t.insert(messages).values({ id: userMessageId, conversationId, role: "user", content: input.userMessage, createdAt });
     let replyMessageId: string | null = null;
     if (input.reply) {
       replyMessageId = newId("msg");
@@ -70,7 +73,7 @@ export async function saveExchange(
         sources: input.reply.sources,
         engine: input.reply.engine,
         latencyMs: input.reply.latencyMs,
-        createdAt: sql`clock_timestamp()`,
+        createdAt,
       });
     }
     if (input.deliveredIds?.length) {

@@ -195,7 +195,10 @@ async function admitAndAnswer(
           message_id: saved.userMessageId,
           handoff: true,
         };
-        return body.stream ? sseReplay(result, headers) : json(200, result, headers);
+        if (!body.stream) return json(200, result, headers);
+        // No live stream will record this answer for a retry (handleChatRequest leaves streams to record themselves).
+        if (idem) await completeIdempotencyKey(db, { ...idem, statusCode: 200, response: result });
+        return sseReplay(result, headers);
       }
       conversation = { id: found.id };
       history = await recentTurns(db, found.id);

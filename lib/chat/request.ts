@@ -35,9 +35,11 @@ export async function readBodyCapped(req: Request, limit = MAX_BODY_BYTES): Prom
 function optionalString(value: unknown, field: string, check: (s: string) => string | null): string | null {
   if (value === undefined || value === null) return null; // null means "not given"
   if (typeof value !== "string") throw new ApiError("invalid_field", `\`${field}\` must be a string or null.`);
-  const problem = check(value);
+  // The database stores a lone surrogate as U+FFFD, so compare and store the same well-formed text.
+  const text = value.toWellFormed();
+  const problem = check(text);
   if (problem) throw new ApiError("invalid_field", `\`${field}\` ${problem}`);
-  return value;
+  return text;
 }
 
 /** Validates the JSON body of POST /chat/custom/:id, with the error codes of API.md. Unknown fields are ignored. */
@@ -52,13 +54,14 @@ export function parseChatBody(raw: string): ChatBody {
   const body = json as Record<string, unknown>;
 
   const rawMessage = body.message;
-  if (typeof rawMessage !== "string" || !/\S/.test(rawMessage)) throw new ApiError("message_required");
-  // Characters as a person counts them (code points), not UTF-16 units; PostgreSQL text cannot hold NUL.
-  if (rawMessage.length > MAX_MESSAGE_CHARS && [...rawMessage].length > MAX_MESSAGE_CHARS) throw new ApiError("message_too_long");
-  const message = rawMessage.replaceAll("\u0000", "");
+  // PostgreSQL text cannot hold NUL, so it is dropped first: a message of NULs and spaces says nothing.
+  const message = typeof rawMessage === "string" ? rawMessage.replaceAll("\u0000", "").toWellFormed() : "";
+  if (!/\S/.test(message)) throw new ApiError("message_required");
+  // Characters as a person counts them (code points), not UTF-16 units.
+  if (message.length > MAX_MESSAGE_CHARS && [...message].length > MAX_MESSAGE_CHARS) throw new ApiError("message_too_long");
 
   const userId = optionalString(body.user_id, "user_id", (s) =>
-    s.length < 1 || s.length > 128 ? "must be 1 to 128 characters." : CONTROL_CHARS.test(s) ? "must not contain control characters." : null,
+    s.length < 1 || [...s].length > 128 ? "must be 1 to 128 characters." : CONTROL_CHARS.test(s) ? "must not contain control characters." : null,
   );
   const conversationId = optionalString(body.conversation_id, "conversation_id", (s) =>
     s.length < 1 || s.length > 64 ? "must be 1 to 64 characters." : null,
