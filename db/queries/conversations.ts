@@ -14,6 +14,15 @@ export async function findApiConversation(db: Db, { conversationId, integrationI
   return row;
 }
 
+/** How many messages the user has sent in a conversation. */
+export async function countUserMessages(db: Db, conversationId: string): Promise<number> {
+  const [row] = await db
+    .select({ n: sql<number>`count(*)::int` })
+    .from(messages)
+    .where(and(eq(messages.conversationId, conversationId), eq(messages.role, "user")));
+  return Number(row?.n ?? 0);
+}
+
 /** The last `limit` messages of a conversation as turns, oldest first. */
 export async function recentTurns(db: Db, conversationId: string, limit = 12): Promise<Turn[]> {
   const rows = await db
@@ -35,7 +44,21 @@ export type NewConversation = {
 };
 
 /**
- * Stores one exchange atomically: the conversation (when new), the user's message and the reply.
+ * The creation time for a conversation's next message: strictly after its latest one. Messages of
+ * one exchange are written in one transaction, and PGlite's clock ticks in milliseconds, so
+ * clock_timestamp() alone can tie and order them by random id.
+ */
+export function nextMessageTimestamp(conversationId: string) {
+  return sql`greatest(clock_timestamp(), (select max(m.created_at) + interval '1 microsecond' from messages m where m.conversation_id = ${conversationId}))`;
+}
+
+export type ConversationPatch = Partial<
+  Pick<Conversation, "status" | "consecutiveFallbacks" | "handoffOfferedAt" | "leadAskedAt">
+>;
+
+/**
+ * Stores one exchange atomically: the conversation (when new) and its state changes, the user's
+ * message, the reply, and whatever `within` adds (a lead, a handoff) in the same transaction.
  * Nothing is stored for a failed reply, so a retried request does not leave duplicates behind.
  */
 export async function saveExchange(
@@ -46,21 +69,21 @@ export async function saveExchange(
     reply: { content: string; sources: Message["sources"]; engine: string; latencyMs: number } | null;
     /** Agent messages handed to the client with this response. */
     deliveredIds?: string[];
+    patch?: ConversationPatch;
+    within?: (tx: Db, conversationId: string) => Promise<void>;
   },
 ): Promise<{ userMessageId: string; replyMessageId: string | null }> {
   return db.transaction(async (tx) => {
     const t = tx as unknown as Db;
     if ("workspaceId" in input.conversation) {
-      await t.insert(conversations).values(input.conversation);
+      await t.insert(conversations).values({ ...input.conversation, ...input.patch });
     } else {
-      await t.update(conversations).set({ lastMessageAt: sql`now()` }).where(eq(conversations.id, input.conversation.id));
+      // This update also locks the conversation's row, so concurrent exchanges take turns below.
+      await t.update(conversations).set({ lastMessageAt: sql`now()`, ...input.patch }).where(eq(conversations.id, input.conversation.id));
     }
     const conversationId = input.conversation.id;
     const userMessageId = newId("msg");
-    // Both rows are written in one transaction and must keep their order, and PGlite's clock ticks in
-    // milliseconds: each message is stamped strictly after the conversation's latest one, never on a tie.
-    // (The update above locks an existing conversation's row, so its exchanges take turns here.)
-    const createdAt = sql`greatest(clock_timestamp(), (select max(m.created_at) + interval '1 microsecond' from messages m where m.conversation_id = ${conversationId}))`;
+    const createdAt = nextMessageTimestamp(conversationId);
     await t.insert(messages).values({ id: userMessageId, conversationId, role: "user", content: input.userMessage, createdAt });
     let replyMessageId: string | null = null;
     if (input.reply) {
@@ -79,6 +102,7 @@ export async function saveExchange(
     if (input.deliveredIds?.length) {
       await t.update(messages).set({ deliveredAt: sql`now()` }).where(inArray(messages.id, input.deliveredIds));
     }
+    if (input.within) await input.within(t, conversationId);
     return { userMessageId, replyMessageId };
   });
 }

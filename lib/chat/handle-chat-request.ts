@@ -1,14 +1,18 @@
 import { getDb, type Db } from "@/db";
 import { getBot } from "@/db/queries/bots";
 import {
+  countUserMessages,
   findApiConversation,
   isHumanOwned,
   listMessagesForClient,
   recentTurns,
   saveExchange,
   undeliveredAgentMessages,
+  type ConversationPatch,
   type NewConversation,
 } from "@/db/queries/conversations";
+import { captureLead } from "@/db/queries/leads";
+import { requestHandoff } from "@/lib/conversations/handoff";
 import { loadApiAuth, touchLastUsed, type ApiAuthRecord } from "@/db/queries/integrations";
 import { checkApiKeyFormat, matchesAnyHash } from "@/lib/api-keys";
 import { parseTrustedProxies, resolveClientIp } from "@/lib/client-ip";
@@ -21,6 +25,7 @@ import { consumeMonthlyQuota, refundMonthlyQuota } from "@/lib/quota";
 import { consumeRateLimit } from "@/lib/rate-limit";
 import { ApiError } from "./api-error";
 import { claimIdempotencyKey, completeIdempotencyKey, releaseIdempotencyKey } from "./idempotency";
+import { afterReply, beforeReply, NEW_CONVERSATION_STATE, type ConversationState } from "./policies";
 import { generateReply, streamReply } from "./reply";
 import { parseChatBody, readBodyCapped, type ChatBody } from "./request";
 
@@ -176,6 +181,7 @@ async function admitAndAnswer(
   try {
     let conversation: NewConversation | { id: string };
     let history: Awaited<ReturnType<typeof recentTurns>> = [];
+    let state: ConversationState = NEW_CONVERSATION_STATE;
     if (body.conversationId) {
       const found = CONVERSATION_ID.test(body.conversationId)
         ? await findApiConversation(db, { conversationId: body.conversationId, integrationId: auth.integrationId })
@@ -201,6 +207,7 @@ async function admitAndAnswer(
         return sseReplay(result, headers);
       }
       conversation = { id: found.id };
+      state = found;
       history = await recentTurns(db, found.id);
     } else {
       conversation = {
@@ -216,27 +223,72 @@ async function admitAndAnswer(
 
     const bot = await getBot(db, { workspaceId: auth.workspaceId, botId: auth.botId });
     if (!bot) throw new Error(`integration ${auth.integrationId} points at missing bot ${auth.botId}`);
+    // A resolved conversation that the user writes to again is the bot's once more.
+    const reopen: ConversationPatch = state.status === "resolved" ? { status: "bot" } : {};
 
-    const finish = async (result: EngineResult & { latencyMs: number }): Promise<ChatResponseBody> => {
+    const decision = beforeReply(bot, state, body.message);
+    if (decision.kind === "handoff") {
+      // The user wants a person: say so, and from now on the bot stays silent until the team gives it back.
+      const saved = await saveExchange(db, {
+        conversation,
+        userMessage: body.message,
+        reply: { content: decision.reply, sources: [], engine: "handoff", latencyMs: 0 },
+        patch: reopen,
+        within: async (tx, conversationId) => {
+          await requestHandoff(tx, { workspaceId: auth.workspaceId, conversationId, reason: decision.reason });
+        },
+      });
+      note.handoff = decision.reason;
+      const result: ChatResponseBody = { reply: decision.reply, conversation_id: conversation.id, message_id: saved.replyMessageId!, handoff: true };
+      if (!body.stream) return json(200, result, headers);
+      if (idem) await completeIdempotencyKey(db, { ...idem, statusCode: 200, response: result });
+      return sseReplay(result, headers);
+    }
+
+    // The recent turns hold up to a dozen messages; only a long conversation that may still be asked needs the full count.
+    const userTurns = history.filter((t) => t.role === "user").length;
+    const mayAsk = bot.leadCapture.enabled && !state.leadAskedAt && !state.leadId;
+    const userMessageCount = (mayAsk && userTurns >= 6 ? await countUserMessages(db, conversation.id) : userTurns) + 1;
+
+    /** Persists the exchange with the conversation's new state; returns the response and what was appended to the engine's reply. */
+    const finish = async (result: EngineResult & { latencyMs: number }): Promise<{ out: ChatResponseBody; appended: string }> => {
+      const after = afterReply({
+        bot,
+        state,
+        message: body.message,
+        result,
+        userMessageCount,
+        earlierUserMessages: history.filter((t) => t.role === "user").map((t) => t.content),
+        declinedOffer: decision.declinedOffer,
+        now: new Date(),
+      });
+      const lead = after.lead;
       const saved = await saveExchange(db, {
         conversation,
         userMessage: body.message,
         reply: {
-          content: result.reply,
+          content: after.reply,
           sources: result.usedPassages.map((p) => ({ sourceId: p.sourceId, title: p.title, chunkId: p.chunkId, score: p.score })),
           engine: result.engine,
           latencyMs: result.latencyMs,
         },
+        patch: { ...reopen, ...after.patch },
+        within: lead
+          ? async (tx, conversationId) => {
+              const captured = await captureLead(tx, { workspaceId: auth.workspaceId, conversationId, botId: bot.id, integrationId: auth.integrationId, details: lead });
+              if (captured) note.lead = captured.created ? "created" : "updated";
+            }
+          : undefined,
       });
       note.engine = result.engine;
-      const out: ChatResponseBody = { reply: result.reply, conversation_id: conversation.id, message_id: saved.replyMessageId!, handoff: false };
+      const out: ChatResponseBody = { reply: after.reply, conversation_id: conversation.id, message_id: saved.replyMessageId!, handoff: false };
       if (auth.returnSources) out.sources = [...new Set(result.usedPassages.map((p) => p.title))];
-      return out;
+      return { out, appended: after.reply.slice(result.reply.length) };
     };
 
     if (!body.stream) {
       const result = await generateReply(db, { bot, message: body.message, history });
-      return json(200, await finish(result), headers);
+      return json(200, (await finish(result)).out, headers);
     }
     streaming = true;
     return sseAnswer({ db, bot, body, history, conversationId: conversation.id, requestId, headers, finish, refund, idem, note });
@@ -275,7 +327,7 @@ function sseAnswer(args: {
   conversationId: string;
   requestId: string;
   headers: Record<string, string>;
-  finish: (r: EngineResult & { latencyMs: number }) => Promise<ChatResponseBody>;
+  finish: (r: EngineResult & { latencyMs: number }) => Promise<{ out: ChatResponseBody; appended: string }>;
   refund: () => Promise<void>;
   idem: { integrationId: string; key: string } | null;
   note: Record<string, unknown>;
@@ -290,7 +342,8 @@ function sseAnswer(args: {
         send(sseEvent("start", { conversation_id: args.conversationId }));
         const { deltas, final } = await streamReply(args.db, { bot: args.bot, message: args.body.message, history: args.history, signal: abort.signal });
         for await (const text of deltas) if (text) send(sseEvent("delta", { text }));
-        const out = await args.finish(await final);
+        const { out, appended } = await args.finish(await final);
+        if (appended) send(sseEvent("delta", { text: appended }));
         if (args.idem) await completeIdempotencyKey(args.db, { ...args.idem, statusCode: 200, response: out });
         send(sseEvent("end", out));
       } catch (error) {

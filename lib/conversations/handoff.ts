@@ -2,6 +2,7 @@ import { and, eq, sql } from "drizzle-orm";
 import type { Db } from "@/db";
 import { conversations, messages, type Conversation } from "@/db/schema";
 import { writeAudit } from "@/db/queries/accounts";
+import { nextMessageTimestamp } from "@/db/queries/conversations";
 import { newId } from "@/lib/ids";
 import { enqueueWebhookEvent } from "@/lib/webhooks/events";
 
@@ -73,7 +74,7 @@ export async function replyAsTeamMember(db: Db, scope: Scope & { userId: string;
         .where(eq(conversations.id, c.id));
     }
     const messageId = newId("msg");
-    await t.insert(messages).values({ id: messageId, conversationId: c.id, role: "agent", content: scope.content, authorUserId: scope.userId, createdAt: sql`clock_timestamp()` });
+    await t.insert(messages).values({ id: messageId, conversationId: c.id, role: "agent", content: scope.content, authorUserId: scope.userId, createdAt: nextMessageTimestamp(c.id) });
     await t.update(conversations).set({ lastMessageAt: sql`now()` }).where(eq(conversations.id, c.id));
     await enqueueWebhookEvent(t, {
       workspaceId: c.workspaceId,

@@ -80,7 +80,7 @@ export function extractLeadDetails(
     const rest = withoutEmails
       .replace(/[+(]?\d[\d\s().-]{5,}\d/g, " ")
       .split(/[,;\n]|\s+-\s+|\band\b/i)
-      .map((p) => p.replace(/^(?:sure|yes|ok|okay|hi|hello)[!,. ]*/i, "").trim())
+      .map((p) => p.replace(/^(?:sure|yes|ok|okay|hi|hello|of course)[!,.:; ]*/i, "").trim())
       .filter(Boolean);
     for (const part of rest) {
       const name = cleanName(part);
