@@ -66,6 +66,15 @@ export async function consumeRateLimitRedis(
   };
 }
 
+/** Seconds the key's theoretical arrival time is ahead of Redis's clock (0 when idle). */
+export async function peekRateLimitRedis(url: string, key: string): Promise<number> {
+  const redis = redisFor(url);
+  const [tat, [sec, micro]] = await Promise.all([redis.get(`parley:rl:${key}`), redis.time()]);
+  if (!tat) return 0;
+  const now = Number(sec) * 1000 + Math.floor(Number(micro) / 1000);
+  return Math.max(0, Number(tat) - now) / 1000;
+}
+
 /** Closes the shared Redis connection (tests, shutdown). */
 export function closeRedisRateLimiter(): void {
   client?.redis.disconnect();

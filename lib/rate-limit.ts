@@ -76,3 +76,29 @@ export async function consumeRateLimitSql(
     retryAfterSeconds: Math.max(1, Math.ceil(ahead + emission - periodSeconds)),
   };
 }
+
+/** The limiter's state for a key without spending anything (headers on an idempotent replay). */
+export async function peekRateLimit(
+  db: Db,
+  { key, limit, periodSeconds = 60 }: { key: string; limit: number; periodSeconds?: number },
+): Promise<Pick<RateLimitResult, "limit" | "remaining" | "resetSeconds">> {
+  const emission = periodSeconds / Math.max(limit, 1);
+  let ahead = 0;
+  const redisUrl = process.env.REDIS_URL;
+  try {
+    if (!redisUrl) throw new Error("no redis");
+    const { peekRateLimitRedis } = await import("./rate-limit-redis");
+    ahead = await peekRateLimitRedis(redisUrl, key);
+  } catch {
+    const [row] = await queryRows<{ ahead: string | number }>(
+      db,
+      sql`select greatest(extract(epoch from (tat - app_now())), 0) as ahead from rate_limits where key = ${key}`,
+    );
+    ahead = Number(row?.ahead ?? 0);
+  }
+  return {
+    limit,
+    remaining: Math.max(0, Math.min(limit, Math.floor((periodSeconds - ahead) / emission + 1e-9))),
+    resetSeconds: Math.max(0, Math.ceil(ahead)),
+  };
+}

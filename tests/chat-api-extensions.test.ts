@@ -160,6 +160,9 @@ describe("Idempotency-Key", () => {
     expect(second.status).toBe(200);
     expect(second.headers.get("idempotent-replayed")).toBe("true");
     expect(second.body).toEqual(first.body);
+    // a replay spends no rate limit, and still says where the limit stands
+    expect(second.headers.get("x-ratelimit-limit")).toBe(first.headers.get("x-ratelimit-limit"));
+    expect(Number(second.headers.get("x-ratelimit-remaining"))).toBeGreaterThanOrEqual(Number(first.headers.get("x-ratelimit-remaining")));
     expect(second.headers.get("x-request-id")).not.toBe(first.headers.get("x-request-id"));
     expect(await usedThisMonth(h.db, builtin.workspaceId)).toBe(used + 1);
     expect(await messagesIn(first.body.conversation_id)).toBe(2);

@@ -22,7 +22,7 @@ import { isIpAllowed } from "@/lib/ip-allowlist";
 import { logEvent } from "@/lib/log";
 import { planLimits } from "@/lib/plans";
 import { consumeMonthlyQuota, refundMonthlyQuota } from "@/lib/quota";
-import { consumeRateLimit } from "@/lib/rate-limit";
+import { consumeRateLimit, peekRateLimit } from "@/lib/rate-limit";
 import { ApiError } from "./api-error";
 import { claimIdempotencyKey, completeIdempotencyKey, releaseIdempotencyKey } from "./idempotency";
 import { afterReply, beforeReply, NEW_CONVERSATION_STATE, type ConversationState } from "./policies";
@@ -136,7 +136,8 @@ export function handleChatRequest({ req, integrationId }: { req: Request; integr
       const claim = await claimIdempotencyKey(db, { integrationId: auth.integrationId, key: idemKey, rawBody: raw });
       if (claim.kind === "replay") {
         note.idempotent_replay = true;
-        const headers = { "Idempotent-Replayed": "true" };
+        const rl = await peekRateLimit(db, { key: `int:${auth.integrationId}`, limit: planLimits(auth.plan).requestsPerMinute });
+        const headers = { "Idempotent-Replayed": "true", ...rateHeaders(rl.limit, rl.remaining, rl.resetSeconds) };
         if (claim.statusCode === 200 && body.stream) return sseReplay(claim.response as ChatResponseBody, headers);
         return json(claim.statusCode, claim.response, headers);
       }
