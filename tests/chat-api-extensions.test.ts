@@ -396,3 +396,19 @@ async function startBreakingModel(): Promise<{ url: string; close: () => Promise
       }),
   };
 }
+
+describe("Idempotency-Key after a crash", () => {
+  it("a claim left running by a process that died is taken over after two minutes", async () => {
+    const { sql } = await import("drizzle-orm");
+    const body = { message: "Do you ship to Canada?" };
+    // what a crash mid-request leaves behind: a claim with no outcome
+    const { createHash } = await import("node:crypto");
+    await h.db.execute(sql`insert into idempotency_keys (integration_id, key, request_hash, created_at)
+      values (${builtin.integrationId}, 'crashed-1', ${createHash("sha256").update(JSON.stringify(body)).digest("hex")}, now() - interval '10 seconds')`);
+    expect((await chat(builtin, body, { "Idempotency-Key": "crashed-1" })).status).toBe(409);
+    await h.db.execute(sql`update idempotency_keys set created_at = now() - interval '3 minutes' where key = 'crashed-1'`);
+    const retried = await chat(builtin, body, { "Idempotency-Key": "crashed-1" });
+    expect(retried.status).toBe(200);
+    expect(retried.body.reply).toMatch(/Canada/);
+  });
+});

@@ -6,6 +6,8 @@ import { ApiError } from "./api-error";
 const KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
 /** How long a key is remembered; a retry after this is a new request. */
 export const IDEMPOTENCY_TTL_HOURS = 24;
+/** Longer than any request can run (the generation deadline is 25 s by default). */
+const ABANDONED_AFTER_SECONDS = 120;
 
 export type IdempotencyClaim =
   | { kind: "claimed"; key: string }
@@ -28,6 +30,8 @@ export async function claimIdempotencyKey(
         on conflict (integration_id, key) do update
           set request_hash = excluded.request_hash, status_code = null, response = null, created_at = now()
           where i.created_at < now() - make_interval(hours => ${IDEMPOTENCY_TTL_HOURS})
+             -- a claim still running after this long belongs to a process that died mid-request
+             or (i.status_code is null and i.created_at < now() - make_interval(secs => ${ABANDONED_AFTER_SECONDS}))
         returning key`,
   );
   if (claimed.length) return { kind: "claimed", key };
