@@ -1,12 +1,22 @@
 import { and, desc, eq, gt, isNull, or, sql } from "drizzle-orm";
 import { queryRows, type Db } from "../index";
-import { apiKeys, bots, integrations, workspaces, type Integration } from "../schema";
+import { apiKeys, bots, integrations, workspaces, type Bot, type Integration } from "../schema";
+import { cachedApiAuth, invalidateApiAuth } from "./api-auth-cache";
 import { writeAudit } from "./accounts";
 import { generateApiKey } from "@/lib/api-keys";
 import { newId } from "@/lib/ids";
 
 type Scope = { workspaceId: string; integrationId: string };
 type Actor = { actorUserId: string | null };
+
+/** Clears the API's cached admission of an integration once its change has committed. */
+async function invalidatingAfter<T>(integrationId: string, work: Promise<T>): Promise<T> {
+  try {
+    return await work;
+  } finally {
+    invalidateApiAuth(integrationId);
+  }
+}
 
 /** A key that still opens the door: not revoked, not expired (by the database clock). */
 const liveKey = () =>
@@ -131,7 +141,7 @@ async function lockIntegration(db: Db, { workspaceId, integrationId }: Scope) {
 
 /** Replaces the allowed IPs (already canonical CIDRs). Takes effect on the API's next request. */
 export async function setAllowedIps(db: Db, input: Scope & Actor & { cidrs: string[] }): Promise<Integration | null> {
-  return db.transaction(async (tx) => {
+  return invalidatingAfter(input.integrationId, db.transaction(async (tx) => {
     const t = tx as unknown as Db;
     const before = await lockIntegration(t, input);
     if (!before) return null;
@@ -150,7 +160,7 @@ export async function setAllowedIps(db: Db, input: Scope & Actor & { cidrs: stri
       after: { allowedIps: after!.allowedIps },
     });
     return after!;
-  });
+  }));
 }
 
 /** Renames the integration, points it at another bot of the workspace, or toggles `sources` in replies. */
@@ -158,7 +168,7 @@ export async function updateIntegration(
   db: Db,
   input: Scope & Actor & { name?: string; botId?: string; returnSources?: boolean },
 ): Promise<Integration | null> {
-  return db.transaction(async (tx) => {
+  return invalidatingAfter(input.integrationId, db.transaction(async (tx) => {
     const t = tx as unknown as Db;
     const before = await lockIntegration(t, input);
     if (!before) return null;
@@ -181,7 +191,7 @@ export async function updateIntegration(
       after: { name: after!.name, botId: after!.botId, returnSources: after!.returnSources },
     });
     return after!;
-  });
+  }));
 }
 
 export const GRACE_PERIODS = { none: 0, "1h": 3600, "24h": 86_400, "7d": 604_800 } as const;
@@ -192,7 +202,7 @@ export type GracePeriod = keyof typeof GRACE_PERIODS;
  * (never longer than it already would); any older live key is revoked now, so at most two keys work.
  */
 export async function rollApiKey(db: Db, input: Scope & Actor & { grace: GracePeriod }): Promise<{ apiKey: string; hint: string } | null> {
-  return db.transaction(async (tx) => {
+  return invalidatingAfter(input.integrationId, db.transaction(async (tx) => {
     const t = tx as unknown as Db;
     const integration = await lockIntegration(t, input);
     if (!integration) return null;
@@ -225,7 +235,7 @@ export async function rollApiKey(db: Db, input: Scope & Actor & { grace: GracePe
       after: { newKey: row.hint, grace: input.grace, revoked: (graceSeconds === 0 ? live : older).map((k) => k.hint) },
     });
     return { apiKey: key, hint: row.hint };
-  });
+  }));
 }
 
 async function softDelete(t: Db, integration: Integration) {
@@ -238,7 +248,7 @@ async function softDelete(t: Db, integration: Integration) {
 
 /** Deletes the integration: its endpoint answers 404 at once; its conversations stay in the inbox. */
 export async function deleteIntegration(db: Db, input: Scope & Actor): Promise<boolean> {
-  return db.transaction(async (tx) => {
+  return invalidatingAfter(input.integrationId, db.transaction(async (tx) => {
     const t = tx as unknown as Db;
     const integration = await lockIntegration(t, input);
     if (!integration) return false;
@@ -252,7 +262,7 @@ export async function deleteIntegration(db: Db, input: Scope & Actor): Promise<b
       before: { name: integration.name, botId: integration.botId, allowedIps: integration.allowedIps },
     });
     return true;
-  });
+  }));
 }
 
 /** Deletes the integration and creates a new one with the same name, bot and allowed IPs, in one step. */
@@ -260,7 +270,7 @@ export async function recreateIntegration(
   db: Db,
   input: Scope & Actor,
 ): Promise<{ integration: Integration; apiKey: string } | null> {
-  return db.transaction(async (tx) => {
+  return invalidatingAfter(input.integrationId, db.transaction(async (tx) => {
     const t = tx as unknown as Db;
     const old = await lockIntegration(t, input);
     if (!old) return null;
@@ -287,7 +297,7 @@ export async function recreateIntegration(
       after: { id: integration!.id, name: integration!.name, keyHint: row.hint },
     });
     return { integration: integration!, apiKey: key };
-  });
+  }));
 }
 
 export type ApiAuthRecord = {
@@ -297,24 +307,35 @@ export type ApiAuthRecord = {
   plan: (typeof workspaces.$inferSelect)["plan"];
   allowedIps: string[];
   returnSources: boolean;
-  keys: { id: string; hash: Buffer }[];
+  /** Live keys; a cached record may hold one that expired since, so callers check expiresAt. */
+  keys: { id: string; hash: Buffer; expiresAt: Date | null }[];
+  bot: Bot;
 };
 
-/** Everything the Chat API needs to admit a request, in one query: the integration, its plan and live keys. */
-export async function loadApiAuth(db: Db, integrationId: string): Promise<ApiAuthRecord | null> {
+/**
+ * Everything the Chat API needs to admit and answer a request, in one query: the integration, its
+ * plan, its bot and its live keys. Cached briefly in-process (api-auth-cache.ts).
+ */
+export function loadApiAuth(db: Db, integrationId: string): Promise<ApiAuthRecord | null> {
+  return cachedApiAuth(integrationId, () => loadApiAuthUncached(db, integrationId));
+}
+
+async function loadApiAuthUncached(db: Db, integrationId: string): Promise<ApiAuthRecord | null> {
   const rows = await db
     .select({
       integrationId: integrations.id,
       workspaceId: integrations.workspaceId,
-      botId: integrations.botId,
       plan: workspaces.plan,
       allowedIps: integrations.allowedIps,
       returnSources: integrations.returnSources,
       keyId: apiKeys.id,
       keyHash: apiKeys.keyHash,
+      keyExpiresAt: apiKeys.expiresAt,
+      bot: bots,
     })
     .from(integrations)
     .innerJoin(workspaces, eq(workspaces.id, integrations.workspaceId))
+    .innerJoin(bots, eq(bots.id, integrations.botId))
     .leftJoin(apiKeys, and(eq(apiKeys.integrationId, integrations.id), liveKey()))
     .where(and(eq(integrations.id, integrationId), isNull(integrations.deletedAt)));
   const first = rows[0];
@@ -322,11 +343,12 @@ export async function loadApiAuth(db: Db, integrationId: string): Promise<ApiAut
   return {
     integrationId: first.integrationId,
     workspaceId: first.workspaceId,
-    botId: first.botId,
+    botId: first.bot.id,
     plan: first.plan,
     allowedIps: first.allowedIps,
     returnSources: first.returnSources,
-    keys: rows.filter((r) => r.keyId && r.keyHash).map((r) => ({ id: r.keyId!, hash: r.keyHash! })),
+    keys: rows.filter((r) => r.keyId && r.keyHash).map((r) => ({ id: r.keyId!, hash: r.keyHash!, expiresAt: r.keyExpiresAt })),
+    bot: first.bot,
   };
 }
 

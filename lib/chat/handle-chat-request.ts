@@ -1,5 +1,5 @@
 import { getDb, type Db } from "@/db";
-import { getBot } from "@/db/queries/bots";
+import type { Bot } from "@/db/schema";
 import {
   countUserMessages,
   findApiConversation,
@@ -69,11 +69,14 @@ async function admit(req: Request, integrationId: string): Promise<Admitted> {
   const key = req.headers.get("x-api-key");
   if (!key) throw new ApiError("missing_api_key");
   // One identical answer for malformed, wrong, revoked, expired and other integrations' keys.
-  const match = checkApiKeyFormat(key) ? matchesAnyHash(key, auth.keys.map((k) => k.hash)) : -1;
+  // The record may be cached: a key whose grace period ended since is no longer live.
+  const now = Date.now();
+  const live = auth.keys.filter((k) => !k.expiresAt || k.expiresAt.getTime() > now);
+  const match = checkApiKeyFormat(key) ? matchesAnyHash(key, live.map((k) => k.hash)) : -1;
   if (match < 0) throw new ApiError("invalid_api_key");
   const ip = resolveClientIp(req.headers, trustedProxies());
   if (!isIpAllowed(ip, auth.allowedIps)) throw new ApiError("ip_not_allowed");
-  const keyId = auth.keys[match]!.id;
+  const keyId = live[match]!.id;
   noteUse(db, auth.integrationId, keyId);
   return { db, auth, keyId };
 }
@@ -222,8 +225,7 @@ async function admitAndAnswer(
       note.conversation_id = conversation.id;
     }
 
-    const bot = await getBot(db, { workspaceId: auth.workspaceId, botId: auth.botId });
-    if (!bot) throw new Error(`integration ${auth.integrationId} points at missing bot ${auth.botId}`);
+    const bot = auth.bot;
     // A resolved conversation that the user writes to again is the bot's once more.
     const reopen: ConversationPatch = state.status === "resolved" ? { status: "bot" } : {};
 
@@ -322,7 +324,7 @@ function sseReplay(result: ChatResponseBody, headers: Record<string, string>): R
 /** `"stream": true`: start, deltas as the reply is written, end (the JSON response's object) or error; a ping comment every 10 s. */
 function sseAnswer(args: {
   db: Db;
-  bot: NonNullable<Awaited<ReturnType<typeof getBot>>>;
+  bot: Bot;
   body: ChatBody;
   history: Awaited<ReturnType<typeof recentTurns>>;
   conversationId: string;
