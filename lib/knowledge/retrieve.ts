@@ -16,11 +16,58 @@ export interface Retriever {
   retrieve(db: Db, query: RetrievalQuery): Promise<Passage[]>;
 }
 
+/** Words customers use for the same thing a help page names differently ("address" → "location", "money back" → "refund"). */
+const SYNONYMS: string[][] = [
+  ["price", "prices", "pricing", "cost", "costs", "fee", "fees", "charge", "charges", "rate", "rates", "how much", "expensive", "cheap"],
+  ["ship", "shipping", "shipped", "delivery", "deliver", "delivered", "postage", "courier", "dispatch", "arrive", "arrives"],
+  ["refund", "refunds", "refunded", "money back", "reimburse", "reimbursement"],
+  ["return", "returns", "returned", "send back", "send it back", "exchange"],
+  ["hours", "open", "opening", "opens", "closed", "closing", "schedule"],
+  ["address", "location", "located", "directions", "find you", "find us", "street", "where are you", "where is your"],
+  ["contact", "email", "e-mail", "phone", "call", "reach", "get in touch"],
+  ["warranty", "guarantee", "guaranteed"],
+  ["cancel", "cancellation", "cancelled", "canceled", "unsubscribe", "terminate"],
+  ["job", "jobs", "career", "careers", "hiring", "vacancy", "vacancies", "work for you", "join the team", "looking for"],
+  ["rent", "rental", "rentals", "renting", "lease", "borrow"],
+  ["instalment", "instalments", "installment", "installments", "financing", "finance", "pay later", "spread the cost", "monthly payments"],
+  ["puncture", "punctured", "flat tyre", "flat tire"],
+  ["tyre", "tyres", "tire", "tires"],
+  ["electric", "e-bike", "e-bikes", "ebike", "ebikes", "battery", "charge"],
+  ["discount", "discounts", "coupon", "promo", "deal", "sale", "savings"],
+  ["pay", "payment", "payments", "paid", "card", "checkout"],
+  ["assemble", "assembly", "assembled", "set up", "put together"],
+  ["member", "members", "membership", "subscription", "subscribe", "club"],
+  ["buy", "bought", "purchase", "purchased", "order", "orders", "ordered"],
+  ["support", "help desk", "customer service", "assistance"],
+  ["founded", "founder", "founders", "started", "history", "established"],
+  ["size", "sizes", "sizing", "fit", "height", "tall"],
+  ["login", "log in", "sign in", "password", "account"],
+];
+
+const TRIGGERS = SYNONYMS.map((group) => ({
+  group,
+  pattern: new RegExp(`\\b(?:${group.map((w) => w.replace(/[.*+?^${}()|[\]\\-]/g, "\\$&").replace(/ /g, "\\s+")).join("|")})\\b`, "i"),
+}));
+
+/** The other words of every synonym group the question touches; searched at reduced weight beside the question's own words. */
+export function expandQuery(query: string): string {
+  const extra = new Set<string>();
+  for (const { group, pattern } of TRIGGERS) if (pattern.test(query)) for (const word of group) extra.add(word);
+  return [...extra].join(" ");
+}
+
+/** Weight of a synonym's match relative to the question's own words. */
+const SYNONYM_WEIGHT = 0.5;
+/** Weight of the earlier turns' words: they steer a follow-up without outranking the question. */
+const CONTEXT_WEIGHT = 0.5;
+
 /**
- * PostgreSQL full-text search (the same on PGlite and Postgres): the question's terms joined with OR
- * (plainto_tsquery would require every word), ranked with ts_rank_cd over title/heading (weight A)
- * and content (B). Context terms add to the score at half weight, so they steer a follow-up without
- * outranking the question's own words.
+ * PostgreSQL full-text search (the same on PGlite and Postgres). Each stemmed term of the question
+ * counts on its own (a passage need not contain every word), weighted by how rare it is in this
+ * bot's knowledge (IDF, as in BM25): "assemble" decides a question more than "bike" in a bike shop.
+ * A term's match in a passage is ts_rank_cd over title/heading (weight A) and content (B),
+ * saturated so one word repeated cannot drown the others. Synonyms and, for a follow-up, the
+ * earlier turns' words join at half weight.
  */
 export const fullTextRetriever: Retriever = {
   async retrieve(db, { botId, query, context, k = 5 }) {
@@ -33,16 +80,38 @@ export const fullTextRetriever: Retriever = {
       score: number;
     }>(
       db,
-      sql`with q as (
-            select nullif(replace(plainto_tsquery('english', ${query})::text, ' & ', ' | '), '')::tsquery as main,
-                   nullif(replace(plainto_tsquery('english', ${context ?? ""})::text, ' & ', ' | '), '')::tsquery as ctx
+      sql`with input as (
+            select lexeme, max(weight) as weight from (
+              select unnest(tsvector_to_array(to_tsvector('english', ${query}))) as lexeme, 1.0::float8 as weight
+              union all
+              select unnest(tsvector_to_array(to_tsvector('english', ${expandQuery(query)}))), ${SYNONYM_WEIGHT}::float8
+              union all
+              select unnest(tsvector_to_array(to_tsvector('english', ${context ?? ""}))), ${CONTEXT_WEIGHT}::float8
+            ) terms
+            group by lexeme
+          ),
+          q as (select lexeme, weight, quote_literal(lexeme)::tsquery as tq from input),
+          total as (select count(*)::float8 as n from knowledge_chunks where bot_id = ${botId}),
+          df as (
+            select q.lexeme, count(c.id)::float8 as df
+            from q left join knowledge_chunks c on c.bot_id = ${botId} and c.tsv @@ q.tq
+            group by q.lexeme
+          ),
+          scored as (
+            select c.id,
+                   sum(q.weight
+                       * ln(1 + (total.n - df.df + 0.5) / (df.df + 0.5))
+                       * (ts_rank_cd(c.tsv, q.tq, 1) / (ts_rank_cd(c.tsv, q.tq, 1) + 0.3))) as score
+            from knowledge_chunks c
+            join q on c.tsv @@ q.tq
+            join df on df.lexeme = q.lexeme
+            cross join total
+            where c.bot_id = ${botId}
+            group by c.id
           )
-          select c.id, c.source_id, c.title, c.heading, c.content,
-                 (coalesce(ts_rank_cd(c.tsv, q.main, 1), 0) + 0.5 * coalesce(ts_rank_cd(c.tsv, q.ctx, 1), 0))::float8 as score
-          from knowledge_chunks c, q
-          where c.bot_id = ${botId}
-            and (c.tsv @@ q.main or c.tsv @@ q.ctx)
-          order by score desc, c.id
+          select c.id, c.source_id, c.title, c.heading, c.content, s.score::float8 as score
+          from scored s join knowledge_chunks c on c.id = s.id
+          order by s.score desc, c.id
           limit ${k}`,
     );
     return rows.map((r) => ({

@@ -1,0 +1,157 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { ArrowLeftIcon, PlugIcon } from "lucide-react";
+import { AddKnowledge } from "@/components/bots/add-knowledge";
+import { BotSettingsForm } from "@/components/bots/bot-settings-form";
+import { DeleteBot } from "@/components/bots/delete-bot-dialog";
+import { KnowledgeSources } from "@/components/bots/knowledge-sources";
+import { TestChat } from "@/components/bots/test-chat";
+import { Badge } from "@/components/ui/badge";
+import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
+import { Tabs, TabsContent, TabsList, TabsTrigger } from "@/components/ui/tabs";
+import { getDb } from "@/db";
+import { botDeletionImpact, getBot } from "@/db/queries/bots";
+import { listSources } from "@/db/queries/knowledge";
+import { engineFor } from "@/lib/chat/reply";
+import { llmConfigFromEnv } from "@/lib/engine/llm";
+import { formatNumber } from "@/lib/format";
+import { requireWorkspace } from "@/lib/session";
+
+export const metadata: Metadata = { title: "Bot" };
+
+export default async function BotPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ botId: string }>;
+  searchParams: Promise<{ tab?: string }>;
+}) {
+  const [{ botId }, { tab }] = await Promise.all([params, searchParams]);
+  const { workspace, can } = await requireWorkspace();
+  const db = await getDb();
+  const bot = await getBot(db, { workspaceId: workspace.id, botId });
+  if (!bot) notFound(); // another workspace's bot looks exactly like a missing one
+  const scope = { workspaceId: workspace.id, botId };
+  const [sources, impact] = await Promise.all([listSources(db, scope), botDeletionImpact(db, scope)]);
+  const canManage = can("manage_bots");
+  const config = llmConfigFromEnv();
+  const model = config ? { model: config.model, host: safeHost(config.baseURL) } : null;
+  const chunks = sources.reduce((sum, s) => sum + s.chunkCount, 0);
+  const engine = engineFor(bot);
+
+  return (
+    <>
+      <Link href="/bots" className="text-muted-foreground hover:text-foreground mb-4 inline-flex items-center gap-1 text-sm">
+        <ArrowLeftIcon className="size-4" /> Bots
+      </Link>
+      <div className="mb-6 grid gap-2">
+        <div className="flex flex-wrap items-center gap-3">
+          <h1 className="text-2xl font-semibold tracking-tight break-words">{bot.name}</h1>
+          <Badge variant="secondary">{engine === "llm" ? `Model · ${model?.model}` : "Built-in engine"}</Badge>
+        </div>
+        <p className="text-muted-foreground flex flex-col gap-x-2 gap-y-0.5 text-sm sm:flex-row sm:flex-wrap sm:items-center">
+          <span>
+            {formatNumber(sources.length)} {sources.length === 1 ? "source" : "sources"} · {formatNumber(chunks)} {chunks === 1 ? "chunk" : "chunks"}
+          </span>
+          <span aria-hidden className="hidden sm:inline">
+            ·
+          </span>
+          {impact.liveIntegrations.length ? (
+            <span className="inline-flex flex-wrap items-center gap-1">
+              <PlugIcon className="size-3.5" /> Answers for{" "}
+              {impact.liveIntegrations.map((i, n) => (
+                <span key={i.id}>
+                  <Link href={`/integrations/${i.id}`} className="text-foreground underline-offset-4 hover:underline">
+                    {i.name}
+                  </Link>
+                  {n < impact.liveIntegrations.length - 1 ? "," : ""}
+                </span>
+              ))}
+            </span>
+          ) : (
+            <span>Not connected to an integration yet</span>
+          )}
+        </p>
+      </div>
+
+      <div className="grid grid-cols-1 gap-6 xl:grid-cols-[minmax(0,1fr)_24rem]">
+        <Tabs defaultValue={tab === "settings" ? "settings" : "knowledge"} className="min-w-0 gap-4">
+          <TabsList>
+            <TabsTrigger value="knowledge">Knowledge</TabsTrigger>
+            <TabsTrigger value="settings">Settings</TabsTrigger>
+          </TabsList>
+          <TabsContent value="knowledge" className="grid gap-6">
+            {canManage && (
+              <Card>
+                <CardHeader>
+                  <CardTitle>Add knowledge</CardTitle>
+                  <CardDescription>What the bot may answer from. Everything is split into searchable chunks.</CardDescription>
+                </CardHeader>
+                <CardContent>
+                  <AddKnowledge botId={bot.id} />
+                </CardContent>
+              </Card>
+            )}
+            <Card>
+              <CardHeader>
+                <CardTitle>Sources</CardTitle>
+                <CardDescription>Imports run in the background; this list updates by itself.</CardDescription>
+              </CardHeader>
+              <CardContent>
+                <KnowledgeSources
+                  botId={bot.id}
+                  canManage={canManage}
+                  sources={sources.map((s) => ({
+                    ...s,
+                    lastSyncedAt: s.lastSyncedAt?.toISOString() ?? null,
+                    createdAt: s.createdAt.toISOString(),
+                  }))}
+                />
+              </CardContent>
+            </Card>
+          </TabsContent>
+          <TabsContent value="settings" className="grid gap-6">
+            <Card>
+              <CardHeader>
+                <CardTitle>Settings</CardTitle>
+                <CardDescription>How the bot introduces itself, answers, and admits what it does not know.</CardDescription>
+              </CardHeader>
+              <CardContent>
+                <BotSettingsForm
+                  bot={{
+                    id: bot.id,
+                    name: bot.name,
+                    instructions: bot.instructions,
+                    welcomeMessage: bot.welcomeMessage,
+                    fallbackMessage: bot.fallbackMessage,
+                    engine: bot.engine,
+                  }}
+                  model={model}
+                  canManage={canManage}
+                />
+              </CardContent>
+            </Card>
+            {canManage && <DeleteBot botId={bot.id} name={bot.name} impact={impact} />}
+          </TabsContent>
+        </Tabs>
+
+        <TestChat
+          key={bot.welcomeMessage}
+          botId={bot.id}
+          welcomeMessage={bot.welcomeMessage}
+          canChat={can("work_inbox")}
+          className="h-[36rem] xl:sticky xl:top-20 xl:h-[calc(100svh-7rem)] xl:max-h-[48rem]"
+        />
+      </div>
+    </>
+  );
+}
+
+function safeHost(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return "the configured endpoint";
+  }
+}

@@ -1,0 +1,15 @@
+"use client";
+
+import { useRouter } from "next/navigation";
+import { useEffect } from "react";
+import { toast } from "sonner";
+
+/** Says which bot was just deleted (the delete action redirects here with ?deleted=name), then tidies the URL. */
+export function DeletedToast({ name }: { name: string }) {
+  const router = useRouter();
+  useEffect(() => {
+    toast.success(`“${name}” deleted.`);
+    router.replace("/bots");
+  }, [name, router]);
+  return null;
+}
