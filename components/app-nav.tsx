@@ -36,7 +36,11 @@ export function AppNav({ counts = {} }: { counts?: Partial<Record<(typeof NAV)[n
             <Icon className="size-4" />
             <span className="flex-1">{label}</span>
             {count ? (
-              <span className="bg-primary text-primary-foreground rounded-full px-1.5 py-0.5 text-[10px] leading-none font-semibold">
+              <span
+                className="bg-primary text-primary-foreground rounded-full px-1.5 py-0.5 text-[10px] leading-none font-semibold"
+                data-testid={`nav-count-${href.slice(1)}`}
+                title={href === "/conversations" ? `${count} waiting for your team` : undefined}
+              >
                 {count}
               </span>
             ) : null}

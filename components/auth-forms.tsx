@@ -10,9 +10,11 @@ import { Card, CardContent, CardDescription, CardFooter, CardHeader, CardTitle }
 import { Input } from "@/components/ui/input";
 import { idleForm } from "@/lib/validations/form";
 
-export function SignInForm({ next, notice }: { next?: string; notice?: string }) {
+export function SignInForm({ next, notice, email }: { next?: string; notice?: string; email?: string }) {
   const [state, action, pending] = useActionState(signInAction, idleForm);
   const v = state.values ?? {};
+  // Coming from an invitation: "Create an account" keeps the invitation.
+  const inviteToken = /^\/invite\/([A-Za-z0-9_-]{43})$/.exec(next ?? "")?.[1];
   return (
     <Card>
       <CardHeader>
@@ -31,10 +33,10 @@ export function SignInForm({ next, notice }: { next?: string; notice?: string })
               type="email"
               autoComplete="email"
               placeholder="you@company.com"
-              defaultValue={v.email}
+              defaultValue={v.email ?? email}
               aria-invalid={!!state.fieldErrors?.email}
               required
-              autoFocus
+              autoFocus={!email}
             />
           </FormField>
           <FormField id="password" label="Password" errors={state.fieldErrors?.password}>
@@ -45,6 +47,7 @@ export function SignInForm({ next, notice }: { next?: string; notice?: string })
               autoComplete="current-password"
               aria-invalid={!!state.fieldErrors?.password}
               required
+              autoFocus={!!email}
             />
           </FormField>
         </CardContent>
@@ -54,7 +57,7 @@ export function SignInForm({ next, notice }: { next?: string; notice?: string })
           </Button>
           <p className="text-muted-foreground text-sm">
             New to Parley?{" "}
-            <Link href="/sign-up" className="text-foreground font-medium underline-offset-4 hover:underline">
+            <Link href={inviteToken ? `/sign-up?invite=${inviteToken}` : "/sign-up"} className="text-foreground font-medium underline-offset-4 hover:underline">
               Create an account
             </Link>
           </p>
@@ -64,19 +67,32 @@ export function SignInForm({ next, notice }: { next?: string; notice?: string })
   );
 }
 
-export function SignUpForm() {
+/** Sign-up; with `invite`, the account joins that workspace (email fixed to the invited address) and gets none of its own. */
+export function SignUpForm({
+  invite,
+  notice,
+}: {
+  invite?: { token: string; email: string; workspaceName: string };
+  notice?: string;
+}) {
   const [state, action, pending] = useActionState(signUpAction, idleForm);
   const v = state.values ?? {};
   const e = state.fieldErrors ?? {};
   return (
     <Card>
       <CardHeader>
-        <CardTitle className="text-xl">Create your account</CardTitle>
-        <CardDescription>Set up a workspace for your team. You can invite others later.</CardDescription>
+        <CardTitle className="text-xl">{invite ? `Join ${invite.workspaceName}` : "Create your account"}</CardTitle>
+        <CardDescription>
+          {invite
+            ? `Create your account with ${invite.email} to accept the invitation.`
+            : "Set up a workspace for your team. You can invite others later."}
+        </CardDescription>
       </CardHeader>
       <form action={action} noValidate>
         <CardContent className="grid gap-4">
+          {notice && <FormMessage state={{ status: "error", message: notice }} />}
           <FormMessage state={state} />
+          {invite && <input type="hidden" name="invite" value={invite.token} />}
           <FormField id="name" label="Your name" errors={e.name}>
             <Input id="name" name="name" autoComplete="name" defaultValue={v.name} aria-invalid={!!e.name} required autoFocus />
           </FormField>
@@ -87,7 +103,8 @@ export function SignUpForm() {
               type="email"
               autoComplete="email"
               placeholder="you@company.com"
-              defaultValue={v.email}
+              defaultValue={invite ? invite.email : v.email}
+              readOnly={!!invite}
               aria-invalid={!!e.email}
               required
             />
@@ -95,17 +112,26 @@ export function SignUpForm() {
           <FormField id="password" label="Password" hint="At least 10 characters. A passphrase works well." errors={e.password}>
             <Input id="password" name="password" type="password" autoComplete="new-password" aria-invalid={!!e.password} required />
           </FormField>
-          <FormField id="workspace" label="Company or workspace name" hint="Optional. You can change it later." errors={e.workspace}>
-            <Input id="workspace" name="workspace" autoComplete="organization" defaultValue={v.workspace} aria-invalid={!!e.workspace} />
-          </FormField>
+          {!invite && (
+            <FormField id="workspace" label="Company or workspace name" hint="Optional. You can change it later." errors={e.workspace}>
+              <Input id="workspace" name="workspace" autoComplete="organization" defaultValue={v.workspace} aria-invalid={!!e.workspace} />
+            </FormField>
+          )}
         </CardContent>
         <CardFooter className="mt-6 flex-col gap-3">
           <Button type="submit" className="w-full" disabled={pending}>
-            {pending && <Loader2Icon className="animate-spin" />} Create account
+            {pending && <Loader2Icon className="animate-spin" />} {invite ? "Create account and join" : "Create account"}
           </Button>
           <p className="text-muted-foreground text-sm">
             Already have an account?{" "}
-            <Link href="/sign-in" className="text-foreground font-medium underline-offset-4 hover:underline">
+            <Link
+              href={
+                invite
+                  ? `/sign-in?next=${encodeURIComponent(`/invite/${invite.token}`)}&email=${encodeURIComponent(invite.email)}`
+                  : "/sign-in"
+              }
+              className="text-foreground font-medium underline-offset-4 hover:underline"
+            >
               Sign in
             </Link>
           </p>

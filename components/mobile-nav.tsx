@@ -12,13 +12,15 @@ import { Sheet, SheetContent, SheetTitle, SheetTrigger } from "@/components/ui/s
 export function MobileNav({ counts }: { counts?: React.ComponentProps<typeof AppNav>["counts"] }) {
   const [open, setOpen] = useState(false);
   const pathname = usePathname();
+  const waiting = Object.values(counts ?? {}).reduce((sum, n) => sum + (n ?? 0), 0);
   // eslint-disable-next-line react-hooks/set-state-in-effect -- close the drawer after navigating
   useEffect(() => setOpen(false), [pathname]);
   return (
     <Sheet open={open} onOpenChange={setOpen}>
       <SheetTrigger asChild>
-        <Button variant="ghost" size="icon" className="md:hidden" aria-label="Open menu">
+        <Button variant="ghost" size="icon" className="relative md:hidden" aria-label="Open menu">
           <MenuIcon />
+          {waiting > 0 && <span className="bg-primary absolute top-1.5 right-1.5 size-2 rounded-full" aria-hidden />}
         </Button>
       </SheetTrigger>
       <SheetContent className="p-4">

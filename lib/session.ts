@@ -5,6 +5,7 @@ import { getDb } from "@/db";
 import { findUserById, listUserWorkspaces } from "@/db/queries/accounts";
 import { auth } from "@/lib/auth";
 import { can, type Permission } from "@/lib/permissions";
+import { requestOrigin } from "@/lib/request-origin";
 
 export const WORKSPACE_COOKIE = "parley_workspace";
 
@@ -31,7 +32,8 @@ export async function requireUser() {
 export const requireWorkspace = cache(async () => {
   const user = await requireUser();
   const all = await listUserWorkspaces(await getDb(), user.id);
-  if (all.length === 0) redirect("/sign-in?error=no-workspace");
+  // No workspace left (removed from the last one): /invite explains and offers to create one.
+  if (all.length === 0) redirect("/invite");
   const chosen = (await cookies()).get(WORKSPACE_COOKIE)?.value;
   const current = all.find((w) => w.id === chosen) ?? all[0]!;
   return {
@@ -44,3 +46,17 @@ export const requireWorkspace = cache(async () => {
 });
 
 export type WorkspaceContext = Awaited<ReturnType<typeof requireWorkspace>>;
+
+/**
+ * Makes a workspace the current one for this browser. Only a choice among the user's memberships:
+ * requireWorkspace ignores a cookie naming a workspace they do not belong to.
+ */
+export async function setCurrentWorkspace(workspaceId: string): Promise<void> {
+  (await cookies()).set(WORKSPACE_COOKIE, workspaceId, {
+    httpOnly: true,
+    sameSite: "lax",
+    secure: (await requestOrigin()).startsWith("https:"),
+    path: "/",
+    maxAge: 365 * 24 * 60 * 60,
+  });
+}

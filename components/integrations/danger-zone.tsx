@@ -81,15 +81,8 @@ function RecreateDialog({ integrationId, endpoint }: { integrationId: string; en
 }
 
 function DeleteDialog({ integrationId, name }: { integrationId: string; name: string }) {
-  const router = useRouter();
   const [state, action, pending] = useActionState<FormState, FormData>(deleteIntegrationAction.bind(null, integrationId), { status: "idle" });
   const [typed, setTyped] = useState("");
-  useEffect(() => {
-    if (state.status === "saved") {
-      toast.success(`“${name}” deleted`);
-      router.push("/integrations");
-    }
-  }, [state, router, name]);
   return (
     <Dialog>
       <DialogTrigger asChild>

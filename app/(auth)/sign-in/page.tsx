@@ -3,11 +3,12 @@ import { redirect } from "next/navigation";
 import { SignInForm } from "@/components/auth-forms";
 import { getCurrentUser } from "@/lib/session";
 
-export const metadata: Metadata = { title: "Sign in" };
+// `next` may hold an invite link: never send it on in a Referer header.
+export const metadata: Metadata = { title: "Sign in", referrer: "no-referrer" };
 
-export default async function SignInPage({ searchParams }: { searchParams: Promise<{ next?: string; error?: string }> }) {
-  const { next, error } = await searchParams;
-  if (await getCurrentUser()) redirect("/integrations");
+export default async function SignInPage({ searchParams }: { searchParams: Promise<{ next?: string; error?: string; email?: string }> }) {
+  const { next, error, email } = await searchParams;
+  if (await getCurrentUser()) redirect(next?.startsWith("/invite/") ? next : "/integrations");
   const notice = error === "no-workspace" ? "Your account no longer belongs to a workspace. Ask an owner to invite you again." : undefined;
-  return <SignInForm next={next} notice={notice} />;
+  return <SignInForm next={next} notice={notice} email={typeof email === "string" ? email.slice(0, 254) : undefined} />;
 }

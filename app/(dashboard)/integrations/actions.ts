@@ -1,6 +1,7 @@
 "use server";
 
 import { revalidatePath } from "next/cache";
+import { redirect } from "next/navigation";
 import { getDb } from "@/db";
 import {
   createIntegration,
@@ -105,8 +106,8 @@ export async function deleteIntegrationAction(integrationId: string, _prev: Form
   if (!current) return { status: "error", message: NOT_FOUND };
   if (current.name !== confirm) return { status: "error", fieldErrors: { confirm: ["Type the integration's name exactly to confirm."] }, values: formValues(form) };
   await deleteIntegration(db, { workspaceId: workspace.id, integrationId, actorUserId: user.id });
-  revalidatePath("/integrations");
-  return { status: "saved", message: "Integration deleted." };
+  // Straight to the list: re-rendering this page would show a 404 for the integration just deleted.
+  redirect(`/integrations?deleted=${encodeURIComponent(current.name)}`);
 }
 
 export async function recreateIntegrationAction(integrationId: string, _prev: KeyRevealState): Promise<KeyRevealState> {
@@ -114,6 +115,6 @@ export async function recreateIntegrationAction(integrationId: string, _prev: Ke
   if (!can("manage_integrations")) return { status: "error", message: FORBIDDEN };
   const made = await recreateIntegration(await getDb(), { workspaceId: workspace.id, integrationId, actorUserId: user.id });
   if (!made) return { status: "error", message: NOT_FOUND };
-  revalidatePath("/integrations");
+  // No revalidation: it would re-render the current page, which now 404s; the client moves to the new one.
   return { status: "saved", integrationId: made.integration.id, apiKey: made.apiKey };
 }

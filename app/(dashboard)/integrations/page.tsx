@@ -15,8 +15,9 @@ import { requireWorkspace } from "@/lib/session";
 
 export const metadata: Metadata = { title: "Integrations" };
 
-export default async function IntegrationsPage() {
+export default async function IntegrationsPage({ searchParams }: { searchParams: Promise<{ deleted?: string }> }) {
   const { workspace, can } = await requireWorkspace();
+  const { deleted } = await searchParams;
   const items = await listIntegrations(await getDb(), workspace.id);
   const add = can("manage_integrations") ? (
     <Button asChild>
@@ -28,6 +29,11 @@ export default async function IntegrationsPage() {
   return (
     <>
       <PageHeader title="Integrations" description="Connect your bots to your own apps and websites." actions={items.length ? add : null} />
+      {deleted && (
+        <p role="status" className="bg-success/10 text-foreground mb-6 rounded-md px-3 py-2 text-sm">
+          “{deleted.slice(0, 100)}” was deleted. Its endpoint now answers 404; its conversations stay in your inbox.
+        </p>
+      )}
       {items.length === 0 ? (
         <EmptyState icon={PlugIcon} title="No integrations yet" action={add}>
           An integration connects a bot to your product. With the Custom API integration your backend sends a user&apos;s

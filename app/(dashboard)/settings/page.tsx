@@ -1,57 +1,84 @@
 import type { Metadata } from "next";
-import { PageHeader } from "@/components/page-header";
+import Link from "next/link";
+import { LeaveWorkspaceDialog } from "@/components/settings/leave-workspace-dialog";
+import { WorkspaceNameForm } from "@/components/settings/workspace-name-form";
 import { Badge } from "@/components/ui/badge";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
+import { ROLE_DESCRIPTIONS, ROLE_LABELS } from "@/lib/permissions";
+import { PLAN_LABELS } from "@/lib/plans";
 import { requireWorkspace } from "@/lib/session";
-import { PLAN_LABELS, planLimits } from "@/lib/plans";
-import { ROLE_LABELS } from "@/lib/permissions";
 
 export const metadata: Metadata = { title: "Settings" };
 
-export default async function SettingsPage() {
-  const { user, workspace, role } = await requireWorkspace();
-  const limits = planLimits(workspace.plan);
+export default async function GeneralSettingsPage() {
+  const { user, workspace, role, can } = await requireWorkspace();
   return (
-    <>
-      <PageHeader title="Settings" description="Your workspace, its plan, and your account." />
-      <div className="grid gap-6 lg:grid-cols-2">
-        <Card>
-          <CardHeader>
-            <CardTitle>Workspace</CardTitle>
-            <CardDescription>Shared by everyone you invite.</CardDescription>
-          </CardHeader>
-          <CardContent>
-            <dl className="grid grid-cols-[8rem_1fr] gap-y-3 text-sm">
+    <div className="grid gap-6 lg:grid-cols-2">
+      <Card>
+        <CardHeader>
+          <CardTitle>Workspace</CardTitle>
+          <CardDescription>Shared by everyone you invite.</CardDescription>
+        </CardHeader>
+        <CardContent className="grid gap-5">
+          {can("manage_workspace") ? (
+            <WorkspaceNameForm name={workspace.name} />
+          ) : (
+            <dl className="grid grid-cols-[7rem_1fr] gap-y-3 text-sm">
               <dt className="text-muted-foreground">Name</dt>
-              <dd className="font-medium">{workspace.name}</dd>
-              <dt className="text-muted-foreground">Plan</dt>
-              <dd>
-                <Badge variant="secondary">{PLAN_LABELS[workspace.plan]}</Badge>
-              </dd>
-              <dt className="text-muted-foreground">Messages</dt>
-              <dd>{limits.messagesPerMonth.toLocaleString("en-US")} a month</dd>
-              <dt className="text-muted-foreground">Rate limit</dt>
-              <dd>{limits.requestsPerMinute.toLocaleString("en-US")} requests a minute per integration</dd>
+              <dd className="font-medium break-words">{workspace.name}</dd>
             </dl>
-          </CardContent>
-        </Card>
-        <Card>
-          <CardHeader>
-            <CardTitle>Your account</CardTitle>
-            <CardDescription>How you sign in to Parley.</CardDescription>
-          </CardHeader>
-          <CardContent>
-            <dl className="grid grid-cols-[8rem_1fr] gap-y-3 text-sm">
-              <dt className="text-muted-foreground">Name</dt>
-              <dd className="font-medium">{user.name}</dd>
-              <dt className="text-muted-foreground">Email</dt>
-              <dd>{user.email}</dd>
-              <dt className="text-muted-foreground">Role</dt>
-              <dd>{ROLE_LABELS[role]}</dd>
-            </dl>
-          </CardContent>
-        </Card>
-      </div>
-    </>
+          )}
+          <dl className="grid grid-cols-[7rem_1fr] gap-y-3 text-sm">
+            <dt className="text-muted-foreground">Plan</dt>
+            <dd className="flex flex-wrap items-center gap-2">
+              <Badge variant="secondary">{PLAN_LABELS[workspace.plan]}</Badge>
+              <Link href="/settings/plan" className="text-primary text-sm underline-offset-4 hover:underline">
+                {can("change_plan") ? "Change plan" : "See plans"}
+              </Link>
+            </dd>
+            <dt className="text-muted-foreground">Workspace ID</dt>
+            <dd className="font-mono text-xs break-all">{workspace.id}</dd>
+          </dl>
+        </CardContent>
+      </Card>
+      <Card>
+        <CardHeader>
+          <CardTitle>Your account</CardTitle>
+          <CardDescription>How you sign in to Parley, and what you may do here.</CardDescription>
+        </CardHeader>
+        <CardContent>
+          <dl className="grid grid-cols-[7rem_1fr] gap-y-3 text-sm">
+            <dt className="text-muted-foreground">Name</dt>
+            <dd className="font-medium break-words">{user.name}</dd>
+            <dt className="text-muted-foreground">Email</dt>
+            <dd className="break-all">{user.email}</dd>
+            <dt className="text-muted-foreground">Role</dt>
+            <dd>
+              <div className="font-medium">{ROLE_LABELS[role]}</div>
+              <div className="text-muted-foreground text-xs">{ROLE_DESCRIPTIONS[role]}</div>
+            </dd>
+          </dl>
+        </CardContent>
+      </Card>
+      <Card className="lg:col-span-2">
+        <CardHeader>
+          <CardTitle>Leave workspace</CardTitle>
+          <CardDescription>
+            {role === "owner"
+              ? "You own this workspace. To leave it, first transfer ownership to another member in Members."
+              : "You lose access at once. To come back, someone has to invite you again."}
+          </CardDescription>
+        </CardHeader>
+        <CardContent>
+          {role === "owner" ? (
+            <Link href="/settings/members" className="text-primary text-sm font-medium underline-offset-4 hover:underline">
+              Go to Members
+            </Link>
+          ) : (
+            <LeaveWorkspaceDialog workspaceName={workspace.name} />
+          )}
+        </CardContent>
+      </Card>
+    </div>
   );
 }

@@ -1,0 +1,121 @@
+"use client";
+
+import { useEffect, useLayoutEffect, useRef } from "react";
+import { BookOpenIcon, BotIcon, CheckCheckIcon, ClockIcon, HeadsetIcon, UserRoundIcon } from "lucide-react";
+import { formatDateTime } from "@/lib/format";
+import { cn } from "@/lib/utils";
+
+/** One message as the transcript shows it (the shape db/queries/inbox.ts returns). */
+export type TranscriptMessage = {
+  id: string;
+  role: "user" | "assistant" | "agent" | "system";
+  content: string;
+  sources: { title: string }[] | null;
+  authorName: string | null;
+  deliveredAt: Date | null;
+  createdAt: Date;
+};
+
+const timeFormat = new Intl.DateTimeFormat("en-US", { hour: "numeric", minute: "2-digit", timeZone: "UTC" });
+
+/**
+ * The conversation as the team reads it: the customer on the left, the bot and the team on the
+ * right, each labelled; bot replies show the knowledge they used, team replies whether the
+ * customer's app has fetched them yet. Stays scrolled to the latest message as new ones arrive,
+ * unless the reader scrolled up.
+ */
+export function Transcript({ messages, customer, channel }: { messages: TranscriptMessage[]; customer: string; channel: string }) {
+  const scroller = useRef<HTMLDivElement>(null);
+  const pinned = useRef(true);
+
+  useLayoutEffect(() => {
+    const el = scroller.current;
+    if (el && pinned.current) el.scrollTop = el.scrollHeight;
+  }, [messages.length]);
+
+  useEffect(() => {
+    const el = scroller.current;
+    if (!el) return;
+    const onScroll = () => {
+      pinned.current = el.scrollHeight - el.scrollTop - el.clientHeight < 80;
+    };
+    el.addEventListener("scroll", onScroll, { passive: true });
+    return () => el.removeEventListener("scroll", onScroll);
+  }, []);
+
+  return (
+    <div
+      ref={scroller}
+      className="bg-muted/30 flex max-h-[min(65vh,44rem)] min-h-64 flex-col gap-4 overflow-y-auto p-4 sm:p-5"
+      role="log"
+      aria-label="Transcript"
+      aria-live="polite"
+      data-testid="transcript"
+    >
+      {messages.length === 0 && <p className="text-muted-foreground m-auto text-sm">No messages yet.</p>}
+      {messages.map((m) => (
+        <MessageRow key={m.id} message={m} customer={customer} channel={channel} />
+      ))}
+    </div>
+  );
+}
+
+function MessageRow({ message: m, customer, channel }: { message: TranscriptMessage; customer: string; channel: string }) {
+  const at = new Date(m.createdAt);
+  if (m.role === "system") {
+    return (
+      <p className="text-muted-foreground self-center text-center text-xs" data-role="system">
+        {m.content} · <time dateTime={at.toISOString()}>{timeFormat.format(at)}</time>
+      </p>
+    );
+  }
+  const mine = m.role !== "user"; // the bot and the team speak for the business
+  const who =
+    m.role === "user" ? { icon: UserRoundIcon, label: customer } : m.role === "assistant" ? { icon: BotIcon, label: "Bot" } : { icon: HeadsetIcon, label: m.authorName ? `${m.authorName} (team)` : "Team" };
+  const titles = [...new Set((m.sources ?? []).map((s) => s.title))];
+  return (
+    <div className={cn("flex flex-col gap-1", mine ? "items-end" : "items-start")} data-role={m.role} data-testid="message">
+      <div className="text-muted-foreground flex items-center gap-1.5 px-1 text-[11px]">
+        <who.icon className="size-3" />
+        <span className="font-medium">{who.label}</span>
+        <span aria-hidden>·</span>
+        <time dateTime={at.toISOString()} title={formatDateTime(at)}>
+          {timeFormat.format(at)}
+        </time>
+      </div>
+      <div
+        className={cn(
+          "max-w-[85%] rounded-2xl px-3.5 py-2 text-sm leading-relaxed break-words whitespace-pre-wrap",
+          m.role === "user" && "bg-background rounded-bl-sm border shadow-xs",
+          m.role === "assistant" && "bg-secondary text-secondary-foreground rounded-br-sm border",
+          m.role === "agent" && "bg-primary text-primary-foreground rounded-br-sm",
+        )}
+      >
+        {m.content}
+      </div>
+      {m.role === "assistant" && titles.length > 0 && (
+        <div className="text-muted-foreground flex max-w-[85%] flex-wrap items-center justify-end gap-1 px-1 text-[11px]" aria-label="Knowledge used">
+          <BookOpenIcon className="size-3" />
+          {titles.map((t) => (
+            <span key={t} className="bg-background rounded border px-1.5 py-0.5">
+              {t}
+            </span>
+          ))}
+        </div>
+      )}
+      {m.role === "agent" && channel === "api" && (
+        <div className="text-muted-foreground flex items-center gap-1 px-1 text-[11px]">
+          {m.deliveredAt ? (
+            <>
+              <CheckCheckIcon className="size-3" /> Delivered to the app
+            </>
+          ) : (
+            <>
+              <ClockIcon className="size-3" /> Waiting for the app to fetch it
+            </>
+          )}
+        </div>
+      )}
+    </div>
+  );
+}

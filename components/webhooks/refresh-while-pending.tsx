@@ -1,0 +1,17 @@
+"use client";
+
+import { useEffect } from "react";
+import { useRouter } from "next/navigation";
+
+/** Refreshes the page every few seconds while deliveries are on their way, so the log shows how they went. */
+export function RefreshWhilePending({ active, everyMs = 3000 }: { active: boolean; everyMs?: number }) {
+  const router = useRouter();
+  useEffect(() => {
+    if (!active) return;
+    const timer = setInterval(() => {
+      if (document.visibilityState === "visible") router.refresh();
+    }, everyMs);
+    return () => clearInterval(timer);
+  }, [active, everyMs, router]);
+  return null;
+}

@@ -1,0 +1,29 @@
+"use client";
+
+import { useTransition } from "react";
+import { Loader2Icon, RotateCwIcon } from "lucide-react";
+import { toast } from "sonner";
+import { retryDeliveryAction } from "@/app/(dashboard)/settings/webhooks/actions";
+import { Button } from "@/components/ui/button";
+
+/** Sends a failed delivery again, with a fresh set of attempts. */
+export function RetryDeliveryButton({ deliveryId }: { deliveryId: number }) {
+  const [pending, start] = useTransition();
+  return (
+    <Button
+      size="sm"
+      variant="link"
+      className="h-auto px-0 text-xs"
+      disabled={pending}
+      onClick={() =>
+        start(async () => {
+          const result = await retryDeliveryAction(deliveryId).catch(() => ({ ok: false as const, message: "That did not work. Try again." }));
+          if (result.ok) toast.success(result.message ?? "Sending it again.");
+          else toast.error(result.message);
+        })
+      }
+    >
+      {pending ? <Loader2Icon className="animate-spin" /> : <RotateCwIcon />} Send again
+    </Button>
+  );
+}

@@ -1,0 +1,36 @@
+import { z } from "zod";
+import { emailSchema } from "@/lib/validations/auth";
+
+const PLANS = ["starter", "core", "pro", "scale"] as const;
+
+export const inviteMemberSchema = z.object({
+  email: emailSchema,
+  role: z.enum(["admin", "member", "viewer"], { error: "Choose a role: admin, member or viewer." }),
+});
+
+export const changeRoleSchema = z.object({
+  userId: z.string().min(1).max(64),
+  role: z.enum(["admin", "member", "viewer"], { error: "Choose a role: admin, member or viewer." }),
+});
+
+export const changePlanSchema = z.object({
+  plan: z.enum(PLANS, { error: "Choose one of the plans." }),
+});
+
+export const workspaceNameSchema = z.object({
+  name: z.string({ error: "Enter a name." }).trim().min(1, "Enter a name.").max(100, "Use at most 100 characters."),
+});
+
+/** Audit log kinds a person can filter by; each matches the actions whose names start with its prefix. */
+export const AUDIT_KINDS = {
+  workspace: { label: "Workspace and plan", prefixes: ["workspace."] },
+  member: { label: "Members and invites", prefixes: ["member.", "invite."] },
+  integration: { label: "Integrations and keys", prefixes: ["integration."] },
+  bot: { label: "Bots and knowledge", prefixes: ["bot.", "knowledge."] },
+  conversation: { label: "Conversations and leads", prefixes: ["conversation.", "lead."] },
+} as const;
+export type AuditKind = keyof typeof AUDIT_KINDS;
+
+export function parseAuditKind(value: unknown): AuditKind | undefined {
+  return typeof value === "string" && Object.hasOwn(AUDIT_KINDS, value) ? (value as AuditKind) : undefined;
+}
