@@ -47,6 +47,7 @@ export default defineConfig({
       PUBLIC_BASE_URL: "",
       PARLEY_SEED: "0",
       KNOWLEDGE_ALLOW_LOOPBACK: "1",
+      PARLEY_LOG: "silent",
       AUTH_SECRET: "e2e-secret-not-for-production-0123456789",
     },
   },

@@ -104,7 +104,8 @@ test("a user sets up a Custom API integration and manages its key, allowed IPs a
   await page.getByLabel(/Type Website chat to confirm/).fill("Website chat");
   await screenshot(page, "integration-delete");
   await page.getByRole("button", { name: "Delete integration" }).click();
-  await expect(page).toHaveURL(/\/integrations$/);
+  await expect(page).toHaveURL(/\/integrations\?deleted=/);
+  await expect(page.getByRole("status").filter({ hasText: "“Website chat” was deleted." })).toBeVisible();
   expect((await ask(request, newEndpoint, newKey)).status()).toBe(404);
   await expect(page.getByText("No integrations yet")).toBeVisible();
 });

@@ -4,7 +4,11 @@
  * other app instances see a change within PARLEY_AUTH_CACHE_MS (default 2 s): that is how quickly
  * a revoked key, a deleted integration or a new allowlist takes effect everywhere.
  */
-const entries = new Map<string, { expires: number; value: unknown }>();
+// On globalThis: Next bundles server actions and route handlers separately, and a change made by an
+// action must clear the cache the Chat API route reads.
+const KEY = Symbol.for("parley.apiAuthCache");
+const g = globalThis as typeof globalThis & { [KEY]?: Map<string, { expires: number; value: unknown }> };
+const entries = (g[KEY] ??= new Map());
 const MAX_ENTRIES = 10_000;
 
 function ttlMs(): number {
