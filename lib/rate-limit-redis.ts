@@ -1,5 +1,5 @@
 import { Redis } from "ioredis";
-import type { RateLimitResult } from "./rate-limit";
+import { allowedResult, refusedResult, type RateLimitResult } from "./rate-limit";
 
 // The same GCRA as the SQL limiter, as one script on Redis's own clock: atomic, so exact across instances.
 const GCRA = `
@@ -48,22 +48,7 @@ export async function consumeRateLimitRedis(
   const emissionMs = (periodSeconds * 1000) / limit;
   const periodMs = periodSeconds * 1000;
   const [allowed, aheadMs] = await redisFor(url).gcra(`parley:rl:${key}`, emissionMs, periodMs);
-  if (allowed === 1) {
-    return {
-      allowed: true,
-      limit,
-      remaining: Math.max(0, Math.floor((periodMs - aheadMs) / emissionMs + 1e-9)),
-      resetSeconds: Math.max(0, Math.ceil(aheadMs / 1000)),
-      retryAfterSeconds: 0,
-    };
-  }
-  return {
-    allowed: false,
-    limit,
-    remaining: 0,
-    resetSeconds: Math.max(1, Math.ceil(aheadMs / 1000)),
-    retryAfterSeconds: Math.max(1, Math.ceil((aheadMs + emissionMs - periodMs) / 1000)),
-  };
+  return allowed === 1 ? allowedResult(limit, periodSeconds, aheadMs / 1000) : refusedResult(limit, periodSeconds, aheadMs / 1000);
 }
 
 /** Seconds the key's theoretical arrival time is ahead of Redis's clock (0 when idle). */

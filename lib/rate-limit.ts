@@ -53,21 +53,29 @@ export async function consumeRateLimitSql(
                 <= make_interval(secs => ${periodSeconds})
         returning extract(epoch from (r.tat - (select t from clock))) as ahead`,
   );
-  if (rows[0]) {
-    const ahead = Number(rows[0].ahead);
-    return {
-      allowed: true,
-      limit,
-      remaining: Math.max(0, Math.floor((periodSeconds - ahead) / emission + 1e-9)),
-      resetSeconds: Math.max(0, Math.ceil(ahead)),
-      retryAfterSeconds: 0,
-    };
-  }
+  if (rows[0]) return allowedResult(limit, periodSeconds, Number(rows[0].ahead));
   const [state] = await queryRows<{ ahead: string | number }>(
     db,
     sql`select extract(epoch from (tat - app_now())) as ahead from rate_limits where key = ${key}`,
   );
-  const ahead = Number(state?.ahead ?? periodSeconds);
+  return refusedResult(limit, periodSeconds, Number(state?.ahead ?? periodSeconds));
+}
+
+/** An admitted request's numbers, from how far the key's arrival time is ahead of now (seconds). */
+export function allowedResult(limit: number, periodSeconds: number, ahead: number): RateLimitResult {
+  const emission = periodSeconds / limit;
+  return {
+    allowed: true,
+    limit,
+    remaining: Math.max(0, Math.floor((periodSeconds - ahead) / emission + 1e-9)),
+    resetSeconds: Math.max(0, Math.ceil(ahead)),
+    retryAfterSeconds: 0,
+  };
+}
+
+/** A refused request's numbers: Retry-After is when one more request fits in the window. */
+export function refusedResult(limit: number, periodSeconds: number, ahead: number): RateLimitResult {
+  const emission = periodSeconds / limit;
   return {
     allowed: false,
     limit,

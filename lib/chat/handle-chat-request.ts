@@ -21,8 +21,9 @@ import { newId, randomBase62 } from "@/lib/ids";
 import { isIpAllowed } from "@/lib/ip-allowlist";
 import { logEvent } from "@/lib/log";
 import { planLimits } from "@/lib/plans";
-import { consumeMonthlyQuota, refundMonthlyQuota } from "@/lib/quota";
-import { consumeRateLimit, peekRateLimit } from "@/lib/rate-limit";
+import { admitRequest } from "@/lib/admission";
+import { refundMonthlyQuota } from "@/lib/quota";
+import { peekRateLimit } from "@/lib/rate-limit";
 import { ApiError } from "./api-error";
 import { claimIdempotencyKey, completeIdempotencyKey, releaseIdempotencyKey } from "./idempotency";
 import { afterReply, beforeReply, NEW_CONVERSATION_STATE, type ConversationState } from "./policies";
@@ -173,11 +174,14 @@ async function admitAndAnswer(
   idem: { integrationId: string; key: string } | null,
 ): Promise<Response> {
   const limits = planLimits(auth.plan);
-  const rl = await consumeRateLimit(db, { key: `int:${auth.integrationId}`, limit: limits.requestsPerMinute });
+  const { rate: rl, quota } = await admitRequest(db, {
+    rateKey: `int:${auth.integrationId}`,
+    requestsPerMinute: limits.requestsPerMinute,
+    workspaceId: auth.workspaceId,
+    messagesPerMonth: limits.messagesPerMonth,
+  });
   const headers = rateHeaders(rl.limit, rl.remaining, rl.resetSeconds);
-  if (!rl.allowed) throw new ApiError("rate_limited", undefined, { ...headers, "Retry-After": String(rl.retryAfterSeconds) });
-
-  const quota = await consumeMonthlyQuota(db, { workspaceId: auth.workspaceId, limit: limits.messagesPerMonth });
+  if (!rl.allowed || !quota) throw new ApiError("rate_limited", undefined, { ...headers, "Retry-After": String(rl.retryAfterSeconds) });
   if (!quota.allowed) throw new ApiError("quota_exceeded", undefined, { ...headers, "Retry-After": String(quota.retryAfterSeconds) });
   const refund = () => refundMonthlyQuota(db, { workspaceId: auth.workspaceId, month: quota.month });
 
