@@ -73,6 +73,9 @@ export async function saveExchange(
     within?: (tx: Db, conversationId: string) => Promise<void>;
   },
 ): Promise<{ userMessageId: string; replyMessageId: string | null }> {
+  if (input.reply && !input.within && !input.deliveredIds?.length) {
+    return saveExchangeInOneStatement(db, { conversation: input.conversation, userMessage: input.userMessage, reply: input.reply, patch: input.patch ?? {} });
+  }
   return db.transaction(async (tx) => {
     const t = tx as unknown as Db;
     if ("workspaceId" in input.conversation) {
@@ -130,4 +133,54 @@ export async function listMessagesForClient(db: Db, conversation: Conversation) 
 
 export function isHumanOwned(status: Conversation["status"]): boolean {
   return status === "handoff_requested" || status === "human_active";
+}
+
+const PATCH_COLUMNS = {
+  status: "status",
+  consecutiveFallbacks: "consecutive_fallbacks",
+  handoffOfferedAt: "handoff_offered_at",
+  leadAskedAt: "lead_asked_at",
+} as const satisfies Record<keyof ConversationPatch, string>;
+
+function patchValue(value: ConversationPatch[keyof ConversationPatch]) {
+  return value instanceof Date ? sql`${value.toISOString()}::timestamptz` : sql`${value ?? null}`;
+}
+
+/**
+ * The common exchange (a bot reply, nothing else to write) as one statement, so one round trip: the
+ * conversation is inserted or updated (which locks it), then both messages are inserted, stamped
+ * after the conversation's latest message. One statement is atomic like a transaction.
+ */
+async function saveExchangeInOneStatement(
+  db: Db,
+  input: {
+    conversation: NewConversation | { id: string };
+    userMessage: string;
+    reply: { content: string; sources: Message["sources"]; engine: string; latencyMs: number };
+    patch: ConversationPatch;
+  },
+): Promise<{ userMessageId: string; replyMessageId: string }> {
+  const c = input.conversation;
+  const patch = Object.entries(input.patch).filter(([, v]) => v !== undefined) as [keyof ConversationPatch, ConversationPatch[keyof ConversationPatch]][];
+  const conversationStep =
+    "workspaceId" in c
+      ? sql`insert into conversations (id, workspace_id, bot_id, integration_id, external_user_id, channel${sql.raw(patch.map(([k]) => `, ${PATCH_COLUMNS[k]}`).join(""))})
+            values (${c.id}, ${c.workspaceId}, ${c.botId}, ${c.integrationId}, ${c.externalUserId}, ${c.channel}${sql.join(patch.map(([, v]) => sql`, ${patchValue(v)}`), sql``)})
+            returning id`
+      : sql`update conversations set last_message_at = now()${sql.join(patch.map(([k, v]) => sql`, ${sql.raw(PATCH_COLUMNS[k])} = ${patchValue(v)}`), sql``)}
+            where id = ${c.id} returning id`;
+  const userMessageId = newId("msg");
+  const replyMessageId = newId("msg");
+  const sources = input.reply.sources === null ? null : JSON.stringify(input.reply.sources);
+  await db.execute(sql`
+    with conv as (${conversationStep}),
+    base as (
+      select greatest(clock_timestamp(), (select max(m.created_at) + interval '1 microsecond' from messages m where m.conversation_id = conv.id)) as t
+      from conv
+    )
+    insert into messages (id, conversation_id, role, content, sources, engine, latency_ms, created_at)
+    select ${userMessageId}, ${c.id}, 'user'::message_role, ${input.userMessage}, null::jsonb, null, null::int, t from base
+    union all
+    select ${replyMessageId}, ${c.id}, 'assistant'::message_role, ${input.reply.content}, ${sources}::jsonb, ${input.reply.engine}, ${input.reply.latencyMs}, t + interval '1 microsecond' from base`);
+  return { userMessageId, replyMessageId };
 }
