@@ -245,3 +245,88 @@ test("the bot page works at phone width and in dark mode", async ({ browser }) =
   await screenshot(page, "bots-list-mobile-dark");
   await ctx.close();
 });
+
+async function createBot(page: Page, name: string) {
+  await page.goto("/bots");
+  await page.getByRole("button", { name: "New bot" }).click();
+  await page.getByRole("dialog").getByLabel("Name").fill(name);
+  await page.getByRole("dialog").getByRole("button", { name: "Create bot" }).click();
+  await expect(page).toHaveURL(/\/bots\/bot_/);
+}
+
+test("lead capture and human handoff are set per bot; a setting that cannot work is refused beside its fields", async ({ page }) => {
+  await signUp(page, newAccount("policies"));
+  await createBot(page, "Front desk");
+  await page.getByRole("tab", { name: "Settings" }).click();
+
+  // Lead capture starts off; with neither email nor phone a lead could never be reached.
+  const capture = page.getByRole("switch", { name: "Capture leads" });
+  await expect(capture).not.toBeChecked();
+  await capture.check();
+  await page.getByLabel("Email", { exact: true }).selectOption("off");
+  await page.getByLabel("Phone", { exact: true }).selectOption("off");
+  await page.getByLabel("Ask after this many messages").fill("51");
+  await page.getByRole("button", { name: "Save lead capture" }).click();
+  await expect(page.getByText("A lead needs an email or a phone number to be reached")).toBeVisible();
+  await expect(page.getByText("Enter a number from 1 to 50")).toBeVisible();
+  await expect(capture).toBeChecked(); // what was chosen stays
+  await expect(page.getByLabel("Email", { exact: true })).toHaveValue("off");
+  await expect(page.getByLabel("Email", { exact: true })).toHaveAttribute("aria-invalid", "true");
+  await screenshot(page, "bot-lead-capture-refused");
+
+  await page.getByLabel("Phone", { exact: true }).selectOption("required");
+  await page.getByLabel("Company", { exact: true }).selectOption("optional");
+  await page.getByLabel("Ask after this many messages").fill("");
+  await page.getByLabel("How the bot asks").fill("Shall we call you back? Leave your phone number and name.");
+  await page.getByRole("button", { name: "Save lead capture" }).click();
+  await expect(page.getByText("Lead capture saved.").first()).toBeVisible();
+  await expect(capture).toBeChecked();
+  await expect(page.getByLabel("Phone", { exact: true })).toHaveValue("required");
+
+  // Handoff: on by default; the offer count is checked, then switched off with an empty box.
+  const handoff = page.getByRole("switch", { name: "Allow handoff to your team" });
+  await expect(handoff).toBeChecked();
+  const offerAfter = page.getByLabel(/Offer a person after this many answers/);
+  await expect(offerAfter).toHaveValue("2");
+  await offerAfter.fill("11");
+  await page.getByRole("button", { name: "Save handoff settings" }).click();
+  await expect(page.getByText("Enter a number from 1 to 10")).toBeVisible();
+  await offerAfter.fill("");
+  await page.getByRole("checkbox", { name: "Hand over when the user asks for a person" }).uncheck();
+  await page.getByLabel("Handoff message").fill("Our front desk will answer you here shortly.");
+  await page.getByRole("button", { name: "Save handoff settings" }).click();
+  await expect(page.getByText("Handoff settings saved.").first()).toBeVisible();
+  await screenshot(page, "bot-lead-handoff");
+
+  // Everything is stored.
+  await page.goto(`${page.url().split("?")[0]}?tab=settings`);
+  await expect(capture).toBeChecked();
+  await expect(page.getByLabel("Email", { exact: true })).toHaveValue("off");
+  await expect(page.getByLabel("Phone", { exact: true })).toHaveValue("required");
+  await expect(page.getByLabel("Company", { exact: true })).toHaveValue("optional");
+  await expect(page.getByLabel("Ask after this many messages")).toHaveValue("");
+  await expect(page.getByRole("checkbox", { name: /buying intent/ })).toBeChecked();
+  await expect(page.getByLabel("How the bot asks")).toHaveValue("Shall we call you back? Leave your phone number and name.");
+  await expect(handoff).toBeChecked();
+  await expect(page.getByRole("checkbox", { name: "Hand over when the user asks for a person" })).not.toBeChecked();
+  await expect(offerAfter).toHaveValue("");
+  await expect(page.getByLabel("Handoff message")).toHaveValue("Our front desk will answer you here shortly.");
+
+  await page.emulateMedia({ colorScheme: "dark" });
+  await screenshot(page, "bot-lead-handoff-dark");
+});
+
+test("the lead capture and handoff cards at phone width", async ({ browser }) => {
+  for (const colorScheme of ["light", "dark"] as const) {
+    const ctx = await browser.newContext({ viewport: { width: 390, height: 844 }, colorScheme });
+    const page = await ctx.newPage();
+    await signUp(page, newAccount(`pocket${colorScheme}`));
+    await createBot(page, "Pocket desk");
+    await page.getByRole("tab", { name: "Settings" }).click();
+    await expect(page.getByRole("switch", { name: "Capture leads" })).toBeVisible();
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
+    await screenshot(page, `bot-lead-handoff-mobile-${colorScheme}`);
+    await ctx.close();
+  }
+});

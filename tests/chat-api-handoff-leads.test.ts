@@ -169,6 +169,13 @@ describe("lead capture through the API", () => {
     expect(created).toHaveLength(1); // merged, not created again
   });
 
+  it("details and a question in one message: the question is answered, the lead captured", async () => {
+    const r = await chat({ message: "I'm Grace Hopper, grace@navy.example, what does the Pro plan cost?" }, t);
+    expect(r.body.reply).toContain("$149");
+    const [lead] = await h.db.select().from(leads).where(eq(leads.email, "grace@navy.example"));
+    expect(lead).toMatchObject({ name: "Grace Hopper", workspaceId: t.workspaceId });
+  });
+
   it("messages without contact details make no lead", async () => {
     const before = await h.db.$count(leads);
     await chat({ message: "I'm interested in the Pro plan, order #123456789" }, t);

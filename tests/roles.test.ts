@@ -168,6 +168,36 @@ const ACTIONS: Record<string, Row> = {
         form({ name: "Renamed bot", instructions: "Be brief.", welcomeMessage: "Hello!", fallbackMessage: "No idea.", engine: "builtin" }),
       ),
   },
+  // Success changes the bot's lead_capture (off → on) or handoff (on → off) column, with a bot.updated audit row.
+  updateLeadCaptureAction: {
+    allowed: MANAGERS,
+    mutates: true,
+    call: (fx) =>
+      botActions.updateLeadCaptureAction(
+        fx.bot.id,
+        idle,
+        form({
+          enabled: "on",
+          fieldName: "optional",
+          fieldEmail: "required",
+          fieldPhone: "optional",
+          fieldCompany: "off",
+          askAfterMessages: "3",
+          askOnIntent: "on",
+          askMessage: "Could you share your email so we can follow up?",
+        }),
+      ),
+  },
+  updateHandoffAction: {
+    allowed: MANAGERS,
+    mutates: true,
+    call: (fx) =>
+      botActions.updateHandoffAction(
+        fx.bot.id,
+        idle,
+        form({ offerAfterFailures: "", offerMessage: "Want a person?", handoffMessage: "Someone from the team will reply here." }),
+      ),
+  },
   deleteBotAction: { allowed: MANAGERS, mutates: true, call: (fx) => botActions.deleteBotAction(fx.spareBot.id, idle, form({ confirm: fx.spareBot.name })) },
   addTextSourceAction: {
     allowed: MANAGERS,

@@ -2,6 +2,7 @@ import { and, asc, desc, eq, isNotNull, isNull, sql } from "drizzle-orm";
 import type { Db } from "../index";
 import { bots, conversations, integrations, knowledgeSources, type Bot } from "../schema";
 import { writeAudit } from "./accounts";
+import { invalidateApiAuth } from "./api-auth-cache";
 import { newId } from "@/lib/ids";
 
 type Scope = { workspaceId: string; botId: string };
@@ -9,6 +10,8 @@ type Actor = { actorUserId: string | null };
 
 /** The settings a person edits on a bot. */
 export type BotSettings = Pick<Bot, "name" | "instructions" | "welcomeMessage" | "fallbackMessage" | "engine">;
+/** Everything the bot page can change; each form saves its own part. */
+export type EditableBot = BotSettings & Pick<Bot, "leadCapture" | "handoff">;
 
 /** A bot by id, scoped to a workspace. */
 export async function getBot(db: Db, { workspaceId, botId }: Scope) {
@@ -83,8 +86,21 @@ function pickSettings(bot: Bot): BotSettings {
   };
 }
 
-/** Saves a bot's settings; the audit row records the fields that changed. Null for a missing (or another workspace's) bot. */
-export async function updateBot(db: Db, input: Scope & Actor & { settings: BotSettings }): Promise<Bot | null> {
+/**
+ * Saves some of a bot's settings; the audit row records only what changed (inside lead capture and
+ * handoff too). The Chat API's cached bots are cleared once it commits, so the next request uses the
+ * new settings (other app instances: within PARLEY_AUTH_CACHE_MS). Null for a missing (or another
+ * workspace's) bot.
+ */
+export async function updateBot(db: Db, input: Scope & Actor & { settings: Partial<EditableBot> }): Promise<Bot | null> {
+  try {
+    return await saveBotSettings(db, input);
+  } finally {
+    invalidateApiAuth(); // every integration answering with this bot carries it: forget them all
+  }
+}
+
+async function saveBotSettings(db: Db, input: Scope & Actor & { settings: Partial<EditableBot> }): Promise<Bot | null> {
   return db.transaction(async (tx) => {
     const t = tx as unknown as Db;
     const [before] = await t
@@ -98,21 +114,38 @@ export async function updateBot(db: Db, input: Scope & Actor & { settings: BotSe
       .set({ ...input.settings, updatedAt: sql`now()` })
       .where(eq(bots.id, before.id))
       .returning();
-    const old = pickSettings(before);
-    const changed = (Object.keys(input.settings) as (keyof BotSettings)[]).filter((key) => old[key] !== input.settings[key]);
-    if (changed.length) {
+    const changes = changedFields(before, input.settings);
+    if (changes) {
       await writeAudit(t, {
         workspaceId: input.workspaceId,
         actorUserId: input.actorUserId,
         action: "bot.updated",
         targetType: "bot",
         targetId: before.id,
-        before: Object.fromEntries(changed.map((key) => [key, old[key]])),
-        after: Object.fromEntries(changed.map((key) => [key, input.settings[key]])),
+        ...changes,
       });
     }
     return after!;
   });
+}
+
+type Fields = Record<string, unknown>;
+const isRecord = (v: unknown): v is Fields => typeof v === "object" && v !== null && !Array.isArray(v) && !(v instanceof Date);
+
+/** The keys of `next` whose values differ from `old`, as before/after; nested settings objects diff key by key. Null when nothing changed. */
+function changedFields(old: Fields, next: Fields): { before: Fields; after: Fields } | null {
+  const before: Fields = {};
+  const after: Fields = {};
+  for (const key of Object.keys(next)) {
+    const [was, now] = [old[key], next[key]];
+    if (isRecord(was) && isRecord(now)) {
+      const inner = changedFields(was, now);
+      if (inner) [before[key], after[key]] = [inner.before, inner.after];
+    } else if (was !== now) {
+      [before[key], after[key]] = [was ?? null, now ?? null];
+    }
+  }
+  return Object.keys(after).length ? { before, after } : null;
 }
 
 /** What deleting a bot would take with it, for the confirmation dialog. */

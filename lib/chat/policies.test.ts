@@ -70,3 +70,13 @@ describe("afterReply (lead capture)", () => {
     expect(noPhone.lead).toEqual({ email: "ada@example.com" });
   });
 });
+
+describe("afterReply (details instead of a question)", () => {
+  it("thanks the user for their details rather than counting a failed answer or offering a person", () => {
+    const r = after({ leadAskedAt: now, consecutiveFallbacks: 1 }, "Sure: Ada Lovelace, ada@example.com", fallback);
+    expect(r.lead).toEqual({ name: "Ada Lovelace", email: "ada@example.com" });
+    expect(r.reply).toBe("Thank you, Ada! A member of our team will be in touch at ada@example.com.");
+    expect(r.patch.consecutiveFallbacks).toBe(1);
+    expect(r.patch.handoffOfferedAt).toBeUndefined();
+  });
+});

@@ -83,6 +83,12 @@ export function afterReply(args: {
       lead = onlyEnabled(merged, lc.fields);
       if (!lead.email && !lead.phone) lead = null;
     }
+    if (lead && result.kind === "fallback") {
+      // The user answered with their details, not a question: thank them; this is no failed answer.
+      reply = `Thank you${lead.name ? `, ${lead.name.split(" ")[0]}` : ""}! A member of our team will be in touch${lead.email ? ` at ${lead.email}` : lead.phone ? ` at ${lead.phone}` : ""}.`;
+      patch.consecutiveFallbacks = state.consecutiveFallbacks;
+      if (patch.handoffOfferedAt && !state.handoffOfferedAt) delete patch.handoffOfferedAt;
+    }
     const alreadyKnown = !!state.leadId || !!lead;
     const due =
       (lc.askAfterMessages !== null && args.userMessageCount >= lc.askAfterMessages) || (lc.askOnIntent && showsBuyingIntent(args.message));

@@ -4,6 +4,7 @@ import { answerBuiltin, isFollowUp } from "@/lib/engine/builtin";
 import { answerWithLlm, llmConfigFromEnv, streamWithLlm } from "@/lib/engine/llm";
 import type { EngineInput, EngineResult, Turn } from "@/lib/engine/types";
 import { fullTextRetriever, type Retriever } from "@/lib/knowledge/retrieve";
+import { withoutContactDetails } from "@/lib/leads/extract";
 
 export type ReplyRequest = { bot: Bot; message: string; history: Turn[]; signal?: AbortSignal; retriever?: Retriever };
 
@@ -13,18 +14,21 @@ export function engineFor(bot: Pick<Bot, "engine">): "builtin" | "llm" {
 }
 
 async function buildInput(db: Db, { bot, message, history, retriever = fullTextRetriever }: ReplyRequest): Promise<EngineInput> {
+  // Contact details are no part of the question: "I'm Ada, ada@example.com, what does Pro cost?" asks about Pro.
+  const question = withoutContactDetails(message);
   // A follow-up ("how much is it?") borrows its subject from the user's previous turns.
-  const context = isFollowUp(message)
+  const context = isFollowUp(question)
     ? history
         .filter((t) => t.role === "user")
         .slice(-2)
         .map((t) => t.content)
         .join(" ")
     : undefined;
-  const passages = await retriever.retrieve(db, { botId: bot.id, query: message, context, k: 6 });
+  const passages = await retriever.retrieve(db, { botId: bot.id, query: question, context, k: 6 });
   return {
     bot: { name: bot.name, instructions: bot.instructions, welcomeMessage: bot.welcomeMessage, fallbackMessage: bot.fallbackMessage },
-    message,
+    // A model reads the whole message; the built-in engine matches words, so it gets the question alone.
+    message: bot.engine === "llm" ? message : question,
     history,
     passages,
   };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { extractLeadDetails, showsBuyingIntent } from "./extract";
+import { extractLeadDetails, showsBuyingIntent, withoutContactDetails } from "./extract";
 
 describe("extractLeadDetails", () => {
   const cases: [string, ReturnType<typeof extractLeadDetails>, { expecting?: boolean }?][] = [
@@ -51,4 +51,13 @@ describe("showsBuyingIntent", () => {
     expect(showsBuyingIntent(m)).toBe(true),
   );
   it.each(["What are your opening hours?", "Do you ship to Canada?", "hello"])("no: %s", (m) => expect(showsBuyingIntent(m)).toBe(false));
+});
+
+describe("withoutContactDetails", () => {
+  it.each([
+    ["I'm Ada Lovelace, ada@example.com, what does Pro cost?", "what does Pro cost?"],
+    ["Call me on +1 415 555 0132 about the Scale plan", "about the Scale plan"],
+    ["What does Pro cost?", "What does Pro cost?"],
+    ["ada@example.com", "ada@example.com"], // nothing else left: unchanged
+  ])("%s → %s", (message, expected) => expect(withoutContactDetails(message)).toBe(expected));
 });

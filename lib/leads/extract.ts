@@ -102,6 +102,27 @@ export function extractLeadDetails(
   return found;
 }
 
+/**
+ * The message without the contact details in it ("I'm Ada Lovelace, ada@example.com, what does Pro
+ * cost?" → "what does Pro cost?"), so a name or an address does not drown the question when the
+ * knowledge is searched. Returns the message unchanged when nothing else is left.
+ */
+export function withoutContactDetails(message: string, { defaultCountry = "US" }: { defaultCountry?: CountryCode } = {}): string {
+  let text = message.replace(EMAIL_CANDIDATE, " ");
+  for (const p of findPhoneNumbersInText(text, { defaultCountry }).reverse()) text = text.slice(0, p.startsAt) + " " + text.slice(p.endsAt);
+  for (const pattern of NAME_PATTERNS) {
+    const m = text.match(pattern);
+    if (m?.[1] && cleanName(m[1])) text = text.replace(m[0], " ");
+  }
+  const rest = text
+    .replace(/(?:^|\s)(?:my (?:email|e-mail|phone|number|mobile)(?: address)? is|(?:you can )?reach me (?:at|on)|call me (?:at|on)|or)(?=[\s,.;:!?]|$)/gi, " ")
+    .replace(/^[\s,.;:!?-]+|[\s,;:-]+$/g, "")
+    .replace(/\s*([,;])(?:\s*[,;])+/g, "$1")
+    .replace(/\s{2,}/g, " ")
+    .trim();
+  return /\p{L}{2,}/u.test(rest) ? rest : message;
+}
+
 const INTENT = /\b(pric(?:e|es|ing)|cost|costs|how much|quote|demo|trial|buy|purchase|order|sales|contact|call me|reach me|sign up|subscribe|upgrade|discount|invoice|plans?)\b/i;
 
 /** The user shows buying intent (pricing, demo, quote, contact…). */

@@ -66,3 +66,49 @@ export const urlSourceSchema = z.object({
   mode: z.enum(["page", "sitemap"], { error: "Choose a single page or a sitemap." }),
   title: z.string().transform(noNul).pipe(z.string().trim().max(200, "Use at most 200 characters.")).optional(),
 });
+
+const fieldMode = z.enum(["off", "optional", "required"], { error: "Choose Off, Optional or Required." });
+
+/** A whole number from 1 to `max` typed in a box, or empty for "never". */
+function countOrNever(max: number, message: string) {
+  return z
+    .string()
+    .trim()
+    .refine((s) => s === "" || (/^\d+$/.test(s) && Number(s) >= 1 && Number(s) <= max), message)
+    .transform((s) => (s === "" ? null : Number(s)));
+}
+
+function botMessage(missing: string) {
+  return z.string({ error: missing }).transform(noNul).pipe(z.string().trim().min(1, missing).max(500, "Use at most 500 characters."));
+}
+
+/** A bot's lead capture settings; enabled, it must collect an email or a phone (a lead without either cannot be reached). */
+export const leadCaptureSchema = z
+  .object({
+    enabled: z.boolean(),
+    fields: z.object({ name: fieldMode, email: fieldMode, phone: fieldMode, company: fieldMode }),
+    askAfterMessages: countOrNever(50, "Enter a number from 1 to 50, or leave it empty to not ask by count."),
+    askOnIntent: z.boolean(),
+    askMessage: botMessage("Write how the bot asks for contact details."),
+  })
+  .superRefine((value, ctx) => {
+    if (value.enabled && value.fields.email === "off" && value.fields.phone === "off") {
+      ctx.addIssue({
+        code: "custom",
+        path: ["fields"],
+        message: "A lead needs an email or a phone number to be reached: set Email or Phone to Optional or Required.",
+      });
+    }
+  });
+
+/** A bot's human handoff settings. */
+export const handoffSchema = z.object({
+  enabled: z.boolean(),
+  onRequest: z.boolean(),
+  offerAfterFailures: countOrNever(10, "Enter a number from 1 to 10, or leave it empty to never offer a person."),
+  offerMessage: botMessage("Write how the bot offers to connect a person."),
+  handoffMessage: botMessage("Write what the bot says when it hands over."),
+});
+
+export type LeadCaptureValues = z.output<typeof leadCaptureSchema>;
+export type HandoffValues = z.output<typeof handoffSchema>;

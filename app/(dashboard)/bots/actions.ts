@@ -9,7 +9,15 @@ import { answerTestMessage, type TestChatResult } from "@/lib/bots/test-chat";
 import { importSourceNow } from "@/lib/knowledge/ingest";
 import { wakeIngestionWorker } from "@/lib/knowledge/worker";
 import { requireWorkspace } from "@/lib/session";
-import { botSettingsSchema, createBotSchema, MAX_TEST_MESSAGE_CHARS, textSourceSchema, urlSourceSchema } from "@/lib/validations/bots";
+import {
+  botSettingsSchema,
+  createBotSchema,
+  handoffSchema,
+  leadCaptureSchema,
+  MAX_TEST_MESSAGE_CHARS,
+  textSourceSchema,
+  urlSourceSchema,
+} from "@/lib/validations/bots";
 import { formValues, invalid, type FormState } from "@/lib/validations/form";
 
 const FORBIDDEN = "Your role cannot change bots. Ask an owner or admin.";
@@ -43,6 +51,42 @@ export async function updateBotAction(botId: string, _prev: FormState, form: For
   revalidatePath(`/bots/${botId}`);
   revalidatePath("/bots");
   return { status: "saved", message: "Settings saved.", values: formValues(form) };
+}
+
+/** Lead capture: on/off, the fields to collect, when to ask, and how. */
+export async function updateLeadCaptureAction(botId: string, _prev: FormState, form: FormData): Promise<FormState> {
+  const { user, workspace, can } = await requireWorkspace();
+  if (!can("manage_bots")) return { status: "error", message: FORBIDDEN, values: formValues(form) };
+  const parsed = leadCaptureSchema.safeParse({
+    enabled: form.get("enabled") === "on",
+    fields: { name: form.get("fieldName"), email: form.get("fieldEmail"), phone: form.get("fieldPhone"), company: form.get("fieldCompany") },
+    askAfterMessages: form.get("askAfterMessages") ?? "",
+    askOnIntent: form.get("askOnIntent") === "on",
+    askMessage: form.get("askMessage"),
+  });
+  if (!parsed.success) return invalid(parsed.error, form);
+  const updated = await updateBot(await getDb(), { workspaceId: workspace.id, botId, actorUserId: user.id, settings: { leadCapture: parsed.data } });
+  if (!updated) return { status: "error", message: NOT_FOUND, values: formValues(form) };
+  revalidatePath(`/bots/${botId}`);
+  return { status: "saved", message: "Lead capture saved.", values: formValues(form) };
+}
+
+/** Human handoff: on/off, when the bot hands over or offers a person, and what it says. */
+export async function updateHandoffAction(botId: string, _prev: FormState, form: FormData): Promise<FormState> {
+  const { user, workspace, can } = await requireWorkspace();
+  if (!can("manage_bots")) return { status: "error", message: FORBIDDEN, values: formValues(form) };
+  const parsed = handoffSchema.safeParse({
+    enabled: form.get("enabled") === "on",
+    onRequest: form.get("onRequest") === "on",
+    offerAfterFailures: form.get("offerAfterFailures") ?? "",
+    offerMessage: form.get("offerMessage"),
+    handoffMessage: form.get("handoffMessage"),
+  });
+  if (!parsed.success) return invalid(parsed.error, form);
+  const updated = await updateBot(await getDb(), { workspaceId: workspace.id, botId, actorUserId: user.id, settings: { handoff: parsed.data } });
+  if (!updated) return { status: "error", message: NOT_FOUND, values: formValues(form) };
+  revalidatePath(`/bots/${botId}`);
+  return { status: "saved", message: "Handoff settings saved.", values: formValues(form) };
 }
 
 export async function deleteBotAction(botId: string, _prev: FormState, form: FormData): Promise<FormState> {

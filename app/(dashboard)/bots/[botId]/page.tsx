@@ -5,7 +5,9 @@ import { ArrowLeftIcon, PlugIcon } from "lucide-react";
 import { AddKnowledge } from "@/components/bots/add-knowledge";
 import { BotSettingsForm } from "@/components/bots/bot-settings-form";
 import { DeleteBot } from "@/components/bots/delete-bot-dialog";
+import { HandoffForm } from "@/components/bots/handoff-form";
 import { KnowledgeSources } from "@/components/bots/knowledge-sources";
+import { LeadCaptureForm } from "@/components/bots/lead-capture-form";
 import { TestChat } from "@/components/bots/test-chat";
 import { Badge } from "@/components/ui/badge";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
@@ -13,6 +15,7 @@ import { Tabs, TabsContent, TabsList, TabsTrigger } from "@/components/ui/tabs";
 import { getDb } from "@/db";
 import { botDeletionImpact, getBot } from "@/db/queries/bots";
 import { listSources } from "@/db/queries/knowledge";
+import { DEFAULT_HANDOFF, DEFAULT_LEAD_CAPTURE } from "@/db/schema";
 import { engineFor } from "@/lib/chat/reply";
 import { llmConfigFromEnv } from "@/lib/engine/llm";
 import { formatNumber } from "@/lib/format";
@@ -130,6 +133,28 @@ export default async function BotPage({
                   model={model}
                   canManage={canManage}
                 />
+              </CardContent>
+            </Card>
+            <Card>
+              <CardHeader>
+                <CardTitle>Lead capture</CardTitle>
+                <CardDescription>Collect the contact details of people who want to hear from you. Leads appear on the Leads page.</CardDescription>
+              </CardHeader>
+              <CardContent>
+                <LeadCaptureForm
+                  botId={bot.id}
+                  settings={{ ...DEFAULT_LEAD_CAPTURE, ...bot.leadCapture, fields: { ...DEFAULT_LEAD_CAPTURE.fields, ...bot.leadCapture.fields } }}
+                  canManage={canManage}
+                />
+              </CardContent>
+            </Card>
+            <Card>
+              <CardHeader>
+                <CardTitle>Human handoff</CardTitle>
+                <CardDescription>Let a member of your team take over a conversation when the bot cannot help.</CardDescription>
+              </CardHeader>
+              <CardContent>
+                <HandoffForm botId={bot.id} settings={{ ...DEFAULT_HANDOFF, ...bot.handoff }} canManage={canManage} />
               </CardContent>
             </Card>
             {canManage && <DeleteBot botId={bot.id} name={bot.name} impact={impact} />}
