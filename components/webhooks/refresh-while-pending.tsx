@@ -9,7 +9,9 @@ export function RefreshWhilePending({ active, everyMs = 3000 }: { active: boolea
   useEffect(() => {
     if (!active) return;
     const timer = setInterval(() => {
-      if (document.visibilityState === "visible") router.refresh();
+      // Not under an open menu or dialog: a refresh re-renders the list and would close it under the pointer.
+      const busy = document.querySelector('[role="menu"], [role="dialog"], [role="alertdialog"]');
+      if (document.visibilityState === "visible" && !busy) router.refresh();
     }, everyMs);
     return () => clearInterval(timer);
   }, [active, everyMs, router]);
