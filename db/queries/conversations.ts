@@ -14,6 +14,31 @@ export async function findApiConversation(db: Db, { conversationId, integrationI
   return row;
 }
 
+/**
+ * A conversation of this integration together with its last `limit` turns (oldest first), in one
+ * query: the Chat API needs both for every message that continues a conversation.
+ */
+export async function findApiConversationWithTurns(
+  db: Db,
+  { conversationId, integrationId, limit = 12 }: { conversationId: string; integrationId: string; limit?: number },
+): Promise<{ conversation: Conversation; turns: Turn[] } | undefined> {
+  const [row] = await db
+    .select({
+      conversation: conversations,
+      turns: sql<Turn[] | string>`coalesce((
+        select json_agg(json_build_object('role', t.role, 'content', t.content) order by t.created_at, t.id)
+        from (select m.role, m.content, m.created_at, m.id from messages m
+              where m.conversation_id = "conversations"."id" and m.role <> 'system'
+              order by m.created_at desc, m.id desc limit ${limit}) t), '[]'::json)`,
+    })
+    .from(conversations)
+    .where(and(eq(conversations.id, conversationId), eq(conversations.integrationId, integrationId)))
+    .limit(1);
+  if (!row) return undefined;
+  const turns = typeof row.turns === "string" ? (JSON.parse(row.turns) as Turn[]) : row.turns;
+  return { conversation: row.conversation, turns };
+}
+
 /** How many messages the user has sent in a conversation. */
 export async function countUserMessages(db: Db, conversationId: string): Promise<number> {
   const [row] = await db

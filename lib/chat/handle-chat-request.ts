@@ -3,6 +3,7 @@ import type { Bot } from "@/db/schema";
 import {
   countUserMessages,
   findApiConversation,
+  findApiConversationWithTurns,
   isHumanOwned,
   listMessagesForClient,
   recentTurns,
@@ -191,9 +192,10 @@ async function admitAndAnswer(
     let history: Awaited<ReturnType<typeof recentTurns>> = [];
     let state: ConversationState = NEW_CONVERSATION_STATE;
     if (body.conversationId) {
-      const found = CONVERSATION_ID.test(body.conversationId)
-        ? await findApiConversation(db, { conversationId: body.conversationId, integrationId: auth.integrationId })
+      const withTurns = CONVERSATION_ID.test(body.conversationId)
+        ? await findApiConversationWithTurns(db, { conversationId: body.conversationId, integrationId: auth.integrationId })
         : undefined;
+      const found = withTurns?.conversation;
       // A conversation started with a user_id keeps it; resuming with another one is the same as a missing conversation.
       if (!found || (body.userId !== null && found.externalUserId !== body.userId)) throw new ApiError("conversation_not_found");
       note.conversation_id = found.id;
@@ -216,7 +218,7 @@ async function admitAndAnswer(
       }
       conversation = { id: found.id };
       state = found;
-      history = await recentTurns(db, found.id);
+      history = withTurns!.turns;
     } else {
       conversation = {
         id: newId("conv"),
