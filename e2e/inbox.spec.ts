@@ -242,8 +242,9 @@ test("webhooks: add with a secret, refuse a loopback URL, send a test event, see
     await expect(async () => {
       if (!(await page.getByRole("menuitem", { name: item }).isVisible())) await hook.getByRole("button", { name: "More actions" }).click();
       await expect(page.getByRole("menuitem", { name: item })).toBeVisible({ timeout: 2000 });
-    }).toPass({ timeout: 20_000 });
-    await page.getByRole("menuitem", { name: item }).click();
+      // The menu animates in; choose the item without waiting for the animation to settle.
+      await page.getByRole("menuitem", { name: item }).dispatchEvent("click", undefined, { timeout: 2000 });
+    }).toPass({ timeout: 30_000 });
   };
   await menu("Rotate secret");
   await page.getByRole("dialog").getByRole("button", { name: "Rotate secret" }).click();

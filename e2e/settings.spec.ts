@@ -80,8 +80,21 @@ test("an owner invites a member by link; the member joins, works, but cannot man
   await expect(theirs.getByRole("link", { name: "Add integration" })).toHaveCount(0);
   await theirs.goto("/integrations/new/custom-api");
   await expect(theirs).toHaveURL(/\/integrations$/);
+  // …but works the inbox: a customer asks for a person through the API, and the member answers.
+  const asked = await page.request.post(endpoint, { headers: { "x-api-key": apiKey }, data: { message: "Can I talk to a human?", user_id: "customer-7" } });
+  const { conversation_id: cid, handoff } = await asked.json();
+  expect(handoff).toBe(true);
   await theirs.goto("/conversations");
   await expect(theirs.getByRole("heading", { name: "Conversations", exact: true })).toBeVisible();
+  await theirs.getByTestId("conversation-row").first().click();
+  await theirs.getByLabel("Reply as a team member").fill("Hi, I'm on the team. How can I help?");
+  await theirs.getByRole("button", { name: "Send reply" }).click();
+  await expect(theirs.getByTestId("transcript").locator('[data-role="agent"]')).toContainText("Hi, I'm on the team.");
+  const delivered = await page.request.post(endpoint, { headers: { "x-api-key": apiKey }, data: { message: "Great", conversation_id: cid } });
+  expect(await delivered.json()).toMatchObject({ handoff: true, reply: "Hi, I'm on the team. How can I help?" });
+  // The usage page counted bot replies only: the handoff message, not the team's or the customer's words to the team.
+  await page.goto("/settings/usage");
+  await expect(page.getByTestId("usage-used")).toHaveText("4");
   await theirs.goto("/settings/members");
   await expect(theirs.getByText("Invite a teammate")).toHaveCount(0);
   await expect(theirs.getByRole("link", { name: "Audit log" })).toHaveCount(0);
