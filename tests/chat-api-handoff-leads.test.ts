@@ -182,3 +182,23 @@ describe("lead capture through the API", () => {
     expect(await h.db.$count(leads)).toBe(before);
   });
 });
+
+describe("lead capture asks for the required fields still missing", () => {
+  it("email given, name required: the bot asks for the name once, then the lead is completed", async () => {
+    const t = await createTenant(h.db);
+    await h.db
+      .update(bots)
+      .set({ leadCapture: { ...DEFAULT_LEAD_CAPTURE, enabled: true, askAfterMessages: null, askOnIntent: false, fields: { name: "required", email: "required", phone: "optional", company: "off" } } })
+      .where(eq(bots.id, t.botId));
+    const first = await chat({ message: "Do you ship to Canada? My email is lin@example.com" }, t);
+    expect(first.body.reply).toMatch(/Canada/);
+    expect(first.body.reply).toContain("Could you also share your name?");
+    const id = first.body.conversation_id;
+    const second = await chat({ message: "Lin Chen", conversation_id: id }, t);
+    expect(second.body.reply).not.toContain("Could you also share");
+    const [lead] = await h.db.select().from(leads).where(eq(leads.email, "lin@example.com"));
+    expect(lead).toMatchObject({ name: "Lin Chen", email: "lin@example.com" });
+    const third = await chat({ message: "What are your support hours?", conversation_id: id }, t);
+    expect(third.body.reply).not.toContain("Could you also share");
+  });
+});

@@ -13,10 +13,19 @@ import { enqueueWebhookEvent } from "@/lib/webhooks/events";
  */
 export async function captureLead(
   db: Db,
-  input: { workspaceId: string; conversationId: string; botId: string; integrationId: string | null; details: LeadDetails },
+  input: { workspaceId: string; conversationId: string; botId: string; integrationId: string | null; details: LeadDetails; leadId?: string | null },
 ): Promise<{ lead: Lead; created: boolean } | null> {
   const { email, phone, name, company } = input.details;
-  if (!email && !phone) return null;
+  if (!email && !phone) {
+    // No contact key: only the conversation's own lead can be completed (a name, a company).
+    if (!input.leadId) return null;
+    const [completed] = await db
+      .update(leads)
+      .set({ name: sql`coalesce(${leads.name}, ${name ?? null})`, company: sql`coalesce(${leads.company}, ${company ?? null})`, updatedAt: sql`now()` })
+      .where(and(eq(leads.id, input.leadId), eq(leads.workspaceId, input.workspaceId)))
+      .returning();
+    return completed ? { lead: completed, created: false } : null;
+  }
   const matches = await db
     .select()
     .from(leads)
@@ -83,4 +92,11 @@ export async function captureLead(
     });
   }
   return { lead, created };
+}
+
+/** A lead's contact details (what the bot already knows of the person). */
+export async function getLeadDetails(db: Db, leadId: string): Promise<LeadDetails | null> {
+  const [row] = await db.select({ name: leads.name, email: leads.email, phone: leads.phone, company: leads.company }).from(leads).where(eq(leads.id, leadId)).limit(1);
+  if (!row) return null;
+  return Object.fromEntries(Object.entries(row).filter(([, v]) => v)) as LeadDetails;
 }

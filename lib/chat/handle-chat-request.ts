@@ -12,7 +12,7 @@ import {
   type ConversationPatch,
   type NewConversation,
 } from "@/db/queries/conversations";
-import { captureLead } from "@/db/queries/leads";
+import { captureLead, getLeadDetails } from "@/db/queries/leads";
 import { requestHandoff } from "@/lib/conversations/handoff";
 import { loadApiAuth, touchLastUsed, type ApiAuthRecord } from "@/db/queries/integrations";
 import { checkApiKeyFormat, matchesAnyHash } from "@/lib/api-keys";
@@ -27,7 +27,7 @@ import { refundMonthlyQuota } from "@/lib/quota";
 import { peekRateLimit } from "@/lib/rate-limit";
 import { ApiError } from "./api-error";
 import { claimIdempotencyKey, completeIdempotencyKey, releaseIdempotencyKey } from "./idempotency";
-import { afterReply, beforeReply, NEW_CONVERSATION_STATE, type ConversationState } from "./policies";
+import { afterReply, beforeReply, mayAskMissing, NEW_CONVERSATION_STATE, type ConversationState } from "./policies";
 import { generateReply, streamReply } from "./reply";
 import { parseChatBody, readBodyCapped, type ChatBody } from "./request";
 
@@ -259,9 +259,13 @@ async function admitAndAnswer(
     const mayAsk = bot.leadCapture.enabled && !state.leadAskedAt && !state.leadId;
     const userMessageCount = (mayAsk && userTurns >= 6 ? await countUserMessages(db, conversation.id) : userTurns) + 1;
 
+    // A conversation linked to a lead, not yet asked: only its missing required fields may be asked for.
+    const knownLead = mayAskMissing(bot, state) ? await getLeadDetails(db, state.leadId!) : null;
+
     /** Persists the exchange with the conversation's new state; returns the response and what was appended to the engine's reply. */
     const finish = async (result: EngineResult & { latencyMs: number }): Promise<{ out: ChatResponseBody; appended: string }> => {
       const after = afterReply({
+        knownLead,
         bot,
         state,
         message: body.message,
@@ -284,7 +288,7 @@ async function admitAndAnswer(
         patch: { ...reopen, ...after.patch },
         within: lead
           ? async (tx, conversationId) => {
-              const captured = await captureLead(tx, { workspaceId: auth.workspaceId, conversationId, botId: bot.id, integrationId: auth.integrationId, details: lead });
+              const captured = await captureLead(tx, { workspaceId: auth.workspaceId, conversationId, botId: bot.id, integrationId: auth.integrationId, details: lead, leadId: state.leadId });
               if (captured) note.lead = captured.created ? "created" : "updated";
             }
           : undefined,

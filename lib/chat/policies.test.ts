@@ -55,7 +55,7 @@ describe("afterReply (lead capture)", () => {
     expect(after({}, "Do you ship to Canada?", answer(), { userMessageCount: 3 }).patch.leadAskedAt).toEqual(now);
   });
   it("does not ask when the lead is known, or when it is off", () => {
-    expect(after({ leadId: "lead_x" }, "pricing?", answer()).patch.leadAskedAt).toBeUndefined();
+    expect(after({ leadId: "lead_x" }, "pricing?", answer(), { knownLead: { email: "ada@example.com" } }).patch.leadAskedAt).toBeUndefined();
     const off = afterReply({ bot: { ...bot, leadCapture: DEFAULT_LEAD_CAPTURE }, state: NEW_CONVERSATION_STATE, message: "pricing? I'm Ada, ada@example.com", result: answer(), userMessageCount: 9, earlierUserMessages: [], declinedOffer: false, now });
     expect(off).toEqual({ reply: "Pro costs $149 a month.", patch: { consecutiveFallbacks: 0 }, lead: null });
   });
@@ -78,5 +78,30 @@ describe("afterReply (details instead of a question)", () => {
     expect(r.reply).toBe("Thank you, Ada! A member of our team will be in touch at ada@example.com.");
     expect(r.patch.consecutiveFallbacks).toBe(1);
     expect(r.patch.handoffOfferedAt).toBeUndefined();
+  });
+});
+
+describe("afterReply (required fields still missing)", () => {
+  const strict = { ...bot, leadCapture: { ...bot.leadCapture, fields: { name: "required" as const, email: "required" as const, phone: "optional" as const, company: "off" as const } } };
+  const run = (state: Partial<ConversationState>, message: string, extra: Partial<Parameters<typeof afterReply>[0]> = {}) =>
+    afterReply({ bot: strict, state: { ...NEW_CONVERSATION_STATE, ...state }, message, result: answer(), userMessageCount: 1, earlierUserMessages: [], declinedOffer: false, now, ...extra });
+
+  it("asks once for the required fields the details left out", () => {
+    const r = run({}, "Pricing? You can reach me at ada@example.com");
+    expect(r.lead).toEqual({ email: "ada@example.com" });
+    expect(r.reply).toBe("Pro costs $149 a month.\n\nCould you also share your name?");
+    expect(r.patch.leadAskedAt).toEqual(now);
+    // asked once: never again
+    expect(run({ leadId: "lead_1", leadAskedAt: now }, "and Scale?", { knownLead: { email: "ada@example.com" } }).reply).toBe("Pro costs $149 a month.");
+  });
+
+  it("says nothing more when every required field is known", () => {
+    expect(run({ leadId: "lead_1" }, "pricing for Scale?", { knownLead: { email: "ada@example.com", name: "Ada" } }).patch.leadAskedAt).toBeUndefined();
+  });
+
+  it("names several missing fields in one sentence", () => {
+    const all = { ...strict, leadCapture: { ...strict.leadCapture, fields: { name: "required" as const, email: "required" as const, phone: "required" as const, company: "required" as const } } };
+    const r = afterReply({ bot: all, state: NEW_CONVERSATION_STATE, message: "ada@example.com", result: answer(), userMessageCount: 1, earlierUserMessages: [], declinedOffer: false, now });
+    expect(r.reply).toContain("Could you also share your name, phone number and company name?");
   });
 });

@@ -31,6 +31,11 @@ export function beforeReply(bot: Pick<Bot, "handoff">, state: ConversationState,
   return { kind: "answer", declinedOffer: false };
 }
 
+/** Whether the bot may still ask this conversation's lead for required fields it has not given. */
+export function mayAskMissing(bot: Pick<Bot, "leadCapture">, state: ConversationState): boolean {
+  return bot.leadCapture.enabled && !!state.leadId && !state.leadAskedAt && Object.values(bot.leadCapture.fields).includes("required");
+}
+
 export type AfterReply = {
   /** The reply to send: the engine's, with at most one polite follow-up (an offer of a person, or a request for contact details). */
   reply: string;
@@ -53,6 +58,8 @@ export function afterReply(args: {
   /** Earlier user messages, newest last: a name given before the email still belongs to the lead. */
   earlierUserMessages: string[];
   declinedOffer: boolean;
+  /** The conversation's lead as stored, when it has one (to ask only for what is missing). */
+  knownLead?: LeadDetails | null;
   now: Date;
 }): AfterReply {
   const { bot, state, result } = args;
@@ -76,12 +83,14 @@ export function afterReply(args: {
   if (lc.enabled) {
     const expecting = !!state.leadAskedAt;
     const current = extractLeadDetails(args.message, { expecting });
-    if (current.email || current.phone) {
+    // A known lead can be completed by a name or company alone ("Lin Chen" after "could you share your name?").
+    const completes = !!state.leadId && !!(current.name || current.company);
+    if (current.email || current.phone || completes) {
       const earlier = args.earlierUserMessages.slice(-6).map((m) => extractLeadDetails(m));
       const merged: LeadDetails = {};
       for (const d of [...earlier, current]) Object.assign(merged, Object.fromEntries(Object.entries(d).filter(([, v]) => v)));
       lead = onlyEnabled(merged, lc.fields);
-      if (!lead.email && !lead.phone) lead = null;
+      if (!lead.email && !lead.phone && !completes) lead = null;
     }
     if (lead && result.kind === "fallback") {
       // The user answered with their details, not a question: thank them; this is no failed answer.
@@ -89,15 +98,29 @@ export function afterReply(args: {
       patch.consecutiveFallbacks = state.consecutiveFallbacks;
       if (patch.handoffOfferedAt && !state.handoffOfferedAt) delete patch.handoffOfferedAt;
     }
-    const alreadyKnown = !!state.leadId || !!lead;
+    // What we know of this person: the stored lead, with what this message added.
+    const known: LeadDetails | null = state.leadId || lead ? { ...(args.knownLead ?? {}), ...(lead ?? {}) } : null;
+    const missing = (Object.keys(lc.fields) as LeadField[]).filter((f) => lc.fields[f] === "required" && !known?.[f]);
     const due =
       (lc.askAfterMessages !== null && args.userMessageCount >= lc.askAfterMessages) || (lc.askOnIntent && showsBuyingIntent(args.message));
-    if (!state.leadAskedAt && !alreadyKnown && due && !followedUp && result.kind !== "fallback") {
-      reply = `${reply}\n\n${lc.askMessage}`;
-      patch.leadAskedAt = args.now;
+    if (!state.leadAskedAt && !followedUp) {
+      if (!known && due && result.kind !== "fallback") {
+        reply = `${reply}\n\n${lc.askMessage}`;
+        patch.leadAskedAt = args.now;
+      } else if (known && missing.length > 0 && (due || lead)) {
+        // Details came, but not all the required ones: ask for the rest, once.
+        reply = `${reply}\n\nCould you also share your ${listOf(missing.map((f) => FIELD_WORDS[f]))}?`;
+        patch.leadAskedAt = args.now;
+      }
     }
   }
   return { reply, patch, lead };
+}
+
+const FIELD_WORDS: Record<LeadField, string> = { name: "name", email: "email address", phone: "phone number", company: "company name" };
+
+function listOf(words: string[]): string {
+  return words.length <= 1 ? (words[0] ?? "") : `${words.slice(0, -1).join(", ")} and ${words.at(-1)}`;
 }
 
 function onlyEnabled(details: LeadDetails, fields: Record<LeadField, "off" | "optional" | "required">): LeadDetails {
