@@ -75,8 +75,8 @@ export function LeadCaptureForm({ botId, settings, canManage }: { botId: string;
           <GroupErrors id="lead-fields-error" errors={errors.fields} />
         ) : (
           <p id="lead-fields-hint" className="text-muted-foreground text-xs">
-            A lead needs an email or a phone number, so collect at least one of them. Details set to Off are never kept, even when shared; name
-            the required ones in the message below.
+            A lead needs an email or a phone number, so collect at least one of them. Optional details are kept when shared; if a required one
+            is still missing once someone shares their details, the bot asks for it (once). Details set to Off are never kept.
           </p>
         )}
       </fieldset>
