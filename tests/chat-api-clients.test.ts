@@ -10,9 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
 import type { DbHandle } from "@/db";
 import { conversations, messages } from "@/db/schema";
-import { setLogSink } from "@/lib/log";
-import { openTestDb } from "./db";
-import { createTenant, startApiServer, usedThisMonth, type ApiServer, type Tenant } from "./fixtures/api-server";
+import { openApiSuite, type ApiSuite } from "./fixtures/api-suite";
+import { createTenant, usedThisMonth, type ApiServer, type Tenant } from "./fixtures/api-server";
 
 const run = promisify(execFile);
 const CLIENTS = path.join(import.meta.dirname, "clients");
@@ -20,22 +19,15 @@ const CLIENTS = path.join(import.meta.dirname, "clients");
 let h: DbHandle;
 let api: ApiServer;
 let acme: Tenant;
-let savedLimits: string | undefined;
+let suite: ApiSuite;
 
 beforeAll(async () => {
-  setLogSink(() => {}); // a line per request would bury the test report
-  savedLimits = process.env.PARLEY_PLAN_LIMITS;
-  process.env.PARLEY_PLAN_LIMITS = JSON.stringify({ starter: { requestsPerMinute: 100_000, messagesPerMonth: 1_000_000 } });
-  h = await openTestDb();
-  api = await startApiServer();
+  suite = await openApiSuite();
+  ({ h, api } = suite);
   acme = await createTenant(h.db);
 });
 afterAll(async () => {
-  setLogSink(null);
-  await api?.close();
-  await h?.close();
-  if (savedLimits === undefined) delete process.env.PARLEY_PLAN_LIMITS;
-  else process.env.PARLEY_PLAN_LIMITS = savedLimits;
+  await suite?.close();
 });
 
 type ChatResponse = { reply: string; conversation_id: string; message_id: string; handoff: boolean };

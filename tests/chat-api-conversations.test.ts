@@ -9,31 +9,23 @@ import type { DbHandle } from "@/db";
 import { deleteIntegration } from "@/db/queries/integrations";
 import { conversations, messages } from "@/db/schema";
 import { newId } from "@/lib/ids";
-import { setLogSink } from "@/lib/log";
-import { openTestDb } from "./db";
-import { addIntegration, createTenant, postChat, startApiServer, usedThisMonth, type ApiServer, type Tenant } from "./fixtures/api-server";
+import { openApiSuite, type ApiSuite } from "./fixtures/api-suite";
+import { addIntegration, createTenant, postChat, usedThisMonth, type ApiServer, type Tenant } from "./fixtures/api-server";
 
 let h: DbHandle;
 let api: ApiServer;
 let acme: Tenant;
 let other: Tenant;
-let savedLimits: string | undefined;
+let suite: ApiSuite;
 
 beforeAll(async () => {
-  setLogSink(() => {}); // a line per request would bury the test report
-  savedLimits = process.env.PARLEY_PLAN_LIMITS;
-  process.env.PARLEY_PLAN_LIMITS = JSON.stringify({ starter: { requestsPerMinute: 100_000, messagesPerMonth: 1_000_000 } });
-  h = await openTestDb();
-  api = await startApiServer();
+  suite = await openApiSuite();
+  ({ h, api } = suite);
   acme = await createTenant(h.db);
   other = await createTenant(h.db, { knowledge: false });
 });
 afterAll(async () => {
-  setLogSink(null);
-  await api?.close();
-  await h?.close();
-  if (savedLimits === undefined) delete process.env.PARLEY_PLAN_LIMITS;
-  else process.env.PARLEY_PLAN_LIMITS = savedLimits;
+  await suite?.close();
 });
 
 const chat = (t: Pick<Tenant, "integrationId" | "apiKey">, body: Record<string, unknown>) => postChat(api.url, t.integrationId, t.apiKey, body);

@@ -12,13 +12,11 @@ import { conversations, messages } from "@/db/schema";
 import { generateApiKey } from "@/lib/api-keys";
 import { API_ERRORS } from "@/lib/chat/api-error";
 import { newId } from "@/lib/ids";
-import { setLogSink } from "@/lib/log";
-import { openTestDb } from "./db";
+import { openApiSuite, type ApiSuite } from "./fixtures/api-suite";
 import {
   createTenant,
   nodeRequest,
   postChat,
-  startApiServer,
   usedThisMonth,
   type ApiReply,
   type ApiServer,
@@ -35,22 +33,15 @@ const LIMITS = {
 let h: DbHandle;
 let api: ApiServer;
 let main: Tenant;
-let savedLimits: string | undefined;
+let suite: ApiSuite;
 
 beforeAll(async () => {
-  setLogSink(() => {}); // a line per request would bury the test report
-  savedLimits = process.env.PARLEY_PLAN_LIMITS;
-  process.env.PARLEY_PLAN_LIMITS = JSON.stringify(LIMITS);
-  h = await openTestDb();
-  api = await startApiServer();
+  suite = await openApiSuite(LIMITS);
+  ({ h, api } = suite);
   main = await createTenant(h.db);
 });
 afterAll(async () => {
-  setLogSink(null);
-  await api?.close();
-  await h?.close();
-  if (savedLimits === undefined) delete process.env.PARLEY_PLAN_LIMITS;
-  else process.env.PARLEY_PLAN_LIMITS = savedLimits;
+  await suite?.close();
 });
 
 /** The exact error contract: status, `{ error: { code, message } }` and nothing else, a request id. */

@@ -9,30 +9,22 @@ import type { DbHandle } from "@/db";
 import { bots, conversations, leadConversations, leads, messages, webhookDeliveries, webhooks, DEFAULT_HANDOFF, DEFAULT_LEAD_CAPTURE } from "@/db/schema";
 import { replyAsTeamMember, resolveConversation, returnToBot, takeOverConversation } from "@/lib/conversations/handoff";
 import { newId } from "@/lib/ids";
-import { setLogSink } from "@/lib/log";
-import { openTestDb } from "./db";
-import { createTenant, postChat, startApiServer, type ApiServer, type Tenant } from "./fixtures/api-server";
+import { openApiSuite, type ApiSuite } from "./fixtures/api-suite";
+import { createTenant, postChat, type ApiServer, type Tenant } from "./fixtures/api-server";
 
 let h: DbHandle;
 let api: ApiServer;
 let acme: Tenant;
-let savedLimits: string | undefined;
+let suite: ApiSuite;
 
 beforeAll(async () => {
-  setLogSink(() => {});
-  savedLimits = process.env.PARLEY_PLAN_LIMITS;
-  process.env.PARLEY_PLAN_LIMITS = JSON.stringify({ starter: { requestsPerMinute: 100_000, messagesPerMonth: 1_000_000 } });
-  h = await openTestDb();
-  api = await startApiServer();
+  suite = await openApiSuite();
+  ({ h, api } = suite);
   acme = await createTenant(h.db);
   await h.db.insert(webhooks).values({ id: newId("wh"), workspaceId: acme.workspaceId, url: "https://hooks.example.com/parley", secret: "s", events: ["handoff.requested", "lead.created", "message.created"] });
 });
 afterAll(async () => {
-  setLogSink(null);
-  await api?.close();
-  await h?.close();
-  if (savedLimits === undefined) delete process.env.PARLEY_PLAN_LIMITS;
-  else process.env.PARLEY_PLAN_LIMITS = savedLimits;
+  await suite?.close();
 });
 
 const chat = (body: Record<string, unknown>, t: Tenant = acme) => postChat(api.url, t.integrationId, t.apiKey, body);

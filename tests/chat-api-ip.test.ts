@@ -12,33 +12,25 @@ import { setAllowedIps } from "@/db/queries/integrations";
 import { handleChatRequest, handleListMessages } from "@/lib/chat/handle-chat-request";
 import { PEER_IP_HEADER } from "@/lib/client-ip";
 import { stampPeerAddress } from "@/lib/http/stamp-peer";
-import { setLogSink } from "@/lib/log";
-import { openTestDb } from "./db";
-import { createTenant, postChat, rawExchange, startApiServer, usedThisMonth, type ApiServer, type Tenant } from "./fixtures/api-server";
+import { openApiSuite, type ApiSuite } from "./fixtures/api-suite";
+import { createTenant, postChat, rawExchange, usedThisMonth, type ApiServer, type Tenant } from "./fixtures/api-server";
 
 let h: DbHandle;
 let api: ApiServer;
 let tenant: Tenant;
-let savedLimits: string | undefined;
+let suite: ApiSuite;
 
 beforeAll(async () => {
-  setLogSink(() => {}); // a line per request would bury the test report
-  savedLimits = process.env.PARLEY_PLAN_LIMITS;
-  process.env.PARLEY_PLAN_LIMITS = JSON.stringify({ starter: { requestsPerMinute: 100_000, messagesPerMonth: 1_000_000 } });
   delete process.env.TRUSTED_PROXIES;
-  h = await openTestDb();
-  api = await startApiServer();
+  suite = await openApiSuite();
+  ({ h, api } = suite);
   tenant = await createTenant(h.db, { allowedIps: ["10.0.0.0/8"], knowledge: false });
 });
 afterEach(() => {
   delete process.env.TRUSTED_PROXIES;
 });
 afterAll(async () => {
-  setLogSink(null);
-  await api?.close();
-  await h?.close();
-  if (savedLimits === undefined) delete process.env.PARLEY_PLAN_LIMITS;
-  else process.env.PARLEY_PLAN_LIMITS = savedLimits;
+  await suite?.close();
 });
 
 const BODY = { message: "hi" };

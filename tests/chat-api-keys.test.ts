@@ -12,14 +12,13 @@ import { API_KEY_PREFIX, generateApiKey } from "@/lib/api-keys";
 import { newId } from "@/lib/ids";
 import { invalidateApiAuth } from "@/db/queries/api-auth-cache";
 import { setLogSink } from "@/lib/log";
-import { openTestDb } from "./db";
+import { openApiSuite, type ApiSuite } from "./fixtures/api-suite";
 import {
   addIntegration,
   createTenant,
   nodeRequest,
   postChat,
   rawExchange,
-  startApiServer,
   type ApiReply,
   type ApiServer,
   type Tenant,
@@ -29,23 +28,16 @@ let h: DbHandle;
 let api: ApiServer;
 let a: Tenant;
 let b: Tenant;
-let savedLimits: string | undefined;
+let suite: ApiSuite;
 
 beforeAll(async () => {
-  setLogSink(() => {}); // a line per request would bury the test report
-  savedLimits = process.env.PARLEY_PLAN_LIMITS;
-  process.env.PARLEY_PLAN_LIMITS = JSON.stringify({ starter: { requestsPerMinute: 100_000, messagesPerMonth: 1_000_000 } });
-  h = await openTestDb();
-  api = await startApiServer();
+  suite = await openApiSuite();
+  ({ h, api } = suite);
   a = await createTenant(h.db, { knowledge: false });
   b = await createTenant(h.db, { knowledge: false });
 });
 afterAll(async () => {
-  setLogSink(null);
-  await api?.close();
-  await h?.close();
-  if (savedLimits === undefined) delete process.env.PARLEY_PLAN_LIMITS;
-  else process.env.PARLEY_PLAN_LIMITS = savedLimits;
+  await suite?.close();
 });
 
 const endpoint = (t: Pick<Tenant, "integrationId">) => `${api.url}/chat/custom/${t.integrationId}`;

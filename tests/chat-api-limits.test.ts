@@ -8,31 +8,25 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { eq, sql } from "drizzle-orm";
 import { queryRows, type DbHandle } from "@/db";
 import { messages, conversations } from "@/db/schema";
-import { setLogSink } from "@/lib/log";
 import { consumeRateLimit } from "@/lib/rate-limit";
-import { openTestDb, setDbClock } from "./db";
-import { addIntegration, createTenant, postChat, startApiServer, usedThisMonth, type ApiReply, type ApiServer, type Tenant } from "./fixtures/api-server";
+import { openApiSuite, type ApiSuite } from "./fixtures/api-suite";
+import { setDbClock } from "./db";
+import { addIntegration, createTenant, postChat, usedThisMonth, type ApiReply, type ApiServer, type Tenant } from "./fixtures/api-server";
 import { consumeRateLimitNaively } from "./fixtures/naive-rate-limit";
 
 let h: DbHandle;
 let api: ApiServer;
-let savedLimits: string | undefined;
+let suite: ApiSuite;
 
 beforeAll(async () => {
-  setLogSink(() => {}); // a line per request would bury the test report
-  savedLimits = process.env.PARLEY_PLAN_LIMITS;
-  h = await openTestDb();
-  api = await startApiServer();
+  suite = await openApiSuite(null);
+  ({ h, api } = suite);
 });
 afterEach(async () => {
   await setDbClock(h, null);
 });
 afterAll(async () => {
-  setLogSink(null);
-  await api?.close();
-  await h?.close();
-  if (savedLimits === undefined) delete process.env.PARLEY_PLAN_LIMITS;
-  else process.env.PARLEY_PLAN_LIMITS = savedLimits;
+  await suite?.close();
 });
 
 /** The Starter plan's limits for the next requests (the tenants here are all on Starter). */
