@@ -11,7 +11,7 @@ import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
 import { Tabs, TabsContent, TabsList, TabsTrigger } from "@/components/ui/tabs";
 import { Textarea } from "@/components/ui/textarea";
-import { MAX_PASTED_CHARS } from "@/lib/validations/bots";
+import { MAX_PASTED_CHARS } from "@/lib/validations/limits";
 import { idleForm, type FormState } from "@/lib/validations/form";
 import { cn } from "@/lib/utils";
 

@@ -6,7 +6,7 @@ import { FormField, FormMessage } from "@/components/form-field";
 import { Button } from "@/components/ui/button";
 import { Input } from "@/components/ui/input";
 import type { WebhookFormState as S } from "@/app/(dashboard)/settings/webhooks/actions";
-import { WEBHOOK_EVENT_OPTIONS } from "@/lib/validations/webhooks";
+import { WEBHOOK_EVENT_OPTIONS } from "@/lib/validations/webhook-events";
 
 /** URL and events of a webhook (add and edit); errors beside their fields, and what was typed stays. */
 export function WebhookForm({

@@ -1,8 +1,7 @@
 import { z } from "zod";
+import { MAX_PASTED_CHARS, MAX_TEST_MESSAGE_CHARS } from "@/lib/validations/limits";
 
-/** Longest pasted text accepted in one go (server actions take at most 1 MB); longer documents go in as files. */
-export const MAX_PASTED_CHARS = 200_000;
-export const MAX_TEST_MESSAGE_CHARS = 8000;
+export { MAX_PASTED_CHARS, MAX_TEST_MESSAGE_CHARS };
 
 /** PostgreSQL text cannot hold NUL; other control characters are left to the parsers. */
 const noNul = (s: string) => s.replaceAll("\u0000", "");

@@ -1,15 +1,9 @@
 import { z } from "zod";
 import type { WebhookEvent } from "@/lib/webhooks/events";
+import { MAX_WEBHOOKS } from "@/lib/validations/limits";
+import { WEBHOOK_EVENT_OPTIONS } from "@/lib/validations/webhook-events";
 
-/** The events a webhook can subscribe to, with what each means (client-safe copy of WEBHOOK_EVENTS). */
-export const WEBHOOK_EVENT_OPTIONS = [
-  { value: "lead.created", label: "lead.created", description: "A bot captured a new lead (name, email, phone, company)." },
-  { value: "handoff.requested", label: "handoff.requested", description: "A customer asked for a person, or accepted the bot's offer." },
-  { value: "message.created", label: "message.created", description: "A team member replied in a conversation." },
-] as const satisfies readonly { value: WebhookEvent; label: string; description: string }[];
-
-/** The most webhooks one workspace may have. */
-export const MAX_WEBHOOKS = 10;
+export { MAX_WEBHOOKS, WEBHOOK_EVENT_OPTIONS };
 
 export const webhookUrlSchema = z
   .string({ error: "Enter the URL that receives the events." })

@@ -9,7 +9,7 @@ import { WebhookItem } from "@/components/webhooks/webhook-item";
 import { getDb } from "@/db";
 import { listDeliveries, listWebhooks } from "@/db/queries/webhooks";
 import { requireWorkspace } from "@/lib/session";
-import { MAX_WEBHOOKS } from "@/lib/validations/webhooks";
+import { MAX_WEBHOOKS } from "@/lib/validations/limits";
 
 export const metadata: Metadata = { title: "Webhooks" };
 
