@@ -62,15 +62,18 @@ export async function openDb(opts: DbOptions = {}): Promise<DbHandle> {
     };
   }
   const { PGlite } = await import("@electric-sql/pglite");
+  const { btree_gin } = await import("@electric-sql/pglite/contrib/btree_gin");
   const { drizzle } = await import("drizzle-orm/pglite");
+  // Extensions the migrations create: PGlite must be handed their files.
+  const extensions = { btree_gin };
   let client: InstanceType<typeof PGlite>;
   let location = "memory";
   if (opts.memory) {
-    client = new PGlite();
+    client = new PGlite({ extensions });
   } else {
     location = opts.dataDir ?? defaultDataDir();
     fs.mkdirSync(location, { recursive: true });
-    client = new PGlite(location);
+    client = new PGlite(location, { extensions });
   }
   await client.waitReady;
   return {

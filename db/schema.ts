@@ -194,11 +194,36 @@ export const knowledgeChunks = pgTable(
       ),
   },
   (t) => [
-    index("knowledge_chunks_bot_idx").on(t.botId),
     index("knowledge_chunks_source_idx").on(t.sourceId),
-    index("knowledge_chunks_tsv_idx").using("gin", t.tsv),
+    // One GIN index over (bot_id, tsv) (btree_gin, migration 0003) and no b-tree on bot_id: a bot's
+    // matches for a term come from its own posting list, whatever other bots hold, and the planner
+    // has no index that would let it walk the bot's chunks one by one looking for a word. The GIN
+    // index also serves bot_id alone (deleting a bot's chunks).
+    index("knowledge_chunks_bot_tsv_idx").using("gin", t.botId, t.tsv),
   ],
 );
+
+/**
+ * Term statistics of each bot's knowledge, kept by a trigger on knowledge_chunks (migration 0003), so
+ * that retrieval reads a term's document frequency instead of counting matches at query time. Derived
+ * data with no foreign keys: rows go to zero and away as chunks are deleted, whatever deletes them.
+ */
+export const knowledgeTerms = pgTable(
+  "knowledge_terms",
+  {
+    botId: text("bot_id").notNull(),
+    lexeme: text("lexeme").notNull(),
+    /** Chunks of the bot whose text holds the lexeme. */
+    df: integer("df").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.botId, t.lexeme] })],
+);
+
+/** Chunks per bot (the N of IDF), kept by the same trigger. The row is also the lock that orders concurrent writers of one bot's terms. */
+export const knowledgeBotStats = pgTable("knowledge_bot_stats", {
+  botId: text("bot_id").primaryKey(),
+  chunks: integer("chunks").notNull(),
+});
 
 // ── Integrations and keys ───────────────────────────────────────────────────
 

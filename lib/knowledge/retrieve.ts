@@ -62,12 +62,29 @@ const SYNONYM_WEIGHT = 0.5;
 const CONTEXT_WEIGHT = 0.5;
 
 /**
+ * How many chunks retrieval ranks at most, whatever the size of the knowledge: the chunks holding the
+ * question's most telling terms, taken whole while they fit (so a small knowledge base is ranked in
+ * full), sampled once they do not.
+ */
+export const CANDIDATE_BUDGET = 300;
+/** Chunks holding every word of the question that the knowledge knows: ranked too, up to this many. */
+export const ALL_TERMS_CANDIDATES = 150;
+
+/**
  * PostgreSQL full-text search (the same on PGlite and Postgres). Each stemmed term of the question
  * counts on its own (a passage need not contain every word), weighted by how rare it is in this
  * bot's knowledge (IDF, as in BM25): "assemble" decides a question more than "bike" in a bike shop.
  * A term's match in a passage is ts_rank_cd over title/heading (weight A) and content (B),
  * saturated so one word repeated cannot drown the others. Synonyms and, for a follow-up, the
  * earlier turns' words join at half weight.
+ *
+ * The cost does not grow with the knowledge: document frequencies come from knowledge_terms (kept
+ * by a trigger, migration 0003) rather than from counting matches, and only a bounded set of
+ * candidates is ranked: the chunks of the terms that weigh most, taken in that order until
+ * CANDIDATE_BUDGET, plus up to ALL_TERMS_CANDIDATES chunks holding all of the question's own words.
+ * While the matches fit the budget (any knowledge base of a few thousand chunks for a specific
+ * question) the ranking is exact; beyond it, a very common term is sampled, and such a term weighs
+ * little anyway.
  */
 export const fullTextRetriever: Retriever = {
   async retrieve(db, { botId, query, context, k = 5 }) {
@@ -81,38 +98,57 @@ export const fullTextRetriever: Retriever = {
     }>(
       db,
       sql`with input as (
-            select lexeme, max(weight) as weight from (
-              select unnest(tsvector_to_array(to_tsvector('english', ${query}))) as lexeme, 1.0::float8 as weight
+            select lexeme, max(weight) as weight, bool_or(own) as own from (
+              select unnest(tsvector_to_array(to_tsvector('english', ${query}))) as lexeme, 1.0::float8 as weight, true as own
               union all
-              select unnest(tsvector_to_array(to_tsvector('english', ${expandQuery(query)}))), ${SYNONYM_WEIGHT}::float8
+              select unnest(tsvector_to_array(to_tsvector('english', ${expandQuery(query)}))), ${SYNONYM_WEIGHT}::float8, false
               union all
-              select unnest(tsvector_to_array(to_tsvector('english', ${context ?? ""}))), ${CONTEXT_WEIGHT}::float8
+              select unnest(tsvector_to_array(to_tsvector('english', ${context ?? ""}))), ${CONTEXT_WEIGHT}::float8, false
             ) terms
             group by lexeme
           ),
-          q as (select lexeme, weight, quote_literal(lexeme)::tsquery as tq from input),
-          total as (select count(*)::float8 as n from knowledge_chunks where bot_id = ${botId}),
-          df as (
-            select q.lexeme, count(c.id)::float8 as df
-            from q left join knowledge_chunks c on c.bot_id = ${botId} and c.tsv @@ q.tq
-            group by q.lexeme
+          total as (select coalesce((select chunks from knowledge_bot_stats where bot_id = ${botId}), 0)::float8 as n),
+          q as (
+            select i.lexeme, i.own, quote_literal(i.lexeme)::tsquery as tq, t.df,
+                   i.weight * ln(1 + (total.n - t.df + 0.5) / (t.df + 0.5)) as w
+            from input i
+            join knowledge_terms t on t.bot_id = ${botId} and t.lexeme = i.lexeme
+            cross join total
+          ),
+          ordered as (
+            select q.*, coalesce(sum(q.df) over (order by q.w desc, q.lexeme rows between unbounded preceding and 1 preceding), 0) as before
+            from q
+          ),
+          all_terms as (
+            select string_agg(quote_literal(lexeme), ' & ')::tsquery as tq from q where own having count(*) > 1
+          ),
+          candidates as (
+            select x.id
+            from ordered o
+            cross join lateral (
+              select c.id from knowledge_chunks c
+              where c.bot_id = ${botId} and c.tsv @@ o.tq
+              limit greatest(0, ${CANDIDATE_BUDGET} - o.before)
+            ) x
+            where o.before < ${CANDIDATE_BUDGET}
+            union
+            (select c.id from knowledge_chunks c, all_terms a
+             where c.bot_id = ${botId} and c.tsv @@ a.tq
+             limit ${ALL_TERMS_CANDIDATES})
           ),
           scored as (
-            select c.id,
-                   sum(q.weight
-                       * ln(1 + (total.n - df.df + 0.5) / (df.df + 0.5))
-                       * (ts_rank_cd(c.tsv, q.tq, 1) / (ts_rank_cd(c.tsv, q.tq, 1) + 0.3))) as score
-            from knowledge_chunks c
+            select c.id, sum(q.w * (r.rank / (r.rank + 0.3))) as score
+            from candidates
+            join knowledge_chunks c on c.id = candidates.id
             join q on c.tsv @@ q.tq
-            join df on df.lexeme = q.lexeme
-            cross join total
-            where c.bot_id = ${botId}
+            cross join lateral (select ts_rank_cd(c.tsv, q.tq, 1) as rank) r
             group by c.id
+            order by score desc, c.id
+            limit ${k}
           )
           select c.id, c.source_id, c.title, c.heading, c.content, s.score::float8 as score
           from scored s join knowledge_chunks c on c.id = s.id
-          order by s.score desc, c.id
-          limit ${k}`,
+          order by s.score desc, c.id`,
     );
     return rows.map((r) => ({
       chunkId: Number(r.id),

@@ -1,0 +1,182 @@
+import { sql } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { queryRows, type DbHandle } from "@/db";
+import { createUserWithWorkspace } from "@/db/queries/accounts";
+import { createBot, deleteBot } from "@/db/queries/bots";
+import { deleteSource, insertSource, replaceSourceChunks } from "@/db/queries/knowledge";
+import type { Bot } from "@/db/schema";
+import { processNextSource } from "@/lib/knowledge/ingest";
+import { ALL_TERMS_CANDIDATES, CANDIDATE_BUDGET, expandQuery, fullTextRetriever } from "@/lib/knowledge/retrieve";
+import { BIKE_SHOP, BIKE_SHOP_QUESTIONS } from "./fixtures/knowledge/bike-shop";
+import { openTestDb } from "./db";
+
+/**
+ * Retrieval reads each term's document frequency from knowledge_terms, kept by a trigger on
+ * knowledge_chunks (migration 0003), and ranks a bounded set of candidates. These tests hold the
+ * statistics to what counting the chunks gives after every kind of write, and the ranking to the
+ * exact one (every matching chunk ranked) wherever the matches fit the candidate budget.
+ */
+
+let h: DbHandle;
+let workspaceId: string;
+
+beforeAll(async () => {
+  process.env.PARLEY_LOG = "silent";
+  h = await openTestDb();
+  const made = await createUserWithWorkspace(h.db, { email: "terms@example.com", name: "T", passwordHash: "x", workspaceName: "Terms" });
+  workspaceId = made!.workspace.id;
+});
+afterAll(async () => {
+  await h.close();
+});
+
+type TermRow = { bot_id: string; lexeme: string; df: number };
+
+/** The statistics as kept, and as counting the chunks gives them, for comparison. */
+async function keptAndCounted() {
+  const kept = await queryRows<TermRow>(h.db, sql`select bot_id, lexeme, df from knowledge_terms order by bot_id, lexeme`);
+  const counted = await queryRows<TermRow>(
+    h.db,
+    sql`select bot_id, lexeme, count(*)::int as df from knowledge_chunks, unnest(tsvector_to_array(tsv)) as lexeme group by 1, 2 order by 1, 2`,
+  );
+  const keptBots = await queryRows<{ bot_id: string; chunks: number }>(h.db, sql`select bot_id, chunks from knowledge_bot_stats order by bot_id`);
+  const countedBots = await queryRows<{ bot_id: string; chunks: number }>(
+    h.db,
+    sql`select bot_id, count(*)::int as chunks from knowledge_chunks group by 1 order by 1`,
+  );
+  const norm = <T extends object>(rows: T[]) => rows.map((r) => JSON.stringify(Object.values(r).map((v) => (typeof v === "string" ? v : Number(v)))));
+  return { kept: norm(kept), counted: norm(counted), keptBots: norm(keptBots), countedBots: norm(countedBots) };
+}
+
+async function expectStatsExact() {
+  const s = await keptAndCounted();
+  expect(s.kept).toEqual(s.counted);
+  expect(s.keptBots).toEqual(s.countedBots);
+}
+
+async function botWithBikeShop(name: string): Promise<Bot> {
+  const bot = await createBot(h.db, { workspaceId, name, actorUserId: null });
+  for (const doc of BIKE_SHOP) await insertSource(h.db, { workspaceId, botId: bot.id, kind: "text", title: doc.title, input: doc.text });
+  while (await processNextSource(h.db)) {}
+  return bot;
+}
+
+describe("knowledge term statistics", () => {
+  it("equal a count of the chunks after import, re-import, source deletion and bot deletion", async () => {
+    const a = await botWithBikeShop("Stats A");
+    const b = await botWithBikeShop("Stats B");
+    const s = await keptAndCounted();
+    expect(s.kept.length).toBeGreaterThan(100);
+    expect(s.keptBots).toHaveLength(2);
+    await expectStatsExact();
+
+    // Re-import a source with different text: its old terms go, the new ones come.
+    const [source] = await queryRows<{ id: string; bot_id: string }>(h.db, sql`select id, bot_id from knowledge_sources where bot_id = ${a.id} limit 1`);
+    await replaceSourceChunks(h.db, {
+      sourceId: source!.id,
+      botId: a.id,
+      title: "Replaced",
+      chunks: [{ heading: "Zeppelins", content: "Our zeppelin tours leave from the airfield at dawn.", position: 0 }],
+    });
+    await expectStatsExact();
+    const [zeppelin] = await queryRows<{ df: number }>(h.db, sql`select df from knowledge_terms where bot_id = ${a.id} and lexeme = 'zeppelin'`);
+    expect(Number(zeppelin!.df)).toBe(1);
+
+    // Deleting the source (its chunks go by cascade) takes its terms away; a term no chunk holds has no row.
+    expect(await deleteSource(h.db, { workspaceId, botId: a.id, sourceId: source!.id })).toBeTruthy();
+    await expectStatsExact();
+    expect(await queryRows(h.db, sql`select 1 from knowledge_terms where bot_id = ${a.id} and lexeme = 'zeppelin'`)).toHaveLength(0);
+
+    // Deleting a bot leaves no statistics behind for it, and the other bot's are untouched.
+    const before = (await keptAndCounted()).kept.filter((r) => r.includes(b.id));
+    expect(await deleteBot(h.db, { workspaceId, botId: a.id, actorUserId: null })).toMatchObject({ ok: true });
+    await expectStatsExact();
+    const after = await keptAndCounted();
+    expect(after.kept.some((r) => r.includes(a.id))).toBe(false);
+    expect(after.keptBots.some((r) => r.includes(a.id))).toBe(false);
+    expect(after.kept.filter((r) => r.includes(b.id))).toEqual(before);
+  });
+
+  it("stay exact when many imports of one bot's knowledge commit at the same time (no deadlock)", async () => {
+    const bot = await createBot(h.db, { workspaceId, name: "Concurrent", actorUserId: null });
+    const sources = await Promise.all(
+      Array.from({ length: 8 }, (_, i) => insertSource(h.db, { workspaceId, botId: bot.id, kind: "text", title: `Doc ${i}`, input: "x" })),
+    );
+    const text = (i: number, round: number) =>
+      `Delivery, returns and warranty for order ${i}. Round ${round} mentions ${["tyres", "saddles", "helmets", "locks"][(i + round) % 4]} and repairs.`;
+    for (let round = 0; round < 3; round++) {
+      await Promise.all(
+        sources.map((s, i) =>
+          replaceSourceChunks(h.db, {
+            sourceId: s.id,
+            botId: bot.id,
+            title: s.title,
+            chunks: Array.from({ length: 5 }, (_, p) => ({ heading: `Part ${p}`, content: `${text(i, round)} Paragraph ${p}.`, position: p })),
+          }),
+        ),
+      );
+    }
+    await expectStatsExact();
+    const [stats] = await queryRows<{ chunks: number }>(h.db, sql`select chunks from knowledge_bot_stats where bot_id = ${bot.id}`);
+    expect(Number(stats!.chunks)).toBe(40);
+  });
+});
+
+/** The ranking before candidates were bounded: every chunk matching any term is ranked (the reference). */
+async function exactTopK(botId: string, query: string, context: string | undefined, k: number): Promise<number[]> {
+  const rows = await queryRows<{ id: number }>(
+    h.db,
+    sql`with input as (
+          select lexeme, max(weight) as weight from (
+            select unnest(tsvector_to_array(to_tsvector('english', ${query}))) as lexeme, 1.0::float8 as weight
+            union all select unnest(tsvector_to_array(to_tsvector('english', ${expandQuery(query)}))), 0.5::float8
+            union all select unnest(tsvector_to_array(to_tsvector('english', ${context ?? ""}))), 0.5::float8
+          ) terms group by lexeme
+        ),
+        q as (select lexeme, weight, quote_literal(lexeme)::tsquery as tq from input),
+        total as (select count(*)::float8 as n from knowledge_chunks where bot_id = ${botId}),
+        df as (select q.lexeme, count(c.id)::float8 as df from q left join knowledge_chunks c on c.bot_id = ${botId} and c.tsv @@ q.tq group by q.lexeme)
+        select c.id
+        from knowledge_chunks c join q on c.tsv @@ q.tq join df on df.lexeme = q.lexeme cross join total
+        where c.bot_id = ${botId}
+        group by c.id
+        order by sum(q.weight * ln(1 + (total.n - df.df + 0.5) / (df.df + 0.5)) * (ts_rank_cd(c.tsv, q.tq, 1) / (ts_rank_cd(c.tsv, q.tq, 1) + 0.3))) desc, c.id
+        limit ${k}`,
+  );
+  return rows.map((r) => Number(r.id));
+}
+
+describe("bounded candidates", () => {
+  it("rank exactly like scoring every match while the matches fit the budget", async () => {
+    const bot = await botWithBikeShop("Exact");
+    const questions = [...BIKE_SHOP_QUESTIONS.map((q) => ({ query: q.question, context: undefined as string | undefined }))];
+    questions.push({ query: "how much is it?", context: "Tell me about the e-bike rental" });
+    for (const { query, context } of questions) {
+      const got = (await fullTextRetriever.retrieve(h.db, { botId: bot.id, query, context, k: 5 })).map((p) => p.chunkId);
+      expect(got, query).toEqual(await exactTopK(bot.id, query, context, 5));
+    }
+  });
+
+  it("still find the chunk holding a rare word among more matches than the budget, and return k", async () => {
+    const bot = await createBot(h.db, { workspaceId, name: "Large", actorUserId: null });
+    const source = await insertSource(h.db, { workspaceId, botId: bot.id, kind: "text", title: "Catalogue", input: "x" });
+    const n = CANDIDATE_BUDGET + ALL_TERMS_CANDIDATES + 300;
+    const chunks = Array.from({ length: n }, (_, i) => ({
+      heading: `Bike ${i}`,
+      content: `This bike comes with a frame, wheels and a bell. Bike number ${i} ships in a box.`,
+      position: i,
+    }));
+    // The one passage that answers the question, last of all (physically after every sampled chunk).
+    chunks.push({ heading: "Tandem", content: "Our tandem bike seats two riders and ships in a bigger box.", position: n });
+    await replaceSourceChunks(h.db, { sourceId: source.id, botId: bot.id, title: "Catalogue", chunks });
+    await expectStatsExact();
+
+    const found = await fullTextRetriever.retrieve(h.db, { botId: bot.id, query: "Do you sell a tandem bike?", k: 4 });
+    expect(found).toHaveLength(4);
+    expect(found[0]!.heading).toBe("Tandem");
+    // Only common words: the answer is k sensible passages, not nothing.
+    const common = await fullTextRetriever.retrieve(h.db, { botId: bot.id, query: "bike with wheels and a bell", k: 3 });
+    expect(common).toHaveLength(3);
+    expect(common.every((p) => /wheels and a bell/.test(p.content))).toBe(true);
+  });
+});
