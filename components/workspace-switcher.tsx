@@ -3,7 +3,7 @@
 import { useState, useTransition } from "react";
 import { usePathname } from "next/navigation";
 import { CheckIcon, ChevronsUpDownIcon, Loader2Icon, PlusIcon } from "lucide-react";
-import { toast } from "sonner";
+import { toast } from "@/components/ui/toast";
 import { switchWorkspaceAction } from "@/app/(dashboard)/settings/actions";
 import { CreateWorkspaceForm } from "@/components/settings/create-workspace-form";
 import { Badge } from "@/components/ui/badge";

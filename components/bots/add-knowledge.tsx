@@ -3,7 +3,7 @@
 import { useRouter } from "next/navigation";
 import { useActionState, useEffect, useRef, useState } from "react";
 import { FileUpIcon, GlobeIcon, Loader2Icon, TextIcon, UploadIcon } from "lucide-react";
-import { toast } from "sonner";
+import { toast } from "@/components/ui/toast";
 import { addTextSourceAction, addUrlSourceAction } from "@/app/(dashboard)/bots/actions";
 import { FormField, FormMessage } from "@/components/form-field";
 import { Button } from "@/components/ui/button";

@@ -2,7 +2,7 @@
 
 import { useActionState, useEffect, useState } from "react";
 import { Loader2Icon, SparklesIcon, TextQuoteIcon } from "lucide-react";
-import { toast } from "sonner";
+import { toast } from "@/components/ui/toast";
 import { updateBotAction } from "@/app/(dashboard)/bots/actions";
 import { FormField, FormMessage } from "@/components/form-field";
 import { Alert, AlertDescription, AlertTitle } from "@/components/ui/alert";

@@ -16,7 +16,7 @@ import {
   TextIcon,
   Trash2Icon,
 } from "lucide-react";
-import { toast } from "sonner";
+import { toast } from "@/components/ui/toast";
 import { deleteSourceAction, resyncSourceAction } from "@/app/(dashboard)/bots/actions";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";

@@ -2,7 +2,7 @@
 
 import { useActionState, useEffect } from "react";
 import { Loader2Icon } from "lucide-react";
-import { toast } from "sonner";
+import { toast } from "@/components/ui/toast";
 import { updateLeadCaptureAction } from "@/app/(dashboard)/bots/actions";
 import { FormField, FormMessage } from "@/components/form-field";
 import { Button } from "@/components/ui/button";

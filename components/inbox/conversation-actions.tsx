@@ -2,7 +2,7 @@
 
 import { useTransition } from "react";
 import { BotIcon, CheckIcon, HeadsetIcon, Loader2Icon } from "lucide-react";
-import { toast } from "sonner";
+import { toast } from "@/components/ui/toast";
 import { resolveAction, returnToBotAction, takeOverAction, type InboxActionResult } from "@/app/(dashboard)/conversations/actions";
 import { Button } from "@/components/ui/button";
 

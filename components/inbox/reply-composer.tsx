@@ -2,7 +2,7 @@
 
 import { useRef, useState, useTransition } from "react";
 import { Loader2Icon, SendIcon } from "lucide-react";
-import { toast } from "sonner";
+import { toast } from "@/components/ui/toast";
 import { replyAction } from "@/app/(dashboard)/conversations/actions";
 import { Button } from "@/components/ui/button";
 import { Textarea } from "@/components/ui/textarea";

@@ -3,7 +3,7 @@
 import { useRouter } from "next/navigation";
 import { useActionState, useEffect, useState } from "react";
 import { Loader2Icon, RotateCcwIcon, Trash2Icon } from "lucide-react";
-import { toast } from "sonner";
+import { toast } from "@/components/ui/toast";
 import { deleteIntegrationAction, recreateIntegrationAction, type KeyRevealState } from "@/app/(dashboard)/integrations/actions";
 import { FormField, FormMessage } from "@/components/form-field";
 import { stashRevealedKey } from "@/components/integrations/reveal-store";

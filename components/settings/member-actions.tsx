@@ -2,7 +2,7 @@
 
 import { useActionState, useState, useTransition } from "react";
 import { Loader2Icon, RefreshCwIcon, UserMinusIcon, XIcon } from "lucide-react";
-import { toast } from "sonner";
+import { toast } from "@/components/ui/toast";
 import {
   changeMemberRoleAction,
   removeMemberAction,

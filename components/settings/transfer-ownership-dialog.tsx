@@ -2,7 +2,7 @@
 
 import { useActionState, useState } from "react";
 import { CrownIcon, Loader2Icon } from "lucide-react";
-import { toast } from "sonner";
+import { toast } from "@/components/ui/toast";
 import { transferOwnershipAction } from "@/app/(dashboard)/settings/actions";
 import { FormField, FormMessage } from "@/components/form-field";
 import { Button } from "@/components/ui/button";

@@ -1,5 +1,7 @@
 "use client";
 
+/** The Radix dropdown menu behind dropdown-menu.tsx, fetched when a menu is first reached for: import that file, not this one. */
+
 import * as React from "react";
 import { DropdownMenu as DropdownMenuPrimitive } from "radix-ui";
 import { cn } from "@/lib/utils";

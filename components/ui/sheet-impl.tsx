@@ -1,5 +1,7 @@
 "use client";
 
+/** The Radix dialog behind sheet.tsx (the mobile drawer), fetched when it is first reached for: import that file, not this one. */
+
 import * as React from "react";
 import { Dialog as SheetPrimitive } from "radix-ui";
 import { XIcon } from "lucide-react";

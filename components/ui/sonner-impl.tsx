@@ -1,7 +1,11 @@
 "use client";
 
+/** sonner and its toaster, behind sonner.tsx and toast.ts: fetched after the page has loaded, not with it. Import those, not this. */
+
 import { useTheme } from "next-themes";
 import { Toaster as Sonner, type ToasterProps } from "sonner";
+
+export { toast } from "sonner";
 
 function Toaster(props: ToasterProps) {
   const { theme = "system" } = useTheme();

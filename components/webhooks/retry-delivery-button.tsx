@@ -2,7 +2,7 @@
 
 import { useTransition } from "react";
 import { Loader2Icon, RotateCwIcon } from "lucide-react";
-import { toast } from "sonner";
+import { toast } from "@/components/ui/toast";
 import { retryDeliveryAction } from "@/app/(dashboard)/settings/webhooks/actions";
 import { Button } from "@/components/ui/button";
 

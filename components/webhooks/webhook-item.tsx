@@ -2,7 +2,7 @@
 
 import { useState, useTransition } from "react";
 import { EyeIcon, EyeOffIcon, Loader2Icon, MoreHorizontalIcon, PauseIcon, PencilIcon, PlayIcon, RefreshCwIcon, SendIcon, Trash2Icon } from "lucide-react";
-import { toast } from "sonner";
+import { toast } from "@/components/ui/toast";
 import {
   deleteWebhookAction,
   revealWebhookSecretAction,

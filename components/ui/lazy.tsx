@@ -1,0 +1,177 @@
+"use client";
+
+import * as React from "react";
+import { Slot } from "radix-ui";
+
+/**
+ * Code that a page needs only once someone reaches for it: menus, dialogs, the drawer and the toaster
+ * keep their Radix (and sonner) code out of every page's first-load JavaScript this way. Each is a
+ * `Deferred` module, fetched at most once per page load and shared by every instance; until it is
+ * there, a light stand-in renders what the user sees (the trigger button, with the same markup), and
+ * the first sign of intent (hover, focus, touch, press) fetches it. A press that comes before the
+ * code does opens the real component as soon as it arrives.
+ */
+export type Deferred<T> = { load: () => Promise<T>; current: () => T | null; subscribe: (listener: () => void) => () => void };
+
+export function deferred<T>(importer: () => Promise<T>): Deferred<T> {
+  let value: T | null = null;
+  let pending: Promise<T> | null = null;
+  const listeners = new Set<() => void>();
+  return {
+    load() {
+      pending ??= importer().then(
+        (module) => {
+          value = module;
+          for (const listener of listeners) listener();
+          return module;
+        },
+        (error: unknown) => {
+          pending = null; // offline for a moment: the next intent tries again
+          throw error;
+        },
+      );
+      return pending;
+    },
+    current: () => value,
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => void listeners.delete(listener);
+    },
+  };
+}
+
+const serverSnapshot = () => null;
+
+/** The deferred module once it is loaded (null before, and always while hydrating, as on the server). */
+export function useDeferred<T>(module: Deferred<T>): T | null {
+  return React.useSyncExternalStore(module.subscribe, module.current, serverSnapshot);
+}
+
+/** Fetches the module without waiting for it; a failed fetch is retried at the next intent. */
+export function preload(module: Deferred<unknown>): void {
+  module.load().catch(() => {});
+}
+
+/** What the stand-in trigger of a deferred root (menu, dialog, drawer) shares with the root. */
+export type LazyRoot = {
+  /** Fetch the code: the user is heading for the trigger. */
+  preload: () => void;
+  /** The trigger was pressed before the code was there: open as soon as it is. */
+  press: () => void;
+  /** The stand-in trigger had focus as it was replaced: the real one is to take it over. */
+  handOverFocus: () => void;
+  /** Whether the real trigger is to take the focus over (once). */
+  takeOverFocus: () => boolean;
+};
+
+type OpenProps = { open?: boolean; defaultOpen?: boolean; onOpenChange?: (open: boolean) => void };
+
+/**
+ * State of a deferred root: the loaded module (or null), what its stand-in trigger needs, and the
+ * `defaultOpen` to give the real root when it mounts (true after an early press of an uncontrolled one).
+ * A root opened from outside (`open` or `defaultOpen`) fetches its code at once.
+ */
+export function useLazyRoot<T>(module: Deferred<T>, { open, defaultOpen, onOpenChange }: OpenProps) {
+  const impl = useDeferred(module);
+  const [pressed, setPressed] = React.useState(false);
+  const refocus = React.useRef(false);
+  const wanted = !impl && (open ?? defaultOpen ?? false);
+  React.useEffect(() => {
+    if (wanted) preload(module);
+  }, [wanted, module]);
+  // The root object stays the same for the component's life (its stand-in trigger keys an effect on it).
+  const latest = React.useRef({ controlled: open !== undefined, onOpenChange });
+  React.useLayoutEffect(() => {
+    latest.current = { controlled: open !== undefined, onOpenChange };
+  });
+  const root = React.useMemo<LazyRoot>(
+    () => ({
+      preload: () => preload(module),
+      press: () => {
+        if (latest.current.controlled) latest.current.onOpenChange?.(true);
+        else setPressed(true);
+        preload(module);
+      },
+      handOverFocus: () => {
+        refocus.current = true;
+      },
+      takeOverFocus: () => {
+        const take = refocus.current;
+        refocus.current = false;
+        return take;
+      },
+    }),
+    [module],
+  );
+  return { impl, root, defaultOpen: defaultOpen || pressed || undefined };
+}
+
+function compose<E>(theirs: ((event: E) => void) | undefined, ours: (event: E) => void) {
+  return (event: E) => {
+    theirs?.(event);
+    if (!(event as { defaultPrevented?: boolean }).defaultPrevented) ours(event);
+  };
+}
+
+export type StandInTriggerProps = React.ComponentPropsWithoutRef<"button"> & { asChild?: boolean };
+
+/**
+ * The trigger while the code is not there yet: the same element and attributes as the Radix trigger
+ * renders closed, plus the intent handlers. `opensOn` is the Radix trigger's own gesture: "click" for
+ * dialogs, "pointerdown" (and Enter, Space, ArrowDown) for menus.
+ */
+export function StandInTrigger({
+  root,
+  popup,
+  opensOn,
+  asChild,
+  ...props
+}: StandInTriggerProps & { root: LazyRoot | null; popup: "menu" | "dialog"; opensOn: "click" | "pointerdown" }) {
+  const ref = React.useRef<HTMLButtonElement>(null);
+  // Runs before React removes the button: if it has focus then, the real trigger takes it over.
+  React.useLayoutEffect(() => {
+    const element = ref.current;
+    return () => {
+      if (element && element === document.activeElement) root?.handOverFocus();
+    };
+  }, [root]);
+  const Comp = asChild ? Slot.Root : "button";
+  const intent = () => root?.preload();
+  return (
+    <Comp
+      ref={ref}
+      type="button"
+      aria-haspopup={popup}
+      aria-expanded={false}
+      data-state="closed"
+      {...props}
+      onPointerEnter={compose(props.onPointerEnter, intent)}
+      onFocus={compose(props.onFocus, intent)}
+      onTouchStart={compose(props.onTouchStart, intent)}
+      onPointerDown={compose(props.onPointerDown, (event: React.PointerEvent) => {
+        intent();
+        if (opensOn !== "pointerdown" || props.disabled || event.button !== 0 || event.ctrlKey) return;
+        event.preventDefault(); // as Radix does: the menu, not the trigger, gets the focus
+        root?.press();
+      })}
+      onKeyDown={compose(props.onKeyDown, (event: React.KeyboardEvent) => {
+        if (opensOn !== "pointerdown" || props.disabled || !["Enter", " ", "ArrowDown"].includes(event.key)) return;
+        event.preventDefault();
+        root?.press();
+      })}
+      onClick={compose(props.onClick, () => {
+        if (opensOn === "click") root?.press();
+      })}
+    />
+  );
+}
+
+/** Gives the real trigger the focus its stand-in had when it was replaced. */
+export function useTakeOverFocus(root: LazyRoot | null) {
+  const ref = React.useRef<HTMLButtonElement>(null);
+  React.useLayoutEffect(() => {
+    // only if the focus was lost with the stand-in (it is on the body then), not moved elsewhere since
+    if (root?.takeOverFocus() && (!document.activeElement || document.activeElement === document.body)) ref.current?.focus();
+  }, [root]);
+  return ref;
+}
