@@ -6,7 +6,7 @@ import { createBot, deleteBot } from "@/db/queries/bots";
 import { deleteSource, insertSource, replaceSourceChunks } from "@/db/queries/knowledge";
 import type { Bot } from "@/db/schema";
 import { processNextSource } from "@/lib/knowledge/ingest";
-import { ALL_TERMS_CANDIDATES, CANDIDATE_BUDGET, expandQuery, fullTextRetriever } from "@/lib/knowledge/retrieve";
+import { ALL_TERMS_CANDIDATES, CANDIDATE_BUDGET, expandQuery, fullTextRetriever, retrievalSql, smallRetrievalSql } from "@/lib/knowledge/retrieve";
 import { BIKE_SHOP, BIKE_SHOP_QUESTIONS } from "./fixtures/knowledge/bike-shop";
 import { openTestDb } from "./db";
 
@@ -151,9 +151,15 @@ describe("bounded candidates", () => {
     const bot = await botWithBikeShop("Exact");
     const questions = [...BIKE_SHOP_QUESTIONS.map((q) => ({ query: q.question, context: undefined as string | undefined }))];
     questions.push({ query: "how much is it?", context: "Tell me about the e-bike rental" });
+    const ids = (rows: { id: number }[]) => rows.map((r) => Number(r.id));
     for (const { query, context } of questions) {
+      const exact = await exactTopK(bot.id, query, context, 5);
+      expect(exact.length, query).toBeGreaterThan(0);
+      // Both statements (the bounded one, and the shorter one used once a bot is known to be small) and the retriever.
+      expect(ids(await queryRows(h.db, retrievalSql({ botId: bot.id, query, context, k: 5 }))), query).toEqual(exact);
+      expect(ids(await queryRows(h.db, smallRetrievalSql({ botId: bot.id, query, context, k: 5 }))), query).toEqual(exact);
       const got = (await fullTextRetriever.retrieve(h.db, { botId: bot.id, query, context, k: 5 })).map((p) => p.chunkId);
-      expect(got, query).toEqual(await exactTopK(bot.id, query, context, 5));
+      expect(got, query).toEqual(exact);
     }
   });
 
