@@ -2,22 +2,29 @@
 
 import * as React from "react";
 import type * as Radix from "@/components/ui/dialog-impl";
-import { deferred, StandInTrigger, useDeferred, useLazyRoot, useTakeOverFocus, type LazyRoot, type StandInTriggerProps } from "@/components/ui/lazy";
+import { deferred, preload, StandInTrigger, useLazyRoot, useTakeOverFocus, type LazyContext, type StandInTriggerProps } from "@/components/ui/lazy";
 import { cn } from "@/lib/utils";
 
 /**
  * The dialog, with the API of shadcn/ui's. Its Radix code (portal, focus trap, scroll lock) is not part
- * of any page's first load: a closed dialog is just its trigger, and the code is fetched when the
- * pointer or focus reaches a trigger, or when the dialog is opened from outside (see lazy.tsx).
+ * of any page's first load: a closed dialog is just its trigger. The code is fetched when the pointer
+ * or focus reaches a trigger, and the real dialog opens in its place when the trigger is pressed or
+ * the dialog is opened from outside (see lazy.tsx).
  */
 const radix = deferred(() => import("@/components/ui/dialog-impl"));
-const RootContext = React.createContext<LazyRoot | null>(null);
+
+/** Fetches the dialog code ahead of need (a menu item that opens a dialog, see dropdown-menu.tsx). */
+function preloadDialog() {
+  preload(radix);
+}
+
+const RootContext = React.createContext<LazyContext<typeof Radix> | null>(null);
 
 function Dialog({ open, defaultOpen, onOpenChange, children, ...props }: React.ComponentProps<typeof Radix.Dialog>) {
   const lazy = useLazyRoot(radix, { open, defaultOpen, onOpenChange });
-  const Real = lazy.impl;
+  const Real = lazy.real;
   return (
-    <RootContext.Provider value={lazy.root}>
+    <RootContext.Provider value={lazy.context}>
       {Real ? (
         <Real.Dialog open={open} defaultOpen={lazy.defaultOpen} onOpenChange={onOpenChange} {...props}>
           {children}
@@ -30,8 +37,7 @@ function Dialog({ open, defaultOpen, onOpenChange, children, ...props }: React.C
 }
 
 function DialogTrigger(props: StandInTriggerProps) {
-  const root = React.useContext(RootContext);
-  const Real = useDeferred(radix);
+  const { root = null, real: Real = null } = React.useContext(RootContext) ?? {};
   const ref = useTakeOverFocus(root);
   if (!Real) return <StandInTrigger root={root} popup="dialog" opensOn="click" {...props} />;
   return <Real.DialogTrigger ref={ref} {...props} />;
@@ -40,22 +46,22 @@ function DialogTrigger(props: StandInTriggerProps) {
 // A closed dialog renders no content, so until the code is there these render nothing.
 
 function DialogContent(props: React.ComponentProps<typeof Radix.DialogContent>) {
-  const Real = useDeferred(radix);
+  const Real = React.useContext(RootContext)?.real;
   return Real ? <Real.DialogContent {...props} /> : null;
 }
 
 function DialogClose(props: React.ComponentProps<typeof Radix.DialogClose>) {
-  const Real = useDeferred(radix);
+  const Real = React.useContext(RootContext)?.real;
   return Real ? <Real.DialogClose {...props} /> : null;
 }
 
 function DialogTitle(props: React.ComponentProps<typeof Radix.DialogTitle>) {
-  const Real = useDeferred(radix);
+  const Real = React.useContext(RootContext)?.real;
   return Real ? <Real.DialogTitle {...props} /> : null;
 }
 
 function DialogDescription(props: React.ComponentProps<typeof Radix.DialogDescription>) {
-  const Real = useDeferred(radix);
+  const Real = React.useContext(RootContext)?.real;
   return Real ? <Real.DialogDescription {...props} /> : null;
 }
 
@@ -69,4 +75,4 @@ function DialogFooter({ className, ...props }: React.ComponentProps<"div">) {
   );
 }
 
-export { Dialog, DialogClose, DialogContent, DialogDescription, DialogFooter, DialogHeader, DialogTitle, DialogTrigger };
+export { preloadDialog, Dialog, DialogClose, DialogContent, DialogDescription, DialogFooter, DialogHeader, DialogTitle, DialogTrigger };

@@ -1,22 +1,29 @@
 "use client";
 
 import * as React from "react";
+import { preloadDialog } from "@/components/ui/dialog";
 import type * as Radix from "@/components/ui/dropdown-menu-impl";
-import { deferred, StandInTrigger, useDeferred, useLazyRoot, useTakeOverFocus, type LazyRoot, type StandInTriggerProps } from "@/components/ui/lazy";
+import { deferred, StandInTrigger, useLazyRoot, useTakeOverFocus, type LazyContext, type StandInTriggerProps } from "@/components/ui/lazy";
 
 /**
  * The dropdown menu, with the API of shadcn/ui's. Its Radix code (menu, popper, focus handling) is not
- * part of any page's first load: a closed menu is just its trigger, and the code is fetched when the
- * pointer or focus reaches a trigger (see lazy.tsx), then the real menu takes the trigger's place.
+ * part of any page's first load: a closed menu is just its trigger. The code is fetched when the
+ * pointer or focus reaches a trigger, and the real menu takes the trigger's place when it is focused
+ * or pressed (see lazy.tsx).
  */
-const radix = deferred(() => import("@/components/ui/dropdown-menu-impl"));
-const RootContext = React.createContext<LazyRoot | null>(null);
+const radix = deferred(() => {
+  // Menu items often open a dialog, and Radix hands the focus from the closing menu to the opening
+  // dialog only when both are there in the same moment: the dialog code comes along with the menu's.
+  preloadDialog();
+  return import("@/components/ui/dropdown-menu-impl");
+});
+const RootContext = React.createContext<LazyContext<typeof Radix> | null>(null);
 
 function DropdownMenu({ open, defaultOpen, onOpenChange, children, ...props }: React.ComponentProps<typeof Radix.DropdownMenu>) {
   const lazy = useLazyRoot(radix, { open, defaultOpen, onOpenChange });
-  const Real = lazy.impl;
+  const Real = lazy.real;
   return (
-    <RootContext.Provider value={lazy.root}>
+    <RootContext.Provider value={lazy.context}>
       {Real ? (
         <Real.DropdownMenu open={open} defaultOpen={lazy.defaultOpen} onOpenChange={onOpenChange} {...props}>
           {children}
@@ -29,8 +36,7 @@ function DropdownMenu({ open, defaultOpen, onOpenChange, children, ...props }: R
 }
 
 function DropdownMenuTrigger(props: StandInTriggerProps) {
-  const root = React.useContext(RootContext);
-  const Real = useDeferred(radix);
+  const { root = null, real: Real = null } = React.useContext(RootContext) ?? {};
   const ref = useTakeOverFocus(root);
   if (!Real) return <StandInTrigger root={root} popup="menu" opensOn="pointerdown" {...props} />;
   return <Real.DropdownMenuTrigger ref={ref} {...props} />;
@@ -39,22 +45,22 @@ function DropdownMenuTrigger(props: StandInTriggerProps) {
 // A closed menu renders no content, so until the code is there these render nothing.
 
 function DropdownMenuContent(props: React.ComponentProps<typeof Radix.DropdownMenuContent>) {
-  const Real = useDeferred(radix);
+  const Real = React.useContext(RootContext)?.real;
   return Real ? <Real.DropdownMenuContent {...props} /> : null;
 }
 
 function DropdownMenuItem(props: React.ComponentProps<typeof Radix.DropdownMenuItem>) {
-  const Real = useDeferred(radix);
+  const Real = React.useContext(RootContext)?.real;
   return Real ? <Real.DropdownMenuItem {...props} /> : null;
 }
 
 function DropdownMenuLabel(props: React.ComponentProps<typeof Radix.DropdownMenuLabel>) {
-  const Real = useDeferred(radix);
+  const Real = React.useContext(RootContext)?.real;
   return Real ? <Real.DropdownMenuLabel {...props} /> : null;
 }
 
 function DropdownMenuSeparator(props: React.ComponentProps<typeof Radix.DropdownMenuSeparator>) {
-  const Real = useDeferred(radix);
+  const Real = React.useContext(RootContext)?.real;
   return Real ? <Real.DropdownMenuSeparator {...props} /> : null;
 }
 

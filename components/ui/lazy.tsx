@@ -8,8 +8,8 @@ import { Slot } from "radix-ui";
  * keep their Radix (and sonner) code out of every page's first-load JavaScript this way. Each is a
  * `Deferred` module, fetched at most once per page load and shared by every instance; until it is
  * there, a light stand-in renders what the user sees (the trigger button, with the same markup), and
- * the first sign of intent (hover, focus, touch, press) fetches it. A press that comes before the
- * code does opens the real component as soon as it arrives.
+ * the first sign of intent (hover, focus, touch, press) fetches it. The real component takes the
+ * stand-in's place when that one is used (see useLazyRoot), open at once if it was pressed.
  */
 export type Deferred<T> = { load: () => Promise<T>; current: () => T | null; subscribe: (listener: () => void) => () => void };
 
@@ -54,9 +54,11 @@ export function preload(module: Deferred<unknown>): void {
 
 /** What the stand-in trigger of a deferred root (menu, dialog, drawer) shares with the root. */
 export type LazyRoot = {
-  /** Fetch the code: the user is heading for the trigger. */
+  /** Fetch the code: the pointer is heading for the trigger. */
   preload: () => void;
-  /** The trigger was pressed before the code was there: open as soon as it is. */
+  /** Put the real component in place as soon as its code is there (the trigger got the focus). */
+  activate: () => void;
+  /** The trigger was pressed: put the real component in place, open, as soon as its code is there. */
   press: () => void;
   /** The stand-in trigger had focus as it was replaced: the real one is to take it over. */
   handOverFocus: () => void;
@@ -64,21 +66,27 @@ export type LazyRoot = {
   takeOverFocus: () => boolean;
 };
 
+/** What a deferred root gives its parts: its stand-in state, and the real module once it is in place. */
+export type LazyContext<T> = { root: LazyRoot; real: T | null };
+
 type OpenProps = { open?: boolean; defaultOpen?: boolean; onOpenChange?: (open: boolean) => void };
 
 /**
- * State of a deferred root: the loaded module (or null), what its stand-in trigger needs, and the
- * `defaultOpen` to give the real root when it mounts (true after an early press of an uncontrolled one).
- * A root opened from outside (`open` or `defaultOpen`) fetches its code at once.
+ * State of a deferred root. The real component takes the stand-in's place only when the user acts on
+ * this root (focus, press), when it is opened from outside (`open`, `defaultOpen`), or when the code
+ * was already there as it mounted; never in the middle of a click, which would lose the click. Returns
+ * the parts' context and the `defaultOpen` for the real root (true after a press of an uncontrolled one).
  */
 export function useLazyRoot<T>(module: Deferred<T>, { open, defaultOpen, onOpenChange }: OpenProps) {
   const impl = useDeferred(module);
+  const [active, setActive] = React.useState(() => module.current() !== null);
   const [pressed, setPressed] = React.useState(false);
+  if (!active && (open || defaultOpen)) setActive(true); // opened from outside: real from now on
   const refocus = React.useRef(false);
-  const wanted = !impl && (open ?? defaultOpen ?? false);
+  const waiting = active && !impl;
   React.useEffect(() => {
-    if (wanted) preload(module);
-  }, [wanted, module]);
+    if (waiting) preload(module);
+  }, [waiting, module]);
   // The root object stays the same for the component's life (its stand-in trigger keys an effect on it).
   const latest = React.useRef({ controlled: open !== undefined, onOpenChange });
   React.useLayoutEffect(() => {
@@ -87,7 +95,12 @@ export function useLazyRoot<T>(module: Deferred<T>, { open, defaultOpen, onOpenC
   const root = React.useMemo<LazyRoot>(
     () => ({
       preload: () => preload(module),
+      activate: () => {
+        setActive(true);
+        preload(module);
+      },
       press: () => {
+        setActive(true);
         if (latest.current.controlled) latest.current.onOpenChange?.(true);
         else setPressed(true);
         preload(module);
@@ -103,7 +116,9 @@ export function useLazyRoot<T>(module: Deferred<T>, { open, defaultOpen, onOpenC
     }),
     [module],
   );
-  return { impl, root, defaultOpen: defaultOpen || pressed || undefined };
+  const real = active ? impl : null;
+  const context = React.useMemo<LazyContext<T>>(() => ({ root, real }), [root, real]);
+  return { context, real, defaultOpen: defaultOpen || pressed || undefined };
 }
 
 function compose<E>(theirs: ((event: E) => void) | undefined, ours: (event: E) => void) {
@@ -137,6 +152,9 @@ export function StandInTrigger({
   }, [root]);
   const Comp = asChild ? Slot.Root : "button";
   const intent = () => root?.preload();
+  // A menu's real trigger has keyboard behaviour of its own (arrow keys, focus on the first item): it
+  // takes over as the stand-in gets the focus. A dialog's trigger is a plain button until pressed.
+  const focused = () => (opensOn === "pointerdown" ? root?.activate() : root?.preload());
   return (
     <Comp
       ref={ref}
@@ -146,7 +164,7 @@ export function StandInTrigger({
       data-state="closed"
       {...props}
       onPointerEnter={compose(props.onPointerEnter, intent)}
-      onFocus={compose(props.onFocus, intent)}
+      onFocus={compose(props.onFocus, focused)}
       onTouchStart={compose(props.onTouchStart, intent)}
       onPointerDown={compose(props.onPointerDown, (event: React.PointerEvent) => {
         intent();
