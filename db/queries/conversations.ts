@@ -22,21 +22,31 @@ export async function findApiConversationWithTurns(
   db: Db,
   { conversationId, integrationId, limit = 12 }: { conversationId: string; integrationId: string; limit?: number },
 ): Promise<{ conversation: Conversation; turns: Turn[] } | undefined> {
-  const [row] = await db
+  let prepared = conversationWithTurnsQueries.get(db);
+  if (!prepared) conversationWithTurnsQueries.set(db, (prepared = prepareConversationWithTurns(db)));
+  const [row] = await prepared.execute({ conversationId, integrationId, limit });
+  if (!row) return undefined;
+  const turns = typeof row.turns === "string" ? (JSON.parse(row.turns) as Turn[]) : row.turns;
+  return { conversation: row.conversation, turns };
+}
+
+/** Built once per database handle: on every resumed conversation, the Chat API skips building the SQL. */
+const conversationWithTurnsQueries = new WeakMap<Db, ReturnType<typeof prepareConversationWithTurns>>();
+
+function prepareConversationWithTurns(db: Db) {
+  return db
     .select({
       conversation: conversations,
       turns: sql<Turn[] | string>`coalesce((
         select json_agg(json_build_object('role', t.role, 'content', t.content) order by t.created_at, t.id)
         from (select m.role, m.content, m.created_at, m.id from messages m
               where m.conversation_id = "conversations"."id" and m.role <> 'system'
-              order by m.created_at desc, m.id desc limit ${limit}) t), '[]'::json)`,
+              order by m.created_at desc, m.id desc limit ${sql.placeholder("limit")}) t), '[]'::json)`,
     })
     .from(conversations)
-    .where(and(eq(conversations.id, conversationId), eq(conversations.integrationId, integrationId)))
-    .limit(1);
-  if (!row) return undefined;
-  const turns = typeof row.turns === "string" ? (JSON.parse(row.turns) as Turn[]) : row.turns;
-  return { conversation: row.conversation, turns };
+    .where(and(eq(conversations.id, sql.placeholder("conversationId")), eq(conversations.integrationId, sql.placeholder("integrationId"))))
+    .limit(1)
+    .prepare("api_conversation_with_turns");
 }
 
 /** How many messages the user has sent in a conversation. */
@@ -99,7 +109,7 @@ export async function saveExchange(
   },
 ): Promise<{ userMessageId: string; replyMessageId: string | null }> {
   if (input.reply && !input.within && !input.deliveredIds?.length) {
-    return saveExchangeInOneStatement(db, { conversation: input.conversation, userMessage: input.userMessage, reply: input.reply, patch: input.patch ?? {} });
+    return saveExchangeGrouped(db, { conversation: input.conversation, userMessage: input.userMessage, reply: input.reply, patch: input.patch ?? {} });
   }
   return db.transaction(async (tx) => {
     const t = tx as unknown as Db;
@@ -176,15 +186,88 @@ function patchValue(value: ConversationPatch[keyof ConversationPatch]) {
  * conversation is inserted or updated (which locks it), then both messages are inserted, stamped
  * after the conversation's latest message. One statement is atomic like a transaction.
  */
-async function saveExchangeInOneStatement(
-  db: Db,
-  input: {
-    conversation: NewConversation | { id: string };
-    userMessage: string;
-    reply: { content: string; sources: Message["sources"]; engine: string; latencyMs: number };
-    patch: ConversationPatch;
-  },
-): Promise<{ userMessageId: string; replyMessageId: string }> {
+type PlainExchange = {
+  conversation: NewConversation | { id: string };
+  userMessage: string;
+  reply: { content: string; sources: Message["sources"]; engine: string; latencyMs: number };
+  patch: ConversationPatch;
+};
+type Saved = { userMessageId: string; replyMessageId: string };
+type PendingExchange = { input: PlainExchange; ids: Saved; resolve: (saved: Saved) => void; reject: (error: unknown) => void };
+
+/** Exchanges waiting for the call in flight on each database handle to finish. */
+const exchangeLanes = new WeakMap<Db, { busy: boolean; waiting: PendingExchange[] }>();
+/** At most this many exchanges in one save_exchanges call. */
+const MAX_EXCHANGE_BATCH = 128;
+/** Calls made and exchanges they stored (for tests and the benchmark). */
+export const exchangeStats = { calls: 0, exchanges: 0, fallbacks: 0 };
+
+/**
+ * The common exchange goes into the database at once when nothing else is being saved; exchanges that
+ * finish while a save is in flight go together as the next call of save_exchanges (migration 0005):
+ * one round trip and one commit for many. When a grouped call fails, each of its exchanges is saved
+ * on its own, so one bad exchange fails alone.
+ */
+function saveExchangeGrouped(db: Db, input: PlainExchange): Promise<Saved> {
+  let lane = exchangeLanes.get(db);
+  if (!lane) exchangeLanes.set(db, (lane = { busy: false, waiting: [] }));
+  const ids = { userMessageId: newId("msg"), replyMessageId: newId("msg") };
+  const saved = new Promise<Saved>((resolve, reject) => lane.waiting.push({ input, ids, resolve, reject }));
+  if (!lane.busy) void drainExchanges(db, lane);
+  return saved;
+}
+
+async function drainExchanges(db: Db, lane: { busy: boolean; waiting: PendingExchange[] }): Promise<void> {
+  lane.busy = true;
+  try {
+    while (lane.waiting.length) {
+      const batch = lane.waiting.splice(0, MAX_EXCHANGE_BATCH);
+      exchangeStats.calls++;
+      exchangeStats.exchanges += batch.length;
+      if (batch.length === 1) {
+        const [one] = batch;
+        await saveExchangeInOneStatement(db, one!.input, one!.ids).then(one!.resolve, one!.reject);
+        continue;
+      }
+      try {
+        await db.execute(sql`select save_exchanges(${JSON.stringify(batch.map(exchangeItem))}::jsonb)`);
+        for (const p of batch) p.resolve(p.ids);
+      } catch {
+        exchangeStats.fallbacks++;
+        await Promise.all(batch.map((p) => saveExchangeInOneStatement(db, p.input, p.ids).then(p.resolve, p.reject)));
+      }
+    }
+  } finally {
+    lane.busy = false;
+  }
+}
+
+/** One exchange as save_exchanges reads it. */
+function exchangeItem({ input, ids }: PendingExchange) {
+  const c = input.conversation;
+  const patch: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(input.patch)) {
+    if (v === undefined) continue;
+    patch[PATCH_COLUMNS[k as keyof ConversationPatch]] = v instanceof Date ? v.toISOString() : v;
+  }
+  return {
+    new: "workspaceId" in c,
+    conversation_id: c.id,
+    ...("workspaceId" in c
+      ? { workspace_id: c.workspaceId, bot_id: c.botId, integration_id: c.integrationId, external_user_id: c.externalUserId, channel: c.channel }
+      : {}),
+    patch,
+    user_message_id: ids.userMessageId,
+    user_message: input.userMessage,
+    reply_message_id: ids.replyMessageId,
+    reply: input.reply.content,
+    ...(input.reply.sources === null ? {} : { sources: input.reply.sources }),
+    engine: input.reply.engine,
+    latency_ms: input.reply.latencyMs,
+  };
+}
+
+async function saveExchangeInOneStatement(db: Db, input: PlainExchange, ids: Saved): Promise<Saved> {
   const c = input.conversation;
   const patch = Object.entries(input.patch).filter(([, v]) => v !== undefined) as [keyof ConversationPatch, ConversationPatch[keyof ConversationPatch]][];
   const conversationStep =
@@ -194,8 +277,7 @@ async function saveExchangeInOneStatement(
             returning id`
       : sql`update conversations set last_message_at = now()${sql.join(patch.map(([k, v]) => sql`, ${sql.raw(PATCH_COLUMNS[k])} = ${patchValue(v)}`), sql``)}
             where id = ${c.id} returning id`;
-  const userMessageId = newId("msg");
-  const replyMessageId = newId("msg");
+  const { userMessageId, replyMessageId } = ids;
   const sources = input.reply.sources === null ? null : JSON.stringify(input.reply.sources);
   await db.execute(sql`
     with conv as (${conversationStep}),
