@@ -6,7 +6,7 @@ import { createBot, deleteBot } from "@/db/queries/bots";
 import { deleteSource, insertSource, replaceSourceChunks } from "@/db/queries/knowledge";
 import type { Bot } from "@/db/schema";
 import { processNextSource } from "@/lib/knowledge/ingest";
-import { ALL_TERMS_CANDIDATES, CANDIDATE_BUDGET, expandQuery, fullTextRetriever, retrievalSql, smallRetrievalSql } from "@/lib/knowledge/retrieve";
+import { ALL_TERMS_CANDIDATES, CANDIDATE_BUDGET, expandQuery, fullTextRetriever, groupedRetrievalSql, retrievalSql, searchStats } from "@/lib/knowledge/retrieve";
 import { BIKE_SHOP, BIKE_SHOP_QUESTIONS } from "./fixtures/knowledge/bike-shop";
 import { openTestDb } from "./db";
 
@@ -152,15 +152,27 @@ describe("bounded candidates", () => {
     const questions = [...BIKE_SHOP_QUESTIONS.map((q) => ({ query: q.question, context: undefined as string | undefined }))];
     questions.push({ query: "how much is it?", context: "Tell me about the e-bike rental" });
     const ids = (rows: { id: number }[]) => rows.map((r) => Number(r.id));
+    const exact: number[][] = [];
     for (const { query, context } of questions) {
-      const exact = await exactTopK(bot.id, query, context, 5);
-      expect(exact.length, query).toBeGreaterThan(0);
-      // Both statements (the bounded one, and the shorter one used once a bot is known to be small) and the retriever.
-      expect(ids(await queryRows(h.db, retrievalSql({ botId: bot.id, query, context, k: 5 }))), query).toEqual(exact);
-      expect(ids(await queryRows(h.db, smallRetrievalSql({ botId: bot.id, query, context, k: 5 }))), query).toEqual(exact);
-      const got = (await fullTextRetriever.retrieve(h.db, { botId: bot.id, query, context, k: 5 })).map((p) => p.chunkId);
-      expect(got, query).toEqual(exact);
+      exact.push(await exactTopK(bot.id, query, context, 5));
+      expect(exact.at(-1)!.length, query).toBeGreaterThan(0);
+      // The bounded statement, one question at a time.
+      expect(ids(await queryRows(h.db, retrievalSql({ botId: bot.id, query, context, k: 5 }))), query).toEqual(exact.at(-1));
     }
+    // The grouped statement for small bots, every question at once (another bot's question among them).
+    const other = await botWithBikeShop("Exact, other");
+    const asked = [...questions.map((q) => ({ botId: bot.id, ...q, k: 5 })), { botId: other.id, query: questions[0]!.query, k: 5 }];
+    const grouped = await queryRows<{ qi: number; id: number }>(h.db, groupedRetrievalSql(asked));
+    const perQuestion = asked.map((_, i) => ids(grouped.filter((r) => Number(r.qi) === i + 1)));
+    expect(perQuestion.slice(0, -1)).toEqual(exact);
+    expect(perQuestion.at(-1)).toEqual(await exactTopK(other.id, questions[0]!.query, undefined, 5));
+    // And the retriever, asked all at once: once it knows the bot is small, the questions go grouped.
+    await fullTextRetriever.retrieve(h.db, { botId: bot.id, query: "bike", k: 5 });
+    const calls = searchStats.calls;
+    const got = await Promise.all(questions.map(({ query, context }) => fullTextRetriever.retrieve(h.db, { botId: bot.id, query, context, k: 5 })));
+    expect(got.map((passages) => passages.map((p) => p.chunkId))).toEqual(exact);
+    expect(searchStats.calls - calls).toBeGreaterThan(0);
+    expect(searchStats.calls - calls).toBeLessThan(questions.length);
   });
 
   it("still find the chunk holding a rare word among more matches than the budget, and return k", async () => {

@@ -84,36 +84,82 @@ export const ALL_TERMS_CANDIDATES = 150;
  * CANDIDATE_BUDGET, plus up to ALL_TERMS_CANDIDATES chunks holding all of the question's own words.
  * While the matches fit the budget (any knowledge base of a few thousand chunks for a specific
  * question) the ranking is exact; beyond it, a very common term is sampled, and such a term weighs
- * little anyway. A bot known to have no more chunks than the budget gets a shorter statement that
- * ranks every match (the same result, planned and run faster: most bots are small).
+ * little anyway. Questions for a bot known to have no more chunks than the budget (most bots) go
+ * through groupedRetrievalSql instead, which ranks every match (the same result) and answers the
+ * questions that arrive while one search is in flight in one statement.
  */
 export const fullTextRetriever: Retriever = {
   async retrieve(db, query) {
     const known = knowledgeSizes.get(query.botId);
     const small = known !== undefined && known.at > Date.now() - SIZE_TTL_MS && known.chunks <= CANDIDATE_BUDGET;
-    const rows = await queryRows<{
-      id: number;
-      source_id: string;
-      title: string;
-      heading: string;
-      content: string;
-      score: number;
-      n: number;
-    }>(db, small ? smallRetrievalSql(query) : retrievalSql(query));
-    if (rows[0]) {
-      if (knowledgeSizes.size >= 10_000) knowledgeSizes.clear();
-      knowledgeSizes.set(query.botId, { chunks: Number(rows[0].n), at: Date.now() });
-    }
-    return rows.map((r) => ({
-      chunkId: Number(r.id),
-      sourceId: r.source_id,
-      title: r.title,
-      heading: r.heading,
-      content: r.content,
-      score: Number(r.score),
-    }));
+    if (small) return retrieveGrouped(db, query);
+    const rows = await queryRows<PassageRow>(db, retrievalSql(query));
+    noteSize(query.botId, rows);
+    return rows.map(toPassage);
   },
 };
+
+type PassageRow = { id: number; source_id: string; title: string; heading: string; content: string; score: number; n: number };
+
+const toPassage = (r: PassageRow): Passage => ({
+  chunkId: Number(r.id),
+  sourceId: r.source_id,
+  title: r.title,
+  heading: r.heading,
+  content: r.content,
+  score: Number(r.score),
+});
+
+function noteSize(botId: string, rows: PassageRow[]) {
+  if (!rows[0]) return;
+  if (knowledgeSizes.size >= 10_000) knowledgeSizes.clear();
+  knowledgeSizes.set(botId, { chunks: Number(rows[0].n), at: Date.now() });
+}
+
+type PendingSearch = { query: RetrievalQuery; resolve: (passages: Passage[]) => void; reject: (error: unknown) => void };
+/** Searches of small bots waiting for the call in flight on each database handle. */
+const searchLanes = new WeakMap<Db, { busy: boolean; waiting: PendingSearch[] }>();
+/** At most this many questions in one statement. */
+const MAX_SEARCH_BATCH = 64;
+/** Statements sent and questions they answered (for tests and the benchmark). */
+export const searchStats = { calls: 0, questions: 0 };
+
+/**
+ * Questions for small bots (the common case) are answered at once when no search is in flight;
+ * those that arrive while one is go together as the next statement (groupedRetrievalSql), which
+ * is planned once for all of them.
+ */
+function retrieveGrouped(db: Db, query: RetrievalQuery): Promise<Passage[]> {
+  let lane = searchLanes.get(db);
+  if (!lane) searchLanes.set(db, (lane = { busy: false, waiting: [] }));
+  const found = new Promise<Passage[]>((resolve, reject) => lane.waiting.push({ query, resolve, reject }));
+  if (!lane.busy) void drainSearches(db, lane);
+  return found;
+}
+
+async function drainSearches(db: Db, lane: { busy: boolean; waiting: PendingSearch[] }): Promise<void> {
+  lane.busy = true;
+  try {
+    while (lane.waiting.length) {
+      const batch = lane.waiting.splice(0, MAX_SEARCH_BATCH);
+      searchStats.calls++;
+      searchStats.questions += batch.length;
+      try {
+        const rows = await queryRows<PassageRow & { qi: number }>(db, groupedRetrievalSql(batch.map((p) => p.query)));
+        const byQuestion = batch.map((): PassageRow[] => []);
+        for (const row of rows) byQuestion[Number(row.qi) - 1]?.push(row);
+        batch.forEach((p, i) => {
+          noteSize(p.query.botId, byQuestion[i]!);
+          p.resolve(byQuestion[i]!.map(toPassage));
+        });
+      } catch (error) {
+        for (const p of batch) p.reject(error);
+      }
+    }
+  } finally {
+    lane.busy = false;
+  }
+}
 
 /**
  * How many chunks each bot had at its last search, to pick the shorter statement for a small
@@ -162,24 +208,56 @@ export function retrievalSql({ botId, query, context, k = 5 }: RetrievalQuery): 
 }
 
 /**
- * The same ranking over every matching chunk, for a bot whose whole knowledge fits the candidate
- * budget: no budget to plan, so a shorter statement for the common small knowledge base.
+ * The same ranking over every matching chunk, for bots whose whole knowledge fits the candidate
+ * budget, for several questions at once (qi: the question's 1-based position): no budget to plan,
+ * and one plan for the lot. Most bots are small, so this is the Chat API's usual search.
  */
-export function smallRetrievalSql({ botId, query, context, k = 5 }: RetrievalQuery): SQL {
-  return sql`with ${termsSql(botId, query, context)}
+export function groupedRetrievalSql(questions: RetrievalQuery[]): SQL {
+  // sql.param: one array parameter each (a bare array would become a list of parameters).
+  const col = <T>(f: (q: RetrievalQuery) => T) => sql.param(questions.map(f));
+  return sql`with reqs as (
+            select * from unnest(
+              ${col((q) => q.botId)}::text[], ${col((q) => q.query)}::text[], ${col((q) => expandQuery(q.query))}::text[],
+              ${col((q) => q.context ?? "")}::text[], ${col((q) => q.k ?? 5)}::int[]
+            ) with ordinality as r(bot_id, query, synonyms, context, k, qi)
+          ),
+          input as (
+            select r.qi, r.bot_id, t.lexeme, max(t.weight) as weight
+            from reqs r
+            cross join lateral (
+              select unnest(tsvector_to_array(to_tsvector('english', r.query))) as lexeme, 1.0::float8 as weight
+              union all
+              select unnest(tsvector_to_array(to_tsvector('english', r.synonyms))), ${SYNONYM_WEIGHT}::float8
+              union all
+              select unnest(tsvector_to_array(to_tsvector('english', r.context))), ${CONTEXT_WEIGHT}::float8
+            ) t
+            group by r.qi, r.bot_id, t.lexeme
+          ),
+          q as (
+            select i.qi, i.bot_id, quote_literal(i.lexeme)::tsquery as tq,
+                   i.weight * ln(1 + (s.chunks - t.df + 0.5) / (t.df + 0.5)) as w
+            from input i
+            join knowledge_bot_stats s on s.bot_id = i.bot_id
+            cross join lateral (select df from knowledge_terms where bot_id = i.bot_id and lexeme = i.lexeme) t
+          ),
           scored as (
-            select c.id, sum(q.w * (r.rank / (r.rank + 0.3))) as score
-            from knowledge_chunks c
-            join q on c.tsv @@ q.tq
+            select q.qi, c.id, sum(q.w * (r.rank / (r.rank + 0.3))) as score
+            from q
+            -- Per term, the bot's chunks holding it, from the (bot_id, tsv) index.
+            cross join lateral (select c.id, c.tsv from knowledge_chunks c where c.bot_id = q.bot_id and c.tsv @@ q.tq) c
             cross join lateral (select ts_rank_cd(c.tsv, q.tq, 1) as rank) r
-            where c.bot_id = ${botId}
-            group by c.id
-            order by score desc, c.id
-            limit ${k}
+            group by q.qi, c.id
+          ),
+          ranked as (
+            select s.qi, s.id, s.score, row_number() over (partition by s.qi order by s.score desc, s.id) as rn from scored s
           )
-          select c.id, c.source_id, c.title, c.heading, c.content, s.score::float8 as score, (select n from total) as n
-          from scored s join knowledge_chunks c on c.id = s.id
-          order by s.score desc, c.id`;
+          select rk.qi, c.id, c.source_id, c.title, c.heading, c.content, rk.score::float8 as score, st.chunks as n
+          from ranked rk
+          join reqs r on r.qi = rk.qi
+          join knowledge_chunks c on c.id = rk.id
+          join knowledge_bot_stats st on st.bot_id = r.bot_id
+          where rk.rn <= r.k
+          order by rk.qi, rk.score desc, c.id`;
 }
 
 /** The question's terms with their weights (w: the query weight times the IDF from knowledge_terms); CTEs input, total, q. */
