@@ -142,6 +142,15 @@ describe("answerBuiltin: answers from the knowledge", () => {
       "Go to Settings → Security. Click Reset password. Follow the link in the email (https://help.example.com/email) we send you.",
     );
   });
+
+  it("reuses a chunk's analysis only while its text is the same (same chunk id, new text: the new text answers)", () => {
+    const hours = (content: string): Passage => ({ chunkId: 424242, sourceId: "src_h", title: "Opening hours", heading: "", score: 1, content });
+    expect(ask("When are you open?", [], [hours("We are open Monday to Friday, 9am to 5pm.")]).reply).toContain("9am to 5pm");
+    expect(ask("When are you open?", [], [hours("We are open Monday to Friday, 9am to 5pm.")]).reply).toContain("9am to 5pm");
+    const changed = ask("When are you open?", [], [hours("We are open every day from 7am to 11pm.")]).reply;
+    expect(changed).toContain("7am to 11pm");
+    expect(changed).not.toContain("9am");
+  });
 });
 
 describe("answerBuiltin: follow-ups", () => {

@@ -287,6 +287,41 @@ function tidy(text: string): string {
   return /[.!?:…]["')\]]?$/.test(out) || out.length === 0 ? out : `${out}.`;
 }
 
+/** A passage's display units with everything that depends only on its text (the costly part: splitting, tidying, stemming). */
+type AnalysedUnit = Pick<Unit, "text" | "terms" | "headingTerms" | "item" | "ordered" | "leadIn"> & { key: string; rawList?: number };
+
+/**
+ * Analysed units by chunk: a chunk's text never changes under its id (a re-import writes new chunks),
+ * and the same few chunks answer most questions, so each is split and stemmed once per process, not
+ * on every request. The text is compared on a hit all the same. Bounded; the oldest entry goes first.
+ */
+const analysed = new Map<number, { passage: Pick<Passage, "content" | "title" | "heading">; units: AnalysedUnit[] }>();
+const MAX_ANALYSED = 5_000;
+
+function analyse(passage: Passage): AnalysedUnit[] {
+  const hit = analysed.get(passage.chunkId);
+  if (hit && hit.passage.content === passage.content && hit.passage.title === passage.title && hit.passage.heading === passage.heading) return hit.units;
+  const units: AnalysedUnit[] = [];
+  for (const raw of rawUnits(passage.content)) {
+    const text = tidy(raw.text);
+    const terms = contentTerms(text);
+    const headingTerms = contentTerms(`${passage.title} ${passage.heading} ${raw.heading}`);
+    units.push({
+      key: text.toLowerCase().replace(/[^a-z0-9]+/g, ""),
+      text,
+      terms: new Set([...terms, ...conceptTags(text, terms)]),
+      headingTerms: new Set([...headingTerms, ...conceptTags("", headingTerms)]),
+      item: raw.item,
+      ordered: raw.ordered === true,
+      rawList: raw.list,
+      leadIn: !raw.item && raw.list !== undefined,
+    });
+  }
+  if (analysed.size >= MAX_ANALYSED) analysed.delete(analysed.keys().next().value!);
+  analysed.set(passage.chunkId, { passage: { content: passage.content, title: passage.title, heading: passage.heading }, units });
+  return units;
+}
+
 function buildUnits(passages: Passage[]): Unit[] {
   const byScore = passages
     .map((passage, index) => ({ passage, index }))
@@ -296,24 +331,20 @@ function buildUnits(passages: Passage[]): Unit[] {
   const seen = new Set<string>(); // overlapping chunks repeat sentences
   const units: Unit[] = [];
   byScore.forEach(({ passage }, rank) => {
-    rawUnits(passage.content).forEach((raw, position) => {
-      const text = tidy(raw.text);
-      const key = text.toLowerCase().replace(/[^a-z0-9]+/g, "");
-      if (key.length < 2 || seen.has(key)) return;
-      seen.add(key);
-      const terms = contentTerms(text);
-      const headingTerms = contentTerms(`${passage.title} ${passage.heading} ${raw.heading}`);
+    analyse(passage).forEach((unit, position) => {
+      if (unit.key.length < 2 || seen.has(unit.key)) return;
+      seen.add(unit.key);
       units.push({
         passage,
         rank,
         docOrder: [sourceOrder.get(passage.sourceId) ?? 0, passage.chunkId, position],
-        text,
-        terms: new Set([...terms, ...conceptTags(text, terms)]),
-        headingTerms: new Set([...headingTerms, ...conceptTags("", headingTerms)]),
-        item: raw.item,
-        ordered: raw.ordered === true,
-        list: raw.list === undefined ? undefined : `${rank}:${raw.list}`,
-        leadIn: !raw.item && raw.list !== undefined,
+        text: unit.text,
+        terms: unit.terms,
+        headingTerms: unit.headingTerms,
+        item: unit.item,
+        ordered: unit.ordered,
+        list: unit.rawList === undefined ? undefined : `${rank}:${unit.rawList}`,
+        leadIn: unit.leadIn,
       });
     });
   });
