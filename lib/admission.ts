@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import { queryRows, type Db } from "@/db";
+import { grouped } from "./grouped";
 import { consumeMonthlyQuota, type QuotaResult } from "./quota";
 import { allowedResult, consumeRateLimit, refusedResult, type RateLimitResult } from "./rate-limit";
 
@@ -23,61 +24,27 @@ export async function admitRequest(
     if (!rate.allowed) return { rate, quota: null };
     return { rate, quota: await consumeMonthlyQuota(db, { workspaceId, limit: messagesPerMonth }) };
   }
-  let lanes = lanesByDb.get(db);
-  if (!lanes) lanesByDb.set(db, (lanes = new Map()));
-  const laneKey = `${rateKey}\u0000${workspaceId}\u0000${limit}\u0000${messagesPerMonth}`;
-  let lane = lanes.get(laneKey);
-  if (!lane) lanes.set(laneKey, (lane = { busy: false, waiting: [] }));
-  const admitted = new Promise<Admission>((resolve, reject) => lane.waiting.push({ resolve, reject }));
-  if (!lane.busy) void drain(db, lanes, laneKey, lane, args);
-  return admitted;
+  return admissions.call(db, args, `${rateKey}\u0000${workspaceId}\u0000${limit}\u0000${messagesPerMonth}`);
 }
 
-type Waiter = { resolve: (a: Admission) => void; reject: (e: unknown) => void };
-type Lane = { busy: boolean; waiting: Waiter[] };
+type AdmitArgs = Parameters<typeof admitRequest>[1];
 
-/** Requests waiting per database handle and per (key, workspace, limits); a lane lives while it has work. */
-const lanesByDb = new WeakMap<Db, Map<string, Lane>>();
+/** Requests of one key (and limits) that wait for the call in flight go together as the next call. */
+const admissions = grouped<Db, AdmitArgs, Admission>({
+  max: 256,
+  run: async (db, batch) => (await admitMany(db, { ...batch[0]!, n: batch.length })).map((value) => ({ value })),
+});
 
-/** At most this many requests in one call (a bigger burst takes several). */
-export const MAX_ADMISSION_BATCH = 256;
-
-/** Statements sent and requests they admitted or refused, since start (for tests and the benchmark). */
-export const admissionStats = { calls: 0, requests: 0 };
-
-async function drain(
-  db: Db,
-  lanes: Map<string, Lane>,
-  laneKey: string,
-  lane: Lane,
-  { rateKey, requestsPerMinute: limit, workspaceId, messagesPerMonth }: Parameters<typeof admitRequest>[1],
-): Promise<void> {
-  lane.busy = true;
-  try {
-    while (lane.waiting.length) {
-      const batch = lane.waiting.splice(0, MAX_ADMISSION_BATCH);
-      try {
-        const results = await admitMany(db, { rateKey, limit, workspaceId, messagesPerMonth, n: batch.length });
-        batch.forEach((w, i) => w.resolve(results[i]!));
-      } catch (error) {
-        for (const w of batch) w.reject(error);
-      }
-    }
-  } finally {
-    lane.busy = false;
-    lanes.delete(laneKey);
-  }
-}
+/** admit_requests calls made and requests they answered, since start (for tests and the benchmark). */
+export const admissionStats = admissions.stats;
 
 const PERIOD_SECONDS = 60;
 
 /** One admit_requests call for n requests of one key, in order: the first ones get what fits. */
 async function admitMany(
   db: Db,
-  { rateKey, limit, workspaceId, messagesPerMonth, n }: { rateKey: string; limit: number; workspaceId: string; messagesPerMonth: number; n: number },
+  { rateKey, requestsPerMinute: limit, workspaceId, messagesPerMonth, n }: AdmitArgs & { n: number },
 ): Promise<Admission[]> {
-  admissionStats.calls++;
-  admissionStats.requests += n;
   const [row] = await queryRows<{
     rl_granted: number;
     rl_base_ahead: number | string;

@@ -44,9 +44,9 @@ describe("admission: batched, exact", () => {
   it("60 simultaneous requests against 10 a minute: exactly 10 pass, in order, in fewer calls than requests", async () => {
     await setDbClock(h, T0);
     const workspaceId = await workspace();
-    const calls = admissionStats.calls;
+    const calls = admissionStats.statements;
     const results = await burst(60, { rateKey: "adm:burst", requestsPerMinute: 10, workspaceId, messagesPerMonth: 1_000_000 });
-    expect(admissionStats.calls - calls).toBeLessThan(60);
+    expect(admissionStats.statements - calls).toBeLessThan(60);
     const passed = results.filter((r) => r.rate.allowed);
     expect(passed).toHaveLength(10);
     // The first ten to arrive pass, each with the remaining count it would have seen alone.
@@ -60,9 +60,9 @@ describe("admission: batched, exact", () => {
 
     // One emission interval later, one more; a lone request is sent at once, in a call of its own.
     await setDbClock(h, new Date(T0.getTime() + 6_000));
-    const before = admissionStats.calls;
+    const before = admissionStats.statements;
     const [one] = await burst(1, { rateKey: "adm:burst", requestsPerMinute: 10, workspaceId, messagesPerMonth: 1_000_000 });
-    expect(admissionStats.calls - before).toBe(1);
+    expect(admissionStats.statements - before).toBe(1);
     expect(one!.rate).toMatchObject({ allowed: true, remaining: 0 });
     const [late] = await burst(1, { rateKey: "adm:burst", requestsPerMinute: 10, workspaceId, messagesPerMonth: 1_000_000 });
     expect(late!.rate).toMatchObject({ allowed: false, retryAfterSeconds: 6 });

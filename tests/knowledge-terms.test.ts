@@ -168,11 +168,11 @@ describe("bounded candidates", () => {
     expect(perQuestion.at(-1)).toEqual(await exactTopK(other.id, questions[0]!.query, undefined, 5));
     // And the retriever, asked all at once: once it knows the bot is small, the questions go grouped.
     await fullTextRetriever.retrieve(h.db, { botId: bot.id, query: "bike", k: 5 });
-    const calls = searchStats.calls;
+    const calls = searchStats.statements;
     const got = await Promise.all(questions.map(({ query, context }) => fullTextRetriever.retrieve(h.db, { botId: bot.id, query, context, k: 5 })));
     expect(got.map((passages) => passages.map((p) => p.chunkId))).toEqual(exact);
-    expect(searchStats.calls - calls).toBeGreaterThan(0);
-    expect(searchStats.calls - calls).toBeLessThan(questions.length);
+    expect(searchStats.statements - calls).toBeGreaterThan(0);
+    expect(searchStats.statements - calls).toBeLessThan(questions.length);
   });
 
   it("still find the chunk holding a rare word among more matches than the budget, and return k", async () => {

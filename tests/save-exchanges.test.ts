@@ -8,11 +8,11 @@ import { randomBytes } from "node:crypto";
 import { asc, eq, inArray, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { queryRows, type DbHandle } from "@/db";
-import { exchangeStats, saveExchange } from "@/db/queries/conversations";
+import { exchangeStats, findApiConversationWithTurns, saveExchange } from "@/db/queries/conversations";
 import { conversations, messages } from "@/db/schema";
 import { newId } from "@/lib/ids";
 import { openTestDb } from "./db";
-import { createTenant, type Tenant } from "./fixtures/api-server";
+import { addIntegration, createTenant, type Tenant } from "./fixtures/api-server";
 
 let h: DbHandle;
 let t: Tenant;
@@ -130,5 +130,33 @@ describe("exchanges saved together", () => {
     ]);
     expect(await h.db.select().from(messages).where(eq(messages.conversationId, gone.id))).toHaveLength(0);
     expect(await h.db.select().from(conversations).where(inArray(conversations.id, others.map((c) => c.id)))).toHaveLength(3);
+  });
+});
+
+describe("conversation lookups grouped", () => {
+  it("simultaneous lookups each get their own conversation and recent turns; another integration's or a missing one is undefined", async () => {
+    const convs = Array.from({ length: 5 }, (_, i) => fresh(`look-${i}`));
+    for (const [i, c] of convs.entries()) {
+      await saveExchange(h.db, { conversation: c, userMessage: `q${i}`, reply: reply(`a${i}`) });
+      if (i === 0) for (let turn = 1; turn <= 7; turn++) await saveExchange(h.db, { conversation: { id: c.id }, userMessage: `q0.${turn}`, reply: reply(`a0.${turn}`) });
+    }
+    const elsewhere = await addIntegration(h.db, t);
+    const found = await Promise.all([
+      ...convs.map((c) => findApiConversationWithTurns(h.db, { conversationId: c.id, integrationId: t.integrationId })),
+      findApiConversationWithTurns(h.db, { conversationId: convs[1]!.id, integrationId: elsewhere.integrationId }),
+      findApiConversationWithTurns(h.db, { conversationId: newId("conv"), integrationId: t.integrationId }),
+    ]);
+    expect(found.slice(0, 5).map((f) => f?.conversation.id)).toEqual(convs.map((c) => c.id));
+    expect(found.slice(0, 5).map((f) => f?.conversation.externalUserId)).toEqual(convs.map((c) => c.externalUserId));
+    expect(found[1]!.turns).toEqual([
+      { role: "user", content: "q1" },
+      { role: "assistant", content: "a1" },
+    ]);
+    // The 12 most recent of the first conversation's 16 messages, oldest first.
+    expect(found[0]!.turns).toHaveLength(12);
+    expect(found[0]!.turns[0]).toEqual({ role: "user", content: "q0.2" });
+    expect(found[0]!.turns.at(-1)).toEqual({ role: "assistant", content: "a0.7" });
+    expect(found[5]).toBeUndefined();
+    expect(found[6]).toBeUndefined();
   });
 });

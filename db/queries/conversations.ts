@@ -1,6 +1,7 @@
 import { and, asc, desc, eq, inArray, isNull, sql } from "drizzle-orm";
 import type { Db } from "../index";
 import { conversations, messages, type Conversation, type Message } from "../schema";
+import { grouped } from "@/lib/grouped";
 import { newId } from "@/lib/ids";
 import type { Turn } from "@/lib/engine/types";
 
@@ -20,20 +21,38 @@ export async function findApiConversation(db: Db, { conversationId, integrationI
  */
 export async function findApiConversationWithTurns(
   db: Db,
-  { conversationId, integrationId, limit = 12 }: { conversationId: string; integrationId: string; limit?: number },
+  { conversationId, integrationId }: { conversationId: string; integrationId: string },
 ): Promise<{ conversation: Conversation; turns: Turn[] } | undefined> {
-  let prepared = conversationWithTurnsQueries.get(db);
-  if (!prepared) conversationWithTurnsQueries.set(db, (prepared = prepareConversationWithTurns(db)));
-  const [row] = await prepared.execute({ conversationId, integrationId, limit });
-  if (!row) return undefined;
-  const turns = typeof row.turns === "string" ? (JSON.parse(row.turns) as Turn[]) : row.turns;
-  return { conversation: row.conversation, turns };
+  return conversationLookups.call(db, { conversationId, integrationId });
 }
 
-/** Built once per database handle: on every resumed conversation, the Chat API skips building the SQL. */
-const conversationWithTurnsQueries = new WeakMap<Db, ReturnType<typeof prepareConversationWithTurns>>();
+/** The turns an API conversation's answer is given (the engines' memory). */
+const RECENT_TURNS = 12;
 
-function prepareConversationWithTurns(db: Db) {
+/**
+ * Lookups that arrive while one is in flight go together as the next statement (lib/grouped.ts): one
+ * prepared query (built once per database handle) for any number of conversations.
+ */
+const conversationLookups = grouped<Db, { conversationId: string; integrationId: string }, { conversation: Conversation; turns: Turn[] } | undefined>({
+  max: 64,
+  async run(db, lookups) {
+    let prepared = conversationWithTurnsQueries.get(db);
+    if (!prepared) conversationWithTurnsQueries.set(db, (prepared = prepareConversationsWithTurns(db)));
+    const rows = await prepared.execute({ ids: lookups.map((l) => l.conversationId), limit: RECENT_TURNS });
+    const byId = new Map(rows.map((row) => [row.conversation.id, row]));
+    return lookups.map(({ conversationId, integrationId }) => {
+      const row = byId.get(conversationId);
+      // Another integration's conversation is the same as a missing one.
+      if (!row || row.conversation.integrationId !== integrationId) return { value: undefined };
+      const turns = typeof row.turns === "string" ? (JSON.parse(row.turns) as Turn[]) : row.turns;
+      return { value: { conversation: row.conversation, turns } };
+    });
+  },
+});
+
+const conversationWithTurnsQueries = new WeakMap<Db, ReturnType<typeof prepareConversationsWithTurns>>();
+
+function prepareConversationsWithTurns(db: Db) {
   return db
     .select({
       conversation: conversations,
@@ -44,9 +63,8 @@ function prepareConversationWithTurns(db: Db) {
               order by m.created_at desc, m.id desc limit ${sql.placeholder("limit")}) t), '[]'::json)`,
     })
     .from(conversations)
-    .where(and(eq(conversations.id, sql.placeholder("conversationId")), eq(conversations.integrationId, sql.placeholder("integrationId"))))
-    .limit(1)
-    .prepare("api_conversation_with_turns");
+    .where(sql`${conversations.id} = any(${sql.placeholder("ids")}::text[])`)
+    .prepare("api_conversations_with_turns");
 }
 
 /** How many messages the user has sent in a conversation. */
@@ -193,14 +211,7 @@ type PlainExchange = {
   patch: ConversationPatch;
 };
 type Saved = { userMessageId: string; replyMessageId: string };
-type PendingExchange = { input: PlainExchange; ids: Saved; resolve: (saved: Saved) => void; reject: (error: unknown) => void };
-
-/** Exchanges waiting for the call in flight on each database handle to finish. */
-const exchangeLanes = new WeakMap<Db, { busy: boolean; waiting: PendingExchange[] }>();
-/** At most this many exchanges in one save_exchanges call. */
-const MAX_EXCHANGE_BATCH = 128;
-/** Calls made and exchanges they stored (for tests and the benchmark). */
-export const exchangeStats = { calls: 0, exchanges: 0, fallbacks: 0 };
+type PendingExchange = { input: PlainExchange; ids: Saved };
 
 /**
  * The common exchange goes into the database at once when nothing else is being saved; exchanges that
@@ -208,38 +219,38 @@ export const exchangeStats = { calls: 0, exchanges: 0, fallbacks: 0 };
  * one round trip and one commit for many. When a grouped call fails, each of its exchanges is saved
  * on its own, so one bad exchange fails alone.
  */
-function saveExchangeGrouped(db: Db, input: PlainExchange): Promise<Saved> {
-  let lane = exchangeLanes.get(db);
-  if (!lane) exchangeLanes.set(db, (lane = { busy: false, waiting: [] }));
-  const ids = { userMessageId: newId("msg"), replyMessageId: newId("msg") };
-  const saved = new Promise<Saved>((resolve, reject) => lane.waiting.push({ input, ids, resolve, reject }));
-  if (!lane.busy) void drainExchanges(db, lane);
-  return saved;
-}
-
-async function drainExchanges(db: Db, lane: { busy: boolean; waiting: PendingExchange[] }): Promise<void> {
-  lane.busy = true;
-  try {
-    while (lane.waiting.length) {
-      const batch = lane.waiting.splice(0, MAX_EXCHANGE_BATCH);
-      exchangeStats.calls++;
-      exchangeStats.exchanges += batch.length;
-      if (batch.length === 1) {
-        const [one] = batch;
-        await saveExchangeInOneStatement(db, one!.input, one!.ids).then(one!.resolve, one!.reject);
-        continue;
-      }
-      try {
-        await db.execute(sql`select save_exchanges(${JSON.stringify(batch.map(exchangeItem))}::jsonb)`);
-        for (const p of batch) p.resolve(p.ids);
-      } catch {
-        exchangeStats.fallbacks++;
-        await Promise.all(batch.map((p) => saveExchangeInOneStatement(db, p.input, p.ids).then(p.resolve, p.reject)));
-      }
+const exchanges = grouped<Db, PendingExchange, Saved>({
+  max: 128,
+  async run(db, batch) {
+    const alone = (p: PendingExchange) =>
+      saveExchangeInOneStatement(db, p.input, p.ids).then(
+        (value) => ({ value }),
+        (error: unknown) => ({ error }),
+      );
+    if (batch.length === 1) return [await alone(batch[0]!)];
+    try {
+      await db.execute(sql`select save_exchanges(${JSON.stringify(batch.map(exchangeItem))}::jsonb)`);
+      return batch.map((p) => ({ value: p.ids }));
+    } catch {
+      exchangeFallbacks.count++;
+      return Promise.all(batch.map(alone));
     }
-  } finally {
-    lane.busy = false;
-  }
+  },
+});
+const exchangeFallbacks = { count: 0 };
+
+/** Statements made and exchanges they stored; fallbacks: grouped calls that failed and were stored one by one (tests, benchmark). */
+export const exchangeStats = {
+  get calls() {
+    return exchanges.stats.statements;
+  },
+  get fallbacks() {
+    return exchangeFallbacks.count;
+  },
+};
+
+function saveExchangeGrouped(db: Db, input: PlainExchange): Promise<Saved> {
+  return exchanges.call(db, { input, ids: { userMessageId: newId("msg"), replyMessageId: newId("msg") } });
 }
 
 /** One exchange as save_exchanges reads it. */

@@ -1,6 +1,7 @@
 import { sql, type SQL } from "drizzle-orm";
 import { queryRows, type Db } from "@/db";
 import type { Passage } from "@/lib/engine/types";
+import { grouped } from "@/lib/grouped";
 
 export type RetrievalQuery = {
   botId: string;
@@ -116,49 +117,29 @@ function noteSize(botId: string, rows: PassageRow[]) {
   knowledgeSizes.set(botId, { chunks: Number(rows[0].n), at: Date.now() });
 }
 
-type PendingSearch = { query: RetrievalQuery; resolve: (passages: Passage[]) => void; reject: (error: unknown) => void };
-/** Searches of small bots waiting for the call in flight on each database handle. */
-const searchLanes = new WeakMap<Db, { busy: boolean; waiting: PendingSearch[] }>();
-/** At most this many questions in one statement. */
-const MAX_SEARCH_BATCH = 64;
-/** Statements sent and questions they answered (for tests and the benchmark). */
-export const searchStats = { calls: 0, questions: 0 };
-
 /**
  * Questions for small bots (the common case) are answered at once when no search is in flight;
  * those that arrive while one is go together as the next statement (groupedRetrievalSql), which
  * is planned once for all of them.
  */
-function retrieveGrouped(db: Db, query: RetrievalQuery): Promise<Passage[]> {
-  let lane = searchLanes.get(db);
-  if (!lane) searchLanes.set(db, (lane = { busy: false, waiting: [] }));
-  const found = new Promise<Passage[]>((resolve, reject) => lane.waiting.push({ query, resolve, reject }));
-  if (!lane.busy) void drainSearches(db, lane);
-  return found;
-}
+const searches = grouped<Db, RetrievalQuery, Passage[]>({
+  max: 64,
+  async run(db, questions) {
+    const rows = await queryRows<PassageRow & { qi: number }>(db, groupedRetrievalSql(questions));
+    const byQuestion = questions.map((): PassageRow[] => []);
+    for (const row of rows) byQuestion[Number(row.qi) - 1]?.push(row);
+    return questions.map((q, i) => {
+      noteSize(q.botId, byQuestion[i]!);
+      return { value: byQuestion[i]!.map(toPassage) };
+    });
+  },
+});
 
-async function drainSearches(db: Db, lane: { busy: boolean; waiting: PendingSearch[] }): Promise<void> {
-  lane.busy = true;
-  try {
-    while (lane.waiting.length) {
-      const batch = lane.waiting.splice(0, MAX_SEARCH_BATCH);
-      searchStats.calls++;
-      searchStats.questions += batch.length;
-      try {
-        const rows = await queryRows<PassageRow & { qi: number }>(db, groupedRetrievalSql(batch.map((p) => p.query)));
-        const byQuestion = batch.map((): PassageRow[] => []);
-        for (const row of rows) byQuestion[Number(row.qi) - 1]?.push(row);
-        batch.forEach((p, i) => {
-          noteSize(p.query.botId, byQuestion[i]!);
-          p.resolve(byQuestion[i]!.map(toPassage));
-        });
-      } catch (error) {
-        for (const p of batch) p.reject(error);
-      }
-    }
-  } finally {
-    lane.busy = false;
-  }
+/** Grouped search statements made and questions they answered (for tests and the benchmark). */
+export const searchStats = searches.stats;
+
+function retrieveGrouped(db: Db, query: RetrievalQuery): Promise<Passage[]> {
+  return searches.call(db, query);
 }
 
 /**
