@@ -181,7 +181,7 @@ export const QUERIES: { query: string; context?: string }[] = [
   { query: "firmware update failed on my hub" },
 ];
 
-export async function insertChunks(sql: postgres.Sql, workspaceId: string, botId: string, from: number, to: number): Promise<void> {
+async function insertChunks(sql: postgres.Sql, workspaceId: string, botId: string, from: number, to: number): Promise<void> {
   const BATCH = 2_000;
   for (let start = from; start < to; start += BATCH) {
     const chunks = syntheticChunks(start, Math.min(to, start + BATCH));

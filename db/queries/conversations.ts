@@ -199,11 +199,6 @@ function patchValue(value: ConversationPatch[keyof ConversationPatch]) {
   return value instanceof Date ? sql`${value.toISOString()}::timestamptz` : sql`${value ?? null}`;
 }
 
-/**
- * The common exchange (a bot reply, nothing else to write) as one statement, so one round trip: the
- * conversation is inserted or updated (which locks it), then both messages are inserted, stamped
- * after the conversation's latest message. One statement is atomic like a transaction.
- */
 type PlainExchange = {
   conversation: NewConversation | { id: string };
   userMessage: string;
@@ -278,6 +273,11 @@ function exchangeItem({ input, ids }: PendingExchange) {
   };
 }
 
+/**
+ * The common exchange (a bot reply, nothing else to write) as one statement, so one round trip: the
+ * conversation is inserted or updated (which locks it), then both messages are inserted, stamped
+ * after the conversation's latest message. One statement is atomic like a transaction.
+ */
 async function saveExchangeInOneStatement(db: Db, input: PlainExchange, ids: Saved): Promise<Saved> {
   const c = input.conversation;
   const patch = Object.entries(input.patch).filter(([, v]) => v !== undefined) as [keyof ConversationPatch, ConversationPatch[keyof ConversationPatch]][];

@@ -143,14 +143,14 @@ function retrieveGrouped(db: Db, query: RetrievalQuery): Promise<Passage[]> {
 }
 
 /**
- * How many chunks each bot had at its last search, to pick the shorter statement for a small
- * knowledge base. Only a choice of plan: both statements rank a small knowledge base the same, and
- * a stale size costs time, never a wrong answer.
+ * How many chunks each bot had at its last search (every search returns it), to send a small bot's
+ * questions to the grouped statement. Only a choice of plan: both statements rank a small knowledge
+ * base the same, and a stale size costs time, never a wrong answer.
  */
 const knowledgeSizes = new Map<string, { chunks: number; at: number }>();
 const SIZE_TTL_MS = 60_000;
 
-/** The retriever's one statement (exported for EXPLAIN ANALYZE while tuning). */
+/** The bounded statement, for a bot above the budget or not searched lately (exported for tests and EXPLAIN ANALYZE). */
 export function retrievalSql({ botId, query, context, k = 5 }: RetrievalQuery): SQL {
   return sql`with ${termsSql(botId, query, context)}
           ordered as (
