@@ -119,8 +119,8 @@ function chatModel(config: LlmConfig) {
 }
 
 /**
- * The platform's fetch rather than the one Next.js patches inside routes (which it keeps as
- * `_nextOriginalFetch` for this purpose): a model call is never to be cached, and the patched
+ * The platform's fetch rather than the one Next.js patches inside routes (Next exposes the original
+ * as `_nextOriginalFetch`): a model call is never to be cached, and the patched
  * fetch's tracing and cache bookkeeping cost the model path about a sixth of its CPU (profile:
  * 2.53 -> 2.08 ms of main-thread CPU per request).
  */
