@@ -2,7 +2,7 @@
 
 import * as React from "react";
 import type * as Radix from "@/components/ui/dialog-impl";
-import { deferred, preload, StandInTrigger, useLazyRoot, useTakeOverFocus, type LazyContext, type StandInTriggerProps } from "@/components/ui/lazy";
+import { deferred, preload, StandInTrigger, useLazyRoot, useTakeOverFocus, realOnly, type LazyContext, type StandInTriggerProps } from "@/components/ui/lazy";
 import { cn } from "@/lib/utils";
 
 /**
@@ -45,25 +45,10 @@ function DialogTrigger(props: StandInTriggerProps) {
 
 // A closed dialog renders no content, so until the code is there these render nothing.
 
-function DialogContent(props: React.ComponentProps<typeof Radix.DialogContent>) {
-  const Real = React.useContext(RootContext)?.real;
-  return Real ? <Real.DialogContent {...props} /> : null;
-}
-
-function DialogClose(props: React.ComponentProps<typeof Radix.DialogClose>) {
-  const Real = React.useContext(RootContext)?.real;
-  return Real ? <Real.DialogClose {...props} /> : null;
-}
-
-function DialogTitle(props: React.ComponentProps<typeof Radix.DialogTitle>) {
-  const Real = React.useContext(RootContext)?.real;
-  return Real ? <Real.DialogTitle {...props} /> : null;
-}
-
-function DialogDescription(props: React.ComponentProps<typeof Radix.DialogDescription>) {
-  const Real = React.useContext(RootContext)?.real;
-  return Real ? <Real.DialogDescription {...props} /> : null;
-}
+const DialogContent = realOnly(RootContext, "DialogContent");
+const DialogClose = realOnly(RootContext, "DialogClose");
+const DialogTitle = realOnly(RootContext, "DialogTitle");
+const DialogDescription = realOnly(RootContext, "DialogDescription");
 
 function DialogHeader({ className, ...props }: React.ComponentProps<"div">) {
   return <div data-slot="dialog-header" className={cn("flex flex-col gap-2 text-center sm:text-left", className)} {...props} />;

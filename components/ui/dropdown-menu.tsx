@@ -3,7 +3,7 @@
 import * as React from "react";
 import { preloadDialog } from "@/components/ui/dialog";
 import type * as Radix from "@/components/ui/dropdown-menu-impl";
-import { deferred, StandInTrigger, useLazyRoot, useTakeOverFocus, type LazyContext, type StandInTriggerProps } from "@/components/ui/lazy";
+import { deferred, StandInTrigger, useLazyRoot, useTakeOverFocus, realOnly, type LazyContext, type StandInTriggerProps } from "@/components/ui/lazy";
 
 /**
  * The dropdown menu, with the API of shadcn/ui's. Its Radix code (menu, popper, focus handling) is not
@@ -44,24 +44,9 @@ function DropdownMenuTrigger(props: StandInTriggerProps) {
 
 // A closed menu renders no content, so until the code is there these render nothing.
 
-function DropdownMenuContent(props: React.ComponentProps<typeof Radix.DropdownMenuContent>) {
-  const Real = React.useContext(RootContext)?.real;
-  return Real ? <Real.DropdownMenuContent {...props} /> : null;
-}
-
-function DropdownMenuItem(props: React.ComponentProps<typeof Radix.DropdownMenuItem>) {
-  const Real = React.useContext(RootContext)?.real;
-  return Real ? <Real.DropdownMenuItem {...props} /> : null;
-}
-
-function DropdownMenuLabel(props: React.ComponentProps<typeof Radix.DropdownMenuLabel>) {
-  const Real = React.useContext(RootContext)?.real;
-  return Real ? <Real.DropdownMenuLabel {...props} /> : null;
-}
-
-function DropdownMenuSeparator(props: React.ComponentProps<typeof Radix.DropdownMenuSeparator>) {
-  const Real = React.useContext(RootContext)?.real;
-  return Real ? <Real.DropdownMenuSeparator {...props} /> : null;
-}
+const DropdownMenuContent = realOnly(RootContext, "DropdownMenuContent");
+const DropdownMenuItem = realOnly(RootContext, "DropdownMenuItem");
+const DropdownMenuLabel = realOnly(RootContext, "DropdownMenuLabel");
+const DropdownMenuSeparator = realOnly(RootContext, "DropdownMenuSeparator");
 
 export { DropdownMenu, DropdownMenuTrigger, DropdownMenuContent, DropdownMenuItem, DropdownMenuLabel, DropdownMenuSeparator };

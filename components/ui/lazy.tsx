@@ -193,3 +193,20 @@ export function useTakeOverFocus(root: LazyRoot | null) {
   }, [root]);
   return ref;
 }
+
+type PropsOf<C> = C extends React.ComponentType<infer P> ? P & React.JSX.IntrinsicAttributes : never;
+
+/**
+ * A part that only shows inside an open root (content, items, title…): nothing until the real
+ * module is there, then the real module's `name` export with the same props.
+ */
+export function realOnly<M, K extends keyof M & string>(context: React.Context<LazyContext<M> | null>, name: K) {
+  function Part(props: PropsOf<M[K]>) {
+    const real = React.useContext(context)?.real;
+    if (!real) return null;
+    const Real = real[name] as React.ComponentType<PropsOf<M[K]>>;
+    return <Real {...props} />;
+  }
+  Part.displayName = name;
+  return Part;
+}

@@ -2,7 +2,7 @@
 
 import * as React from "react";
 import type * as Radix from "@/components/ui/sheet-impl";
-import { deferred, StandInTrigger, useLazyRoot, useTakeOverFocus, type LazyContext, type StandInTriggerProps } from "@/components/ui/lazy";
+import { deferred, StandInTrigger, useLazyRoot, useTakeOverFocus, realOnly, type LazyContext, type StandInTriggerProps } from "@/components/ui/lazy";
 
 /**
  * The side drawer (the mobile navigation). Like dialog.tsx, its Radix code is fetched when the pointer
@@ -36,14 +36,7 @@ function SheetTrigger(props: StandInTriggerProps) {
 
 // A closed drawer renders no content, so until the code is there these render nothing.
 
-function SheetContent(props: React.ComponentProps<typeof Radix.SheetContent>) {
-  const Real = React.useContext(RootContext)?.real;
-  return Real ? <Real.SheetContent {...props} /> : null;
-}
-
-function SheetTitle(props: React.ComponentProps<typeof Radix.SheetTitle>) {
-  const Real = React.useContext(RootContext)?.real;
-  return Real ? <Real.SheetTitle {...props} /> : null;
-}
+const SheetContent = realOnly(RootContext, "SheetContent");
+const SheetTitle = realOnly(RootContext, "SheetTitle");
 
 export { Sheet, SheetTrigger, SheetContent, SheetTitle };
