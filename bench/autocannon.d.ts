@@ -7,7 +7,12 @@ declare module "autocannon" {
     body?: string | Buffer;
     /** Called before each send with the connection's own context; returns the request to send. */
     setupRequest?: (req: AutocannonRequest, context: Record<string, unknown>) => AutocannonRequest | undefined;
-    onResponse?: (status: number, body: string, context: Record<string, unknown>, headers: Record<string, string | string[]>) => void;
+    onResponse?: (
+      status: number,
+      body: string,
+      context: Record<string, unknown>,
+      headers: Record<string, string | string[]>,
+    ) => void;
   };
 
   export type AutocannonOptions = {

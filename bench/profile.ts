@@ -21,7 +21,16 @@ import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { chatRequests, runLoad } from "./lib/load";
 import { createBenchDatabase, DEFAULT_ADMIN_URL, type BenchDatabase } from "./lib/pg";
-import { freePort, killAllSync, startProcess, stopAll, stopProcess, treeCpuMs, waitForHttp, waitForPort } from "./lib/procs";
+import {
+  freePort,
+  killAllSync,
+  startProcess,
+  stopAll,
+  stopProcess,
+  treeCpuMs,
+  waitForHttp,
+  waitForPort,
+} from "./lib/procs";
 import { benchPlanLimits, setupFixture } from "./lib/setup";
 import { fmt } from "./lib/stats";
 
@@ -37,7 +46,8 @@ function sourceMapFor(url: string): SourceMap | null {
   let map: SourceMap | null = null;
   try {
     const file = url.startsWith("file://") ? fileURLToPath(url) : url;
-    if (file.endsWith(".js") && fs.existsSync(`${file}.map`)) map = new SourceMap(JSON.parse(fs.readFileSync(`${file}.map`, "utf8")));
+    if (file.endsWith(".js") && fs.existsSync(`${file}.map`))
+      map = new SourceMap(JSON.parse(fs.readFileSync(`${file}.map`, "utf8")));
   } catch {
     map = null;
   }
@@ -52,7 +62,9 @@ function ownerOf(file: string): string {
   const nm = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(file);
   if (nm) return nm[1]!;
   if (file.startsWith("node:")) return file.startsWith("node:internal") ? "node (internals)" : file;
-  const project = /(?:^|\/|\]\/)((?:app|lib|db|components|bench)\/.+|server\.ts)$/.exec(file.replace(/^\[project\]\//, ""));
+  const project = /(?:^|\/|\]\/)((?:app|lib|db|components|bench)\/.+|server\.ts)$/.exec(
+    file.replace(/^\[project\]\//, ""),
+  );
   if (project) return project[1]!;
   return file || "(native)";
 }
@@ -71,7 +83,11 @@ function where(frame: CallFrame): Where {
     let original = name;
     const map = frame.lineNumber >= 0 ? sourceMapFor(frame.url) : null;
     if (map) {
-      const entry = map.findEntry(frame.lineNumber, frame.columnNumber) as { originalSource?: string; originalLine?: number; name?: string };
+      const entry = map.findEntry(frame.lineNumber, frame.columnNumber) as {
+        originalSource?: string;
+        originalLine?: number;
+        name?: string;
+      };
       if (entry?.originalSource) {
         file = entry.originalSource;
         line = (entry.originalLine ?? 0) + 1;
@@ -160,7 +176,8 @@ export function summarizeProfile(profile: CpuProfile, requests: number, window?:
 
 async function main(): Promise<void> {
   const root = process.cwd();
-  if (!fs.existsSync(path.join(root, ".next", "BUILD_ID"))) throw new Error("No build in .next: run `npm run build` first.");
+  if (!fs.existsSync(path.join(root, ".next", "BUILD_ID")))
+    throw new Error("No build in .next: run `npm run build` first.");
   const seconds = Number(process.env.PROFILE_SECONDS || 20);
   const connections = Number(process.env.PROFILE_CONNECTIONS || 32);
   const logDir = fs.mkdtempSync(path.join(os.tmpdir(), "parley-profile-"));
@@ -172,51 +189,78 @@ async function main(): Promise<void> {
     const llmEnv: Record<string, string> = {};
     if (llm) {
       const modelPort = await freePort();
-      const model = startProcess("model-fixture", process.execPath, ["--import", "tsx", "tests/fixtures/openai-server.ts", "--port", String(modelPort), "--mode", "ok"], {
-        cwd: root,
-        env: { ...process.env },
-        logDir,
-      });
+      const model = startProcess(
+        "model-fixture",
+        process.execPath,
+        ["--import", "tsx", "tests/fixtures/openai-server.ts", "--port", String(modelPort), "--mode", "ok"],
+        {
+          cwd: root,
+          env: { ...process.env },
+          logDir,
+        },
+      );
       await waitForPort(modelPort, model);
-      Object.assign(llmEnv, { LLM_BASE_URL: `http://127.0.0.1:${modelPort}/v1`, LLM_MODEL: "fixture", LLM_TIMEOUT_MS: "30000" });
+      Object.assign(llmEnv, {
+        LLM_BASE_URL: `http://127.0.0.1:${modelPort}/v1`,
+        LLM_MODEL: "fixture",
+        LLM_TIMEOUT_MS: "30000",
+      });
     }
     const integration = llm ? fixture.llm : fixture.chat;
     const port = await freePort();
     const env: NodeJS.ProcessEnv = { ...process.env };
-    for (const key of Object.keys(env)) if (/^(PARLEY_|LLM_|REDIS_URL$|TRUSTED_PROXIES$|DATABASE_URL$)/.test(key)) delete env[key];
-    const server = startProcess("app-profiled", process.execPath, ["--cpu-prof", "--cpu-prof-dir", logDir, "--import", "tsx", "server.ts"], {
-      cwd: root,
-      env: {
-        ...env,
-        NODE_ENV: "production",
-        HOST: "127.0.0.1",
-        PORT: String(port),
-        DATABASE_URL: db.url,
-        AUTH_SECRET: randomBytes(32).toString("base64url"),
-        PARLEY_PLAN_LIMITS: benchPlanLimits(),
-        PARLEY_LOG: "silent",
-        PARLEY_SEED: "0",
-        NEXT_TELEMETRY_DISABLED: "1",
-        ...llmEnv,
+    for (const key of Object.keys(env))
+      if (/^(PARLEY_|LLM_|REDIS_URL$|TRUSTED_PROXIES$|DATABASE_URL$)/.test(key)) delete env[key];
+    const server = startProcess(
+      "app-profiled",
+      process.execPath,
+      ["--cpu-prof", "--cpu-prof-dir", logDir, "--import", "tsx", "server.ts"],
+      {
+        cwd: root,
+        env: {
+          ...env,
+          NODE_ENV: "production",
+          HOST: "127.0.0.1",
+          PORT: String(port),
+          DATABASE_URL: db.url,
+          AUTH_SECRET: randomBytes(32).toString("base64url"),
+          PARLEY_PLAN_LIMITS: benchPlanLimits(),
+          PARLEY_LOG: "silent",
+          PARLEY_SEED: "0",
+          NEXT_TELEMETRY_DISABLED: "1",
+          ...llmEnv,
+        },
+        logDir,
       },
-      logDir,
-    });
+    );
     const url = `http://127.0.0.1:${port}`;
     await waitForHttp(`${url}/api/bench/noop`, server, { method: "POST", timeoutMs: 120_000 });
-    const load = (s: number) => runLoad({ url, connections, seconds: s, requests: chatRequests(`/chat/custom/${integration.integrationId}`, integration.apiKey) });
-    console.log(`Warming up, then ${seconds} s of chat load (${llm ? "model" : "built-in"} engine) with ${connections} connections…`);
+    const load = (s: number) =>
+      runLoad({
+        url,
+        connections,
+        seconds: s,
+        requests: chatRequests(`/chat/custom/${integration.integrationId}`, integration.apiKey),
+      });
+    console.log(
+      `Warming up, then ${seconds} s of chat load (${llm ? "model" : "built-in"} engine) with ${connections} connections…`,
+    );
     await load(5);
     const cpu0 = treeCpuMs(server.pid);
     const from = Number(process.hrtime.bigint() / 1000n);
     const r = await load(seconds);
     const to = Number(process.hrtime.bigint() / 1000n);
     const cpu1 = treeCpuMs(server.pid);
-    console.log(`${fmt(r.rps)} req/s, p50 ${fmt(r.p50)} ms, p99 ${fmt(r.p99)} ms; server process CPU (all threads) ${fmt((cpu1 - cpu0) / Math.max(1, r.ok + r.non2xx), 2)} ms/req`);
+    console.log(
+      `${fmt(r.rps)} req/s, p50 ${fmt(r.p50)} ms, p99 ${fmt(r.p99)} ms; server process CPU (all threads) ${fmt((cpu1 - cpu0) / Math.max(1, r.ok + r.non2xx), 2)} ms/req`,
+    );
     await stopProcess(server, 30_000);
     const file = fs.readdirSync(logDir).find((f) => f.endsWith(".cpuprofile"));
     if (!file) throw new Error(`no .cpuprofile was written in ${logDir}`);
     const profile = JSON.parse(fs.readFileSync(path.join(logDir, file), "utf8")) as CpuProfile;
-    console.log(`\n${summarizeProfile(profile, r.ok + r.non2xx, { from, to })}\n\nProfile file: ${path.join(logDir, file)} (the whole process; the summary covers the measured window)`);
+    console.log(
+      `\n${summarizeProfile(profile, r.ok + r.non2xx, { from, to })}\n\nProfile file: ${path.join(logDir, file)} (the whole process; the summary covers the measured window)`,
+    );
   } finally {
     await stopAll();
     await db?.drop();

@@ -2,14 +2,24 @@
 
 import Link from "next/link";
 import { usePathname } from "next/navigation";
-import { BotIcon, InboxIcon, PlugIcon, SettingsIcon, UsersIcon } from "lucide-react";
+import {
+  BarChart3Icon,
+  BotIcon,
+  InboxIcon,
+  MessageCircleQuestionIcon,
+  PlugIcon,
+  SettingsIcon,
+  UsersIcon,
+} from "lucide-react";
 import { cn } from "@/lib/utils";
 
 const NAV = [
   { href: "/integrations", label: "Integrations", icon: PlugIcon },
   { href: "/bots", label: "Bots", icon: BotIcon },
   { href: "/conversations", label: "Conversations", icon: InboxIcon },
+  { href: "/unanswered", label: "Unanswered", icon: MessageCircleQuestionIcon },
   { href: "/leads", label: "Leads", icon: UsersIcon },
+  { href: "/analytics", label: "Analytics", icon: BarChart3Icon },
   { href: "/settings", label: "Settings", icon: SettingsIcon },
 ] as const;
 

@@ -57,13 +57,36 @@ export function SignInForm({ next, notice, email }: { next?: string; notice?: st
           </Button>
           <p className="text-muted-foreground text-sm">
             New to Parley?{" "}
-            <Link href={inviteToken ? `/sign-up?invite=${inviteToken}` : "/sign-up"} className="text-foreground font-medium underline-offset-4 hover:underline">
+            <Link
+              href={inviteToken ? `/sign-up?invite=${inviteToken}` : "/sign-up"}
+              className="text-foreground font-medium underline-offset-4 hover:underline"
+            >
               Create an account
             </Link>
           </p>
         </CardFooter>
       </form>
     </Card>
+  );
+}
+
+/** "… Sign in instead." with the last words as a link to sign-in (the email filled in there). */
+function signInInstead(message: string, email?: string, inviteToken?: string): React.ReactNode {
+  const at = message.indexOf("Sign in instead");
+  if (at < 0) return message;
+  const rest = message.slice(at + "Sign in instead".length);
+  const query = new URLSearchParams();
+  if (email) query.set("email", email);
+  if (inviteToken) query.set("next", `/invite/${inviteToken}`);
+  const href = `/sign-in${query.size ? `?${query}` : ""}`;
+  return (
+    <>
+      {message.slice(0, at)}
+      <Link href={href} className="underline underline-offset-4">
+        Sign in instead
+      </Link>
+      {rest}
+    </>
   );
 }
 
@@ -94,9 +117,21 @@ export function SignUpForm({
           <FormMessage state={state} />
           {invite && <input type="hidden" name="invite" value={invite.token} />}
           <FormField id="name" label="Your name" errors={e.name}>
-            <Input id="name" name="name" autoComplete="name" defaultValue={v.name} aria-invalid={!!e.name} required autoFocus />
+            <Input
+              id="name"
+              name="name"
+              autoComplete="name"
+              defaultValue={v.name}
+              aria-invalid={!!e.name}
+              required
+              autoFocus
+            />
           </FormField>
-          <FormField id="email" label="Work email" errors={e.email}>
+          <FormField
+            id="email"
+            label="Work email"
+            errors={e.email?.map((m) => signInInstead(m, invite ? invite.email : v.email, invite?.token))}
+          >
             <Input
               id="email"
               name="email"
@@ -109,18 +144,42 @@ export function SignUpForm({
               required
             />
           </FormField>
-          <FormField id="password" label="Password" hint="At least 10 characters. A passphrase works well." errors={e.password}>
-            <Input id="password" name="password" type="password" autoComplete="new-password" aria-invalid={!!e.password} required />
+          <FormField
+            id="password"
+            label="Password"
+            hint="At least 10 characters. A passphrase works well."
+            errors={e.password}
+          >
+            <Input
+              id="password"
+              name="password"
+              type="password"
+              autoComplete="new-password"
+              aria-invalid={!!e.password}
+              required
+            />
           </FormField>
           {!invite && (
-            <FormField id="workspace" label="Company or workspace name" hint="Optional. You can change it later." errors={e.workspace}>
-              <Input id="workspace" name="workspace" autoComplete="organization" defaultValue={v.workspace} aria-invalid={!!e.workspace} />
+            <FormField
+              id="workspace"
+              label="Company or workspace name"
+              hint="Optional. You can change it later."
+              errors={e.workspace}
+            >
+              <Input
+                id="workspace"
+                name="workspace"
+                autoComplete="organization"
+                defaultValue={v.workspace}
+                aria-invalid={!!e.workspace}
+              />
             </FormField>
           )}
         </CardContent>
         <CardFooter className="mt-6 flex-col gap-3">
           <Button type="submit" className="w-full" disabled={pending}>
-            {pending && <Loader2Icon className="animate-spin" />} {invite ? "Create account and join" : "Create account"}
+            {pending && <Loader2Icon className="animate-spin" />}{" "}
+            {invite ? "Create account and join" : "Create account"}
           </Button>
           <p className="text-muted-foreground text-sm">
             Already have an account?{" "}

@@ -2,7 +2,7 @@
 
 import { useState } from "react";
 import { CheckIcon, CopyIcon } from "lucide-react";
-import { toast } from "@/components/ui/toast";
+import { toast } from "@/components/lazy/toast";
 import { Button } from "@/components/ui/button";
 
 /** Copies `value` to the clipboard and says so. */
@@ -13,6 +13,7 @@ export function CopyButton({
   variant = "outline",
   size = "sm",
   className,
+  onCopied,
 }: {
   value: string;
   label?: string;
@@ -20,12 +21,14 @@ export function CopyButton({
   variant?: React.ComponentProps<typeof Button>["variant"];
   size?: React.ComponentProps<typeof Button>["size"];
   className?: string;
+  onCopied?: () => void;
 }) {
   const [copied, setCopied] = useState(false);
   async function copy() {
     try {
       await navigator.clipboard.writeText(value);
       setCopied(true);
+      onCopied?.();
       toast.success(successMessage);
       setTimeout(() => setCopied(false), 2000);
     } catch {

@@ -1,7 +1,8 @@
+import * as React from "react";
 import { Label } from "@/components/ui/label";
 import { cn } from "@/lib/utils";
 
-/** A labelled field with its hint and its errors, wired up for screen readers. */
+/** A labelled field with its hint and its errors, tied to the control (aria-describedby) for screen readers. */
 export function FormField({
   id,
   label,
@@ -13,21 +14,28 @@ export function FormField({
   id: string;
   label: React.ReactNode;
   hint?: React.ReactNode;
-  errors?: string[];
+  errors?: React.ReactNode[];
   className?: string;
   children: React.ReactNode;
 }) {
+  const described = errors?.length ? errors.map((_, i) => `${id}-error-${i}`) : hint ? [`${id}-hint`] : [];
+  const control =
+    React.isValidElement<{ "aria-describedby"?: string }>(children) && described.length
+      ? React.cloneElement(children, {
+          "aria-describedby": [children.props["aria-describedby"], ...described].filter(Boolean).join(" "),
+        })
+      : children;
   return (
     <div className={cn("grid gap-2", className)}>
       <Label htmlFor={id}>{label}</Label>
-      {children}
+      {control}
       {hint && !errors?.length && (
         <p id={`${id}-hint`} className="text-muted-foreground text-xs">
           {hint}
         </p>
       )}
-      {errors?.map((e) => (
-        <p key={e} id={`${id}-error`} className="text-destructive text-xs font-medium" role="alert">
+      {errors?.map((e, i) => (
+        <p key={i} id={`${id}-error-${i}`} className="text-destructive text-xs font-medium" role="alert">
           {e}
         </p>
       ))}
@@ -43,7 +51,9 @@ export function FormMessage({ state }: { state: { status: string; message?: stri
       role={state.status === "error" ? "alert" : "status"}
       className={cn(
         "rounded-md px-3 py-2 text-sm",
-        state.status === "error" ? "bg-destructive/10 text-destructive" : "bg-success/10 text-success",
+        state.status === "error"
+          ? "bg-destructive/10 text-red-700 dark:text-destructive"
+          : "bg-success/10 text-emerald-800 dark:text-success",
       )}
     >
       {state.message}

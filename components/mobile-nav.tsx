@@ -7,7 +7,7 @@ import { MenuIcon } from "lucide-react";
 import { AppNav } from "@/components/app-nav";
 import { Logo } from "@/components/logo";
 import { Button } from "@/components/ui/button";
-import { Sheet, SheetContent, SheetTitle, SheetTrigger } from "@/components/ui/sheet";
+import { Sheet, SheetContent, SheetTitle, SheetTrigger } from "@/components/lazy/sheet";
 
 export function MobileNav({ counts }: { counts?: React.ComponentProps<typeof AppNav>["counts"] }) {
   const [open, setOpen] = useState(false);
@@ -23,7 +23,7 @@ export function MobileNav({ counts }: { counts?: React.ComponentProps<typeof App
           {waiting > 0 && <span className="bg-primary absolute top-1.5 right-1.5 size-2 rounded-full" aria-hidden />}
         </Button>
       </SheetTrigger>
-      <SheetContent className="p-4">
+      <SheetContent side="left" className="bg-sidebar w-72 gap-0 p-4">
         <SheetTitle className="mb-6">
           <Logo />
         </SheetTitle>

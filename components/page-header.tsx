@@ -1,3 +1,5 @@
+import Link from "next/link";
+import { ArrowLeftIcon } from "lucide-react";
 /** The title row of a dashboard page, with its primary action on the right. */
 export function PageHeader({
   title,
@@ -16,5 +18,17 @@ export function PageHeader({
       </div>
       {actions && <div className="flex shrink-0 gap-2">{actions}</div>}
     </div>
+  );
+}
+
+/** The way back to a list page, above a detail page's title ("← Bots"). */
+export function BackLink({ href, children }: { href: string; children: React.ReactNode }) {
+  return (
+    <Link
+      href={href}
+      className="text-muted-foreground hover:text-foreground mb-4 inline-flex items-center gap-1 text-sm"
+    >
+      <ArrowLeftIcon className="size-4" /> {children}
+    </Link>
   );
 }

@@ -3,7 +3,12 @@
 import { MoonIcon, SunIcon, MonitorIcon } from "lucide-react";
 import { useTheme } from "next-themes";
 import { Button } from "@/components/ui/button";
-import { DropdownMenu, DropdownMenuContent, DropdownMenuItem, DropdownMenuTrigger } from "@/components/ui/dropdown-menu";
+import {
+  DropdownMenu,
+  DropdownMenuContent,
+  DropdownMenuItem,
+  DropdownMenuTrigger,
+} from "@/components/lazy/dropdown-menu";
 
 export function ThemeToggle() {
   const { setTheme } = useTheme();

@@ -4,7 +4,17 @@ import { formatDateTime, formatNumber } from "@/lib/format";
 import { cn } from "@/lib/utils";
 
 /** Shown across the dashboard when the month's messages reach 80% of the quota, and louder at 100%. */
-export function UsageBanner({ used, limit, resetsAt, canChangePlan }: { used: number; limit: number; resetsAt: Date; canChangePlan: boolean }) {
+export function UsageBanner({
+  used,
+  limit,
+  resetsAt,
+  canChangePlan,
+}: {
+  used: number;
+  limit: number;
+  resetsAt: Date;
+  canChangePlan: boolean;
+}) {
   const ratio = limit > 0 ? used / limit : 1;
   if (ratio < 0.8) return null;
   const full = ratio >= 1;
@@ -23,8 +33,8 @@ export function UsageBanner({ used, limit, resetsAt, canChangePlan }: { used: nu
         <p>
           {full ? (
             <>
-              <strong>This workspace has used all {formatNumber(limit)} messages for this month.</strong> The API answers quota_exceeded until{" "}
-              {formatDateTime(resetsAt)}.
+              <strong>This workspace has used all {formatNumber(limit)} messages for this month.</strong> The API
+              answers quota_exceeded until {formatDateTime(resetsAt)}.
             </>
           ) : (
             <>

@@ -1,7 +1,7 @@
 "use client";
 
-import { LogOutIcon } from "lucide-react";
-import { signOutAction } from "@/app/(auth)/actions";
+import { LogOutIcon, MonitorXIcon } from "lucide-react";
+import { signOutAction, signOutEverywhereAction } from "@/app/(auth)/actions";
 import { Button } from "@/components/ui/button";
 import {
   DropdownMenu,
@@ -10,7 +10,7 @@ import {
   DropdownMenuLabel,
   DropdownMenuSeparator,
   DropdownMenuTrigger,
-} from "@/components/ui/dropdown-menu";
+} from "@/components/lazy/dropdown-menu";
 
 export function UserMenu({ name, email }: { name: string; email: string }) {
   const initials = name
@@ -22,10 +22,14 @@ export function UserMenu({ name, email }: { name: string; email: string }) {
   return (
     <DropdownMenu>
       <DropdownMenuTrigger asChild>
-        <Button variant="ghost" size="icon" className="rounded-full" aria-label="Account menu">
-          <span className="bg-primary/15 text-primary flex size-8 items-center justify-center rounded-full text-xs font-semibold">
+        <Button variant="ghost" size="icon" className="rounded-full">
+          <span
+            aria-hidden
+            className="bg-primary/15 text-primary flex size-8 items-center justify-center rounded-full text-xs font-semibold"
+          >
             {initials || "?"}
           </span>
+          <span className="sr-only">Account menu</span>
         </Button>
       </DropdownMenuTrigger>
       <DropdownMenuContent align="end" className="w-56">
@@ -38,6 +42,13 @@ export function UserMenu({ name, email }: { name: string; email: string }) {
           <DropdownMenuItem asChild>
             <button type="submit" className="w-full">
               <LogOutIcon /> Sign out
+            </button>
+          </DropdownMenuItem>
+        </form>
+        <form action={signOutEverywhereAction}>
+          <DropdownMenuItem asChild>
+            <button type="submit" className="w-full">
+              <MonitorXIcon /> Sign out everywhere
             </button>
           </DropdownMenuItem>
         </form>

@@ -3,12 +3,12 @@
 import { useState, useTransition } from "react";
 import { usePathname } from "next/navigation";
 import { CheckIcon, ChevronsUpDownIcon, Loader2Icon, PlusIcon } from "lucide-react";
-import { toast } from "@/components/ui/toast";
+import { toast } from "@/components/lazy/toast";
 import { switchWorkspaceAction } from "@/app/(dashboard)/settings/actions";
 import { CreateWorkspaceForm } from "@/components/settings/create-workspace-form";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
-import { Dialog, DialogContent, DialogDescription, DialogHeader, DialogTitle } from "@/components/ui/dialog";
+import { Dialog, DialogContent, DialogDescription, DialogHeader, DialogTitle } from "@/components/lazy/dialog";
 import {
   DropdownMenu,
   DropdownMenuContent,
@@ -16,7 +16,7 @@ import {
   DropdownMenuLabel,
   DropdownMenuSeparator,
   DropdownMenuTrigger,
-} from "@/components/ui/dropdown-menu";
+} from "@/components/lazy/dropdown-menu";
 import { ROLE_LABELS } from "@/lib/permissions";
 import { PLAN_LABELS } from "@/lib/plans";
 import type { Plan, Role } from "@/db/schema";
@@ -34,7 +34,7 @@ export function WorkspaceSwitcher({ workspaces, currentId }: { workspaces: Works
     if (id === current.id) return;
     start(async () => {
       const result = await switchWorkspaceAction(id, pathname);
-      if (result && !result.ok) toast.error(result.message);
+      if (result?.status === "error") toast.error(result.message);
     });
   }
 
@@ -42,12 +42,19 @@ export function WorkspaceSwitcher({ workspaces, currentId }: { workspaces: Works
     <>
       <DropdownMenu>
         <DropdownMenuTrigger asChild>
-          <Button variant="ghost" className="h-9 max-w-[14rem] min-w-0 gap-2 px-2 sm:max-w-[22rem]" aria-label={`Workspace: ${current.name}. Switch workspace`}>
+          <Button variant="ghost" className="h-9 max-w-[14rem] min-w-0 gap-2 px-2 sm:max-w-[22rem]">
+            {/* The name says what is seen (WCAG 2.5.3): "Workspace: Acme Starter. Switch workspace" */}
+            <span className="sr-only">Workspace: </span>
             <span className="truncate text-sm font-medium">{current.name}</span>
             <Badge variant="secondary" className="hidden sm:inline-flex">
               {PLAN_LABELS[current.plan]}
             </Badge>
-            {pending ? <Loader2Icon className="size-4 animate-spin" /> : <ChevronsUpDownIcon className="text-muted-foreground size-4" />}
+            <span className="sr-only">. Switch workspace</span>
+            {pending ? (
+              <Loader2Icon className="size-4 animate-spin" />
+            ) : (
+              <ChevronsUpDownIcon className="text-muted-foreground size-4" />
+            )}
           </Button>
         </DropdownMenuTrigger>
         <DropdownMenuContent align="start" className="w-64">
@@ -73,7 +80,9 @@ export function WorkspaceSwitcher({ workspaces, currentId }: { workspaces: Works
         <DialogContent>
           <DialogHeader>
             <DialogTitle>Create a workspace</DialogTitle>
-            <DialogDescription>A separate space with its own bots, integrations, members and plan. You will be its owner.</DialogDescription>
+            <DialogDescription>
+              A separate space with its own bots, integrations, members and plan. You will be its owner.
+            </DialogDescription>
           </DialogHeader>
           <CreateWorkspaceForm autoFocus />
         </DialogContent>

@@ -1,23 +1,29 @@
 import path from "node:path";
 import fs from "node:fs";
 import type { SQL } from "drizzle-orm";
-import type { PostgresJsDatabase } from "drizzle-orm/postgres-js";
+import type { PgDatabase, PgQueryResultHKT, PgTransaction } from "drizzle-orm/pg-core";
+import type { ExtractTablesWithRelations } from "drizzle-orm";
 import * as schema from "./schema";
+import { Breaker, guardClient } from "./availability";
 
-/**
- * One database type for the whole app. PGlite's drizzle instance has the same query API; it is
- * typed as the postgres.js one so callers need not care which is underneath.
- */
-export type Db = PostgresJsDatabase<typeof schema>;
+type Schema = typeof schema;
+/** The app's database, whichever driver is underneath (postgres.js and PGlite share drizzle's Postgres API). */
+export type Database = PgDatabase<PgQueryResultHKT, Schema>;
+/** A transaction opened on a Database: every query function accepts one, so a caller can compose them atomically. */
+export type Transaction = PgTransaction<PgQueryResultHKT, Schema, ExtractTablesWithRelations<Schema>>;
+/** What query functions take: the database or a transaction on it. */
+export type Db = Database | Transaction;
 
 export type DbHandle = {
-  db: Db;
+  db: Database;
   kind: "postgres" | "pglite";
   /** Where the data lives: a redacted URL or a directory ("memory" for an in-memory PGlite). */
   location: string;
   /** The connection URL (postgres only), for work that needs its own session. */
   url?: string;
   close: () => Promise<void>;
+  /** Open while the server is unreachable (postgres only): statements then fail at once (db/availability.ts). */
+  breaker?: Breaker;
 };
 
 export type DbOptions = { url?: string; dataDir?: string; memory?: boolean; poolMax?: number };
@@ -30,7 +36,17 @@ type GlobalWithDb = typeof globalThis & { [GLOBAL_KEY]?: Promise<DbHandle> | DbH
 const g = globalThis as GlobalWithDb;
 
 export function defaultDataDir(): string {
-  return path.resolve(process.env.PGLITE_DATA_DIR || path.join(process.cwd(), ".data", "pglite"));
+  return path.resolve(
+    /*turbopackIgnore: true*/ process.env.PGLITE_DATA_DIR ||
+      path.join(/*turbopackIgnore: true*/ process.cwd(), ".data", "pglite"),
+  );
+}
+
+function envMs(name: string, fallback: number): number {
+  const value = Number(process.env[name]);
+  return process.env[name] !== undefined && process.env[name] !== "" && Number.isFinite(value) && value >= 0
+    ? value
+    : fallback;
 }
 
 function redact(url: string): string {
@@ -48,24 +64,41 @@ export async function openDb(opts: DbOptions = {}): Promise<DbHandle> {
   if (opts.url) {
     const { default: postgres } = await import("postgres");
     const { drizzle } = await import("drizzle-orm/postgres-js");
+    const statementTimeout = envMs("DATABASE_STATEMENT_TIMEOUT_MS", 30_000);
     const client = postgres(opts.url, {
       max: opts.poolMax ?? Number(process.env.DATABASE_POOL_MAX || 10),
       onnotice: () => {},
-      connection: { application_name: "parley" },
+      // Fail fast (issue 13): a connection attempt gives up after DATABASE_CONNECT_TIMEOUT_MS (postgres.js
+      // waits 30 s), and queued statements get the next attempt at once instead of after a growing back-off.
+      connect_timeout: envMs("DATABASE_CONNECT_TIMEOUT_MS", 2_000) / 1000,
+      backoff: () => 0,
+      connection: {
+        application_name: "parley",
+        ...(statementTimeout > 0 ? { statement_timeout: statementTimeout } : {}),
+        idle_in_transaction_session_timeout: 60_000,
+      },
     });
+    const breaker = new Breaker();
     return {
-      db: drizzle(client, { schema }),
+      db: drizzle(guardClient(client, breaker), { schema }),
       kind: "postgres",
       location: redact(opts.url),
       url: opts.url,
+      breaker,
       close: () => client.end({ timeout: 5 }),
     };
   }
   const { PGlite } = await import("@electric-sql/pglite");
   const { btree_gin } = await import("@electric-sql/pglite/contrib/btree_gin");
+  const { pg_trgm } = await import("@electric-sql/pglite/contrib/pg_trgm");
+  const { fuzzystrmatch } = await import("@electric-sql/pglite/contrib/fuzzystrmatch");
+  // pgvector's PGlite build. Its package is built against one PGlite release (0.0.15: PGlite 0.5.14, its peer)
+  // and package.json pins exactly that pair: loaded into 0.5.16 it corrupted the instance's memory, and about
+  // one import in three then spun in WASM for ever. Bump the two together, never one alone.
+  const { vector } = await import("@electric-sql/pglite-pgvector");
   const { drizzle } = await import("drizzle-orm/pglite");
   // Extensions the migrations create: PGlite must be handed their files.
-  const extensions = { btree_gin };
+  const extensions = { btree_gin, vector, pg_trgm, fuzzystrmatch };
   let client: InstanceType<typeof PGlite>;
   let location = "memory";
   if (opts.memory) {
@@ -77,7 +110,7 @@ export async function openDb(opts: DbOptions = {}): Promise<DbHandle> {
   }
   await client.waitReady;
   return {
-    db: drizzle(client, { schema }) as unknown as Db,
+    db: drizzle(client, { schema }),
     kind: "pglite",
     location,
     close: () => client.close(),
@@ -93,7 +126,7 @@ export function getDbHandle(): Promise<DbHandle> | DbHandle {
   return g[GLOBAL_KEY]!;
 }
 
-export async function getDb(): Promise<Db> {
+export async function getDb(): Promise<Database> {
   return (await getDbHandle()).db;
 }
 

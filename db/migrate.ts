@@ -1,7 +1,7 @@
 import path from "node:path";
 import type { DbHandle } from "./index";
 
-export const MIGRATIONS_FOLDER = path.join(process.cwd(), "db", "migrations");
+export const MIGRATIONS_FOLDER = path.join(/*turbopackIgnore: true*/ process.cwd(), "db", "migrations");
 
 /**
  * Applies the committed migrations. On Postgres, an advisory lock makes app instances that start
@@ -10,7 +10,7 @@ export const MIGRATIONS_FOLDER = path.join(process.cwd(), "db", "migrations");
 export async function migrateDb(handle: DbHandle): Promise<void> {
   if (handle.kind === "pglite") {
     const { migrate } = await import("drizzle-orm/pglite/migrator");
-    // The PGlite drizzle instance was typed as postgres.js's (db/index.ts); this is the real one.
+    // The handle is typed as drizzle's driver-neutral Database (db/index.ts); the PGlite migrator names its own type.
     await migrate(handle.db as unknown as Parameters<typeof migrate>[0], { migrationsFolder: MIGRATIONS_FOLDER });
     return;
   }

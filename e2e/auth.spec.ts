@@ -73,3 +73,36 @@ test("the dashboard works at phone width and in dark mode", async ({ browser }) 
   await expect(page.getByRole("heading", { name: "Settings", exact: true })).toBeVisible();
   await screenshot(page, "settings-mobile-dark");
 });
+
+test("signing out ends the session on the server: a copy of the cookie no longer works (issue 13, finding 4)", async ({
+  page,
+  browser,
+}) => {
+  const me = newAccount("revoked");
+  await signUp(page, me);
+  const copied = await page.context().cookies();
+  await signOut(page);
+
+  const thief = await browser.newContext();
+  await thief.addCookies(copied);
+  const other = await thief.newPage();
+  await other.goto("/integrations");
+  await expect(other).toHaveURL(/\/sign-in/);
+  await thief.close();
+});
+
+test("sign out everywhere ends every session of the account", async ({ page, browser }) => {
+  const me = newAccount("everywhere");
+  await signUp(page, me);
+  const second = await browser.newContext();
+  const laptop = await second.newPage();
+  await signIn(laptop, me.email, me.password);
+  await expect(laptop).toHaveURL(/\/integrations$/);
+
+  await page.getByRole("button", { name: "Account menu" }).click();
+  await page.getByRole("menuitem", { name: "Sign out everywhere" }).click();
+  await expect(page).toHaveURL(/\/sign-in/);
+  await laptop.goto("/integrations");
+  await expect(laptop).toHaveURL(/\/sign-in/);
+  await second.close();
+});

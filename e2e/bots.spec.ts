@@ -35,8 +35,8 @@ function source(page: Page, title: string) {
 
 async function ask(page: Page, question: string) {
   const chat = page.getByRole("region", { name: "Test chat" });
-  await chat.getByLabel("Message").fill(question);
-  await chat.getByLabel("Message").press("Enter");
+  await chat.getByRole("textbox", { name: "Message" }).fill(question);
+  await chat.getByRole("textbox", { name: "Message" }).press("Enter");
   const bubble = chat.locator("[data-role=user]").filter({ hasText: question });
   await expect(bubble).toBeVisible();
   return chat;
@@ -71,7 +71,9 @@ test("a bot learns from pasted text and an uploaded file, and answers from them 
 
   // Upload a file: the worker imports it in the background and the list updates by itself.
   await page.getByRole("tab", { name: "Upload files" }).click();
-  await page.locator("#source-files").setInputFiles({ name: "bread-menu.md", mimeType: "text/markdown", buffer: Buffer.from(MENU) });
+  await page
+    .locator("#source-files")
+    .setInputFiles({ name: "bread-menu.md", mimeType: "text/markdown", buffer: Buffer.from(MENU) });
   await expect(page.getByText("File uploaded. It is being imported.")).toBeVisible();
   const menu = source(page, "bread-menu.md");
   await expect(menu).toBeVisible();
@@ -81,7 +83,9 @@ test("a bot learns from pasted text and an uploaded file, and answers from them 
   await screenshot(page, "bot-knowledge");
 
   // A malformed upload fails with a reason and leaves the others as they were.
-  await page.locator("#source-files").setInputFiles({ name: "broken.pdf", mimeType: "application/pdf", buffer: Buffer.from("%PDF-1.7 not really") });
+  await page
+    .locator("#source-files")
+    .setInputFiles({ name: "broken.pdf", mimeType: "application/pdf", buffer: Buffer.from("%PDF-1.7 not really") });
   const broken = source(page, "broken.pdf");
   await expect(broken.getByText("Failed")).toBeVisible({ timeout: 20_000 });
   await expect(broken.getByText(/could not be read/)).toBeVisible();
@@ -167,17 +171,23 @@ test("re-sync and delete a source, then delete the bot", async ({ page }) => {
   await expect(page.getByText("No bots yet")).toBeVisible();
 });
 
-test("a website is imported from its sitemap in the background; a private address is refused with the reason", async ({ page }) => {
+test("a website is imported from its sitemap in the background; a private address is refused with the reason", async ({
+  page,
+}) => {
   // A small site on this machine (the e2e server runs with KNOWLEDGE_ALLOW_LOOPBACK=1; nothing else private is allowed).
   const site = createServer((req, res) => {
     const pages: Record<string, string> = {
-      "/faq": "<html><head><title>FAQ</title></head><body><main><h1>FAQ</h1><p>Gift wrapping costs $4 and is available for every order.</p></main></body></html>",
-      "/team": "<html><head><title>Our team</title></head><body><main><h1>Team</h1><p>Our head baker Lucia trained in Naples.</p></main></body></html>",
+      "/faq":
+        "<html><head><title>FAQ</title></head><body><main><h1>FAQ</h1><p>Gift wrapping costs $4 and is available for every order.</p></main></body></html>",
+      "/team":
+        "<html><head><title>Our team</title></head><body><main><h1>Team</h1><p>Our head baker Lucia trained in Naples.</p></main></body></html>",
     };
     const base = `http://${req.headers.host}`;
     if (req.url === "/sitemap.xml") {
       res.writeHead(200, { "content-type": "application/xml" });
-      res.end(`<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><url><loc>${base}/faq</loc></url><url><loc>${base}/team</loc></url></urlset>`);
+      res.end(
+        `<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><url><loc>${base}/faq</loc></url><url><loc>${base}/team</loc></url></urlset>`,
+      );
     } else if (req.url && pages[req.url]) {
       res.writeHead(200, { "content-type": "text/html; charset=utf-8" }).end(pages[req.url]);
     } else res.writeHead(404).end();
@@ -201,7 +211,9 @@ test("a website is imported from its sitemap in the background; a private addres
     await page.getByRole("button", { name: "Import page" }).click();
     const internal = source(page, "http://10.1.2.3/internal");
     await expect(internal.getByText("Failed")).toBeVisible({ timeout: 20_000 });
-    await expect(internal.getByText(/10\.1\.2\.3 is a private address; only public web pages can be imported/)).toBeVisible();
+    await expect(
+      internal.getByText(/10\.1\.2\.3 is a private address; only public web pages can be imported/),
+    ).toBeVisible();
 
     await page.getByRole("radio", { name: /A whole site/ }).check();
     await page.getByLabel("Sitemap address").fill(`${origin}/sitemap.xml`);
@@ -236,7 +248,9 @@ test("the bot page works at phone width and in dark mode", async ({ browser }) =
   const chat = await ask(page, "Can I return something?");
   await expect(chat.locator("[data-role=bot]").nth(1)).toContainText("30 days");
   // Nothing is wider than the screen.
-  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  const overflow = await page.evaluate(
+    () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+  );
   expect(overflow).toBeLessThanOrEqual(0);
   await screenshot(page, "bot-mobile-dark");
   await page.getByRole("tab", { name: "Settings" }).click();
@@ -254,7 +268,9 @@ async function createBot(page: Page, name: string) {
   await expect(page).toHaveURL(/\/bots\/bot_/);
 }
 
-test("lead capture and human handoff are set per bot; a setting that cannot work is refused beside its fields", async ({ page }) => {
+test("lead capture and human handoff are set per bot; a setting that cannot work is refused beside its fields", async ({
+  page,
+}) => {
   await signUp(page, newAccount("policies"));
   await createBot(page, "Front desk");
   await page.getByRole("tab", { name: "Settings" }).click();
@@ -306,7 +322,9 @@ test("lead capture and human handoff are set per bot; a setting that cannot work
   await expect(page.getByLabel("Company", { exact: true })).toHaveValue("optional");
   await expect(page.getByLabel("Ask after this many messages")).toHaveValue("");
   await expect(page.getByRole("checkbox", { name: /buying intent/ })).toBeChecked();
-  await expect(page.getByLabel("How the bot asks")).toHaveValue("Shall we call you back? Leave your phone number and name.");
+  await expect(page.getByLabel("How the bot asks")).toHaveValue(
+    "Shall we call you back? Leave your phone number and name.",
+  );
   await expect(handoff).toBeChecked();
   await expect(page.getByRole("checkbox", { name: "Hand over when the user asks for a person" })).not.toBeChecked();
   await expect(offerAfter).toHaveValue("");
@@ -324,7 +342,9 @@ test("the lead capture and handoff cards at phone width", async ({ browser }) =>
     await createBot(page, "Pocket desk");
     await page.getByRole("tab", { name: "Settings" }).click();
     await expect(page.getByRole("switch", { name: "Capture leads" })).toBeVisible();
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    const overflow = await page.evaluate(
+      () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+    );
     expect(overflow).toBeLessThanOrEqual(0);
     await screenshot(page, `bot-lead-handoff-mobile-${colorScheme}`);
     await ctx.close();

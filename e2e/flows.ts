@@ -1,9 +1,15 @@
 import { expect, type Page } from "@playwright/test";
 
 /** Creates a bot through the Bots page and gives it a pasted text; waits until the text is searchable. */
-export async function createBotWithText(page: Page, { name, title, text }: { name: string; title: string; text: string }) {
+export async function createBotWithText(
+  page: Page,
+  { name, title, text }: { name: string; title: string; text: string },
+) {
   await page.goto("/bots");
-  await page.getByRole("button", { name: /New bot|Create/ }).first().click();
+  await page
+    .getByRole("button", { name: /New bot|Create/ })
+    .first()
+    .click();
   await page.getByLabel("Name").fill(name);
   await page.getByRole("button", { name: "Create bot" }).click();
   await expect(page).toHaveURL(/\/bots\/bot_/);

@@ -1,3 +1,4 @@
+import AxeBuilder from "@axe-core/playwright";
 import { expect, type Page } from "@playwright/test";
 import fs from "node:fs";
 import { randomBytes } from "node:crypto";
@@ -7,7 +8,12 @@ export const SCREENS_DIR = "test-results/screens";
 /** A unique account for one test. */
 export function newAccount(label = "user") {
   const id = randomBytes(4).toString("hex");
-  return { name: `${label[0]!.toUpperCase()}${label.slice(1)} Tester`, email: `${label}-${id}@example.com`, password: `a fine passphrase ${id}`, workspace: `${label} ${id} Co` };
+  return {
+    name: `${label[0]!.toUpperCase()}${label.slice(1)} Tester`,
+    email: `${label}-${id}@example.com`,
+    password: `a fine passphrase ${id}`,
+    workspace: `${label} ${id} Co`,
+  };
 }
 
 export async function signUp(page: Page, account: ReturnType<typeof newAccount>) {
@@ -29,7 +35,7 @@ export async function signIn(page: Page, email: string, password: string) {
 
 export async function signOut(page: Page) {
   await page.getByRole("button", { name: "Account menu" }).click();
-  await page.getByRole("menuitem", { name: "Sign out" }).click();
+  await page.getByRole("menuitem", { name: "Sign out", exact: true }).click();
   await expect(page).toHaveURL(/\/sign-in$/);
 }
 
@@ -37,4 +43,13 @@ export async function signOut(page: Page) {
 export async function screenshot(page: Page, name: string) {
   fs.mkdirSync(SCREENS_DIR, { recursive: true });
   await page.screenshot({ path: `${SCREENS_DIR}/${name}.png`, fullPage: true });
+}
+
+/** No WCAG 2.1 A or AA violation that axe finds on the page as it is now; `what` names it in the failure. */
+export async function expectNoViolations(page: Page, what: string) {
+  const { violations } = await new AxeBuilder({ page })
+    .withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"])
+    .analyze();
+  const found = violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
+  expect(found, `${what}: ${found.join("; ")}`).toEqual([]);
 }

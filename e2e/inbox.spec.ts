@@ -15,13 +15,18 @@ We ship to Canada and the United States within 3 to 5 business days.`;
 type Api = { endpoint: string; apiKey: string; integrationId: string };
 
 async function chat(request: APIRequestContext, api: Api, body: Record<string, unknown>) {
-  const res = await request.post(api.endpoint, { headers: { "x-api-key": api.apiKey, "content-type": "application/json" }, data: body });
+  const res = await request.post(api.endpoint, {
+    headers: { "x-api-key": api.apiKey, "content-type": "application/json" },
+    data: body,
+  });
   expect(res.status(), await res.text()).toBe(200);
   return (await res.json()) as { reply: string; conversation_id: string; message_id: string; handoff: boolean };
 }
 
 async function messagesOf(request: APIRequestContext, api: Api, conversationId: string) {
-  const res = await request.get(`${api.endpoint}/conversations/${conversationId}/messages`, { headers: { "x-api-key": api.apiKey } });
+  const res = await request.get(`${api.endpoint}/conversations/${conversationId}/messages`, {
+    headers: { "x-api-key": api.apiKey },
+  });
   expect(res.status()).toBe(200);
   return (await res.json()) as { handoff: boolean; status: string; messages: { role: string; content: string }[] };
 }
@@ -34,7 +39,10 @@ async function setUp(page: Page, label: string) {
   return { botId, api };
 }
 
-test("a customer asks for a person; a team member replies in the inbox; the bot answers again after return", async ({ page, request }) => {
+test("a customer asks for a person; a team member replies in the inbox; the bot answers again after return", async ({
+  page,
+  request,
+}) => {
   test.setTimeout(180_000);
   const { api } = await setUp(page, "inbox");
 
@@ -43,7 +51,11 @@ test("a customer asks for a person; a team member replies in the inbox; the bot 
   expect(first.handoff).toBe(false);
   expect(first.reply).toContain("$149");
   const cid = first.conversation_id;
-  const handoff = await chat(request, api, { message: "Can I talk to a human?", user_id: "customer-42", conversation_id: cid });
+  const handoff = await chat(request, api, {
+    message: "Can I talk to a human?",
+    user_id: "customer-42",
+    conversation_id: cid,
+  });
   expect(handoff.handoff).toBe(true);
   expect(handoff.reply).toMatch(/team/i);
 
@@ -93,7 +105,11 @@ test("a customer asks for a person; a team member replies in the inbox; the bot 
   await expect(page.getByTestId("nav-count-conversations")).toHaveCount(0); // nobody is waiting now
 
   // The API client gets the reply with its next message (handoff still on), and the bot stays silent.
-  const next = await chat(request, api, { message: "Yes please, and is there a discount?", user_id: "customer-42", conversation_id: cid });
+  const next = await chat(request, api, {
+    message: "Yes please, and is there a discount?",
+    user_id: "customer-42",
+    conversation_id: cid,
+  });
   expect(next.handoff).toBe(true);
   expect(next.reply).toBe("Hi, this is the team here.\nPro is $149 a month. Would you like a demo?");
   const again = await chat(request, api, { message: "Hello?", user_id: "customer-42", conversation_id: cid });
@@ -102,7 +118,9 @@ test("a customer asks for a person; a team member replies in the inbox; the bot 
   // ...and through the messages endpoint.
   const polled = await messagesOf(request, api, cid);
   expect(polled.handoff).toBe(true);
-  expect(polled.messages.filter((m) => m.role === "agent").map((m) => m.content)).toEqual(["Hi, this is the team here.\nPro is $149 a month. Would you like a demo?"]);
+  expect(polled.messages.filter((m) => m.role === "agent").map((m) => m.content)).toEqual([
+    "Hi, this is the team here.\nPro is $149 a month. Would you like a demo?",
+  ]);
   expect(polled.messages.filter((m) => m.role === "assistant")).toHaveLength(2); // the answer and the handoff message, nothing since
 
   // The customer's new messages appear in the open transcript without a reload.
@@ -115,7 +133,11 @@ test("a customer asks for a person; a team member replies in the inbox; the bot 
   // Return to the bot: it answers the next message, once.
   await page.getByRole("button", { name: "Return to bot" }).click();
   await expect(page.locator('span[data-status="bot"]')).toBeVisible();
-  const back = await chat(request, api, { message: "How much is the Starter plan?", user_id: "customer-42", conversation_id: cid });
+  const back = await chat(request, api, {
+    message: "How much is the Starter plan?",
+    user_id: "customer-42",
+    conversation_id: cid,
+  });
   expect(back.handoff).toBe(false);
   expect(back.reply).toContain("$19");
   const after = await messagesOf(request, api, cid);
@@ -164,7 +186,10 @@ test("a lead captured in a conversation is on the Leads page and in the CSV", as
   const { botId, api } = await setUp(page, "leads");
   await enableLeadCapture(page, botId);
 
-  const res = await chat(request, api, { message: "I'm Ada Lovelace, ada@example.com, what does Pro cost?", user_id: "ada" });
+  const res = await chat(request, api, {
+    message: "I'm Ada Lovelace, ada@example.com, what does Pro cost?",
+    user_id: "ada",
+  });
   expect(res.reply).toContain("$149");
 
   await page.goto("/leads");
@@ -181,7 +206,9 @@ test("a lead captured in a conversation is on the Leads page and in the CSV", as
   const [download] = await Promise.all([page.waitForEvent("download"), page.getByTestId("export-csv").click()]);
   expect(download.suggestedFilename()).toMatch(/^leads-\d{4}-\d{2}-\d{2}\.csv$/);
   const csv = fs.readFileSync((await download.path())!, "utf8");
-  expect(csv.split("\r\n")[0]).toBe("\uFEFFname,email,phone,company,bot,integration,conversations,latest_conversation_id,created_at");
+  expect(csv.split("\r\n")[0]).toBe(
+    "\uFEFFname,email,phone,company,bot,integration,conversations,latest_conversation_id,created_at",
+  );
   expect(csv).toContain(`Ada Lovelace,ada@example.com,,,Support bot,Website chat,1,${res.conversation_id},`);
 
   // The conversation is one click away, with the lead beside the transcript.
@@ -195,7 +222,10 @@ test("a lead captured in a conversation is on the Leads page and in the CSV", as
   expect(anonymous.status()).not.toBe(200);
 });
 
-test("webhooks: add with a secret, refuse a loopback URL, send a test event, see the delivery log", async ({ page, context }) => {
+test("webhooks: add with a secret, refuse a loopback URL, send a test event, see the delivery log", async ({
+  page,
+  context,
+}) => {
   test.setTimeout(120_000);
   await context.grantPermissions(["clipboard-read", "clipboard-write"]);
   await signUp(page, newAccount("hooks"));
@@ -240,7 +270,8 @@ test("webhooks: add with a secret, refuse a loopback URL, send a test event, see
   // Rotate: a new secret; disable; delete. (A background refresh can close an open menu: open until the item shows.)
   const menu = async (item: string) => {
     await expect(async () => {
-      if (!(await page.getByRole("menuitem", { name: item }).isVisible())) await hook.getByRole("button", { name: "More actions" }).click();
+      if (!(await page.getByRole("menuitem", { name: item }).isVisible()))
+        await hook.getByRole("button", { name: "More actions" }).click();
       await expect(page.getByRole("menuitem", { name: item })).toBeVisible({ timeout: 2000 });
       // The menu animates in; choose the item without waiting for the animation to settle.
       await page.getByRole("menuitem", { name: item }).dispatchEvent("click", undefined, { timeout: 2000 });

@@ -9,11 +9,23 @@ The Starter plan costs $19 per month.
 # Shipping
 We ship to Canada and the United States within 3 to 5 business days.`;
 
-async function ask(request: APIRequestContext, endpoint: string, apiKey: string, message = "How much does the Pro plan cost?") {
-  return request.post(endpoint, { headers: { "x-api-key": apiKey, "content-type": "application/json" }, data: { message, user_id: "e2e-user" } });
+async function ask(
+  request: APIRequestContext,
+  endpoint: string,
+  apiKey: string,
+  message = "How much does the Pro plan cost?",
+) {
+  return request.post(endpoint, {
+    headers: { "x-api-key": apiKey, "content-type": "application/json" },
+    data: { message, user_id: "e2e-user" },
+  });
 }
 
-test("a user sets up a Custom API integration and manages its key, allowed IPs and lifecycle", async ({ page, context, request }) => {
+test("a user sets up a Custom API integration and manages its key, allowed IPs and lifecycle", async ({
+  page,
+  context,
+  request,
+}) => {
   test.setTimeout(180_000);
   await context.grantPermissions(["clipboard-read", "clipboard-write"]);
   await signUp(page, newAccount("integrator"));

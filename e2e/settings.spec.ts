@@ -4,7 +4,10 @@ import { newAccount, screenshot, signOut, signUp } from "./helpers";
 /** Bots → New bot: a bot with just a name (the built-in engine answers with its fallback without knowledge). */
 async function createBot(page: Page, name: string) {
   await page.goto("/bots");
-  await page.getByRole("button", { name: /New bot|Create/ }).first().click();
+  await page
+    .getByRole("button", { name: /New bot|Create/ })
+    .first()
+    .click();
   await page.getByLabel("Name").fill(name);
   await page.getByRole("button", { name: "Create bot" }).click();
   await expect(page).toHaveURL(/\/bots\/bot_/);
@@ -40,7 +43,10 @@ test("an owner invites a member by link; the member joins, works, but cannot man
   await page.goto("/settings/usage");
   await expect(page.getByTestId("usage-used")).toHaveText("3");
   await expect(page.getByText("of 1,000 messages")).toBeVisible();
-  await expect(page.getByRole("progressbar", { name: "Messages used this month" })).toHaveAttribute("aria-valuenow", "3");
+  await expect(page.getByRole("progressbar", { name: "Messages used this month" })).toHaveAttribute(
+    "aria-valuenow",
+    "3",
+  );
   await expect(page.getByTestId("usage-chart")).toBeVisible();
   await expect(page.getByRole("row", { name: /Website chat\s+3\s+3/ })).toBeVisible();
   await expect(page.getByText("<1% used")).toBeVisible();
@@ -81,7 +87,10 @@ test("an owner invites a member by link; the member joins, works, but cannot man
   await theirs.goto("/integrations/new/custom-api");
   await expect(theirs).toHaveURL(/\/integrations$/);
   // …but works the inbox: a customer asks for a person through the API, and the member answers.
-  const asked = await page.request.post(endpoint, { headers: { "x-api-key": apiKey }, data: { message: "Can I talk to a human?", user_id: "customer-7" } });
+  const asked = await page.request.post(endpoint, {
+    headers: { "x-api-key": apiKey },
+    data: { message: "Can I talk to a human?", user_id: "customer-7" },
+  });
   const { conversation_id: cid, handoff } = await asked.json();
   expect(handoff).toBe(true);
   await theirs.goto("/conversations");
@@ -90,7 +99,10 @@ test("an owner invites a member by link; the member joins, works, but cannot man
   await theirs.getByLabel("Reply as a team member").fill("Hi, I'm on the team. How can I help?");
   await theirs.getByRole("button", { name: "Send reply" }).click();
   await expect(theirs.getByTestId("transcript").locator('[data-role="agent"]')).toContainText("Hi, I'm on the team.");
-  const delivered = await page.request.post(endpoint, { headers: { "x-api-key": apiKey }, data: { message: "Great", conversation_id: cid } });
+  const delivered = await page.request.post(endpoint, {
+    headers: { "x-api-key": apiKey },
+    data: { message: "Great", conversation_id: cid },
+  });
   expect(await delivered.json()).toMatchObject({ handoff: true, reply: "Hi, I'm on the team. How can I help?" });
   // The usage page counted bot replies only: the handoff message, not the team's or the customer's words to the team.
   await page.goto("/settings/usage");
@@ -163,7 +175,10 @@ test("settings pages at phone width in dark mode", async ({ browser }) => {
   ] as const) {
     await page.goto(path);
     await expect(page.getByRole("heading", { name: "Settings", exact: true })).toBeVisible();
-    expect(await page.evaluate(() => document.documentElement.scrollWidth), `${path} fits the phone's width`).toBeLessThanOrEqual(390);
+    expect(
+      await page.evaluate(() => document.documentElement.scrollWidth),
+      `${path} fits the phone's width`,
+    ).toBeLessThanOrEqual(390);
     await screenshot(page, name);
   }
   // The invite form at phone width, with the one-time link shown.
@@ -171,11 +186,17 @@ test("settings pages at phone width in dark mode", async ({ browser }) => {
   await page.getByLabel("Email address").fill("someone@example.com");
   await page.getByRole("button", { name: "Create invite link" }).click();
   await expect(page.getByTestId("invite-url")).toBeVisible();
-  expect(await page.evaluate(() => document.documentElement.scrollWidth), "the invite link fits the phone's width").toBeLessThanOrEqual(390);
+  expect(
+    await page.evaluate(() => document.documentElement.scrollWidth),
+    "the invite link fits the phone's width",
+  ).toBeLessThanOrEqual(390);
   await screenshot(page, "settings-members-invite-mobile-dark");
 });
 
-test("an existing user accepts an invite by signing in, then switches between their workspaces", async ({ page, browser }) => {
+test("an existing user accepts an invite by signing in, then switches between their workspaces", async ({
+  page,
+  browser,
+}) => {
   const owner = newAccount("host");
   const guest = newAccount("guest");
   await signUp(page, owner);

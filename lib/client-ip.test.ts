@@ -25,10 +25,13 @@ describe("parseTrustedProxies", () => {
     ]);
   });
 
-  it.each(["nginx", "10.0.0.1/8", "10.0.0.0/33", "10.0.0.0/8;192.168.0.0/16", "010.0.0.1"])("throws naming the bad entry %j", (bad) => {
-    expect(() => parseTrustedProxies(`127.0.0.1, ${bad}`)).toThrow(`"${bad}"`);
-    expect(() => parseTrustedProxies(`127.0.0.1, ${bad}`)).toThrow(/TRUSTED_PROXIES/);
-  });
+  it.each(["nginx", "10.0.0.1/8", "10.0.0.0/33", "10.0.0.0/8;192.168.0.0/16", "010.0.0.1"])(
+    "throws naming the bad entry %j",
+    (bad) => {
+      expect(() => parseTrustedProxies(`127.0.0.1, ${bad}`)).toThrow(`"${bad}"`);
+      expect(() => parseTrustedProxies(`127.0.0.1, ${bad}`)).toThrow(/TRUSTED_PROXIES/);
+    },
+  );
 });
 
 describe("resolveClientIp without trusted proxies", () => {
@@ -131,6 +134,8 @@ describe("resolveClientIp with trusted proxies", () => {
   it("works with the output of parseTrustedProxies", () => {
     const trusted = parseTrustedProxies("127.0.0.1, ::1");
     expect(resolveClientIp(headers("::1", [["x-forwarded-for", "203.0.113.7"]]), trusted)).toBe("203.0.113.7");
-    expect(resolveClientIp(headers("::ffff:127.0.0.1", [["x-forwarded-for", "203.0.113.7"]]), trusted)).toBe("203.0.113.7");
+    expect(resolveClientIp(headers("::ffff:127.0.0.1", [["x-forwarded-for", "203.0.113.7"]]), trusted)).toBe(
+      "203.0.113.7",
+    );
   });
 });

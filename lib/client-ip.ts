@@ -9,7 +9,8 @@ export function parseTrustedProxies(value: string | undefined): string[] {
   for (const entry of (value ?? "").split(",")) {
     if (entry.trim() === "") continue;
     const parsed = parseAllowlistEntry(entry);
-    if (!parsed.ok) throw new Error(`TRUSTED_PROXIES: "${entry.trim()}" is not a valid address or CIDR range. ${parsed.reason}`);
+    if (!parsed.ok)
+      throw new Error(`TRUSTED_PROXIES: "${entry.trim()}" is not a valid address or CIDR range. ${parsed.reason}`);
     cidrs.add(parsed.cidr);
   }
   return [...cidrs];
@@ -33,4 +34,19 @@ export function resolveClientIp(headers: Headers, trustedProxies: string[]): str
     lastTrusted = address;
   }
   return lastTrusted;
+}
+
+let trustedProxiesCache: { raw: string | undefined; cidrs: string[] } | undefined;
+
+/** The configured TRUSTED_PROXIES, parsed once per value (server.ts refuses to start on a bad one). */
+function trustedProxies(): string[] {
+  const raw = process.env.TRUSTED_PROXIES;
+  if (!trustedProxiesCache || trustedProxiesCache.raw !== raw)
+    trustedProxiesCache = { raw, cidrs: parseTrustedProxies(raw) };
+  return trustedProxiesCache.cidrs;
+}
+
+/** The address of whoever sent this request to Parley, by the deployment's TRUSTED_PROXIES: what limits and allowlists key on. */
+export function clientAddress(headers: Headers): string | null {
+  return resolveClientIp(headers, trustedProxies());
 }

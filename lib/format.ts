@@ -20,9 +20,23 @@ export function formatRelative(date: Date | string | null | undefined, now = new
 
 /** "Nov 24, 2026, 10:04 PM UTC". */
 export function formatDateTime(date: Date | string): string {
-  return new Intl.DateTimeFormat("en-US", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" }).format(new Date(date)) + " UTC";
+  return (
+    new Intl.DateTimeFormat("en-US", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" }).format(
+      new Date(date),
+    ) + " UTC"
+  );
+}
+
+/** "Nov 24, 2026" (the day in UTC). */
+export function formatDay(date: Date | string): string {
+  return new Intl.DateTimeFormat("en-US", { dateStyle: "medium", timeZone: "UTC" }).format(new Date(date));
 }
 
 export function formatNumber(n: number): string {
   return n.toLocaleString("en-US");
+}
+
+/** "an EXE file", "a PNG file": the article for an abbreviation read letter by letter. */
+export function withArticle(abbreviation: string): string {
+  return `${/^[AEFHILMNORSX]/i.test(abbreviation) ? "an" : "a"} ${abbreviation}`;
 }

@@ -1,7 +1,13 @@
-import { CodeIcon, type LucideIcon } from "lucide-react";
+import { CodeIcon, MessageCircleIcon, type LucideIcon } from "lucide-react";
 
 /** Integration types offered in "Add integration". Only types that work are listed; add new ones here. */
-export const INTEGRATION_TYPES: { id: "custom_api"; name: string; description: string; icon: LucideIcon; href: string }[] = [
+export const INTEGRATION_TYPES: {
+  id: "custom_api" | "widget";
+  name: string;
+  description: string;
+  icon: LucideIcon;
+  href: string;
+}[] = [
   {
     id: "custom_api",
     name: "Custom API",
@@ -10,6 +16,14 @@ export const INTEGRATION_TYPES: { id: "custom_api"; name: string; description: s
     icon: CodeIcon,
     href: "/integrations/new/custom-api",
   },
+  {
+    id: "widget",
+    name: "Website widget",
+    description:
+      "A chat bubble on your website: paste one line of HTML. Visitors chat with your bot, and your team can step in from the inbox.",
+    icon: MessageCircleIcon,
+    href: "/integrations/new/website-widget",
+  },
 ];
 
-export const INTEGRATION_TYPE_LABELS: Record<string, string> = { custom_api: "Custom API" };
+export const INTEGRATION_TYPE_LABELS: Record<string, string> = { custom_api: "Custom API", widget: "Website widget" };

@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { MAX_ALLOWLIST_ENTRIES, isIpAllowed, normalizeIpAddress, parseAllowlist, parseAllowlistEntry } from "./ip-allowlist";
+import {
+  MAX_ALLOWLIST_ENTRIES,
+  isIpAllowed,
+  normalizeIpAddress,
+  parseAllowlist,
+  parseAllowlistEntry,
+} from "./ip-allowlist";
 
 function cidrOf(input: string): string {
   const result = parseAllowlistEntry(input);
@@ -123,7 +129,15 @@ describe("parseAllowlistEntry: rejected entries", () => {
   });
 
   it("gives short human sentences", () => {
-    for (const input of ["example.com", "1.2.3.4:80", "fe80::1%eth0", "010.0.0.1", "300.1.1.1", "1.2.3.4/33", "1.2.3"]) {
+    for (const input of [
+      "example.com",
+      "1.2.3.4:80",
+      "fe80::1%eth0",
+      "010.0.0.1",
+      "300.1.1.1",
+      "1.2.3.4/33",
+      "1.2.3",
+    ]) {
       const reason = reasonFor(input);
       expect(reason).toMatch(/^[A-Z0-9:].*[.?]$/);
       expect(reason.length).toBeLessThan(100);
@@ -146,7 +160,14 @@ describe("parseAllowlist", () => {
   });
 
   it("de-duplicates after canonicalisation", () => {
-    const result = parseAllowlist(["1.2.3.4", "1.2.3.4/32", " 1.2.3.4 ", "::ffff:1.2.3.4", "2001:db8::1", "2001:DB8:0::1/128"]);
+    const result = parseAllowlist([
+      "1.2.3.4",
+      "1.2.3.4/32",
+      " 1.2.3.4 ",
+      "::ffff:1.2.3.4",
+      "2001:db8::1",
+      "2001:DB8:0::1/128",
+    ]);
     expect(result).toEqual({ ok: true, cidrs: ["1.2.3.4/32", "2001:db8::1/128"], warnings: [] });
   });
 
@@ -190,7 +211,10 @@ describe("parseAllowlist", () => {
     expect(parseAllowlist(["0.0.0.0/0", "::/0", "10.0.0.0/8"])).toEqual({
       ok: true,
       cidrs: ["0.0.0.0/0", "::/0", "10.0.0.0/8"],
-      warnings: [expect.stringMatching(/^0\.0\.0\.0\/0 allows every address/), expect.stringMatching(/^::\/0 allows every address/)],
+      warnings: [
+        expect.stringMatching(/^0\.0\.0\.0\/0 allows every address/),
+        expect.stringMatching(/^::\/0 allows every address/),
+      ],
     });
     const mapped = parseAllowlist(["::ffff:0.0.0.0/96"]);
     expect(mapped.ok && mapped.warnings).toHaveLength(1);
@@ -241,12 +265,22 @@ describe("isIpAllowed", () => {
     expect(isIpAllowed("2001:db8::1", ["::/0"])).toBe(true);
   });
 
-  it.each([null, undefined, "", " ", "garbage", "example.com", "1.2.3", "010.1.2.3", "0x0a.1.2.3", "10.1.2.3:443", "10.1.2.3/32", "fe80::1%eth0"])(
-    "denies the unparseable client address %j when a list is set",
-    (client) => {
-      expect(isIpAllowed(client, ["0.0.0.0/0", "::/0"])).toBe(false);
-    },
-  );
+  it.each([
+    null,
+    undefined,
+    "",
+    " ",
+    "garbage",
+    "example.com",
+    "1.2.3",
+    "010.1.2.3",
+    "0x0a.1.2.3",
+    "10.1.2.3:443",
+    "10.1.2.3/32",
+    "fe80::1%eth0",
+  ])("denies the unparseable client address %j when a list is set", (client) => {
+    expect(isIpAllowed(client, ["0.0.0.0/0", "::/0"])).toBe(false);
+  });
 
   it("denies a 10 KB client address", () => {
     expect(isIpAllowed("1".repeat(10_240), ["0.0.0.0/0", "::/0"])).toBe(false);

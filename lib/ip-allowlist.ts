@@ -135,7 +135,11 @@ export function parseAllowlist(
       cidrs.push(entry.cidr);
     } else if (!overLimit) {
       overLimit = true; // reported once, on the first entry past the limit
-      errors.push({ index, input, reason: `At most ${MAX_ALLOWLIST_ENTRIES} entries are allowed; use CIDR ranges to cover more.` });
+      errors.push({
+        index,
+        input,
+        reason: `At most ${MAX_ALLOWLIST_ENTRIES} entries are allowed; use CIDR ranges to cover more.`,
+      });
     }
   });
   if (errors.length > 0) return { ok: false, errors };

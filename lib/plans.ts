@@ -26,7 +26,8 @@ export function planLimits(plan: Plan): PlanLimits {
     for (const p of Object.keys(limits) as Plan[]) {
       const o = overrides[p] ?? {};
       for (const [k, v] of Object.entries(o)) {
-        if (!Number.isInteger(v) || (v as number) < 0) throw new Error(`PARLEY_PLAN_LIMITS: ${p}.${k} must be a whole number ≥ 0`);
+        if (!Number.isInteger(v) || (v as number) < 0)
+          throw new Error(`PARLEY_PLAN_LIMITS: ${p}.${k} must be a whole number ≥ 0`);
       }
       limits[p] = { ...limits[p], ...o };
     }

@@ -1,23 +1,45 @@
 import { Redis } from "ioredis";
-import { allowedResult, refusedResult, type RateLimitResult } from "./rate-limit";
+import type { RateGrant } from "@/db/queries/limits";
 
-// The same GCRA as the SQL limiter, as one script on Redis's own clock: atomic, so exact across instances.
-const GCRA = `
-local emission = tonumber(ARGV[1])
-local period = tonumber(ARGV[2])
+/**
+ * The rate limit's store on Redis (REDIS_URL): the same batched rule as PostgreSQL's gcra_admit
+ * (db/migrations), as one script on Redis's own clock, atomic, so exact across instances. lib/rate-limit.ts
+ * chooses the store and turns the grant into each request's numbers (lib/gcra.ts).
+ *
+ * The script takes a chain of keys (an end user's limit, then the integration's): each key lets through
+ * what the ones before it did, up to its own room, and every key is spent by what the last one let
+ * through, so a request a later limit refuses is given back to the earlier ones, as on PostgreSQL.
+ * (On Redis Cluster the keys of one chain would need one hash slot; Parley uses a single Redis.)
+ */
+const GCRA_ADMIT = `
+local n = tonumber(ARGV[1])
 local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-local tat = tonumber(redis.call('GET', KEYS[1]) or now)
-if tat < now then tat = now end
-local new_tat = tat + emission
-if new_tat - now > period then
-  return {0, tat - now}
+local now = tonumber(t[1]) * 1000 + tonumber(t[2]) / 1000
+local tats, out = {}, {}
+local granted = n
+for i = 1, #KEYS do
+  local emission = tonumber(ARGV[2 * i])
+  local period = tonumber(ARGV[2 * i + 1])
+  local tat = tonumber(redis.call('GET', KEYS[i]) or now)
+  if tat < now then tat = now end
+  local ahead = tat - now
+  granted = math.min(granted, math.max(0, math.floor((period - ahead) / emission + 1e-6)))
+  tats[i] = tat
+  out[2 * i - 1] = granted
+  out[2 * i] = string.format('%.3f', ahead)
 end
-redis.call('SET', KEYS[1], tostring(new_tat), 'PX', math.ceil(new_tat - now) + 1000)
-return {1, new_tat - now}
+if granted > 0 then
+  for i = 1, #KEYS do
+    local new_tat = tats[i] + granted * tonumber(ARGV[2 * i])
+    redis.call('SET', KEYS[i], string.format('%.3f', new_tat), 'PX', math.ceil(new_tat - now) + 1000)
+  end
+end
+return out
 `;
 
-type Client = Redis & { gcra(key: string, emissionMs: number, periodMs: number): Promise<[number, number]> };
+type Client = Redis & {
+  gcraAdmit(...keysThenArgs: Array<string | number>): Promise<Array<number | string>>;
+};
 
 let client: { url: string; redis: Client } | undefined;
 
@@ -34,29 +56,32 @@ function redisFor(url: string): Client {
       lazyConnect: false,
     }) as Client;
     redis.on("error", () => {}); // reported per command, where the fallback happens
-    redis.defineCommand("gcra", { numberOfKeys: 1, lua: GCRA });
+    redis.defineCommand("gcraAdmit", { lua: GCRA_ADMIT }); // the number of keys goes first in each call
     client = { url, redis };
   }
   return client.redis;
 }
 
-/** GCRA on Redis (REDIS_URL). Throws when Redis is unreachable; the caller falls back to PostgreSQL. */
-export async function consumeRateLimitRedis(
-  url: string,
-  { key, limit, periodSeconds }: { key: string; limit: number; periodSeconds: number },
-): Promise<RateLimitResult> {
-  const emissionMs = (periodSeconds * 1000) / limit;
-  const periodMs = periodSeconds * 1000;
-  const [allowed, aheadMs] = await redisFor(url).gcra(`parley:rl:${key}`, emissionMs, periodMs);
-  return allowed === 1 ? allowedResult(limit, periodSeconds, aheadMs / 1000) : refusedResult(limit, periodSeconds, aheadMs / 1000);
+const redisKey = (key: string) => `parley:rl:${key}`;
+
+type Limit = { key: string; limit: number; periodSeconds: number };
+
+/**
+ * n requests against a chain of limits at once (the end user's, then the integration's): the grant of
+ * each as the chain stands at it; every key is spent by the last grant. Rejects when Redis is unreachable.
+ */
+export async function gcraAdmitChainRedis(url: string, n: number, chain: Limit[]): Promise<RateGrant[]> {
+  const args = chain.flatMap(({ limit, periodSeconds }) => [(periodSeconds * 1000) / limit, periodSeconds * 1000]);
+  const out = await redisFor(url).gcraAdmit(chain.length, ...chain.map((c) => redisKey(c.key)), n, ...args);
+  return chain.map((_, i) => ({ granted: Number(out[2 * i]), baseAhead: Number(out[2 * i + 1]) / 1000 }));
 }
 
-/** Seconds the key's theoretical arrival time is ahead of Redis's clock (0 when idle). */
-export async function peekRateLimitRedis(url: string, key: string): Promise<number> {
+/** Seconds the key's arrival time is ahead of Redis's clock (0 when idle). Rejects when Redis is unreachable. */
+export async function rateLimitAheadRedis(url: string, key: string): Promise<number> {
   const redis = redisFor(url);
-  const [tat, [sec, micro]] = await Promise.all([redis.get(`parley:rl:${key}`), redis.time()]);
+  const [tat, [sec, micro]] = await Promise.all([redis.get(redisKey(key)), redis.time()]);
   if (!tat) return 0;
-  const now = Number(sec) * 1000 + Math.floor(Number(micro) / 1000);
+  const now = Number(sec) * 1000 + Number(micro) / 1000;
   return Math.max(0, Number(tat) - now) / 1000;
 }
 

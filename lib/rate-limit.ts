@@ -1,88 +1,77 @@
-import { sql } from "drizzle-orm";
-import { queryRows, type Db } from "@/db";
-import { logEvent } from "@/lib/log";
+import type { Db } from "@/db";
+import { grouped } from "@/db/grouped";
+import { gcraAdmit, rateLimitAhead, type RateGrant } from "@/db/queries/limits";
+import { closedResult, decisions, peekResult, type RateLimitResult, type RateRule } from "./gcra";
+import { logEvent } from "./log";
+import { gcraAdmitChainRedis, rateLimitAheadRedis } from "./rate-limit-redis";
 
-export type RateLimitResult = {
-  allowed: boolean;
-  limit: number;
-  remaining: number;
-  /** Seconds until the limit is fully restored. */
-  resetSeconds: number;
-  /** Seconds to wait before the next request can pass (0 when allowed). */
-  retryAfterSeconds: number;
-};
+export type { RateLimitResult } from "./gcra";
 
 /**
- * GCRA (one "theoretical arrival time" per key) in a single INSERT … ON CONFLICT DO UPDATE … WHERE
- * statement on the database clock. The row lock makes concurrent requests, from any number of app
- * instances, take turns, so exactly `limit` requests pass in a burst: a read-then-write limiter
- * would let far more through.
+ * The rate limit: GCRA (lib/gcra.ts) with one theoretical arrival time per key, held by PostgreSQL
+ * (gcra_admit, on the database clock) or, when REDIS_URL is set, by Redis (the same rule, on Redis's
+ * clock). Either store decides a batch of requests atomically, so exactly `limit` pass a burst from
+ * any number of app instances: a read-then-write limiter would let far more through.
  */
-export async function consumeRateLimit(
+
+/** Whether arrival times are kept on Redis (REDIS_URL) rather than PostgreSQL. */
+export function rateLimitOnRedis(): boolean {
+  return Boolean(process.env.REDIS_URL);
+}
+
+/** n requests of one key against the rule, in arrival order, on the configured store. */
+export async function takeFromRateLimit(
   db: Db,
-  { key, limit, periodSeconds = 60 }: { key: string; limit: number; periodSeconds?: number },
-): Promise<RateLimitResult> {
-  const redisUrl = process.env.REDIS_URL;
-  if (redisUrl && limit > 0) {
-    try {
-      const { consumeRateLimitRedis } = await import("./rate-limit-redis");
-      return await consumeRateLimitRedis(redisUrl, { key, limit, periodSeconds });
-    } catch (error) {
-      // Never fail open: without Redis the same limit is enforced by PostgreSQL.
-      logEvent("rate_limit_redis_unavailable", { error: error instanceof Error ? error.message : String(error) });
-    }
+  { key, n, rule }: { key: string; n: number; rule: RateRule },
+): Promise<RateGrant> {
+  const onRedis = await takeChainOnRedis(n, [{ key, rule }]);
+  return onRedis ? onRedis[0]! : gcraAdmit(db, { key, n, ...rule });
+}
+
+/**
+ * n requests against a chain of limits on Redis in one atomic step (lib/rate-limit-redis.ts: what a later
+ * limit refuses is given back to the earlier ones). Null when REDIS_URL is unset or Redis cannot be
+ * reached: the caller asks PostgreSQL then, never failing open.
+ */
+export async function takeChainOnRedis(
+  n: number,
+  chain: Array<{ key: string; rule: RateRule }>,
+): Promise<RateGrant[] | null> {
+  const url = process.env.REDIS_URL;
+  if (!url) return null;
+  try {
+    return await gcraAdmitChainRedis(
+      url,
+      n,
+      chain.map(({ key, rule }) => ({ key, ...rule })),
+    );
+  } catch (error) {
+    logEvent("rate_limit_redis_unavailable", { error: error instanceof Error ? error.message : String(error) });
+    return null;
   }
-  return consumeRateLimitSql(db, { key, limit, periodSeconds });
 }
 
-/** The PostgreSQL GCRA (see consumeRateLimit). */
-export async function consumeRateLimitSql(
+type Request = { key: string; limit: number; periodSeconds: number };
+
+/** Requests of one key that arrive while its statement is in flight go together as the next one; a lone request goes at once. */
+const requests = grouped<Db, Request, RateLimitResult>({
+  name: "rate-limit",
+  max: 256,
+  async run(db, batch) {
+    const { key, limit, periodSeconds } = batch[0]!;
+    const rule = { limit, periodSeconds };
+    const grant = await takeFromRateLimit(db, { key, n: batch.length, rule });
+    return decisions(rule, grant, batch.length).map((value) => ({ value }));
+  },
+});
+
+/** Spends one request of the key's limit (or is refused, with when to retry). */
+export function consumeRateLimit(
   db: Db,
   { key, limit, periodSeconds = 60 }: { key: string; limit: number; periodSeconds?: number },
 ): Promise<RateLimitResult> {
-  if (limit <= 0) return { allowed: false, limit, remaining: 0, resetSeconds: periodSeconds, retryAfterSeconds: periodSeconds };
-  const emission = periodSeconds / limit;
-  const rows = await queryRows<{ ahead: string | number }>(
-    db,
-    sql`with clock as (select app_now() as t)
-        insert into rate_limits as r (key, tat)
-        select ${key}, t + make_interval(secs => ${emission}) from clock
-        on conflict (key) do update
-          set tat = greatest(r.tat, (select t from clock)) + make_interval(secs => ${emission})
-          where greatest(r.tat, (select t from clock)) + make_interval(secs => ${emission}) - (select t from clock)
-                <= make_interval(secs => ${periodSeconds})
-        returning extract(epoch from (r.tat - (select t from clock))) as ahead`,
-  );
-  if (rows[0]) return allowedResult(limit, periodSeconds, Number(rows[0].ahead));
-  const [state] = await queryRows<{ ahead: string | number }>(
-    db,
-    sql`select extract(epoch from (tat - app_now())) as ahead from rate_limits where key = ${key}`,
-  );
-  return refusedResult(limit, periodSeconds, Number(state?.ahead ?? periodSeconds));
-}
-
-/** An admitted request's numbers, from how far the key's arrival time is ahead of now (seconds). */
-export function allowedResult(limit: number, periodSeconds: number, ahead: number): RateLimitResult {
-  const emission = periodSeconds / limit;
-  return {
-    allowed: true,
-    limit,
-    remaining: Math.max(0, Math.floor((periodSeconds - ahead) / emission + 1e-9)),
-    resetSeconds: Math.max(0, Math.ceil(ahead)),
-    retryAfterSeconds: 0,
-  };
-}
-
-/** A refused request's numbers: Retry-After is when one more request fits in the window. */
-export function refusedResult(limit: number, periodSeconds: number, ahead: number): RateLimitResult {
-  const emission = periodSeconds / limit;
-  return {
-    allowed: false,
-    limit,
-    remaining: 0,
-    resetSeconds: Math.max(1, Math.ceil(ahead)),
-    retryAfterSeconds: Math.max(1, Math.ceil(ahead + emission - periodSeconds)),
-  };
+  if (limit <= 0) return Promise.resolve(closedResult({ limit, periodSeconds }));
+  return requests.call(db, { key, limit, periodSeconds }, `${key}\u0000${limit}\u0000${periodSeconds}`);
 }
 
 /** The limiter's state for a key without spending anything (headers on an idempotent replay). */
@@ -90,23 +79,8 @@ export async function peekRateLimit(
   db: Db,
   { key, limit, periodSeconds = 60 }: { key: string; limit: number; periodSeconds?: number },
 ): Promise<Pick<RateLimitResult, "limit" | "remaining" | "resetSeconds">> {
-  const emission = periodSeconds / Math.max(limit, 1);
-  let ahead = 0;
-  const redisUrl = process.env.REDIS_URL;
-  try {
-    if (!redisUrl) throw new Error("no redis");
-    const { peekRateLimitRedis } = await import("./rate-limit-redis");
-    ahead = await peekRateLimitRedis(redisUrl, key);
-  } catch {
-    const [row] = await queryRows<{ ahead: string | number }>(
-      db,
-      sql`select greatest(extract(epoch from (tat - app_now())), 0) as ahead from rate_limits where key = ${key}`,
-    );
-    ahead = Number(row?.ahead ?? 0);
-  }
-  return {
-    limit,
-    remaining: Math.max(0, Math.min(limit, Math.floor((periodSeconds - ahead) / emission + 1e-9))),
-    resetSeconds: Math.max(0, Math.ceil(ahead)),
-  };
+  const url = process.env.REDIS_URL;
+  // An unreachable Redis reads as "unknown here", and PostgreSQL's state answers, as for spending.
+  const onRedis = url ? await rateLimitAheadRedis(url, key).catch(() => null) : null;
+  return peekResult({ limit, periodSeconds }, onRedis ?? (await rateLimitAhead(db, key)));
 }

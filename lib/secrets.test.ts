@@ -14,7 +14,9 @@ describe("ensureAuthSecret", () => {
   it("refuses to start in production on PostgreSQL without AUTH_SECRET, and says why", () => {
     delete process.env.AUTH_SECRET;
     expect(() => ensureAuthSecret({ production: true, embedded: false, dataDir: os.tmpdir() })).toThrow(ConfigError);
-    expect(() => ensureAuthSecret({ production: true, embedded: false, dataDir: os.tmpdir() })).toThrow(/AUTH_SECRET is not set/);
+    expect(() => ensureAuthSecret({ production: true, embedded: false, dataDir: os.tmpdir() })).toThrow(
+      /AUTH_SECRET is not set/,
+    );
   });
 
   it("generates a secret once under the data directory and reuses it", () => {

@@ -10,7 +10,11 @@ export class ConfigError extends Error {}
  * PostgreSQL the app may run as several instances that must share one secret, so a missing one is
  * a configuration error.
  */
-export function ensureAuthSecret({ production, embedded, dataDir = path.join(process.cwd(), ".data") }: {
+export function ensureAuthSecret({
+  production,
+  embedded,
+  dataDir = path.join(/*turbopackIgnore: true*/ process.cwd(), ".data"),
+}: {
   production: boolean;
   embedded: boolean;
   dataDir?: string;

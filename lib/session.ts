@@ -2,21 +2,26 @@ import { cache } from "react";
 import { cookies } from "next/headers";
 import { redirect } from "next/navigation";
 import { getDb } from "@/db";
-import { findUserById, listUserWorkspaces } from "@/db/queries/accounts";
+import { listUserWorkspaces } from "@/db/queries/accounts";
+import { findUserBySession } from "@/db/queries/sessions";
 import { auth } from "@/lib/auth";
 import { can, type Permission } from "@/lib/permissions";
 import { requestOrigin } from "@/lib/request-origin";
 
 export const WORKSPACE_COOKIE = "parley_workspace";
 
-/** The signed-in user, read from the session and checked against the database; null when signed out. */
-export const getCurrentUser = cache(async () => {
+/** The signed-in user and the id of their session, from the cookie checked against the database. */
+export const getCurrentSession = cache(async () => {
   const session = await auth();
-  const id = session?.user?.id;
-  if (!id) return null;
-  const user = await findUserById(await getDb(), id);
-  return user ?? null;
+  const userId = session?.user?.id;
+  const sessionId = (session as { sessionId?: string } | null)?.sessionId;
+  if (!userId || !sessionId) return null; // a cookie from before sessions were recorded: sign in again
+  const user = await findUserBySession(await getDb(), { userId, sessionId });
+  return user ? { user, sessionId } : null;
 });
+
+/** The signed-in user, while their session is live (not signed out, revoked or expired); null otherwise. */
+export const getCurrentUser = cache(async () => (await getCurrentSession())?.user ?? null);
 
 /** The signed-in user, or a redirect to sign-in. Every page and action calls this (or requireWorkspace) itself. */
 export async function requireUser() {

@@ -40,7 +40,10 @@ describe("sign-up", () => {
     expect(results.filter(Boolean)).toHaveLength(1);
     expect(await createUserWithWorkspace(h.db, { ...input, email: "RACE@example.com" })).toBeNull();
     // the losers left no orphan workspace behind
-    const owned = await h.db.select().from(memberships).where(eq(memberships.userId, results.find(Boolean)!.user.id));
+    const owned = await h.db
+      .select()
+      .from(memberships)
+      .where(eq(memberships.userId, results.find(Boolean)!.user.id));
     expect(owned).toHaveLength(1);
   });
 
@@ -52,7 +55,9 @@ describe("sign-up", () => {
     expect(messages.email).toMatch(/valid email/i);
     expect(messages.password).toMatch(/at least 10|too common/i);
     expect(signUpSchema.safeParse({ name: "A", email: "a@b.co", password: "aaaaaaaaaaaa" }).success).toBe(false);
-    expect(signUpSchema.safeParse({ name: "A", email: " A@B.co ", password: "a long passphrase" }).data?.email).toBe("a@b.co");
+    expect(signUpSchema.safeParse({ name: "A", email: " A@B.co ", password: "a long passphrase" }).data?.email).toBe(
+      "a@b.co",
+    );
   });
 });
 

@@ -8,9 +8,12 @@ import { randomBytes } from "node:crypto";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { DbHandle } from "@/db";
 import { createUserWithWorkspace } from "@/db/queries/accounts";
-import { admissionStats, admitRequest, type Admission } from "@/lib/admission";
+import { admitRequest, type Admission } from "@/lib/admission";
 import { openTestDb, setDbClock } from "./db";
 import { usedThisMonth } from "./fixtures/api-server";
+import { groupedCounter } from "./fixtures/grouped-count";
+
+const admissionStats = groupedCounter("admission");
 
 let h: DbHandle;
 
@@ -45,7 +48,12 @@ describe("admission: batched, exact", () => {
     await setDbClock(h, T0);
     const workspaceId = await workspace();
     const calls = admissionStats.statements;
-    const results = await burst(60, { rateKey: "adm:burst", requestsPerMinute: 10, workspaceId, messagesPerMonth: 1_000_000 });
+    const results = await burst(60, {
+      rateKey: "adm:burst",
+      requestsPerMinute: 10,
+      workspaceId,
+      messagesPerMonth: 1_000_000,
+    });
     expect(admissionStats.statements - calls).toBeLessThan(60);
     const passed = results.filter((r) => r.rate.allowed);
     expect(passed).toHaveLength(10);
@@ -55,16 +63,31 @@ describe("admission: batched, exact", () => {
     expect(passed.map((r) => r.quota?.allowed)).toEqual(Array(10).fill(true));
     expect(passed.map((r) => (r.quota?.allowed ? r.quota.used : null))).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
     const refused = results.filter((r) => !r.rate.allowed);
-    expect(refused.every((r) => r.quota === null && r.rate.remaining === 0 && r.rate.retryAfterSeconds === 6 && r.rate.resetSeconds === 60)).toBe(true);
+    expect(
+      refused.every(
+        (r) =>
+          r.quota === null && r.rate.remaining === 0 && r.rate.retryAfterSeconds === 6 && r.rate.resetSeconds === 60,
+      ),
+    ).toBe(true);
     expect(await usedThisMonth(h.db, workspaceId)).toBe(10);
 
     // One emission interval later, one more; a lone request is sent at once, in a call of its own.
     await setDbClock(h, new Date(T0.getTime() + 6_000));
     const before = admissionStats.statements;
-    const [one] = await burst(1, { rateKey: "adm:burst", requestsPerMinute: 10, workspaceId, messagesPerMonth: 1_000_000 });
+    const [one] = await burst(1, {
+      rateKey: "adm:burst",
+      requestsPerMinute: 10,
+      workspaceId,
+      messagesPerMonth: 1_000_000,
+    });
     expect(admissionStats.statements - before).toBe(1);
     expect(one!.rate).toMatchObject({ allowed: true, remaining: 0 });
-    const [late] = await burst(1, { rateKey: "adm:burst", requestsPerMinute: 10, workspaceId, messagesPerMonth: 1_000_000 });
+    const [late] = await burst(1, {
+      rateKey: "adm:burst",
+      requestsPerMinute: 10,
+      workspaceId,
+      messagesPerMonth: 1_000_000,
+    });
     expect(late!.rate).toMatchObject({ allowed: false, retryAfterSeconds: 6 });
   });
 
@@ -80,7 +103,11 @@ describe("admission: batched, exact", () => {
     expect(quotaRefused).toHaveLength(18);
     // Retry-After runs to 00:00 UTC on the 1st of the next month.
     const toJune = (Date.parse("2027-06-01T00:00:00Z") - T0.getTime()) / 1000;
-    expect(quotaRefused.every((r) => !r.quota!.allowed && r.quota!.retryAfterSeconds === toJune && r.quota!.month === "2027-05-01")).toBe(true);
+    expect(
+      quotaRefused.every(
+        (r) => !r.quota!.allowed && r.quota!.retryAfterSeconds === toJune && r.quota!.month === "2027-05-01",
+      ),
+    ).toBe(true);
     // Rate-limited requests spend no quota.
     expect(results.filter((r) => !r.rate.allowed).every((r) => r.quota === null)).toBe(true);
     expect(await usedThisMonth(h.db, workspaceId)).toBe(7);
@@ -103,7 +130,14 @@ describe("admission: batched, exact", () => {
   it("a failed call fails every request it carried, and the next requests are admitted normally", async () => {
     const missing = `ws_${randomBytes(8).toString("hex")}`; // usage has a foreign key to workspaces
     const failed = await Promise.allSettled(
-      Array.from({ length: 5 }, () => admitRequest(h.db, { rateKey: "adm:fail", requestsPerMinute: 100, workspaceId: missing, messagesPerMonth: 100 })),
+      Array.from({ length: 5 }, () =>
+        admitRequest(h.db, {
+          rateKey: "adm:fail",
+          requestsPerMinute: 100,
+          workspaceId: missing,
+          messagesPerMonth: 100,
+        }),
+      ),
     );
     expect(failed.every((r) => r.status === "rejected")).toBe(true);
     const workspaceId = await workspace();

@@ -26,11 +26,23 @@ describe("the Chat API's admission cache", () => {
     invalidateApiAuth(t.integrationId);
     expect((await loadApiAuth(h.db, t.integrationId))!.allowedIps).toEqual(["203.0.113.0/24"]);
     // …while a change through db/queries takes effect on the very next lookup
-    await setAllowedIps(h.db, { workspaceId: t.workspaceId, integrationId: t.integrationId, actorUserId: t.userId, cidrs: [] });
+    await setAllowedIps(h.db, {
+      workspaceId: t.workspaceId,
+      integrationId: t.integrationId,
+      actorUserId: t.userId,
+      cidrs: [],
+    });
     expect((await loadApiAuth(h.db, t.integrationId))!.allowedIps).toEqual([]);
-    await rollApiKey(h.db, { workspaceId: t.workspaceId, integrationId: t.integrationId, actorUserId: t.userId, grace: "none" });
+    await rollApiKey(h.db, {
+      workspaceId: t.workspaceId,
+      integrationId: t.integrationId,
+      actorUserId: t.userId,
+      grace: "none",
+    });
     const live = await h.db.select().from(apiKeys).where(eq(apiKeys.integrationId, t.integrationId));
-    expect((await loadApiAuth(h.db, t.integrationId))!.keys.map((k) => k.id)).toEqual(live.filter((k) => !k.revokedAt).map((k) => k.id));
+    expect((await loadApiAuth(h.db, t.integrationId))!.keys.map((k) => k.id)).toEqual(
+      live.filter((k) => !k.revokedAt).map((k) => k.id),
+    );
   });
 
   it("expires entries after PARLEY_AUTH_CACHE_MS, and 0 turns it off", async () => {

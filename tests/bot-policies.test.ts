@@ -40,7 +40,9 @@ const saved = { limits: process.env.PARLEY_PLAN_LIMITS, cache: process.env.PARLE
 
 beforeAll(async () => {
   setLogSink(() => {});
-  process.env.PARLEY_PLAN_LIMITS = JSON.stringify({ starter: { requestsPerMinute: 100_000, messagesPerMonth: 1_000_000 } });
+  process.env.PARLEY_PLAN_LIMITS = JSON.stringify({
+    starter: { requestsPerMinute: 100_000, messagesPerMonth: 1_000_000 },
+  });
   // A cached bot lives far longer than this file runs: only clearing the cache can make a change visible.
   process.env.PARLEY_AUTH_CACHE_MS = "600000";
   h = await openTestDb();
@@ -52,7 +54,10 @@ afterAll(async () => {
   setLogSink(null);
   await api?.close();
   await h?.close();
-  for (const [key, value] of [["PARLEY_PLAN_LIMITS", saved.limits], ["PARLEY_AUTH_CACHE_MS", saved.cache]] as const) {
+  for (const [key, value] of [
+    ["PARLEY_PLAN_LIMITS", saved.limits],
+    ["PARLEY_AUTH_CACHE_MS", saved.cache],
+  ] as const) {
     if (value === undefined) delete process.env[key];
     else process.env[key] = value;
   }
@@ -98,7 +103,11 @@ describe("lead capture settings", () => {
   it("saves the settings, auditing only what changed; saving them again audits nothing", async () => {
     const bot = await newBot("Leads");
     const result = await actions.updateLeadCaptureAction(bot.id, idleForm, form(leadForm));
-    expect(result).toMatchObject({ status: "saved", message: "Lead capture saved.", values: { enabled: "on", askAfterMessages: "4" } });
+    expect(result).toMatchObject({
+      status: "saved",
+      message: "Lead capture saved.",
+      values: { enabled: "on", askAfterMessages: "4" },
+    });
     expect((await stored(bot.id)).leadCapture).toEqual({
       enabled: true,
       fields: { name: "optional", email: "required", phone: "off", company: "optional" },
@@ -108,9 +117,21 @@ describe("lead capture settings", () => {
     });
     const [row] = await audits(bot.id);
     expect(row!.actorUserId).toBe(a.userId);
-    expect(row!.before).toEqual({ leadCapture: { enabled: false, fields: { phone: "optional", company: "off" }, askAfterMessages: 3, askMessage: DEFAULT_LEAD_CAPTURE.askMessage } });
+    expect(row!.before).toEqual({
+      leadCapture: {
+        enabled: false,
+        fields: { phone: "optional", company: "off" },
+        askAfterMessages: 3,
+        askMessage: DEFAULT_LEAD_CAPTURE.askMessage,
+      },
+    });
     expect(row!.after).toEqual({
-      leadCapture: { enabled: true, fields: { phone: "off", company: "optional" }, askAfterMessages: 4, askMessage: "Happy to have someone follow up: what's your email?" },
+      leadCapture: {
+        enabled: true,
+        fields: { phone: "off", company: "optional" },
+        askAfterMessages: 4,
+        askMessage: "Happy to have someone follow up: what's your email?",
+      },
     });
 
     await actions.updateLeadCaptureAction(bot.id, idleForm, form(leadForm));
@@ -121,13 +142,23 @@ describe("lead capture settings", () => {
   it("unchecked boxes and an empty count mean off and never", async () => {
     const bot = await newBot("Quiet leads");
     const { askOnIntent: _i, enabled: _e, ...rest } = leadForm;
-    expect((await actions.updateLeadCaptureAction(bot.id, idleForm, form({ ...rest, askAfterMessages: " " }))).status).toBe("saved");
-    expect((await stored(bot.id)).leadCapture).toMatchObject({ enabled: false, askOnIntent: false, askAfterMessages: null });
+    expect(
+      (await actions.updateLeadCaptureAction(bot.id, idleForm, form({ ...rest, askAfterMessages: " " }))).status,
+    ).toBe("saved");
+    expect((await stored(bot.id)).leadCapture).toMatchObject({
+      enabled: false,
+      askOnIntent: false,
+      askAfterMessages: null,
+    });
   });
 
   it("refuses to capture leads with both email and phone off, explaining why, keeping what was typed", async () => {
     const bot = await newBot("No contact");
-    const bad = await actions.updateLeadCaptureAction(bot.id, idleForm, form({ ...leadForm, fieldEmail: "off", fieldPhone: "off" }));
+    const bad = await actions.updateLeadCaptureAction(
+      bot.id,
+      idleForm,
+      form({ ...leadForm, fieldEmail: "off", fieldPhone: "off" }),
+    );
     expect(bad.status).toBe("error");
     expect(bad.fieldErrors?.fields).toEqual([expect.stringMatching(/needs an email or a phone number/)]);
     expect(bad.values).toMatchObject({ fieldEmail: "off", fieldPhone: "off", askMessage: leadForm.askMessage });
@@ -136,9 +167,23 @@ describe("lead capture settings", () => {
 
     // Switched off, the same fields may be kept (nothing is captured anyway); a phone alone is enough.
     const { enabled: _e, ...off } = leadForm;
-    expect((await actions.updateLeadCaptureAction(bot.id, idleForm, form({ ...off, fieldEmail: "off", fieldPhone: "off" }))).status).toBe("saved");
-    expect((await actions.updateLeadCaptureAction(bot.id, idleForm, form({ ...leadForm, fieldEmail: "off", fieldPhone: "required" }))).status).toBe("saved");
-    expect((await stored(bot.id)).leadCapture).toMatchObject({ enabled: true, fields: { email: "off", phone: "required" } });
+    expect(
+      (await actions.updateLeadCaptureAction(bot.id, idleForm, form({ ...off, fieldEmail: "off", fieldPhone: "off" })))
+        .status,
+    ).toBe("saved");
+    expect(
+      (
+        await actions.updateLeadCaptureAction(
+          bot.id,
+          idleForm,
+          form({ ...leadForm, fieldEmail: "off", fieldPhone: "required" }),
+        )
+      ).status,
+    ).toBe("saved");
+    expect((await stored(bot.id)).leadCapture).toMatchObject({
+      enabled: true,
+      fields: { email: "off", phone: "required" },
+    });
   });
 
   it.each([
@@ -162,7 +207,10 @@ describe("lead capture settings", () => {
 describe("handoff settings", () => {
   it("saves the settings with only the changes audited", async () => {
     const bot = await newBot("Handoff");
-    expect(await actions.updateHandoffAction(bot.id, idleForm, form(handoffForm))).toMatchObject({ status: "saved", message: "Handoff settings saved." });
+    expect(await actions.updateHandoffAction(bot.id, idleForm, form(handoffForm))).toMatchObject({
+      status: "saved",
+      message: "Handoff settings saved.",
+    });
     expect((await stored(bot.id)).handoff).toEqual({
       enabled: true,
       onRequest: true,
@@ -171,13 +219,31 @@ describe("handoff settings", () => {
       handoffMessage: "A colleague will join shortly.",
     });
     const [row] = await audits(bot.id);
-    expect(row!.before).toEqual({ handoff: { offerAfterFailures: 2, offerMessage: DEFAULT_HANDOFF.offerMessage, handoffMessage: DEFAULT_HANDOFF.handoffMessage } });
-    expect(row!.after).toEqual({ handoff: { offerAfterFailures: 3, offerMessage: "Shall I get a colleague?", handoffMessage: "A colleague will join shortly." } });
+    expect(row!.before).toEqual({
+      handoff: {
+        offerAfterFailures: 2,
+        offerMessage: DEFAULT_HANDOFF.offerMessage,
+        handoffMessage: DEFAULT_HANDOFF.handoffMessage,
+      },
+    });
+    expect(row!.after).toEqual({
+      handoff: {
+        offerAfterFailures: 3,
+        offerMessage: "Shall I get a colleague?",
+        handoffMessage: "A colleague will join shortly.",
+      },
+    });
     expect((await stored(bot.id)).leadCapture).toEqual(DEFAULT_LEAD_CAPTURE);
 
     const { enabled: _e, onRequest: _o, ...rest } = handoffForm;
-    expect((await actions.updateHandoffAction(bot.id, idleForm, form({ ...rest, offerAfterFailures: "" }))).status).toBe("saved");
-    expect((await stored(bot.id)).handoff).toMatchObject({ enabled: false, onRequest: false, offerAfterFailures: null });
+    expect(
+      (await actions.updateHandoffAction(bot.id, idleForm, form({ ...rest, offerAfterFailures: "" }))).status,
+    ).toBe("saved");
+    expect((await stored(bot.id)).handoff).toMatchObject({
+      enabled: false,
+      onRequest: false,
+      offerAfterFailures: null,
+    });
   });
 
   it.each([
@@ -185,7 +251,12 @@ describe("handoff settings", () => {
     { field: "offerAfterFailures", value: "11", what: "11 answers", reason: /1 to 10/ },
     { field: "offerAfterFailures", value: "-1", what: "a negative count", reason: /1 to 10/ },
     { field: "offerMessage", value: "", what: "an empty offer message", reason: /offers to connect a person/ },
-    { field: "handoffMessage", value: "\u0000 ", what: "a handoff message of only a NUL and a space", reason: /when it hands over/ },
+    {
+      field: "handoffMessage",
+      value: "\u0000 ",
+      what: "a handoff message of only a NUL and a space",
+      reason: /when it hands over/,
+    },
     { field: "handoffMessage", value: "y".repeat(501), what: "a 501-character handoff message", reason: /at most 500/ },
   ])("refuses $what with the reason next to the field", async ({ field, value, reason }) => {
     const bot = await newBot("Strict");
@@ -202,14 +273,33 @@ describe("who may change them", () => {
     const bot = await newBot("Guarded policies");
     for (const role of ["member", "viewer"] as const) {
       session.current = { userId: a.userId, workspaceId: a.workspaceId, role };
-      expect(await actions.updateLeadCaptureAction(bot.id, idleForm, form(leadForm))).toMatchObject({ status: "error", message: expect.stringMatching(/role cannot change bots/) });
-      expect(await actions.updateHandoffAction(bot.id, idleForm, form(handoffForm))).toMatchObject({ status: "error", message: expect.stringMatching(/role cannot change bots/) });
+      expect(await actions.updateLeadCaptureAction(bot.id, idleForm, form(leadForm))).toMatchObject({
+        status: "error",
+        message: expect.stringMatching(/role cannot change bots/),
+      });
+      expect(await actions.updateHandoffAction(bot.id, idleForm, form(handoffForm))).toMatchObject({
+        status: "error",
+        message: expect.stringMatching(/role cannot change bots/),
+      });
     }
     // The owner of workspace B, pointing at A's bot.
     session.current = { userId: b.userId, workspaceId: b.workspaceId, role: "owner" };
-    expect(await actions.updateLeadCaptureAction(bot.id, idleForm, form(leadForm))).toMatchObject({ status: "error", message: "This bot no longer exists." });
-    expect(await actions.updateHandoffAction(bot.id, idleForm, form(handoffForm))).toMatchObject({ status: "error", message: "This bot no longer exists." });
-    expect(await updateBot(h.db, { workspaceId: b.workspaceId, botId: bot.id, actorUserId: b.userId, settings: { handoff: { ...DEFAULT_HANDOFF, enabled: false } } })).toBeNull();
+    expect(await actions.updateLeadCaptureAction(bot.id, idleForm, form(leadForm))).toMatchObject({
+      status: "error",
+      message: "This bot no longer exists.",
+    });
+    expect(await actions.updateHandoffAction(bot.id, idleForm, form(handoffForm))).toMatchObject({
+      status: "error",
+      message: "This bot no longer exists.",
+    });
+    expect(
+      await updateBot(h.db, {
+        workspaceId: b.workspaceId,
+        botId: bot.id,
+        actorUserId: b.userId,
+        settings: { handoff: { ...DEFAULT_HANDOFF, enabled: false } },
+      }),
+    ).toBeNull();
 
     const after = await stored(bot.id);
     expect(after.leadCapture).toEqual(DEFAULT_LEAD_CAPTURE);
@@ -238,7 +328,10 @@ describe("the next API request uses the new settings", () => {
     expect(after.body.reply).toContain("$149");
     expect(after.body.reply.endsWith(askMessage)).toBe(true);
     // Asked once: the same conversation is not asked again.
-    const again = await chat({ message: "And what is the price of Starter?", conversation_id: after.body.conversation_id });
+    const again = await chat({
+      message: "And what is the price of Starter?",
+      conversation_id: after.body.conversation_id,
+    });
     expect(again.body.reply).not.toContain(askMessage);
   });
 

@@ -52,11 +52,18 @@ async function expectConversation(stdout: string): Promise<[ChatResponse, ChatRe
   expect(lines).toHaveLength(2);
   const [first, second] = lines.map((l) => JSON.parse(l) as ChatResponse) as [ChatResponse, ChatResponse];
   for (const r of [first, second]) {
-    expect(r).toMatchObject({ conversation_id: expect.stringMatching(/^conv_/), message_id: expect.stringMatching(/^msg_/), handoff: false });
+    expect(r).toMatchObject({
+      conversation_id: expect.stringMatching(/^conv_/),
+      message_id: expect.stringMatching(/^msg_/),
+      handoff: false,
+    });
     expect(r.reply.length).toBeGreaterThan(0);
   }
   expect(second.conversation_id).toBe(first.conversation_id);
-  const rows = await h.db.select({ role: messages.role }).from(messages).where(eq(messages.conversationId, first.conversation_id));
+  const rows = await h.db
+    .select({ role: messages.role })
+    .from(messages)
+    .where(eq(messages.conversationId, first.conversation_id));
   expect(rows).toHaveLength(4);
   return [first, second];
 }
@@ -81,7 +88,9 @@ describe("the documented clients, unchanged", () => {
   });
 
   it("JavaScript: a bad key makes chat() throw the documented error", async () => {
-    const failed = await runClient("node", ["node-client.mjs"], "sk-parley_wrong").catch((error: { code: number; stderr: string }) => error);
+    const failed = await runClient("node", ["node-client.mjs"], "sk-parley_wrong").catch(
+      (error: { code: number; stderr: string }) => error,
+    );
     expect("code" in failed && failed.code).toBe(1);
     expect((failed as { stderr: string }).stderr).toContain("error: 401");
   });
@@ -94,7 +103,9 @@ describe("the documented clients, unchanged", () => {
   });
 
   it("Python: raise_for_status() raises on a bad key", async () => {
-    const failed = await runClient("python3", ["python-client.py"], "sk-parley_wrong").catch((error: { code: number; stderr: string }) => error);
+    const failed = await runClient("python3", ["python-client.py"], "sk-parley_wrong").catch(
+      (error: { code: number; stderr: string }) => error,
+    );
     expect("code" in failed && failed.code).toBe(1);
     expect((failed as { stderr: string }).stderr).toMatch(/HTTPError: 401/);
   });

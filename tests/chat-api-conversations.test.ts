@@ -10,7 +10,14 @@ import { deleteIntegration } from "@/db/queries/integrations";
 import { conversations, messages } from "@/db/schema";
 import { newId } from "@/lib/ids";
 import { openApiSuite, type ApiSuite } from "./fixtures/api-suite";
-import { addIntegration, createTenant, postChat, usedThisMonth, type ApiServer, type Tenant } from "./fixtures/api-server";
+import {
+  addIntegration,
+  createTenant,
+  postChat,
+  usedThisMonth,
+  type ApiServer,
+  type Tenant,
+} from "./fixtures/api-server";
 
 let h: DbHandle;
 let api: ApiServer;
@@ -28,7 +35,8 @@ afterAll(async () => {
   await suite?.close();
 });
 
-const chat = (t: Pick<Tenant, "integrationId" | "apiKey">, body: Record<string, unknown>) => postChat(api.url, t.integrationId, t.apiKey, body);
+const chat = (t: Pick<Tenant, "integrationId" | "apiKey">, body: Record<string, unknown>) =>
+  postChat(api.url, t.integrationId, t.apiKey, body);
 const countConversations = () => h.db.$count(conversations);
 
 /** A team member's message, stamped after the conversation's latest (clocks can tick in whole milliseconds). */
@@ -56,19 +64,38 @@ describe("conversation ownership", () => {
       message_id: expect.stringMatching(/^msg_[0-9A-Za-z]{22}$/),
       handoff: false,
     });
-    const second = await chat(acme, { message: "How long does express delivery take?", conversation_id: first.body.conversation_id });
+    const second = await chat(acme, {
+      message: "How long does express delivery take?",
+      conversation_id: first.body.conversation_id,
+    });
     expect(second.status).toBe(200);
     expect(second.body.conversation_id).toBe(first.body.conversation_id);
     expect(second.body.message_id).not.toBe(first.body.message_id);
     const [row] = await h.db.select().from(conversations).where(eq(conversations.id, first.body.conversation_id));
-    expect(row).toMatchObject({ integrationId: acme.integrationId, workspaceId: acme.workspaceId, channel: "api", externalUserId: null });
+    expect(row).toMatchObject({
+      integrationId: acme.integrationId,
+      workspaceId: acme.workspaceId,
+      channel: "api",
+      externalUserId: null,
+    });
   });
 
   it("null optional fields mean 'not given'; unknown fields are ignored", async () => {
-    const r = await chat(acme, { message: "Hello!", user_id: null, conversation_id: null, stream: null, colour: "blue", metadata: { a: 1 } });
+    const r = await chat(acme, {
+      message: "Hello!",
+      user_id: null,
+      conversation_id: null,
+      stream: null,
+      colour: "blue",
+      metadata: { a: 1 },
+    });
     expect(r.status).toBe(200);
     expect(r.body.conversation_id).toMatch(/^conv_/);
-    const resumed = await chat(acme, { message: "And returns?", conversation_id: r.body.conversation_id, user_id: null });
+    const resumed = await chat(acme, {
+      message: "And returns?",
+      conversation_id: r.body.conversation_id,
+      user_id: null,
+    });
     expect(resumed.body.conversation_id).toBe(r.body.conversation_id);
   });
 
@@ -94,7 +121,11 @@ describe("conversation ownership", () => {
   it("a conversation of a deleted and recreated integration is not reachable from the new one", async () => {
     const doomed = await addIntegration(h.db, acme);
     const r = await chat(doomed, { message: "hi" });
-    await deleteIntegration(h.db, { workspaceId: acme.workspaceId, integrationId: doomed.integrationId, actorUserId: null });
+    await deleteIntegration(h.db, {
+      workspaceId: acme.workspaceId,
+      integrationId: doomed.integrationId,
+      actorUserId: null,
+    });
     const fresh = await addIntegration(h.db, acme);
     expectNotFound(await chat(fresh, { message: "hi", conversation_id: r.body.conversation_id }));
   });
@@ -116,7 +147,9 @@ describe("conversation ownership", () => {
 
   it("a conversation started without a user_id cannot be claimed by one", async () => {
     const started = await chat(acme, { message: "hi" });
-    expectNotFound(await chat(acme, { message: "hi", conversation_id: started.body.conversation_id, user_id: "user_123" }));
+    expectNotFound(
+      await chat(acme, { message: "hi", conversation_id: started.body.conversation_id, user_id: "user_123" }),
+    );
   });
 
   it("a refused resume spends no quota", async () => {
@@ -130,7 +163,10 @@ describe("memory", () => {
   it("a follow-up about cost, after asking about the Pro plan, answers with Pro pricing", async () => {
     const first = await chat(acme, { message: "Tell me about the Pro plan" });
     expect(first.body.reply).toMatch(/Pro/);
-    const followUp = await chat(acme, { message: "How much does it cost?", conversation_id: first.body.conversation_id });
+    const followUp = await chat(acme, {
+      message: "How much does it cost?",
+      conversation_id: first.body.conversation_id,
+    });
     expect(followUp.status).toBe(200);
     expect(followUp.body.reply).toContain("$149");
     expect(followUp.body.reply).not.toContain("$19 ");
@@ -198,8 +234,12 @@ describe("handoff: while a person owns the conversation the bot is silent", () =
 });
 
 describe("GET …/conversations/:conversationId/messages", () => {
-  const list = (t: Pick<Tenant, "integrationId">, conversationId: string, headers: Record<string, string>, query = "") =>
-    fetch(`${api.url}/chat/custom/${t.integrationId}/conversations/${conversationId}/messages${query}`, { headers });
+  const list = (
+    t: Pick<Tenant, "integrationId">,
+    conversationId: string,
+    headers: Record<string, string>,
+    query = "",
+  ) => fetch(`${api.url}/chat/custom/${t.integrationId}/conversations/${conversationId}/messages${query}`, { headers });
 
   it("returns the conversation's messages in order", async () => {
     const first = await chat(acme, { message: "Do you ship to the UK?", user_id: "reader" });
@@ -209,7 +249,10 @@ describe("GET …/conversations/:conversationId/messages", () => {
     const res = await list(acme, id, { "x-api-key": acme.apiKey });
     expect(res.status).toBe(200);
     expect(res.headers.get("x-request-id")).toMatch(/^req_/);
-    const body = (await res.json()) as { conversation_id: string; messages: { id: string; role: string; content: string; created_at: string }[] };
+    const body = (await res.json()) as {
+      conversation_id: string;
+      messages: { id: string; role: string; content: string; created_at: string }[];
+    };
     expect(body.conversation_id).toBe(id);
     expect(body.messages.map((m) => m.role)).toEqual(["user", "assistant", "user", "assistant", "agent"]);
     expect(body.messages[0]!.content).toBe("Do you ship to the UK?");
@@ -234,8 +277,16 @@ describe("GET …/conversations/:conversationId/messages", () => {
     };
     await expectCode(await list(acme, id, {}), 401, "missing_api_key");
     await expectCode(await list(acme, id, { "x-api-key": other.apiKey }), 401, "invalid_api_key");
-    await expectCode(await list({ integrationId: newId("int") }, id, { "x-api-key": acme.apiKey }), 404, "integration_not_found");
-    await expectCode(await list(acme, theirs.body.conversation_id, { "x-api-key": acme.apiKey }), 404, "conversation_not_found");
+    await expectCode(
+      await list({ integrationId: newId("int") }, id, { "x-api-key": acme.apiKey }),
+      404,
+      "integration_not_found",
+    );
+    await expectCode(
+      await list(acme, theirs.body.conversation_id, { "x-api-key": acme.apiKey }),
+      404,
+      "conversation_not_found",
+    );
     await expectCode(await list(acme, newId("conv"), { "x-api-key": acme.apiKey }), 404, "conversation_not_found");
     await expectCode(await list(other, id, { "x-api-key": other.apiKey }), 404, "conversation_not_found");
     const post = await fetch(`${api.url}/chat/custom/${acme.integrationId}/conversations/${id}/messages`, {

@@ -60,13 +60,34 @@ const chat = (t: Pick<Tenant, "integrationId" | "apiKey">, body: unknown, header
 
 describe("every row of the error table", () => {
   it("400 invalid_json: the body is not a JSON object", async () => {
-    for (const body of ["not json", "", "[]", '[{"message":"hi"}]', "null", '"hello"', "42", "true", '{"message":"hi"']) {
+    for (const body of [
+      "not json",
+      "",
+      "[]",
+      '[{"message":"hi"}]',
+      "null",
+      '"hello"',
+      "42",
+      "true",
+      '{"message":"hi"',
+    ]) {
       expectError(await chat(main, body), 400, "invalid_json");
     }
   });
 
   it("400 message_required: missing, not a string, or only whitespace", async () => {
-    for (const message of [undefined, null, 42, true, ["hi"], { text: "hi" }, "", " ", " \n\t\r ", "\u00a0\u2003\u3000"]) {
+    for (const message of [
+      undefined,
+      null,
+      42,
+      true,
+      ["hi"],
+      { text: "hi" },
+      "",
+      " ",
+      " \n\t\r ",
+      "\u00a0\u2003\u3000",
+    ]) {
       expectError(await chat(main, { message }), 400, "message_required");
     }
   });
@@ -117,7 +138,11 @@ describe("every row of the error table", () => {
     expectError(await postChat(api.url, "%F0%9F%98%80", key, { message: "hi" }), 404, "integration_not_found");
     const doomed = await createTenant(h.db, { knowledge: false });
     expect((await chat(doomed, { message: "hi" })).status).toBe(200);
-    await deleteIntegration(h.db, { workspaceId: doomed.workspaceId, integrationId: doomed.integrationId, actorUserId: null });
+    await deleteIntegration(h.db, {
+      workspaceId: doomed.workspaceId,
+      integrationId: doomed.integrationId,
+      actorUserId: null,
+    });
     expectError(await chat(doomed, { message: "hi" }), 404, "integration_not_found");
   });
 
@@ -182,7 +207,10 @@ describe("every row of the error table", () => {
   });
 
   it("405 for other methods, still with the error shape and a request id", async () => {
-    const r = await nodeRequest(`${api.url}/chat/custom/${main.integrationId}`, { method: "GET", headers: { "x-api-key": main.apiKey } });
+    const r = await nodeRequest(`${api.url}/chat/custom/${main.integrationId}`, {
+      method: "GET",
+      headers: { "x-api-key": main.apiKey },
+    });
     expectError(r, 405, "method_not_allowed");
     expect(r.headers.get("allow")).toBe("POST");
   });
@@ -238,7 +266,9 @@ describe("order of checks: integration, key, IP, body, rate limit, quota, conver
   it("rate limit comes before quota: over both is rate_limited", async () => {
     const t = await createTenant(h.db, { plan: "core", knowledge: false });
     expect((await chat(t, { message: "hi" })).status).toBe(200);
-    await h.db.execute(sql`update usage set used = ${LIMITS.core.messagesPerMonth} where workspace_id = ${t.workspaceId}`);
+    await h.db.execute(
+      sql`update usage set used = ${LIMITS.core.messagesPerMonth} where workspace_id = ${t.workspaceId}`,
+    );
     expectError(await chat(t, { message: "hi" }), 429, "rate_limited");
   });
 });
@@ -266,7 +296,11 @@ describe("bad bodies and odd unicode never cause a 5xx", () => {
 
   it("NUL characters are dropped, and a message of nothing else is message_required", async () => {
     const r = await chat(main, { message: "a\u0000b" });
-    const [saved] = await h.db.select().from(messages).where(eq(messages.conversationId, r.body.conversation_id)).limit(1);
+    const [saved] = await h.db
+      .select()
+      .from(messages)
+      .where(eq(messages.conversationId, r.body.conversation_id))
+      .limit(1);
     expect(saved!.content).toBe("ab");
     expectError(await chat(main, { message: "\u0000\u0000" }), 400, "message_required");
     expectError(await chat(main, { message: " \u0000 " }), 400, "message_required");
@@ -274,7 +308,11 @@ describe("bad bodies and odd unicode never cause a 5xx", () => {
 
   it("lone surrogates and invalid UTF-8 in the raw body are survived", async () => {
     expect((await chat(main, '{"message":"\\ud83d"}')).status).toBe(200);
-    const invalidUtf8 = Buffer.concat([Buffer.from('{"message":"caf'), Buffer.from([0xc3, 0x28, 0xff, 0xfe]), Buffer.from('"}')]);
+    const invalidUtf8 = Buffer.concat([
+      Buffer.from('{"message":"caf'),
+      Buffer.from([0xc3, 0x28, 0xff, 0xfe]),
+      Buffer.from('"}'),
+    ]);
     const r = await nodeRequest(`${api.url}/chat/custom/${main.integrationId}`, {
       headers: { "content-type": "application/json", "x-api-key": main.apiKey },
       body: invalidUtf8,
@@ -290,14 +328,24 @@ describe("bad bodies and odd unicode never cause a 5xx", () => {
 
     const first = await chat(main, { message: "hi", user_id: "user-\ud800" });
     expect(first.status).toBe(200);
-    const again = await chat(main, { message: "hi again", user_id: "user-\ud800", conversation_id: first.body.conversation_id });
+    const again = await chat(main, {
+      message: "hi again",
+      user_id: "user-\ud800",
+      conversation_id: first.body.conversation_id,
+    });
     expect(again.status).toBe(200);
     expect(again.body.conversation_id).toBe(first.body.conversation_id);
   });
 
   it("odd conversation ids are 404, never 5xx, and mint nothing", async () => {
     const before = await h.db.$count(conversations, eq(conversations.integrationId, main.integrationId));
-    for (const conversation_id of ["conv_😀", "conv_\u0000", "../../etc/passwd", "conv_" + "A".repeat(22) + "'", "\ud800"]) {
+    for (const conversation_id of [
+      "conv_😀",
+      "conv_\u0000",
+      "../../etc/passwd",
+      "conv_" + "A".repeat(22) + "'",
+      "\ud800",
+    ]) {
       expectError(await chat(main, { message: "hi", conversation_id }), 404, "conversation_not_found");
     }
     expect(await h.db.$count(conversations, eq(conversations.integrationId, main.integrationId))).toBe(before);

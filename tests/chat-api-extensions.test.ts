@@ -12,7 +12,15 @@ import { conversations, messages, usage } from "@/db/schema";
 import { newId } from "@/lib/ids";
 import { setLogSink } from "@/lib/log";
 import { openTestDb } from "./db";
-import { createTenant, postChat, startApiServer, usedThisMonth, type ApiReply, type ApiServer, type Tenant } from "./fixtures/api-server";
+import {
+  createTenant,
+  postChat,
+  startApiServer,
+  usedThisMonth,
+  type ApiReply,
+  type ApiServer,
+  type Tenant,
+} from "./fixtures/api-server";
 import { startOpenAiServer, type OpenAiServer } from "./fixtures/openai-server";
 
 let h: DbHandle;
@@ -55,13 +63,19 @@ afterAll(async () => {
   }
 });
 
-const chat = (t: Pick<Tenant, "integrationId" | "apiKey">, body: Record<string, unknown>, headers?: Record<string, string>) =>
-  postChat(api.url, t.integrationId, t.apiKey, body, headers);
+const chat = (
+  t: Pick<Tenant, "integrationId" | "apiKey">,
+  body: Record<string, unknown>,
+  headers?: Record<string, string>,
+) => postChat(api.url, t.integrationId, t.apiKey, body, headers);
 const messagesIn = (conversationId: string) => h.db.$count(messages, eq(messages.conversationId, conversationId));
 const conversationsOf = (t: Tenant) => h.db.$count(conversations, eq(conversations.integrationId, t.integrationId));
 
 function expectError(r: ApiReply, status: number, code: string) {
-  expect({ status: r.status, body: r.body }).toEqual({ status, body: { error: { code, message: expect.any(String) } } });
+  expect({ status: r.status, body: r.body }).toEqual({
+    status,
+    body: { error: { code, message: expect.any(String) } },
+  });
   expect(r.headers.get("x-request-id")).toMatch(/^req_/);
 }
 
@@ -107,7 +121,11 @@ describe("failed generation refunds the quota", () => {
     const first = await chat(llm, { message: "Hello" });
     model.setMode("fail");
     const used = await usedThisMonth(h.db, llm.workspaceId);
-    expectError(await chat(llm, { message: "And then?", conversation_id: first.body.conversation_id }), 500, "generation_failed");
+    expectError(
+      await chat(llm, { message: "And then?", conversation_id: first.body.conversation_id }),
+      500,
+      "generation_failed",
+    );
     expect(await messagesIn(first.body.conversation_id)).toBe(2);
     expect(await usedThisMonth(h.db, llm.workspaceId)).toBe(used);
   });
@@ -162,7 +180,9 @@ describe("Idempotency-Key", () => {
     expect(second.body).toEqual(first.body);
     // a replay spends no rate limit, and still says where the limit stands
     expect(second.headers.get("x-ratelimit-limit")).toBe(first.headers.get("x-ratelimit-limit"));
-    expect(Number(second.headers.get("x-ratelimit-remaining"))).toBeGreaterThanOrEqual(Number(first.headers.get("x-ratelimit-remaining")));
+    expect(Number(second.headers.get("x-ratelimit-remaining"))).toBeGreaterThanOrEqual(
+      Number(first.headers.get("x-ratelimit-remaining")),
+    );
     expect(second.headers.get("x-request-id")).not.toBe(first.headers.get("x-request-id"));
     expect(await usedThisMonth(h.db, builtin.workspaceId)).toBe(used + 1);
     expect(await messagesIn(first.body.conversation_id)).toBe(2);
@@ -171,8 +191,16 @@ describe("Idempotency-Key", () => {
   it("the same key with a different body is 422 idempotency_key_reused, charged nothing", async () => {
     await chat(builtin, { message: "first" }, { "Idempotency-Key": "reuse-1" });
     const used = await usedThisMonth(h.db, builtin.workspaceId);
-    expectError(await chat(builtin, { message: "second" }, { "Idempotency-Key": "reuse-1" }), 422, "idempotency_key_reused");
-    expectError(await chat(builtin, { message: "first", user_id: "x" }, { "Idempotency-Key": "reuse-1" }), 422, "idempotency_key_reused");
+    expectError(
+      await chat(builtin, { message: "second" }, { "Idempotency-Key": "reuse-1" }),
+      422,
+      "idempotency_key_reused",
+    );
+    expectError(
+      await chat(builtin, { message: "first", user_id: "x" }, { "Idempotency-Key": "reuse-1" }),
+      422,
+      "idempotency_key_reused",
+    );
     expect(await usedThisMonth(h.db, builtin.workspaceId)).toBe(used);
   });
 
@@ -183,8 +211,16 @@ describe("Idempotency-Key", () => {
     expect([a.status, b.status]).toEqual([200, 200]);
     expect(b.headers.get("idempotent-replayed")).toBeNull();
     expect(b.body.conversation_id).not.toBe(a.body.conversation_id);
-    expectError(await chat(builtin, { message: "hi" }, { "Idempotency-Key": "k".repeat(256) }), 400, "invalid_idempotency_key");
-    expectError(await chat(builtin, { message: "hi" }, { "Idempotency-Key": "has space" }), 400, "invalid_idempotency_key");
+    expectError(
+      await chat(builtin, { message: "hi" }, { "Idempotency-Key": "k".repeat(256) }),
+      400,
+      "invalid_idempotency_key",
+    );
+    expectError(
+      await chat(builtin, { message: "hi" }, { "Idempotency-Key": "has space" }),
+      400,
+      "invalid_idempotency_key",
+    );
   });
 
   it("concurrent duplicates run exactly one generation", async () => {
@@ -282,8 +318,16 @@ describe('"stream": true', () => {
   });
 
   it("refusals before the stream starts are ordinary JSON errors", async () => {
-    expectError(await chat(builtin, { message: "hi", stream: true, conversation_id: newId("conv") }), 404, "conversation_not_found");
-    expectError(await postChat(api.url, builtin.integrationId, "sk-bad", { message: "hi", stream: true }), 401, "invalid_api_key");
+    expectError(
+      await chat(builtin, { message: "hi", stream: true, conversation_id: newId("conv") }),
+      404,
+      "conversation_not_found",
+    );
+    expectError(
+      await postChat(api.url, builtin.integrationId, "sk-bad", { message: "hi", stream: true }),
+      401,
+      "invalid_api_key",
+    );
   });
 
   it("a model failure after the stream started is an error event, and the quota is refunded", async () => {
@@ -314,8 +358,16 @@ describe('"stream": true', () => {
       const r = await chat(llm, { message: "Hello", stream: true });
       const events = parseSse(r.text);
       expect(events[0]!.event).toBe("start");
-      expect(events.filter((e) => e.event === "delta").map((e) => e.data.text).join("")).toBe("The first half ");
-      expect(events.at(-1)).toEqual({ event: "error", data: { error: { code: "generation_failed", message: expect.any(String) } } });
+      expect(
+        events
+          .filter((e) => e.event === "delta")
+          .map((e) => e.data.text)
+          .join(""),
+      ).toBe("The first half ");
+      expect(events.at(-1)).toEqual({
+        event: "error",
+        data: { error: { code: "generation_failed", message: expect.any(String) } },
+      });
       expect(events.some((e) => e.event === "end")).toBe(false);
       expect(await usedThisMonth(h.db, llm.workspaceId)).toBe(used);
       expect(await conversationsOf(llm)).toBe(conversationsBefore);
@@ -406,7 +458,9 @@ describe("Idempotency-Key after a crash", () => {
     await h.db.execute(sql`insert into idempotency_keys (integration_id, key, request_hash, created_at)
       values (${builtin.integrationId}, 'crashed-1', ${createHash("sha256").update(JSON.stringify(body)).digest("hex")}, now() - interval '10 seconds')`);
     expect((await chat(builtin, body, { "Idempotency-Key": "crashed-1" })).status).toBe(409);
-    await h.db.execute(sql`update idempotency_keys set created_at = now() - interval '3 minutes' where key = 'crashed-1'`);
+    await h.db.execute(
+      sql`update idempotency_keys set created_at = now() - interval '3 minutes' where key = 'crashed-1'`,
+    );
     const retried = await chat(builtin, body, { "Idempotency-Key": "crashed-1" });
     expect(retried.status).toBe(200);
     expect(retried.body.reply).toMatch(/Canada/);

@@ -6,8 +6,18 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { and, asc, eq } from "drizzle-orm";
 import type { DbHandle } from "@/db";
-import { bots, conversations, leadConversations, leads, messages, webhookDeliveries, webhooks, DEFAULT_HANDOFF, DEFAULT_LEAD_CAPTURE } from "@/db/schema";
-import { replyAsTeamMember, resolveConversation, returnToBot, takeOverConversation } from "@/lib/conversations/handoff";
+import {
+  bots,
+  conversations,
+  leadConversations,
+  leads,
+  messages,
+  webhookDeliveries,
+  webhooks,
+  DEFAULT_HANDOFF,
+  DEFAULT_LEAD_CAPTURE,
+} from "@/db/schema";
+import { replyAsTeamMember, resolveConversation, returnToBot, takeOverConversation } from "@/db/queries/handoff";
 import { newId } from "@/lib/ids";
 import { openApiSuite, type ApiSuite } from "./fixtures/api-suite";
 import { createTenant, postChat, type ApiServer, type Tenant } from "./fixtures/api-server";
@@ -21,16 +31,25 @@ beforeAll(async () => {
   suite = await openApiSuite();
   ({ h, api } = suite);
   acme = await createTenant(h.db);
-  await h.db.insert(webhooks).values({ id: newId("wh"), workspaceId: acme.workspaceId, url: "https://hooks.example.com/parley", secret: "s", events: ["handoff.requested", "lead.created", "message.created"] });
+  await h.db.insert(webhooks).values({
+    id: newId("wh"),
+    workspaceId: acme.workspaceId,
+    url: "https://hooks.example.com/parley",
+    secret: "s",
+    events: ["handoff.requested", "lead.created", "message.created"],
+  });
 });
 afterAll(async () => {
   await suite?.close();
 });
 
 const chat = (body: Record<string, unknown>, t: Tenant = acme) => postChat(api.url, t.integrationId, t.apiKey, body);
-const statusOf = async (id: string) => (await h.db.select().from(conversations).where(eq(conversations.id, id)))[0]!.status;
+const statusOf = async (id: string) =>
+  (await h.db.select().from(conversations).where(eq(conversations.id, id)))[0]!.status;
 const transcript = async (id: string) =>
-  (await h.db.select().from(messages).where(eq(messages.conversationId, id)).orderBy(asc(messages.createdAt))).map((m) => `${m.role}: ${m.content}`);
+  (await h.db.select().from(messages).where(eq(messages.conversationId, id)).orderBy(asc(messages.createdAt))).map(
+    (m) => `${m.role}: ${m.content}`,
+  );
 const scope = (conversationId: string) => ({ workspaceId: acme.workspaceId, conversationId, userId: acme.userId });
 
 describe("handoff through the API", () => {
@@ -59,12 +78,17 @@ describe("handoff through the API", () => {
     expect(got.body).toMatchObject({ handoff: true, reply: "Hi, this is Sam from Acme. How can I help?" });
 
     await replyAsTeamMember(h.db, { ...scope(id), content: "Sorted! Anything else?" });
-    const polled = await fetch(`${api.url}/chat/custom/${acme.integrationId}/conversations/${id}/messages`, { headers: { "x-api-key": acme.apiKey } });
+    const polled = await fetch(`${api.url}/chat/custom/${acme.integrationId}/conversations/${id}/messages`, {
+      headers: { "x-api-key": acme.apiKey },
+    });
     const list = await polled.json();
     expect(list.handoff).toBe(true);
     expect(list.messages.at(-1)).toMatchObject({ role: "agent", content: "Sorted! Anything else?" });
     // delivered through the messages endpoint: not repeated in the next reply
-    expect((await chat({ message: "No, thanks!", conversation_id: id })).body).toMatchObject({ handoff: true, reply: "" });
+    expect((await chat({ message: "No, thanks!", conversation_id: id })).body).toMatchObject({
+      handoff: true,
+      reply: "",
+    });
 
     await returnToBot(h.db, scope(id));
     const back = await chat({ message: "Do you ship to Canada?", conversation_id: id });
@@ -83,7 +107,10 @@ describe("handoff through the API", () => {
       "user: Do you ship to Canada?",
       `assistant: ${back.body.reply}`,
     ]);
-    const sent = await h.db.select().from(webhookDeliveries).where(and(eq(webhookDeliveries.orderingKey, id), eq(webhookDeliveries.event, "message.created")));
+    const sent = await h.db
+      .select()
+      .from(webhookDeliveries)
+      .where(and(eq(webhookDeliveries.orderingKey, id), eq(webhookDeliveries.event, "message.created")));
     expect(sent).toHaveLength(2);
   });
 
@@ -95,13 +122,18 @@ describe("handoff through the API", () => {
     expect(second.body.reply).toContain(DEFAULT_HANDOFF.offerMessage);
     const yes = await chat({ message: "yes please", conversation_id: id });
     expect(yes.body).toMatchObject({ handoff: true, reply: DEFAULT_HANDOFF.handoffMessage });
-    const [event] = await h.db.select().from(webhookDeliveries).where(and(eq(webhookDeliveries.orderingKey, id), eq(webhookDeliveries.event, "handoff.requested")));
+    const [event] = await h.db
+      .select()
+      .from(webhookDeliveries)
+      .where(and(eq(webhookDeliveries.orderingKey, id), eq(webhookDeliveries.event, "handoff.requested")));
     expect((event!.payload as { data: { reason: string } }).data.reason).toBe("accepted_offer");
   });
 
   it("declining the offer keeps the bot answering without offering again", async () => {
     const id = (await chat({ message: "What is the meaning of life?" })).body.conversation_id;
-    expect((await chat({ message: "What's your favourite colour?", conversation_id: id })).body.reply).toContain(DEFAULT_HANDOFF.offerMessage);
+    expect((await chat({ message: "What's your favourite colour?", conversation_id: id })).body.reply).toContain(
+      DEFAULT_HANDOFF.offerMessage,
+    );
     const no = await chat({ message: "no thanks", conversation_id: id });
     expect(no.body.handoff).toBe(false);
     expect(no.body.reply).not.toContain(DEFAULT_HANDOFF.offerMessage);
@@ -119,7 +151,10 @@ describe("handoff through the API", () => {
 
   it("with handoff switched off, asking for a person is just a question", async () => {
     const t = await createTenant(h.db);
-    await h.db.update(bots).set({ handoff: { ...DEFAULT_HANDOFF, enabled: false } }).where(eq(bots.id, t.botId));
+    await h.db
+      .update(bots)
+      .set({ handoff: { ...DEFAULT_HANDOFF, enabled: false } })
+      .where(eq(bots.id, t.botId));
     const r = await chat({ message: "Can I talk to a human?" }, t);
     expect(r.body.handoff).toBe(false);
   });
@@ -129,8 +164,17 @@ describe("lead capture through the API", () => {
   let t: Tenant;
   beforeAll(async () => {
     t = await createTenant(h.db);
-    await h.db.insert(webhooks).values({ id: newId("wh"), workspaceId: t.workspaceId, url: "https://hooks.example.com/x", secret: "s", events: ["lead.created"] });
-    await h.db.update(bots).set({ leadCapture: { ...DEFAULT_LEAD_CAPTURE, enabled: true, askAfterMessages: null } }).where(eq(bots.id, t.botId));
+    await h.db.insert(webhooks).values({
+      id: newId("wh"),
+      workspaceId: t.workspaceId,
+      url: "https://hooks.example.com/x",
+      secret: "s",
+      events: ["lead.created"],
+    });
+    await h.db
+      .update(bots)
+      .set({ leadCapture: { ...DEFAULT_LEAD_CAPTURE, enabled: true, askAfterMessages: null } })
+      .where(eq(bots.id, t.botId));
   });
 
   it("asks once on buying intent, captures the details, links the conversation, and never nags", async () => {
@@ -144,20 +188,32 @@ describe("lead capture through the API", () => {
     const details = await chat({ message: "Sure: Ada Lovelace, ada@example.com", conversation_id: id }, t);
     expect(details.status).toBe(200);
     const [lead] = await h.db.select().from(leads).where(eq(leads.workspaceId, t.workspaceId));
-    expect(lead).toMatchObject({ name: "Ada Lovelace", email: "ada@example.com", botId: t.botId, integrationId: t.integrationId });
+    expect(lead).toMatchObject({
+      name: "Ada Lovelace",
+      email: "ada@example.com",
+      botId: t.botId,
+      integrationId: t.integrationId,
+    });
     expect((await h.db.select().from(conversations).where(eq(conversations.id, id)))[0]!.leadId).toBe(lead!.id);
-    const created = await h.db.select().from(webhookDeliveries).where(and(eq(webhookDeliveries.workspaceId, t.workspaceId), eq(webhookDeliveries.event, "lead.created")));
+    const created = await h.db
+      .select()
+      .from(webhookDeliveries)
+      .where(and(eq(webhookDeliveries.workspaceId, t.workspaceId), eq(webhookDeliveries.event, "lead.created")));
     expect(created).toHaveLength(1);
   });
 
   it("the same person in another conversation is the same lead, with the new details merged", async () => {
-    const id = (await chat({ message: "Hi, my email is ADA@example.com and my phone is +1 415 555 0132" }, t)).body.conversation_id;
+    const id = (await chat({ message: "Hi, my email is ADA@example.com and my phone is +1 415 555 0132" }, t)).body
+      .conversation_id;
     const all = await h.db.select().from(leads).where(eq(leads.workspaceId, t.workspaceId));
     expect(all).toHaveLength(1);
     expect(all[0]).toMatchObject({ email: "ada@example.com", phone: "+14155550132", name: "Ada Lovelace" });
     const links = await h.db.select().from(leadConversations).where(eq(leadConversations.leadId, all[0]!.id));
     expect(links.map((l) => l.conversationId)).toContain(id);
-    const created = await h.db.select().from(webhookDeliveries).where(and(eq(webhookDeliveries.workspaceId, t.workspaceId), eq(webhookDeliveries.event, "lead.created")));
+    const created = await h.db
+      .select()
+      .from(webhookDeliveries)
+      .where(and(eq(webhookDeliveries.workspaceId, t.workspaceId), eq(webhookDeliveries.event, "lead.created")));
     expect(created).toHaveLength(1); // merged, not created again
   });
 
@@ -180,7 +236,15 @@ describe("lead capture asks for the required fields still missing", () => {
     const t = await createTenant(h.db);
     await h.db
       .update(bots)
-      .set({ leadCapture: { ...DEFAULT_LEAD_CAPTURE, enabled: true, askAfterMessages: null, askOnIntent: false, fields: { name: "required", email: "required", phone: "optional", company: "off" } } })
+      .set({
+        leadCapture: {
+          ...DEFAULT_LEAD_CAPTURE,
+          enabled: true,
+          askAfterMessages: null,
+          askOnIntent: false,
+          fields: { name: "required", email: "required", phone: "optional", company: "off" },
+        },
+      })
       .where(eq(bots.id, t.botId));
     const first = await chat({ message: "Do you ship to Canada? My email is lin@example.com" }, t);
     expect(first.body.reply).toMatch(/Canada/);

@@ -35,7 +35,12 @@ afterAll(async () => {
 
 const BODY = { message: "hi" };
 const allow = (cidrs: string[]) =>
-  setAllowedIps(h.db, { workspaceId: tenant.workspaceId, integrationId: tenant.integrationId, actorUserId: null, cidrs });
+  setAllowedIps(h.db, {
+    workspaceId: tenant.workspaceId,
+    integrationId: tenant.integrationId,
+    actorUserId: null,
+    cidrs,
+  });
 
 /** The handler driven directly, as if our server had stamped `peer` as the socket address. */
 function fromPeer(peer: string, headers: Record<string, string> = {}) {
@@ -66,7 +71,11 @@ describe("over HTTP: the socket peer (127.0.0.1) decides", () => {
     ];
     for (const headers of spoofs) {
       const r = await postChat(api.url, tenant.integrationId, tenant.apiKey, BODY, headers);
-      expect({ headers, status: r.status, code: r.body.error?.code }).toEqual({ headers, status: 403, code: "ip_not_allowed" });
+      expect({ headers, status: r.status, code: r.body.error?.code }).toEqual({
+        headers,
+        status: 403,
+        code: "ip_not_allowed",
+      });
     }
   });
 
@@ -77,6 +86,13 @@ describe("over HTTP: the socket peer (127.0.0.1) decides", () => {
     }
     await allow(["::1/128"]); // IPv6 loopback is another address
     expect((await postChat(api.url, tenant.integrationId, tenant.apiKey, BODY)).status).toBe(403);
+  });
+
+  it("the 403 says which address the server saw", async () => {
+    await allow(["10.0.0.0/8"]);
+    const r = await postChat(api.url, tenant.integrationId, tenant.apiKey, BODY);
+    expect(r.status).toBe(403);
+    expect(r.body.error?.message).toContain("127.0.0.1");
   });
 
   it("with TRUSTED_PROXIES=127.0.0.1/32 the rightmost untrusted X-Forwarded-For hop is the client", async () => {
@@ -90,7 +106,9 @@ describe("over HTTP: the socket peer (127.0.0.1) decides", () => {
     expect((await post("::ffff:10.1.2.3")).status).toBe(200);
     expect((await post()).status).toBe(403); // no header: the proxy itself, 127.0.0.1
     expect((await post("10.1.2.3")).headers.get("x-request-id")).toMatch(/^req_/);
-    const spoofedPeer = await postChat(api.url, tenant.integrationId, tenant.apiKey, BODY, { [PEER_IP_HEADER]: "10.1.2.3" });
+    const spoofedPeer = await postChat(api.url, tenant.integrationId, tenant.apiKey, BODY, {
+      [PEER_IP_HEADER]: "10.1.2.3",
+    });
     expect(spoofedPeer.status).toBe(403);
   });
 
@@ -152,9 +170,12 @@ describe("the handler with a stamped peer address", () => {
     const { conversation_id } = (await first.json()) as { conversation_id: string };
     const list = (peer: string) =>
       handleListMessages({
-        req: new Request(`http://api.test/chat/custom/${tenant.integrationId}/conversations/${conversation_id}/messages`, {
-          headers: { "x-api-key": tenant.apiKey, [PEER_IP_HEADER]: peer },
-        }),
+        req: new Request(
+          `http://api.test/chat/custom/${tenant.integrationId}/conversations/${conversation_id}/messages`,
+          {
+            headers: { "x-api-key": tenant.apiKey, [PEER_IP_HEADER]: peer },
+          },
+        ),
         integrationId: tenant.integrationId,
         conversationId: conversation_id,
       });

@@ -114,7 +114,9 @@ describe("bad keys: one identical 401 for all of them", () => {
   it("a key with bytes outside ASCII is refused like any other", async () => {
     const latin1 = Buffer.from(`x-api-key: ${a.apiKey.slice(0, -2)}\u00e9\u00ff\r\n`, "latin1");
     const raw = Buffer.concat([
-      Buffer.from(`POST /chat/custom/${a.integrationId} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nConnection: close\r\n`),
+      Buffer.from(
+        `POST /chat/custom/${a.integrationId} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nConnection: close\r\n`,
+      ),
       latin1,
       Buffer.from(`Content-Length: ${Buffer.byteLength(BODY)}\r\n\r\n${BODY}`),
     ]);
@@ -174,7 +176,9 @@ describe("bad keys: one identical 401 for all of them", () => {
     expect((await postChat(api.url, t.integrationId, rolled!.apiKey, BODY)).status).toBe(200); // in its grace period
     // Let the grace period run out by moving it back in the database; the in-process cache still holds
     // the old expiry (time, not a write, normally ends a grace period), so it is cleared as a restart would.
-    await h.db.execute(sql`update api_keys set expires_at = now() - interval '1 second' where integration_id = ${t.integrationId} and expires_at is not null`);
+    await h.db.execute(
+      sql`update api_keys set expires_at = now() - interval '1 second' where integration_id = ${t.integrationId} and expires_at is not null`,
+    );
     invalidateApiAuth(t.integrationId);
     expectInvalidKey(await postChat(api.url, t.integrationId, rolled!.apiKey, BODY)); // expired
     expect((await postChat(api.url, t.integrationId, rolledAgain!.apiKey, BODY)).status).toBe(200);
@@ -197,7 +201,9 @@ describe("the plaintext key is shown once and stored nowhere", () => {
       h.db,
       sql`select table_name from information_schema.tables where table_schema = 'public' and table_type = 'BASE TABLE'`,
     );
-    expect(tables.map((t) => t.table_name)).toEqual(expect.arrayContaining(["api_keys", "integrations", "audit_log", "messages"]));
+    expect(tables.map((t) => t.table_name)).toEqual(
+      expect.arrayContaining(["api_keys", "integrations", "audit_log", "messages"]),
+    );
     const parts: string[] = [];
     for (const { table_name } of tables) {
       const rows = await queryRows<{ row: string }>(h.db, sql.raw(`select t::text as row from "${table_name}" t`));
@@ -217,7 +223,12 @@ describe("the plaintext key is shown once and stored nowhere", () => {
     const savedLog = process.env.PARLEY_LOG;
     delete process.env.PARLEY_LOG; // "silent" would hide the very lines under test
     setLogSink((line) => lines.push(line));
-    const made = await createIntegration(h.db, { workspaceId: a.workspaceId, botId: a.botId, name: "Leak check", actorUserId: a.userId });
+    const made = await createIntegration(h.db, {
+      workspaceId: a.workspaceId,
+      botId: a.botId,
+      name: "Leak check",
+      actorUserId: a.userId,
+    });
     const key = made!.apiKey;
     const id = made!.integration.id;
     expect(key).toMatch(/^sk-parley_[0-9A-Za-z]{38}$/);
@@ -229,7 +240,9 @@ describe("the plaintext key is shown once and stored nowhere", () => {
     await postChat(api.url, id, key, { message: "hi", conversation_id: newId("conv") });
     await postChat(api.url, id, wrongChecksum(key), BODY);
     await postChat(api.url, id, key, BODY, { "idempotency-key": "leak-check-1" });
-    await fetch(`${api.url}/chat/custom/${id}/conversations/${ok.body.conversation_id}/messages`, { headers: { "x-api-key": key } });
+    await fetch(`${api.url}/chat/custom/${id}/conversations/${ok.body.conversation_id}/messages`, {
+      headers: { "x-api-key": key },
+    });
     setLogSink(() => {});
     if (savedLog !== undefined) process.env.PARLEY_LOG = savedLog;
 

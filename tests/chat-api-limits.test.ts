@@ -11,7 +11,15 @@ import { messages, conversations } from "@/db/schema";
 import { consumeRateLimit } from "@/lib/rate-limit";
 import { openApiSuite, type ApiSuite } from "./fixtures/api-suite";
 import { setDbClock } from "./db";
-import { addIntegration, createTenant, postChat, usedThisMonth, type ApiReply, type ApiServer, type Tenant } from "./fixtures/api-server";
+import {
+  addIntegration,
+  createTenant,
+  postChat,
+  usedThisMonth,
+  type ApiReply,
+  type ApiServer,
+  type Tenant,
+} from "./fixtures/api-server";
 import { consumeRateLimitNaively } from "./fixtures/naive-rate-limit";
 
 let h: DbHandle;
@@ -39,7 +47,8 @@ const at = (seconds: number) => new Date(T0.getTime() + seconds * 1000);
 
 const chat = (t: Tenant, body: Record<string, unknown> = { message: "What are your opening hours?" }) =>
   postChat(api.url, t.integrationId, t.apiKey, body);
-const burst = (t: Tenant, n: number) => Promise.all(Array.from({ length: n }, (_, i) => chat(t, { message: `Hello ${i}` })));
+const burst = (t: Tenant, n: number) =>
+  Promise.all(Array.from({ length: n }, (_, i) => chat(t, { message: `Hello ${i}` })));
 const codes = (rs: ApiReply[]) => rs.map((r) => (r.status === 200 ? 200 : r.body.error.code));
 const count = (rs: ApiReply[], what: number | string) => codes(rs).filter((c) => c === what).length;
 
@@ -82,7 +91,8 @@ describe("rate limit: exact under concurrency", () => {
     expect(naive).toBeGreaterThan(10);
     // and sequentially the naive limiter is correct: the difference is concurrency alone
     let sequential = 0;
-    for (let i = 0; i < 20; i++) if ((await consumeRateLimitNaively(h.db, { key: "burst:naive-seq", limit: 10 })).allowed) sequential++;
+    for (let i = 0; i < 20; i++)
+      if ((await consumeRateLimitNaively(h.db, { key: "burst:naive-seq", limit: 10 })).allowed) sequential++;
     expect(sequential).toBe(10);
   });
 });

@@ -67,55 +67,66 @@ function stopInstance(instance: Instance | undefined): Promise<void> {
   });
 }
 
-describe.skipIf(!process.env.DATABASE_URL)("two app instances on one Postgres database (skipped without DATABASE_URL: PGlite cannot be shared by two processes)", () => {
-  let h: DbHandle;
-  let instances: Instance[] = [];
+describe.skipIf(!process.env.DATABASE_URL)(
+  "two app instances on one Postgres database (skipped without DATABASE_URL: PGlite cannot be shared by two processes)",
+  () => {
+    let h: DbHandle;
+    let instances: Instance[] = [];
 
-  beforeAll(async () => {
-    h = await openTestDb();
-    instances = await Promise.all([startInstance(h.url!), startInstance(h.url!)]);
-  });
-  afterAll(async () => {
-    await Promise.all(instances.map(stopInstance));
-    await h?.close();
-  });
+    beforeAll(async () => {
+      h = await openTestDb();
+      instances = await Promise.all([startInstance(h.url!), startInstance(h.url!)]);
+    });
+    afterAll(async () => {
+      await Promise.all(instances.map(stopInstance));
+      await h?.close();
+    });
 
-  /** n concurrent requests, alternating between the instances. */
-  async function splitBurst(t: Tenant, n: number): Promise<ApiReply[]> {
-    return Promise.all(
-      Array.from({ length: n }, (_, i) => postChat(instances[i % instances.length]!.url, t.integrationId, t.apiKey, { message: `Hello ${i}` })),
-    );
-  }
-  const count = (rs: ApiReply[], code: number | string) => rs.filter((r) => (r.status === 200 ? 200 : r.body?.error?.code) === code).length;
-
-  it("both instances serve the same database", async () => {
-    const t = await createTenant(h.db, { plan: "core", knowledge: false });
-    const [a, b] = await Promise.all(instances.map((i) => postChat(i.url, t.integrationId, t.apiKey, { message: "hi" })));
-    expect([a!.status, b!.status]).toEqual([200, 200]);
-    const resumed = await postChat(instances[1]!.url, t.integrationId, t.apiKey, { message: "again", conversation_id: a!.body.conversation_id });
-    expect(resumed.body.conversation_id).toBe(a!.body.conversation_id);
-  });
-
-  it("200 concurrent requests split across both against a limit of 10 admit exactly 10", async () => {
-    await setDbClock(h, new Date("2027-03-10T12:00:00.000Z"));
-    try {
-      const t = await createTenant(h.db, { plan: "starter", knowledge: false });
-      const rs = await splitBurst(t, 200);
-      expect(count(rs, 200)).toBe(10);
-      expect(count(rs, "rate_limited")).toBe(190);
-      expect(await usedThisMonth(h.db, t.workspaceId)).toBe(10);
-      expect(await h.db.$count(conversations, eq(conversations.integrationId, t.integrationId))).toBe(10);
-    } finally {
-      await setDbClock(h, null);
+    /** n concurrent requests, alternating between the instances. */
+    async function splitBurst(t: Tenant, n: number): Promise<ApiReply[]> {
+      return Promise.all(
+        Array.from({ length: n }, (_, i) =>
+          postChat(instances[i % instances.length]!.url, t.integrationId, t.apiKey, { message: `Hello ${i}` }),
+        ),
+      );
     }
-  });
+    const count = (rs: ApiReply[], code: number | string) =>
+      rs.filter((r) => (r.status === 200 ? 200 : r.body?.error?.code) === code).length;
 
-  it("a quota of 100 with 300 concurrent requests split across both admits exactly 100", async () => {
-    const t = await createTenant(h.db, { plan: "core", knowledge: false });
-    const rs = await splitBurst(t, 300);
-    expect(count(rs, 200)).toBe(100);
-    expect(count(rs, "quota_exceeded")).toBe(200);
-    expect(await usedThisMonth(h.db, t.workspaceId)).toBe(100);
-    expect(await h.db.$count(conversations, eq(conversations.integrationId, t.integrationId))).toBe(100);
-  });
-});
+    it("both instances serve the same database", async () => {
+      const t = await createTenant(h.db, { plan: "core", knowledge: false });
+      const [a, b] = await Promise.all(
+        instances.map((i) => postChat(i.url, t.integrationId, t.apiKey, { message: "hi" })),
+      );
+      expect([a!.status, b!.status]).toEqual([200, 200]);
+      const resumed = await postChat(instances[1]!.url, t.integrationId, t.apiKey, {
+        message: "again",
+        conversation_id: a!.body.conversation_id,
+      });
+      expect(resumed.body.conversation_id).toBe(a!.body.conversation_id);
+    });
+
+    it("200 concurrent requests split across both against a limit of 10 admit exactly 10", async () => {
+      await setDbClock(h, new Date("2027-03-10T12:00:00.000Z"));
+      try {
+        const t = await createTenant(h.db, { plan: "starter", knowledge: false });
+        const rs = await splitBurst(t, 200);
+        expect(count(rs, 200)).toBe(10);
+        expect(count(rs, "rate_limited")).toBe(190);
+        expect(await usedThisMonth(h.db, t.workspaceId)).toBe(10);
+        expect(await h.db.$count(conversations, eq(conversations.integrationId, t.integrationId))).toBe(10);
+      } finally {
+        await setDbClock(h, null);
+      }
+    });
+
+    it("a quota of 100 with 300 concurrent requests split across both admits exactly 100", async () => {
+      const t = await createTenant(h.db, { plan: "core", knowledge: false });
+      const rs = await splitBurst(t, 300);
+      expect(count(rs, 200)).toBe(100);
+      expect(count(rs, "quota_exceeded")).toBe(200);
+      expect(await usedThisMonth(h.db, t.workspaceId)).toBe(100);
+      expect(await h.db.$count(conversations, eq(conversations.integrationId, t.integrationId))).toBe(100);
+    });
+  },
+);

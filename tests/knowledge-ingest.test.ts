@@ -29,7 +29,12 @@ const quiet = { retryDelayMs: 0 };
 beforeAll(async () => {
   process.env.PARLEY_LOG = "silent";
   h = await openTestDb();
-  const made = await createUserWithWorkspace(h.db, { email: "ingest@example.com", name: "I", passwordHash: "x", workspaceName: "Ingest" });
+  const made = await createUserWithWorkspace(h.db, {
+    email: "ingest@example.com",
+    name: "I",
+    passwordHash: "x",
+    workspaceName: "Ingest",
+  });
   workspaceId = made!.workspace.id;
 });
 afterAll(async () => {
@@ -51,7 +56,11 @@ async function source(id: string): Promise<KnowledgeSource> {
 }
 
 async function chunksOf(sourceId: string) {
-  return h.db.select().from(knowledgeChunks).where(eq(knowledgeChunks.sourceId, sourceId)).orderBy(knowledgeChunks.position);
+  return h.db
+    .select()
+    .from(knowledgeChunks)
+    .where(eq(knowledgeChunks.sourceId, sourceId))
+    .orderBy(knowledgeChunks.position);
 }
 
 const file = (fileName: string, bytes: Uint8Array | string, mimeType: string | null = null): NewSource => ({
@@ -68,12 +77,20 @@ describe("ingestion worker: every file type becomes searchable chunks", () => {
   it("imports .txt .md .html .pdf .docx and .csv through processNextSource", async () => {
     const docs: { source: NewSource; question: string; expect: RegExp }[] = [
       {
-        source: file("parking.txt", "Visitor parking is in the blue garage on Elm Street. The first two hours are free.", "text/plain"),
+        source: file(
+          "parking.txt",
+          "Visitor parking is in the blue garage on Elm Street. The first two hours are free.",
+          "text/plain",
+        ),
         question: "where can visitors park",
         expect: /blue garage/,
       },
       {
-        source: file("warranty.md", "# Warranty\n\n## Coverage\n\nEvery kettle carries a five-year warranty against defects.\n\n## Claims\n\nSend a photo of the receipt.", "text/markdown"),
+        source: file(
+          "warranty.md",
+          "# Warranty\n\n## Coverage\n\nEvery kettle carries a five-year warranty against defects.\n\n## Claims\n\nSend a photo of the receipt.",
+          "text/markdown",
+        ),
         question: "how long is the kettle warranty",
         expect: /five-year warranty/,
       },
@@ -87,7 +104,13 @@ describe("ingestion worker: every file type becomes searchable chunks", () => {
         expect: /pastry chef/,
       },
       {
-        source: file("handbook.pdf", makePdf({ title: "Handbook", pages: [["Employees receive 28 vacation days per year."], ["Badges open the loading dock."]] })),
+        source: file(
+          "handbook.pdf",
+          makePdf({
+            title: "Handbook",
+            pages: [["Employees receive 28 vacation days per year."], ["Badges open the loading dock."]],
+          }),
+        ),
         question: "how many vacation days do employees get",
         expect: /28 vacation days/,
       },
@@ -103,7 +126,11 @@ describe("ingestion worker: every file type becomes searchable chunks", () => {
         expect: /tree nuts and gluten/,
       },
       {
-        source: file("stores.csv", "City,Address,Opens\nPorto,Rua das Flores 12,8am\nFaro,Avenida da Praia 3,9am\n", "text/csv"),
+        source: file(
+          "stores.csv",
+          "City,Address,Opens\nPorto,Rua das Flores 12,8am\nFaro,Avenida da Praia 3,9am\n",
+          "text/csv",
+        ),
         question: "what is the address of the Faro store",
         expect: /Avenida da Praia 3/,
       },
@@ -121,7 +148,7 @@ describe("ingestion worker: every file type becomes searchable chunks", () => {
       expect(row.lockedUntil).toBeNull();
       expect(row.fileData?.length).toBeGreaterThan(0); // kept for re-sync
       expect(await chunksOf(ids[i]!)).toHaveLength(row.chunkCount);
-      const [top] = await fullTextRetriever.retrieve(h.db, { botId, query: doc.question, k: 3 });
+      const [top] = (await fullTextRetriever.retrieve(h.db, { botId, query: doc.question, k: 3 })).passages;
       expect(top?.sourceId, doc.question).toBe(ids[i]);
       expect(top?.content).toMatch(doc.expect);
       expect(top?.title).toBe(doc.source.title);
@@ -144,7 +171,13 @@ describe("ingestion worker: failures", () => {
     const broken = await insertSource(h.db, file("report.pdf", "%PDF-1.7\nthis is not really a pdf at all\n%%EOF"));
     const image = await insertSource(
       h.db,
-      file("logo.txt", Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==", "base64")),
+      file(
+        "logo.txt",
+        Buffer.from(
+          "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==",
+          "base64",
+        ),
+      ),
     );
     const empty = await insertSource(h.db, file("blank.txt", "   \n\n  "));
     const zip = await insertSource(h.db, file("fake.docx", "PK\u0003\u0004 not a zip"));
@@ -166,27 +199,44 @@ describe("ingestion worker: failures", () => {
     expect((await source(good.id)).status).toBe("ready");
     expect((await chunksOf(good.id)).map((c) => c.content)).toEqual(before.map((c) => c.content));
     expect((await source(sibling.id)).status).toBe("ready");
-    const [hit] = await fullTextRetriever.retrieve(h.db, { botId, query: "hotline number" });
+    const [hit] = (await fullTextRetriever.retrieve(h.db, { botId, query: "hotline number" })).passages;
     expect(hit?.sourceId).toBe(good.id);
   });
 
   it("keeps a source's previous chunks searchable when its re-sync fails", async () => {
-    const src = await insertSource(h.db, { workspaceId, botId, kind: "url", title: "Old page", input: "http://10.0.0.1/page" });
-    await replaceSourceChunks(h.db, { sourceId: src.id, botId, title: "Old page", chunks: [{ heading: "", content: "Gift cards never expire.", position: 0 }] });
+    const src = await insertSource(h.db, {
+      workspaceId,
+      botId,
+      kind: "url",
+      title: "Old page",
+      input: "http://10.0.0.1/page",
+    });
+    await replaceSourceChunks(h.db, {
+      sourceId: src.id,
+      botId,
+      title: "Old page",
+      chunks: [{ heading: "", content: "Gift cards never expire.", position: 0 }],
+    });
     expect(await requeueSource(h.db, { workspaceId, botId, sourceId: src.id })).toBe("queued");
     await processNextSource(h.db, { ...quiet, allowLoopback: false });
     const row = await source(src.id);
     expect(row.status).toBe("failed");
     expect(row.error).toMatch(/private address/);
     expect(row.chunkCount).toBe(1);
-    const [hit] = await fullTextRetriever.retrieve(h.db, { botId, query: "do gift cards expire" });
+    const [hit] = (await fullTextRetriever.retrieve(h.db, { botId, query: "do gift cards expire" })).passages;
     expect(hit?.sourceId).toBe(src.id);
   });
 });
 
 describe("ingestion worker: claims, leases and restarts", () => {
   it("resumes a source left processing by a worker that died once its lease has run out", async () => {
-    const src = await insertSource(h.db, { workspaceId, botId, kind: "text", title: "Holidays", input: "We close on the first Monday of August." });
+    const src = await insertSource(h.db, {
+      workspaceId,
+      botId,
+      kind: "text",
+      title: "Holidays",
+      input: "We close on the first Monday of August.",
+    });
     // A worker claimed it and the server restarted mid-import: status processing, lease in the past.
     await h.db
       .update(knowledgeSources)
@@ -200,7 +250,13 @@ describe("ingestion worker: claims, leases and restarts", () => {
   });
 
   it("leaves a source alone while another worker's lease on it is live", async () => {
-    const src = await insertSource(h.db, { workspaceId, botId, kind: "text", title: "Busy", input: "Somebody else is importing this." });
+    const src = await insertSource(h.db, {
+      workspaceId,
+      botId,
+      kind: "text",
+      title: "Busy",
+      input: "Somebody else is importing this.",
+    });
     await h.db
       .update(knowledgeSources)
       .set({ status: "processing", attempts: 1, lockedUntil: sql`now() + interval '1 minute'` })
@@ -226,16 +282,35 @@ describe("ingestion worker: claims, leases and restarts", () => {
   it("never lets two workers claim the same source", async () => {
     await drain();
     const ids = await Promise.all(
-      [1, 2, 3].map(async (n) => (await insertSource(h.db, { workspaceId, botId, kind: "text", title: `Doc ${n}`, input: `Document number ${n}.` })).id),
+      [1, 2, 3].map(
+        async (n) =>
+          (
+            await insertSource(h.db, {
+              workspaceId,
+              botId,
+              kind: "text",
+              title: `Doc ${n}`,
+              input: `Document number ${n}.`,
+            })
+          ).id,
+      ),
     );
-    const claims = await Promise.all(Array.from({ length: 8 }, () => claimNextSource(h.db, { leaseMs: 60_000, maxAttempts: 3 })));
+    const claims = await Promise.all(
+      Array.from({ length: 8 }, () => claimNextSource(h.db, { leaseMs: 60_000, maxAttempts: 3 })),
+    );
     const claimed = claims.filter(Boolean).map((c) => c!.id);
     expect(claimed.sort()).toEqual([...ids].sort());
     await h.db.delete(knowledgeSources).where(sql`${knowledgeSources.id} in ${ids}`);
   });
 
   it("does not store chunks for a source deleted while it was being imported", async () => {
-    const src = await insertSource(h.db, { workspaceId, botId, kind: "text", title: "Doomed", input: "Short-lived knowledge." });
+    const src = await insertSource(h.db, {
+      workspaceId,
+      botId,
+      kind: "text",
+      title: "Doomed",
+      input: "Short-lived knowledge.",
+    });
     const claimed = (await claimNextSource(h.db, { leaseMs: 60_000, maxAttempts: 3 }))!;
     expect(claimed.id).toBe(src.id);
     await deleteSource(h.db, { workspaceId, botId, sourceId: src.id });
@@ -251,18 +326,35 @@ describe("ingestion worker: claims, leases and restarts", () => {
   });
 
   it("ignores a stale worker's result once the source was reclaimed", async () => {
-    const src = await insertSource(h.db, { workspaceId, botId, kind: "text", title: "Reclaimed", input: "Fresh content." });
+    const src = await insertSource(h.db, {
+      workspaceId,
+      botId,
+      kind: "text",
+      title: "Reclaimed",
+      input: "Fresh content.",
+    });
     const first = (await claimNextSource(h.db, { leaseMs: 60_000, maxAttempts: 3 }))!;
-    await h.db.update(knowledgeSources).set({ lockedUntil: sql`now() - interval '1 second'` }).where(eq(knowledgeSources.id, src.id));
+    await h.db
+      .update(knowledgeSources)
+      .set({ lockedUntil: sql`now() - interval '1 second'` })
+      .where(eq(knowledgeSources.id, src.id));
     const second = (await claimNextSource(h.db, { leaseMs: 60_000, maxAttempts: 3 }))!;
     expect(second.attempts).toBe(first.attempts + 1);
-    expect(await markSourceFailed(h.db, src.id, "stale worker gave up", { sourceId: src.id, attempt: first.attempts })).toBe(false);
+    expect(
+      await markSourceFailed(h.db, src.id, "stale worker gave up", { sourceId: src.id, attempt: first.attempts }),
+    ).toBe(false);
     expect((await source(src.id)).status).toBe("processing");
     await h.db.delete(knowledgeSources).where(eq(knowledgeSources.id, src.id));
   });
 
   it("imports pasted text at once through the same claim, and refuses a re-sync while one is running", async () => {
-    const src = await insertSource(h.db, { workspaceId, botId, kind: "text", title: "Now", input: "# Delivery\n\nWe deliver within the city on bicycles." });
+    const src = await insertSource(h.db, {
+      workspaceId,
+      botId,
+      kind: "text",
+      title: "Now",
+      input: "# Delivery\n\nWe deliver within the city on bicycles.",
+    });
     expect(await importSourceNow(h.db, src.id, quiet)).toBe(true);
     expect((await source(src.id)).status).toBe("ready");
     expect(await importSourceNow(h.db, src.id, quiet)).toBe(false); // nothing queued any more
@@ -275,7 +367,12 @@ describe("ingestion worker: claims, leases and restarts", () => {
   });
 
   it("scopes source listing, re-sync and deletion by workspace and bot", async () => {
-    const other = await createUserWithWorkspace(h.db, { email: "other-src@example.com", name: "O", passwordHash: "x", workspaceName: "Other" });
+    const other = await createUserWithWorkspace(h.db, {
+      email: "other-src@example.com",
+      name: "O",
+      passwordHash: "x",
+      workspaceName: "Other",
+    });
     const src = await insertSource(h.db, { workspaceId, botId, kind: "text", title: "Mine", input: "Mine only." });
     await drain();
     const foreign = { workspaceId: other!.workspace.id, botId, sourceId: src.id };

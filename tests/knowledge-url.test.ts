@@ -22,7 +22,8 @@ const hits: string[] = [];
 
 /** Page bodies by path; tests change them to simulate a site that was edited. */
 const pages = new Map<string, string>();
-const html = (title: string, body: string) => `<!doctype html><html><head><title>${title}</title></head><body><nav>Home · Shop</nav><main>${body}</main><footer>© Shop</footer></body></html>`;
+const html = (title: string, body: string) =>
+  `<!doctype html><html><head><title>${title}</title></head><body><nav>Home · Shop</nav><main>${body}</main><footer>© Shop</footer></body></html>`;
 
 function sitemap(paths: string[]) {
   return `<?xml version="1.0" encoding="UTF-8"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">${paths
@@ -34,8 +35,12 @@ function sitemap(paths: string[]) {
 let hold: { path: string; reached: () => void; released: Promise<void> } | undefined;
 
 function respond(path: string, res: ServerResponse) {
-  if (path === "/sitemap.xml") return res.writeHead(200, { "content-type": "application/xml" }).end(sitemap(["/returns", "/shipping", "/contact", "/gone"]));
-  if (path === "/one-page-sitemap.xml") return res.writeHead(200, { "content-type": "application/xml" }).end(sitemap(["/gone"]));
+  if (path === "/sitemap.xml")
+    return res
+      .writeHead(200, { "content-type": "application/xml" })
+      .end(sitemap(["/returns", "/shipping", "/contact", "/gone"]));
+  if (path === "/one-page-sitemap.xml")
+    return res.writeHead(200, { "content-type": "application/xml" }).end(sitemap(["/gone"]));
   const body = pages.get(path);
   if (body === undefined) return res.writeHead(404, "Not Found").end("missing");
   res.writeHead(200, { "content-type": "text/html; charset=utf-8" }).end(body);
@@ -56,7 +61,12 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   h = await openTestDb();
-  const made = await createUserWithWorkspace(h.db, { email: "url@example.com", name: "U", passwordHash: "x", workspaceName: "Url" });
+  const made = await createUserWithWorkspace(h.db, {
+    email: "url@example.com",
+    name: "U",
+    passwordHash: "x",
+    workspaceName: "Url",
+  });
   workspaceId = made!.workspace.id;
 });
 afterAll(async () => {
@@ -68,8 +78,14 @@ afterAll(async () => {
 beforeEach(async () => {
   botId = (await createBot(h.db, { workspaceId, name: "Site bot", actorUserId: null })).id;
   pages.clear();
-  pages.set("/returns", html("Returns", "<h1>Returns</h1><p>Unworn shoes can be returned within 60 days for a full refund.</p>"));
-  pages.set("/shipping", html("Shipping", "<h1>Shipping</h1><p>Parcels to Norway travel by ferry and take nine days.</p>"));
+  pages.set(
+    "/returns",
+    html("Returns", "<h1>Returns</h1><p>Unworn shoes can be returned within 60 days for a full refund.</p>"),
+  );
+  pages.set(
+    "/shipping",
+    html("Shipping", "<h1>Shipping</h1><p>Parcels to Norway travel by ferry and take nine days.</p>"),
+  );
   pages.set("/contact", html("Contact", "<h1>Contact</h1><p>Call the cobbler hotline at 555-0142.</p>"));
   hits.length = 0;
 });
@@ -84,9 +100,15 @@ async function row(id: string) {
 describe("URL import", () => {
   it("refuses private, loopback and link-local addresses without connecting", async () => {
     const blockedBefore = guard.blocked.length;
-    const targets = ["http://10.0.0.7/admin", "http://169.254.169.254/latest/meta-data/", `${base}/returns`, "http://[::1]/"];
+    const targets = [
+      "http://10.0.0.7/admin",
+      "http://169.254.169.254/latest/meta-data/",
+      `${base}/returns`,
+      "http://[::1]/",
+    ];
     const ids = [];
-    for (const url of targets) ids.push((await insertSource(h.db, { workspaceId, botId, kind: "url", title: url, input: url })).id);
+    for (const url of targets)
+      ids.push((await insertSource(h.db, { workspaceId, botId, kind: "url", title: url, input: url })).id);
     while (await processNextSource(h.db, { allowLoopback: false, retryDelayMs: 0 })) {}
     const reasons = await Promise.all(ids.map(async (id) => (await row(id)).error));
     expect(reasons[0]).toMatch(/10\.0\.0\.7 is a private address; only public web pages can be imported/);
@@ -112,7 +134,13 @@ describe("URL import", () => {
   });
 
   it("follows a sitemap on a local server, reports pages that failed, and makes every page searchable", async () => {
-    const src = await insertSource(h.db, { workspaceId, botId, kind: "sitemap", title: "Shop pages", input: `${base}/sitemap.xml` });
+    const src = await insertSource(h.db, {
+      workspaceId,
+      botId,
+      kind: "sitemap",
+      title: "Shop pages",
+      input: `${base}/sitemap.xml`,
+    });
     expect(await processNextSource(h.db, loopback)).toBe(true);
     const r = await row(src.id);
     expect(r.status).toBe("ready");
@@ -124,14 +152,20 @@ describe("URL import", () => {
       ["can I return unworn shoes", "Returns"],
       ["cobbler hotline phone number", "Contact"],
     ] as const) {
-      const [top] = await fullTextRetriever.retrieve(h.db, { botId, query: question });
+      const [top] = (await fullTextRetriever.retrieve(h.db, { botId, query: question })).passages;
       expect(top?.sourceId).toBe(src.id);
       expect(top?.title, question).toBe(title); // each chunk carries its page's title
     }
   });
 
   it("fails a sitemap whose pages all fail, with the first reason", async () => {
-    const src = await insertSource(h.db, { workspaceId, botId, kind: "sitemap", title: "Broken", input: `${base}/one-page-sitemap.xml` });
+    const src = await insertSource(h.db, {
+      workspaceId,
+      botId,
+      kind: "sitemap",
+      title: "Broken",
+      input: `${base}/one-page-sitemap.xml`,
+    });
     await processNextSource(h.db, loopback);
     const r = await row(src.id);
     expect(r.status).toBe("failed");
@@ -139,11 +173,20 @@ describe("URL import", () => {
   });
 
   it("keeps the old pages searchable until every new page is in, then swaps them all at once", async () => {
-    const src = await insertSource(h.db, { workspaceId, botId, kind: "sitemap", title: "Shop pages", input: `${base}/sitemap.xml` });
+    const src = await insertSource(h.db, {
+      workspaceId,
+      botId,
+      kind: "sitemap",
+      title: "Shop pages",
+      input: `${base}/sitemap.xml`,
+    });
     await processNextSource(h.db, loopback);
 
     // The site changes; a re-sync starts and one page is slow to load.
-    pages.set("/returns", html("Returns", "<h1>Returns</h1><p>Returns are now accepted for 90 days at any boutique.</p>"));
+    pages.set(
+      "/returns",
+      html("Returns", "<h1>Returns</h1><p>Returns are now accepted for 90 days at any boutique.</p>"),
+    );
     pages.set("/shipping", html("Shipping", "<h1>Shipping</h1><p>Parcels to Norway now fly by drone overnight.</p>"));
     let release!: () => void;
     let reached!: () => void;
@@ -159,16 +202,16 @@ describe("URL import", () => {
     expect(midway.status).toBe("processing");
     expect(midway.progress).toBeGreaterThan(5);
     expect(midway.progress).toBeLessThan(100);
-    const [oldHit] = await fullTextRetriever.retrieve(h.db, { botId, query: "Norway ferry nine days" });
+    const [oldHit] = (await fullTextRetriever.retrieve(h.db, { botId, query: "Norway ferry nine days" })).passages;
     expect(oldHit?.content).toMatch(/ferry/);
-    expect(await fullTextRetriever.retrieve(h.db, { botId, query: "drone overnight" })).toEqual([]);
+    expect((await fullTextRetriever.retrieve(h.db, { botId, query: "drone overnight" })).passages).toEqual([]);
 
     release();
     expect(await running).toBe(true);
     expect((await row(src.id)).status).toBe("ready");
-    const [newHit] = await fullTextRetriever.retrieve(h.db, { botId, query: "Norway drone overnight" });
+    const [newHit] = (await fullTextRetriever.retrieve(h.db, { botId, query: "Norway drone overnight" })).passages;
     expect(newHit?.content).toMatch(/drone/);
-    expect(await fullTextRetriever.retrieve(h.db, { botId, query: "ferry" })).toEqual([]);
+    expect((await fullTextRetriever.retrieve(h.db, { botId, query: "ferry" })).passages).toEqual([]);
   });
 });
 

@@ -25,7 +25,12 @@ let mine: Tenant;
 let theirs: Tenant;
 
 async function tenant(label: string): Promise<Tenant> {
-  const made = (await createUserWithWorkspace(h.db, { email: `${label}-${newId("usr").slice(4, 12).toLowerCase()}@example.com`, name: label, passwordHash: "x", workspaceName: label }))!;
+  const made = (await createUserWithWorkspace(h.db, {
+    email: `${label}-${newId("usr").slice(4, 12).toLowerCase()}@example.com`,
+    name: label,
+    passwordHash: "x",
+    workspaceName: label,
+  }))!;
   const [bot, otherBot] = await h.db
     .insert(bots)
     .values([
@@ -33,26 +38,51 @@ async function tenant(label: string): Promise<Tenant> {
       { id: newId("bot"), workspaceId: made.workspace.id, name: `${label} sales` },
     ])
     .returning();
-  const integration = (await createIntegration(h.db, { workspaceId: made.workspace.id, botId: bot!.id, name: `${label} website`, actorUserId: made.user.id }))!;
-  return { workspaceId: made.workspace.id, userId: made.user.id, botId: bot!.id, otherBotId: otherBot!.id, integrationId: integration.integration.id };
+  const integration = (await createIntegration(h.db, {
+    workspaceId: made.workspace.id,
+    botId: bot!.id,
+    name: `${label} website`,
+    actorUserId: made.user.id,
+  }))!;
+  return {
+    workspaceId: made.workspace.id,
+    userId: made.user.id,
+    botId: bot!.id,
+    otherBotId: otherBot!.id,
+    integrationId: integration.integration.id,
+  };
 }
 
 async function conversation(t: Tenant, botId = t.botId) {
   const id = newId("conv");
-  await h.db.insert(conversations).values({ id, workspaceId: t.workspaceId, botId, integrationId: t.integrationId, channel: "api" });
+  await h.db
+    .insert(conversations)
+    .values({ id, workspaceId: t.workspaceId, botId, integrationId: t.integrationId, channel: "api" });
   return id;
 }
 
 /** What the pipeline does with a user's message: extract details, capture them as a lead of the conversation. */
 async function capture(t: Tenant, conversationId: string, message: string, botId = t.botId) {
-  return captureLead(h.db, { workspaceId: t.workspaceId, conversationId, botId, integrationId: t.integrationId, details: extractLeadDetails(message) });
+  return captureLead(h.db, {
+    workspaceId: t.workspaceId,
+    conversationId,
+    botId,
+    integrationId: t.integrationId,
+    details: extractLeadDetails(message),
+  });
 }
 
 beforeAll(async () => {
   h = await openTestDb();
   mine = await tenant("mine");
   theirs = await tenant("theirs");
-  await createWebhook(h.db, { workspaceId: mine.workspaceId, url: "https://hooks.example.com/leads", events: ["lead.created"], max: 10, actorUserId: mine.userId });
+  await createWebhook(h.db, {
+    workspaceId: mine.workspaceId,
+    url: "https://hooks.example.com/leads",
+    events: ["lead.created"],
+    max: 10,
+    actorUserId: mine.userId,
+  });
 });
 afterAll(async () => {
   await h?.close();
@@ -67,11 +97,19 @@ describe("dedupe", () => {
     const second = await conversation(mine);
     const a = (await capture(mine, first, "I'm Ada Lovelace, ada@example.com, what does Pro cost?"))!;
     expect(a.created).toBe(true);
-    expect(a.lead).toMatchObject({ name: "Ada Lovelace", email: "ada@example.com", phone: null, botId: mine.botId, integrationId: mine.integrationId });
+    expect(a.lead).toMatchObject({
+      name: "Ada Lovelace",
+      email: "ada@example.com",
+      phone: null,
+      botId: mine.botId,
+      integrationId: mine.integrationId,
+    });
     const b = (await capture(mine, second, "It's ADA@Example.com again"))!;
     expect(b).toMatchObject({ created: false, lead: { id: a.lead.id, name: "Ada Lovelace" } });
     expect(await leadCount(mine)).toBe(1);
-    expect((await leadConversationIds(h.db, { workspaceId: mine.workspaceId, leadId: a.lead.id })).sort()).toEqual([first, second].sort());
+    expect((await leadConversationIds(h.db, { workspaceId: mine.workspaceId, leadId: a.lead.id })).sort()).toEqual(
+      [first, second].sort(),
+    );
     expect(await leadEvents()).toBe(1);
     const [conv] = await h.db.select().from(conversations).where(eq(conversations.id, second));
     expect(conv!.leadId).toBe(a.lead.id);
@@ -81,9 +119,19 @@ describe("dedupe", () => {
     const first = await conversation(mine);
     const second = await conversation(mine, mine.otherBotId);
     const a = (await capture(mine, first, "Reach me at grace@navy.example.org"))!;
-    const b = (await capture(mine, second, "Grace Hopper here, grace@navy.example.org or +1 415 555 0132", mine.otherBotId))!;
+    const b = (await capture(
+      mine,
+      second,
+      "Grace Hopper here, grace@navy.example.org or +1 415 555 0132",
+      mine.otherBotId,
+    ))!;
     expect(b.created).toBe(false);
-    expect(b.lead).toMatchObject({ id: a.lead.id, email: "grace@navy.example.org", phone: "+14155550132", name: "Grace Hopper" });
+    expect(b.lead).toMatchObject({
+      id: a.lead.id,
+      email: "grace@navy.example.org",
+      phone: "+14155550132",
+      name: "Grace Hopper",
+    });
     // Then the phone alone, in a third conversation, finds the same person.
     const third = await conversation(mine);
     const c = (await capture(mine, third, "call me on (415) 555-0132"))!;
@@ -102,8 +150,17 @@ describe("dedupe", () => {
 
 describe("the leads page", () => {
   beforeAll(async () => {
-    await capture(mine, await conversation(mine), "My name is Katherine Johnson, I work at NASA Langley. katherine@nasa.example.gov");
-    await capture(mine, await conversation(mine, mine.otherBotId), "Alan Turing here: alan@bletchley.example.co.uk, +44 20 7946 0018", mine.otherBotId);
+    await capture(
+      mine,
+      await conversation(mine),
+      "My name is Katherine Johnson, I work at NASA Langley. katherine@nasa.example.gov",
+    );
+    await capture(
+      mine,
+      await conversation(mine, mine.otherBotId),
+      "Alan Turing here: alan@bletchley.example.co.uk, +44 20 7946 0018",
+      mine.otherBotId,
+    );
   });
 
   const search = async (params: Record<string, string>, t = mine) =>
@@ -111,7 +168,12 @@ describe("the leads page", () => {
 
   it("lists the workspace's leads, newest first, with source and the latest conversation", async () => {
     const rows = await listLeads(h.db, { workspaceId: mine.workspaceId });
-    expect(rows.map((r) => r.email)).toEqual(["alan@bletchley.example.co.uk", "katherine@nasa.example.gov", "grace@navy.example.org", "ada@example.com"]);
+    expect(rows.map((r) => r.email)).toEqual([
+      "alan@bletchley.example.co.uk",
+      "katherine@nasa.example.gov",
+      "grace@navy.example.org",
+      "ada@example.com",
+    ]);
     const grace = rows.find((r) => r.email === "grace@navy.example.org")!;
     expect(grace).toMatchObject({ botName: "mine support", integrationName: "mine website", conversationCount: 3 });
     expect(grace.latestConversationId).toMatch(/^conv_/);
@@ -145,12 +207,14 @@ describe("CSV export", () => {
     expect(csvCell("Lovelace, Ada")).toBe('"Lovelace, Ada"');
     expect(csvCell('The "Analytical" Engine')).toBe('"The ""Analytical"" Engine"');
     expect(csvCell("line one\nline two")).toBe('"line one\nline two"');
-    expect(csvCell("=HYPERLINK(\"http://evil.example\",\"click\")")).toBe("\"'=HYPERLINK(\"\"http://evil.example\"\",\"\"click\"\")\"");
+    expect(csvCell('=HYPERLINK("http://evil.example","click")')).toBe(
+      '"\'=HYPERLINK(""http://evil.example"",""click"")"',
+    );
     expect(csvCell("+14155550132")).toBe("'+14155550132");
     expect(csvCell("-2+3")).toBe("'-2+3");
     expect(csvCell("@SUM(A1:A2)")).toBe("'@SUM(A1:A2)");
     expect(csvCell("\t=1+1")).toBe("'\t=1+1");
-    expect(csvCell("\r=1+1")).toBe("\"'\r=1+1\"");
+    expect(csvCell("\r=1+1")).toBe('"\'\r=1+1"');
     expect(csvCell("a=b")).toBe("a=b"); // only a leading sign is a formula
     expect(csvCell(null)).toBe("");
     expect(csvCell(undefined)).toBe("");

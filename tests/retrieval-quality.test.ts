@@ -18,10 +18,21 @@ let bot: Bot;
 beforeAll(async () => {
   process.env.PARLEY_LOG = "silent";
   h = await openTestDb();
-  const made = await createUserWithWorkspace(h.db, { email: "rq@example.com", name: "R", passwordHash: "x", workspaceName: "Northwind" });
+  const made = await createUserWithWorkspace(h.db, {
+    email: "rq@example.com",
+    name: "R",
+    passwordHash: "x",
+    workspaceName: "Northwind",
+  });
   bot = await createBot(h.db, { workspaceId: made!.workspace.id, name: "Northwind helper", actorUserId: null });
   for (const doc of BIKE_SHOP) {
-    await insertSource(h.db, { workspaceId: bot.workspaceId, botId: bot.id, kind: "text", title: doc.title, input: doc.text });
+    await insertSource(h.db, {
+      workspaceId: bot.workspaceId,
+      botId: bot.id,
+      kind: "text",
+      title: doc.title,
+      input: doc.text,
+    });
   }
   while (await processNextSource(h.db)) {}
 });
@@ -38,20 +49,31 @@ describe("retrieval quality on a small knowledge base", () => {
   });
 
   it("scores are positive and sorted, and top-k is honoured", async () => {
-    const passages = await fullTextRetriever.retrieve(h.db, { botId: bot.id, query: "bike price repair shipping", k: 3 });
+    const passages = (
+      await fullTextRetriever.retrieve(h.db, {
+        botId: bot.id,
+        query: "bike price repair shipping",
+        k: 3,
+      })
+    ).passages;
     expect(passages).toHaveLength(3);
     expect(passages.every((p) => p.score > 0)).toBe(true);
     expect(passages.map((p) => p.score)).toEqual([...passages.map((p) => p.score)].sort((a, b) => b - a));
   });
 
   it("finds nothing for a question the knowledge does not touch, and for one made only of stopwords", async () => {
-    expect(await fullTextRetriever.retrieve(h.db, { botId: bot.id, query: "quantum chromodynamics lecture notes" })).toEqual([]);
-    expect(await fullTextRetriever.retrieve(h.db, { botId: bot.id, query: "what is it?" })).toEqual([]);
+    expect(
+      (await fullTextRetriever.retrieve(h.db, { botId: bot.id, query: "quantum chromodynamics lecture notes" }))
+        .passages,
+    ).toEqual([]);
+    expect((await fullTextRetriever.retrieve(h.db, { botId: bot.id, query: "what is it?" })).passages).toEqual([]);
   });
 
   it("only searches the bot's own knowledge", async () => {
     const other = await createBot(h.db, { workspaceId: bot.workspaceId, name: "Empty", actorUserId: null });
-    expect(await fullTextRetriever.retrieve(h.db, { botId: other.id, query: "city bike rental price" })).toEqual([]);
+    expect(
+      (await fullTextRetriever.retrieve(h.db, { botId: other.id, query: "city bike rental price" })).passages,
+    ).toEqual([]);
   });
 });
 
@@ -82,22 +104,34 @@ async function measure(botId: string, questions: { question: string; answer: Reg
   let hit3 = 0;
   const misses: string[] = [];
   for (const { question, answer } of questions) {
-    const passages = await fullTextRetriever.retrieve(h.db, { botId, query: question, k: 5 });
+    const passages = (await fullTextRetriever.retrieve(h.db, { botId, query: question, k: 5 })).passages;
     const rank = passages.findIndex((p) => answer.test(p.content));
     if (rank === 0) hit1++;
     if (rank >= 0 && rank < 3) hit3++;
-    if (rank !== 0) misses.push(`  rank ${rank < 0 ? "–" : rank + 1}: ${question}  (top: ${passages[0]?.title ?? "nothing"} › ${passages[0]?.heading ?? ""})`);
+    if (rank !== 0)
+      misses.push(
+        `  rank ${rank < 0 ? "–" : rank + 1}: ${question}  (top: ${passages[0]?.title ?? "nothing"} › ${passages[0]?.heading ?? ""})`,
+      );
   }
   const n = questions.length;
   const pct = (x: number) => `${((100 * x) / n).toFixed(0)}%`;
-  console.log(`retrieval (${label}): hit@1 = ${hit1}/${n} (${pct(hit1)}), hit@3 = ${hit3}/${n} (${pct(hit3)})${misses.length ? `\n${misses.join("\n")}` : ""}`);
+  console.log(
+    `retrieval (${label}): hit@1 = ${hit1}/${n} (${pct(hit1)}), hit@3 = ${hit3}/${n} (${pct(hit3)})${misses.length ? `\n${misses.join("\n")}` : ""}`,
+  );
   return { hit1: hit1 / n, hit3: hit3 / n };
 }
 
 describe("retrieval quality on a knowledge base it was not tuned on", () => {
   it(`answers ${ACME_QUESTIONS.length} questions about the demo business`, async () => {
     const acme = await createBot(h.db, { workspaceId: bot.workspaceId, name: "Acme", actorUserId: null });
-    for (const doc of DEMO_KNOWLEDGE) await insertSource(h.db, { workspaceId: acme.workspaceId, botId: acme.id, kind: "text", title: doc.title, input: doc.text });
+    for (const doc of DEMO_KNOWLEDGE)
+      await insertSource(h.db, {
+        workspaceId: acme.workspaceId,
+        botId: acme.id,
+        kind: "text",
+        title: doc.title,
+        input: doc.text,
+      });
     while (await processNextSource(h.db)) {}
     const { hit1, hit3 } = await measure(acme.id, ACME_QUESTIONS, "Acme, held out");
     expect(hit3).toBeGreaterThanOrEqual(0.9);
@@ -111,9 +145,9 @@ describe("follow-up questions use the conversation's memory", () => {
     const seen: Passage[][] = [];
     const retriever: Retriever = {
       async retrieve(db, query) {
-        const passages = await fullTextRetriever.retrieve(db, query);
-        seen.push(passages);
-        return passages;
+        const found = await fullTextRetriever.retrieve(db, query);
+        seen.push(found.passages);
+        return found;
       },
     };
     return { retriever, seen };
@@ -153,12 +187,22 @@ describe("follow-up questions use the conversation's memory", () => {
 
   it("retrieves the earlier subject's passage first for a follow-up, and not without the memory", async () => {
     const withMemory = spy();
-    await generateReply(h.db, { bot, message: "How long does it take?", history: turns("Do you do tune-ups?", "A full tune-up costs €49."), retriever: withMemory.retriever });
+    await generateReply(h.db, {
+      bot,
+      message: "How long does it take?",
+      history: turns("Do you do tune-ups?", "A full tune-up costs €49."),
+      retriever: withMemory.retriever,
+    });
     expect(withMemory.seen[0]?.[0]?.heading).toMatch(/Tune-up/);
     expect(withMemory.seen[0]?.[0]?.content).toMatch(/two working days/);
 
     const withoutMemory = spy();
-    await generateReply(h.db, { bot, message: "How long does it take?", history: [], retriever: withoutMemory.retriever });
+    await generateReply(h.db, {
+      bot,
+      message: "How long does it take?",
+      history: [],
+      retriever: withoutMemory.retriever,
+    });
     expect(withoutMemory.seen[0]?.[0]?.heading ?? "").not.toMatch(/Tune-up/);
   });
 });

@@ -8,11 +8,23 @@ import { randomBytes } from "node:crypto";
 import { asc, eq, inArray, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { queryRows, type DbHandle } from "@/db";
-import { exchangeStats, findApiConversationWithTurns, saveExchange } from "@/db/queries/conversations";
+import { findApiConversationWithTurns, saveExchange } from "@/db/queries/conversations";
 import { conversations, messages } from "@/db/schema";
 import { newId } from "@/lib/ids";
 import { openTestDb } from "./db";
 import { addIntegration, createTenant, type Tenant } from "./fixtures/api-server";
+import { groupedCounter } from "./fixtures/grouped-count";
+
+const saves = groupedCounter("exchanges");
+/** save_exchanges calls made; fallbacks: grouped calls that failed and were stored one by one. */
+const exchangeStats = {
+  get calls() {
+    return saves.statements;
+  },
+  get fallbacks() {
+    return saves.retries;
+  },
+};
 
 let h: DbHandle;
 let t: Tenant;
@@ -26,7 +38,13 @@ afterAll(async () => {
   await h.close();
 });
 
-const reply = (content: string) => ({ content, sources: [{ sourceId: "src_x", title: "Plans", chunkId: 1, score: 1.5 }], engine: "builtin", latencyMs: 3 });
+const reply = (content: string) => ({
+  content,
+  sources: [{ sourceId: "src_x", title: "Plans", chunkId: 1, score: 1.5 }],
+  engine: "builtin",
+  kind: "answer" as const,
+  latencyMs: 3,
+});
 const fresh = (userId: string | null = null) => ({
   id: newId("conv"),
   workspaceId: t.workspaceId,
@@ -69,13 +87,30 @@ describe("exchanges saved together", () => {
     expect(new Set(saved.flatMap((s) => [s.userMessageId, s.replyMessageId])).size).toBe(80);
 
     // Every new conversation, with its two messages, ids as returned, the reply's sources kept.
-    const rows = await h.db.select().from(conversations).where(inArray(conversations.id, news.map((c) => c.id)));
+    const rows = await h.db
+      .select()
+      .from(conversations)
+      .where(
+        inArray(
+          conversations.id,
+          news.map((c) => c.id),
+        ),
+      );
     expect(rows).toHaveLength(30);
     const first = rows.find((r) => r.id === news[0]!.id)!;
     expect(first.leadAskedAt?.toISOString()).toBe(asked.toISOString());
     expect(first.consecutiveFallbacks).toBe(2);
-    expect(rows.find((r) => r.id === news[1]!.id)).toMatchObject({ consecutiveFallbacks: 0, leadAskedAt: null, externalUserId: "u-1", status: "bot" });
-    const firstMessages = await h.db.select().from(messages).where(eq(messages.conversationId, news[0]!.id)).orderBy(asc(messages.createdAt));
+    expect(rows.find((r) => r.id === news[1]!.id)).toMatchObject({
+      consecutiveFallbacks: 0,
+      leadAskedAt: null,
+      externalUserId: "u-1",
+      status: "bot",
+    });
+    const firstMessages = await h.db
+      .select()
+      .from(messages)
+      .where(eq(messages.conversationId, news[0]!.id))
+      .orderBy(asc(messages.createdAt));
     expect(firstMessages.map((m) => [m.id, m.role, m.content])).toEqual([
       [saved[0]!.userMessageId, "user", "hello 0"],
       [saved[0]!.replyMessageId, "assistant", "answer 0"],
@@ -84,7 +119,11 @@ describe("exchanges saved together", () => {
     expect(firstMessages[1]).toMatchObject({ engine: "builtin", latencyMs: 3 });
 
     // The resumed conversation: 11 exchanges, each user message followed by its own reply, strictly in time order.
-    const turns = await h.db.select().from(messages).where(eq(messages.conversationId, resumed.id)).orderBy(asc(messages.createdAt));
+    const turns = await h.db
+      .select()
+      .from(messages)
+      .where(eq(messages.conversationId, resumed.id))
+      .orderBy(asc(messages.createdAt));
     expect(turns).toHaveLength(22);
     for (let i = 0; i < turns.length; i += 2) {
       expect(turns[i]!.role).toBe("user");
@@ -92,9 +131,17 @@ describe("exchanges saved together", () => {
       expect(turns[i + 1]!.content.replace("reply", "turn").replace("first answer", "first")).toBe(turns[i]!.content);
     }
     // Microsecond-distinct stamps (a JavaScript Date keeps only milliseconds, so count in SQL).
-    const [distinct] = await queryRows<{ n: number }>(h.db, sql`select count(distinct created_at)::int as n from messages where conversation_id = ${resumed.id}`);
+    const [distinct] = await queryRows<{ n: number }>(
+      h.db,
+      sql`select count(distinct created_at)::int as n from messages where conversation_id = ${resumed.id}`,
+    );
     expect(Number(distinct!.n)).toBe(22);
-    expect(turns.slice(2).filter((m) => m.role === "assistant").every((m) => m.sources === null)).toBe(true);
+    expect(
+      turns
+        .slice(2)
+        .filter((m) => m.role === "assistant")
+        .every((m) => m.sources === null),
+    ).toBe(true);
     const [after] = await h.db.select().from(conversations).where(eq(conversations.id, resumed.id));
     expect(after).toMatchObject({ status: "bot", handoffOfferedAt: null, consecutiveFallbacks: 1 });
   });
@@ -110,9 +157,25 @@ describe("exchanges saved together", () => {
       saveExchange(h.db, { conversation: bad, userMessage: "a", reply: reply("b") }),
       ...good.slice(3).map((c) => saveExchange(h.db, { conversation: c, userMessage: "a", reply: reply("b") })),
     ]);
-    expect(results.map((r) => r.status)).toEqual(["fulfilled", "fulfilled", "fulfilled", "rejected", "fulfilled", "fulfilled", "fulfilled"]);
+    expect(results.map((r) => r.status)).toEqual([
+      "fulfilled",
+      "fulfilled",
+      "fulfilled",
+      "rejected",
+      "fulfilled",
+      "fulfilled",
+      "fulfilled",
+    ]);
     expect(exchangeStats.fallbacks).toBe(fallbacks + 1);
-    const stored = await h.db.select({ id: conversations.id }).from(conversations).where(inArray(conversations.id, [...good, bad].map((c) => c.id)));
+    const stored = await h.db
+      .select({ id: conversations.id })
+      .from(conversations)
+      .where(
+        inArray(
+          conversations.id,
+          [...good, bad].map((c) => c.id),
+        ),
+      );
     expect(stored.map((r) => r.id).sort()).toEqual(good.map((c) => c.id).sort());
     const stray = await h.db.select({ id: messages.id }).from(messages).where(eq(messages.conversationId, bad.id));
     expect(stray).toHaveLength(0);
@@ -129,7 +192,66 @@ describe("exchanges saved together", () => {
       ...others.slice(1).map((c) => saveExchange(h.db, { conversation: c, userMessage: "a", reply: reply("b") })),
     ]);
     expect(await h.db.select().from(messages).where(eq(messages.conversationId, gone.id))).toHaveLength(0);
-    expect(await h.db.select().from(conversations).where(inArray(conversations.id, others.map((c) => c.id)))).toHaveLength(3);
+    expect(
+      await h.db
+        .select()
+        .from(conversations)
+        .where(
+          inArray(
+            conversations.id,
+            others.map((c) => c.id),
+          ),
+        ),
+    ).toHaveLength(3);
+  });
+});
+
+describe("one way to store an exchange", () => {
+  it("a lone exchange goes through save_exchanges as a batch of one, patch and all", async () => {
+    const c = fresh("u-lone");
+    const before = { statements: saves.statements, calls: saves.calls };
+    const asked = new Date("2027-04-05T06:07:08.000Z");
+    const saved = await saveExchange(h.db, {
+      conversation: c,
+      userMessage: "alone",
+      reply: reply("answer alone"),
+      patch: { leadAskedAt: asked, consecutiveFallbacks: 3 },
+    });
+    expect(saves.statements - before.statements).toBe(1);
+    expect(saves.calls - before.calls).toBe(1);
+    const rows = await h.db
+      .select()
+      .from(messages)
+      .where(eq(messages.conversationId, c.id))
+      .orderBy(asc(messages.createdAt));
+    expect(rows.map((m) => [m.id, m.role, m.content])).toEqual([
+      [saved.userMessageId, "user", "alone"],
+      [saved.replyMessageId, "assistant", "answer alone"],
+    ]);
+    const [conversation] = await h.db.select().from(conversations).where(eq(conversations.id, c.id));
+    expect(conversation).toMatchObject({ leadAskedAt: asked, consecutiveFallbacks: 3, externalUserId: "u-lone" });
+  });
+
+  it("an exchange without a reply stores the user's message and marks the team's messages delivered", async () => {
+    const c = fresh("u-team");
+    await saveExchange(h.db, { conversation: c, userMessage: "hi", reply: reply("hello") });
+    const agentId = newId("msg");
+    await h.db.insert(messages).values({ id: agentId, conversationId: c.id, role: "agent", content: "A person here" });
+    const saved = await saveExchange(h.db, {
+      conversation: { id: c.id },
+      userMessage: "thanks",
+      reply: null,
+      deliveredIds: [agentId],
+    });
+    expect(saved.replyMessageId).toBeNull();
+    const rows = await h.db
+      .select()
+      .from(messages)
+      .where(eq(messages.conversationId, c.id))
+      .orderBy(asc(messages.createdAt));
+    expect(rows.map((m) => m.role)).toEqual(["user", "assistant", "agent", "user"]);
+    expect(rows.find((m) => m.id === agentId)!.deliveredAt).not.toBeNull();
+    expect(rows.at(-1)!.id).toBe(saved.userMessageId);
   });
 });
 
@@ -138,7 +260,13 @@ describe("conversation lookups grouped", () => {
     const convs = Array.from({ length: 5 }, (_, i) => fresh(`look-${i}`));
     for (const [i, c] of convs.entries()) {
       await saveExchange(h.db, { conversation: c, userMessage: `q${i}`, reply: reply(`a${i}`) });
-      if (i === 0) for (let turn = 1; turn <= 7; turn++) await saveExchange(h.db, { conversation: { id: c.id }, userMessage: `q0.${turn}`, reply: reply(`a0.${turn}`) });
+      if (i === 0)
+        for (let turn = 1; turn <= 7; turn++)
+          await saveExchange(h.db, {
+            conversation: { id: c.id },
+            userMessage: `q0.${turn}`,
+            reply: reply(`a0.${turn}`),
+          });
     }
     const elsewhere = await addIntegration(h.db, t);
     const found = await Promise.all([

@@ -9,7 +9,8 @@
  *   vi.mock("next-auth", async () => (await import("./workspace-fixtures")).nextAuthMock); // when app/(auth) actions are imported
  */
 import { sql } from "drizzle-orm";
-import { queryRows, type Db } from "@/db";
+import { getDb, queryRows, type Db } from "@/db";
+import { createSession } from "@/db/queries/sessions";
 import { createUserWithWorkspace } from "@/db/queries/accounts";
 import { bots, memberships, users, type Role } from "@/db/schema";
 import { handleChatRequest } from "@/lib/chat/handle-chat-request";
@@ -17,11 +18,19 @@ import { newId } from "@/lib/ids";
 
 const WORKSPACE_COOKIE = "parley_workspace";
 
-export const browser = { userId: null as string | null, cookies: new Map<string, string>() };
+export const browser = {
+  userId: null as string | null,
+  /** The user_sessions row the stand-in cookie names, created on first use as signing in does. */
+  sessionId: null as string | null,
+  cookies: new Map<string, string>(),
+  /** Set: the next signIn() throws it (Auth.js refusing, e.g. the sign-in limit tripped). */
+  signInError: null as Error | null,
+};
 
 /** Signs the stand-in browser in as a user, with the workspace cookie set when given. */
 export function signInAs(userId: string | null, workspaceId?: string) {
   browser.userId = userId;
+  browser.sessionId = null;
   browser.cookies.clear();
   if (workspaceId) browser.cookies.set(WORKSPACE_COOKIE, workspaceId);
 }
@@ -31,8 +40,16 @@ export function currentWorkspaceCookie(): string | undefined {
 }
 
 export const authMock = {
-  auth: async () => (browser.userId ? { user: { id: browser.userId } } : null),
-  signIn: async () => undefined,
+  auth: async () => {
+    if (!browser.userId) return null;
+    browser.sessionId ??= await createSession(await getDb(), browser.userId);
+    return { user: { id: browser.userId }, sessionId: browser.sessionId };
+  },
+  signIn: async () => {
+    const error = browser.signInError;
+    browser.signInError = null;
+    if (error) throw error;
+  },
   signOut: async () => undefined,
   handlers: {},
 };
@@ -52,14 +69,16 @@ export const headersMock = {
 export const cacheMock = { revalidatePath: () => {}, revalidateTag: () => {} };
 
 /** What an action did: its return value, a redirect (Next's redirect() throws), or an error. */
-export type Outcome = { kind: "returned"; value: unknown } | { kind: "redirect"; to: string } | { kind: "threw"; error: unknown };
+export type Outcome =
+  { kind: "returned"; value: unknown } | { kind: "redirect"; to: string } | { kind: "threw"; error: unknown };
 
 export async function outcome(run: () => Promise<unknown>): Promise<Outcome> {
   try {
     return { kind: "returned", value: await run() };
   } catch (error) {
     const digest = (error as { digest?: unknown })?.digest;
-    if (typeof digest === "string" && digest.startsWith("NEXT_REDIRECT")) return { kind: "redirect", to: digest.split(";")[2] ?? "" };
+    if (typeof digest === "string" && digest.startsWith("NEXT_REDIRECT"))
+      return { kind: "redirect", to: digest.split(";")[2] ?? "" };
     return { kind: "threw", error };
   }
 }
@@ -75,7 +94,12 @@ export function refused(o: Outcome): boolean {
 export async function createUser(db: Db, label: string) {
   const [user] = await db
     .insert(users)
-    .values({ id: newId("usr"), email: `${label}-${newId("usr").slice(4, 14).toLowerCase()}@example.com`, name: label, passwordHash: "x" })
+    .values({
+      id: newId("usr"),
+      email: `${label}-${newId("usr").slice(4, 14).toLowerCase()}@example.com`,
+      name: label,
+      passwordHash: "x",
+    })
     .returning();
   return user!;
 }
@@ -92,7 +116,10 @@ export async function createOwnedWorkspace(db: Db, label: string) {
     passwordHash: "x",
     workspaceName: `${label} workspace`,
   });
-  const [bot] = await db.insert(bots).values({ id: newId("bot"), workspaceId: made!.workspace.id, name: `${label} bot` }).returning();
+  const [bot] = await db
+    .insert(bots)
+    .values({ id: newId("bot"), workspaceId: made!.workspace.id, name: `${label} bot` })
+    .returning();
   return { owner: made!.user, workspace: made!.workspace, bot: bot! };
 }
 
@@ -110,12 +137,16 @@ export async function chat(integrationId: string, apiKey: string, message = "Wha
 
 /** A digest of every row of every table: equal digests mean nothing in the database changed. */
 export async function databaseDigest(db: Db): Promise<Record<string, string>> {
+  // user_sessions records sign-ins (the stand-in browser's first request creates its row), not changes.
   const tables = await queryRows<{ tablename: string }>(
     db,
-    sql`select tablename from pg_tables where schemaname = 'public' order by tablename`,
+    sql`select tablename from pg_tables where schemaname = 'public' and tablename <> 'user_sessions' order by tablename`,
   );
   const query = tables
-    .map(({ tablename }) => `select '${tablename}' as t, md5(coalesce(string_agg(x::text, '|' order by x::text), '')) as d from "${tablename}" x`)
+    .map(
+      ({ tablename }) =>
+        `select '${tablename}' as t, md5(coalesce(string_agg(x::text, '|' order by x::text), '')) as d from "${tablename}" x`,
+    )
     .join(" union all ");
   const rows = await queryRows<{ t: string; d: string }>(db, sql.raw(query));
   return Object.fromEntries(rows.map((r) => [r.t, r.d]));

@@ -12,7 +12,7 @@ import { seedDemo } from "@/db/seed";
 import { changePlanAction } from "@/app/(dashboard)/settings/actions";
 import { requestPlanChange } from "@/lib/billing";
 import { DEFAULT_PLAN_LIMITS, planLimits } from "@/lib/plans";
-import { getMonthlyUsage } from "@/lib/quota";
+import { getMonthlyUsage } from "@/db/queries/usage";
 import { openTestDb } from "./db";
 import { chat, signInAs } from "./workspace-fixtures";
 
@@ -34,11 +34,15 @@ beforeAll(async () => {
   });
   h = await openTestDb();
   demo = await seedDemo(h.db, { baseUrl: "http://localhost:3000" });
-  ownerId = (await h.db.query.memberships.findFirst({ where: (m, { eq }) => eq(m.workspaceId, demo.workspaceId) }))!.userId;
+  ownerId = (await h.db.query.memberships.findFirst({ where: (m, { eq }) => eq(m.workspaceId, demo.workspaceId) }))!
+    .userId;
 });
 afterAll(async () => {
   await h?.close();
-  for (const [key, value] of [["PARLEY_PLAN_LIMITS", saved.limits], ["PARLEY_LOG", saved.log]] as const) {
+  for (const [key, value] of [
+    ["PARLEY_PLAN_LIMITS", saved.limits],
+    ["PARLEY_LOG", saved.log],
+  ] as const) {
     if (value === undefined) delete process.env[key];
     else process.env[key] = value;
   }
@@ -99,7 +103,9 @@ describe("a plan change takes effect on the next API request", () => {
   });
 
   it("every change is in the audit log with the plan before and after; choosing the current plan changes nothing", async () => {
-    expect(await requestPlanChange(h.db, { workspaceId: demo.workspaceId, actorUserId: ownerId, plan: "starter" })).toEqual({ ok: true, changed: false });
+    expect(
+      await requestPlanChange(h.db, { workspaceId: demo.workspaceId, actorUserId: ownerId, plan: "starter" }),
+    ).toEqual({ ok: true, changed: false });
     const rows = await h.db
       .select()
       .from(auditLog)

@@ -2,6 +2,7 @@ import { AppNav } from "@/components/app-nav";
 import { InboxWatcher } from "@/components/inbox/inbox-watcher";
 import { Logo } from "@/components/logo";
 import { MobileNav } from "@/components/mobile-nav";
+import { RouteFocus } from "@/components/route-focus";
 import { ThemeToggle } from "@/components/theme-toggle";
 import { UsageBanner } from "@/components/usage-banner";
 import { UserMenu } from "@/components/user-menu";
@@ -10,15 +11,25 @@ import { getDb } from "@/db";
 import { countWaitingConversations } from "@/db/queries/inbox";
 import { requireWorkspace } from "@/lib/session";
 import { PLAN_LABELS, planLimits } from "@/lib/plans";
-import { getMonthlyUsage } from "@/lib/quota";
+import { getMonthlyUsage } from "@/db/queries/usage";
 
 export default async function DashboardLayout({ children }: { children: React.ReactNode }) {
   const { user, workspace, workspaces, can } = await requireWorkspace();
   const db = await getDb();
-  const [usage, waiting] = await Promise.all([getMonthlyUsage(db, workspace.id), countWaitingConversations(db, workspace.id)]);
+  const [usage, waiting] = await Promise.all([
+    getMonthlyUsage(db, workspace.id),
+    countWaitingConversations(db, workspace.id),
+  ]);
   const counts = { "/conversations": waiting };
   return (
     <div className="flex min-h-svh">
+      <a
+        href="#main"
+        className="bg-background focus-visible:ring-ring/50 sr-only z-50 rounded-md border px-3 py-2 text-sm font-medium focus:not-sr-only focus:fixed focus:top-2 focus:left-2 focus-visible:ring-[3px]"
+      >
+        Skip to content
+      </a>
+      <RouteFocus />
       <aside className="bg-sidebar text-sidebar-foreground sticky top-0 hidden h-svh w-60 shrink-0 flex-col border-r p-4 md:flex">
         <div className="mb-8 px-2">
           <Logo />
@@ -50,7 +61,13 @@ export default async function DashboardLayout({ children }: { children: React.Re
           canChangePlan={can("change_plan")}
         />
         <InboxWatcher />
-        <main className="mx-auto w-full max-w-6xl flex-1 px-4 py-6 md:px-8 md:py-8">{children}</main>
+        <main
+          id="main"
+          tabIndex={-1}
+          className="mx-auto w-full max-w-6xl flex-1 px-4 py-6 outline-none md:px-8 md:py-8"
+        >
+          {children}
+        </main>
       </div>
     </div>
   );

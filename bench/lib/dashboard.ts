@@ -51,22 +51,29 @@ function routeOf(entry: string): string {
 
 export function dashboardFirstLoadJs(root: string): RouteJs[] {
   const distDir = path.join(root, ".next");
-  const buildManifest = readJson<{ rootMainFiles?: string[]; polyfillFiles?: string[] }>(path.join(distDir, "build-manifest.json"));
+  const buildManifest = readJson<{ rootMainFiles?: string[]; polyfillFiles?: string[] }>(
+    path.join(distDir, "build-manifest.json"),
+  );
   const shared = (buildManifest.rootMainFiles ?? []).filter((f) => f.endsWith(".js"));
   const routesManifest = readJson<Record<string, string>>(path.join(distDir, "app-path-routes-manifest.json"));
   const appBuildManifestPath = path.join(distDir, "app-build-manifest.json");
-  const appBuildManifest = fs.existsSync(appBuildManifestPath) ? readJson<{ pages: Record<string, string[]> }>(appBuildManifestPath) : null;
+  const appBuildManifest = fs.existsSync(appBuildManifestPath)
+    ? readJson<{ pages: Record<string, string[]> }>(appBuildManifestPath)
+    : null;
 
   const entries = Object.keys(routesManifest)
     .filter((entry) => entry.startsWith("/(dashboard)/") && entry.endsWith("/page"))
     .sort();
-  if (!entries.length) throw new Error("no dashboard routes in .next/app-path-routes-manifest.json: is the build complete?");
+  if (!entries.length)
+    throw new Error("no dashboard routes in .next/app-path-routes-manifest.json: is the build complete?");
 
   const sharedGzip = shared.reduce((sum, f) => sum + sizes(path.join(distDir, f)).gzip, 0);
   return entries.map((entry) => {
     const own = clientManifestFiles(distDir, entry) ?? appBuildManifest?.pages[entry] ?? null;
     if (!own) throw new Error(`no client manifest for ${entry} in ${distDir}`);
-    const files = [...new Set([...shared, ...own.map((f) => f.replace(/^\/?_next\//, ""))])].filter((f) => f.endsWith(".js"));
+    const files = [...new Set([...shared, ...own.map((f) => f.replace(/^\/?_next\//, ""))])].filter((f) =>
+      f.endsWith(".js"),
+    );
     let rawBytes = 0;
     let gzipBytes = 0;
     for (const f of files) {

@@ -37,8 +37,16 @@ function osName(): string {
 
 function gitCommit(root: string): string {
   try {
-    const sha = execFileSync("git", ["rev-parse", "--short", "HEAD"], { cwd: root, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
-    const dirty = execFileSync("git", ["status", "--porcelain", "--untracked-files=no"], { cwd: root, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
+    const sha = execFileSync("git", ["rev-parse", "--short", "HEAD"], {
+      cwd: root,
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "ignore"],
+    }).trim();
+    const dirty = execFileSync("git", ["status", "--porcelain", "--untracked-files=no"], {
+      cwd: root,
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "ignore"],
+    }).trim();
     return dirty ? `${sha} (with uncommitted changes)` : sha;
   } catch {
     return "unknown";
@@ -55,6 +63,9 @@ export function describeMachine(root: string, postgresVersion: string): Machine 
     postgres: postgresVersion,
     date: new Date().toISOString().replace(/\.\d+Z$/, "Z"),
     commit: gitCommit(root),
-    loadAtStart: os.loadavg().map((l) => l.toFixed(2)).join(" / "),
+    loadAtStart: os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(" / "),
   };
 }

@@ -25,7 +25,12 @@ export type BenchDatabase = {
 };
 
 export async function createBenchDatabase(adminUrl: string): Promise<BenchDatabase> {
-  const admin = postgres(adminUrl, { max: 1, connect_timeout: 5, onnotice: () => {}, connection: { application_name: "parley-bench" } });
+  const admin = postgres(adminUrl, {
+    max: 1,
+    connect_timeout: 5,
+    onnotice: () => {},
+    connection: { application_name: "parley-bench" },
+  });
   let serverVersion: string;
   try {
     const [row] = await admin<{ server_version: string }[]>`show server_version`;
@@ -42,7 +47,9 @@ export async function createBenchDatabase(adminUrl: string): Promise<BenchDataba
     await admin.unsafe(`create database "${name}"`);
   } catch (error) {
     await admin.end({ timeout: 1 }).catch(() => {});
-    throw new BenchError(`Could not create database ${name} on ${redactUrl(adminUrl)}: ${error instanceof Error ? error.message : String(error)}`);
+    throw new BenchError(
+      `Could not create database ${name} on ${redactUrl(adminUrl)}: ${error instanceof Error ? error.message : String(error)}`,
+    );
   }
   const u = new URL(adminUrl);
   u.pathname = `/${name}`;

@@ -105,7 +105,9 @@ export async function runToCompletion(p: Managed, timeoutMs: number): Promise<vo
   const result = await Promise.race([p.exited, timer]);
   if (result === "timeout") {
     await stopProcess(p);
-    throw new BenchError(`${p.name} did not finish within ${Math.round(timeoutMs / 1000)} s. Log: ${p.logPath}\n${tailLog(p)}`);
+    throw new BenchError(
+      `${p.name} did not finish within ${Math.round(timeoutMs / 1000)} s. Log: ${p.logPath}\n${tailLog(p)}`,
+    );
   }
   managed.delete(p);
   if (result !== "0") throw new BenchError(`${p.name} failed (exit ${result}). Log: ${p.logPath}\n${tailLog(p)}`);
@@ -114,13 +116,22 @@ export async function runToCompletion(p: Managed, timeoutMs: number): Promise<vo
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Polls until the URL answers with any HTTP status; fails early when the process exits. */
-export async function waitForHttp(url: string, p: Managed, { method = "GET", timeoutMs = 90_000 } = {}): Promise<number> {
+export async function waitForHttp(
+  url: string,
+  p: Managed,
+  { method = "GET", timeoutMs = 90_000 } = {},
+): Promise<number> {
   const deadline = Date.now() + timeoutMs;
   let last = "";
   while (Date.now() < deadline) {
-    if (p.exit !== null) throw new BenchError(`${p.name} exited (${p.exit}) before it was ready. Log: ${p.logPath}\n${tailLog(p)}`);
+    if (p.exit !== null)
+      throw new BenchError(`${p.name} exited (${p.exit}) before it was ready. Log: ${p.logPath}\n${tailLog(p)}`);
     try {
-      const res = await fetch(url, { method, body: method === "POST" ? "{}" : undefined, signal: AbortSignal.timeout(5_000) });
+      const res = await fetch(url, {
+        method,
+        body: method === "POST" ? "{}" : undefined,
+        signal: AbortSignal.timeout(5_000),
+      });
       await res.arrayBuffer();
       return res.status;
     } catch (error) {
@@ -128,13 +139,16 @@ export async function waitForHttp(url: string, p: Managed, { method = "GET", tim
     }
     await sleep(250);
   }
-  throw new BenchError(`${p.name} was not ready at ${url} within ${Math.round(timeoutMs / 1000)} s (${last}). Log: ${p.logPath}\n${tailLog(p)}`);
+  throw new BenchError(
+    `${p.name} was not ready at ${url} within ${Math.round(timeoutMs / 1000)} s (${last}). Log: ${p.logPath}\n${tailLog(p)}`,
+  );
 }
 
 export async function waitForPort(port: number, p: Managed, timeoutMs = 30_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (p.exit !== null) throw new BenchError(`${p.name} exited (${p.exit}) before it was ready. Log: ${p.logPath}\n${tailLog(p)}`);
+    if (p.exit !== null)
+      throw new BenchError(`${p.name} exited (${p.exit}) before it was ready. Log: ${p.logPath}\n${tailLog(p)}`);
     const ok = await new Promise<boolean>((resolve) => {
       const socket = net.connect(port, "127.0.0.1");
       socket.once("connect", () => (socket.destroy(), resolve(true)));
@@ -143,7 +157,9 @@ export async function waitForPort(port: number, p: Managed, timeoutMs = 30_000):
     if (ok) return;
     await sleep(100);
   }
-  throw new BenchError(`${p.name} did not listen on ${port} within ${Math.round(timeoutMs / 1000)} s. Log: ${p.logPath}\n${tailLog(p)}`);
+  throw new BenchError(
+    `${p.name} did not listen on ${port} within ${Math.round(timeoutMs / 1000)} s. Log: ${p.logPath}\n${tailLog(p)}`,
+  );
 }
 
 /** A port that was free a moment ago, on 127.0.0.1. */
@@ -230,12 +246,12 @@ export async function waitIdle(rootPid: number, { threshold = 0.1, maxMs = 30_00
   return Date.now() - t0;
 }
 
-/** Peak resident memory (VmHWM) in bytes, summed over the process tree. */
-export function treePeakRss(rootPid: number): number {
+/** A memory figure of /proc/<pid>/status (VmHWM, VmRSS…) in bytes, summed over the process tree. */
+function treeStatusBytes(rootPid: number, field: "VmHWM" | "VmRSS"): number {
   let total = 0;
   for (const pid of processTree(rootPid)) {
     try {
-      const m = /VmHWM:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, "utf8"));
+      const m = new RegExp(`${field}:\\s+(\\d+) kB`).exec(fs.readFileSync(`/proc/${pid}/status`, "utf8"));
       if (m) total += Number(m[1]) * 1024;
     } catch {
       /* exited */
@@ -243,3 +259,9 @@ export function treePeakRss(rootPid: number): number {
   }
   return total;
 }
+
+/** Peak resident memory (VmHWM) in bytes, summed over the process tree. */
+export const treePeakRss = (rootPid: number) => treeStatusBytes(rootPid, "VmHWM");
+
+/** Resident memory now (VmRSS) in bytes, summed over the process tree. */
+export const treeRss = (rootPid: number) => treeStatusBytes(rootPid, "VmRSS");

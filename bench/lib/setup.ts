@@ -48,7 +48,8 @@ export async function setupFixture(url: string, sql: postgres.Sql, baseUrl: stri
     await migrateDb(handle);
     const db = handle.db;
     const seeded = await seedDemo(db, { baseUrl });
-    if (!seeded.apiKey || !seeded.integrationId) throw new Error("seedDemo did not create an integration in the fresh database");
+    if (!seeded.apiKey || !seeded.integrationId)
+      throw new Error("seedDemo did not create an integration in the fresh database");
     const owner = await findUserByEmail(db, DEMO_EMAIL);
     if (!owner) throw new Error("seedDemo did not create its user");
     const workspaceId = seeded.workspaceId;
@@ -58,7 +59,8 @@ export async function setupFixture(url: string, sql: postgres.Sql, baseUrl: stri
       id: llmBotId,
       workspaceId,
       name: "Acme Support (model)",
-      instructions: "You are Acme's friendly support assistant. Answer from Acme's knowledge base and keep replies short.",
+      instructions:
+        "You are Acme's friendly support assistant. Answer from Acme's knowledge base and keep replies short.",
       engine: "llm",
     });
     await copyKnowledge(sql, seeded.botId, llmBotId);
@@ -81,14 +83,25 @@ export async function setupFixture(url: string, sql: postgres.Sql, baseUrl: stri
 
 type Db = Awaited<ReturnType<typeof openDb>>["db"];
 
-async function integration(db: Db, workspaceId: string, botId: string, name: string, actorUserId: string): Promise<BenchIntegration> {
+async function integration(
+  db: Db,
+  workspaceId: string,
+  botId: string,
+  name: string,
+  actorUserId: string,
+): Promise<BenchIntegration> {
   const made = await createIntegration(db, { workspaceId, botId, name, actorUserId });
   if (!made) throw new Error(`could not create integration ${name}`);
   return { integrationId: made.integration.id, apiKey: made.apiKey, botId, workspaceId };
 }
 
 async function limitedWorkspace(db: Db, plan: Plan, email: string): Promise<BenchIntegration> {
-  const made = await createUserWithWorkspace(db, { email, name: "Bench", passwordHash: "not-a-password", workspaceName: `Bench ${plan}` });
+  const made = await createUserWithWorkspace(db, {
+    email,
+    name: "Bench",
+    passwordHash: "not-a-password",
+    workspaceName: `Bench ${plan}`,
+  });
   if (!made) throw new Error(`could not create the ${plan} workspace`);
   await db.update(workspaces).set({ plan }).where(eq(workspaces.id, made.workspace.id));
   const botId = newId("bot");

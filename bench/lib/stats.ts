@@ -32,3 +32,22 @@ export function kB(bytes: number): string {
 export function MB(bytes: number): string {
   return `${fmt(bytes / 1e6, 0)} MB`;
 }
+
+/** The q-quantile (0…1) of the values, nearest rank; NaN for none. */
+export function quantile(values: number[], q: number): number {
+  if (!values.length) return NaN;
+  const s = [...values].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.max(0, Math.ceil(q * s.length) - 1))]!;
+}
+
+/** mulberry32: a small deterministic generator of numbers in [0, 1), so that every run sees the same sequence. */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}

@@ -2,9 +2,10 @@
 
 import { useRouter } from "next/navigation";
 import { useActionState, useEffect, useRef, useState } from "react";
-import { FileUpIcon, GlobeIcon, Loader2Icon, TextIcon, UploadIcon } from "lucide-react";
-import { toast } from "@/components/ui/toast";
-import { addTextSourceAction, addUrlSourceAction } from "@/app/(dashboard)/bots/actions";
+import { FileUpIcon, GlobeIcon, Loader2Icon, MessageSquareQuoteIcon, TextIcon, UploadIcon } from "lucide-react";
+import { toast } from "@/components/lazy/toast";
+import { addCuratedAnswerAction, addTextSourceAction, addUrlSourceAction } from "@/app/(dashboard)/bots/actions";
+import { CuratedAnswerForm } from "@/components/bots/curated-answer-form";
 import { FormField, FormMessage } from "@/components/form-field";
 import { Button } from "@/components/ui/button";
 import { Input } from "@/components/ui/input";
@@ -15,14 +16,15 @@ import { MAX_PASTED_CHARS } from "@/lib/validations/limits";
 import { idleForm, type FormState } from "@/lib/validations/form";
 import { cn } from "@/lib/utils";
 
-const ACCEPT = ".txt,.md,.markdown,.html,.htm,.pdf,.docx,.csv,text/plain,text/markdown,text/html,text/csv,application/pdf,application/vnd.openxmlformats-officedocument.wordprocessingml.document";
+const ACCEPT =
+  ".txt,.md,.markdown,.html,.htm,.pdf,.docx,.csv,text/plain,text/markdown,text/html,text/csv,application/pdf,application/vnd.openxmlformats-officedocument.wordprocessingml.document";
 const MAX_UPLOAD_MB = 10;
 
-/** The three ways to add knowledge: paste text, upload files, import web pages. */
+/** The ways to add knowledge: paste text, upload files, import web pages, write a question and its answer. */
 export function AddKnowledge({ botId }: { botId: string }) {
   return (
     <Tabs defaultValue="text" className="gap-4">
-      <TabsList className="w-full sm:w-fit [&_svg]:size-4 max-sm:[&_svg]:hidden">
+      <TabsList className="w-full max-sm:grid max-sm:h-auto max-sm:grid-cols-2 sm:w-fit [&_svg]:size-4 max-sm:[&_svg]:hidden">
         <TabsTrigger value="text">
           <TextIcon /> Paste text
         </TabsTrigger>
@@ -31,6 +33,9 @@ export function AddKnowledge({ botId }: { botId: string }) {
         </TabsTrigger>
         <TabsTrigger value="url">
           <GlobeIcon /> Website
+        </TabsTrigger>
+        <TabsTrigger value="qa">
+          <MessageSquareQuoteIcon /> Q&amp;A
         </TabsTrigger>
       </TabsList>
       <TabsContent value="text">
@@ -41,6 +46,9 @@ export function AddKnowledge({ botId }: { botId: string }) {
       </TabsContent>
       <TabsContent value="url">
         <UrlSourceForm botId={botId} />
+      </TabsContent>
+      <TabsContent value="qa">
+        <CuratedAnswerForm action={addCuratedAnswerAction.bind(null, botId)} submitLabel="Add Q&A" />
       </TabsContent>
     </Tabs>
   );
@@ -65,8 +73,19 @@ function TextSourceForm({ botId }: { botId: string }) {
   return (
     <form ref={form} action={action} className="grid gap-4" noValidate>
       <FormMessage state={state.status === "error" && !state.fieldErrors ? state : idleForm} />
-      <FormField id="source-title" label="Title" hint="Shown as the source of answers, e.g. “Return policy”." errors={errors.title}>
-        <Input id="source-title" name="title" maxLength={200} defaultValue={values.title} aria-invalid={!!errors.title} />
+      <FormField
+        id="source-title"
+        label="Title"
+        hint="Shown as the source of answers, e.g. “Return policy”."
+        errors={errors.title}
+      >
+        <Input
+          id="source-title"
+          name="title"
+          maxLength={200}
+          defaultValue={values.title}
+          aria-invalid={!!errors.title}
+        />
       </FormField>
       <FormField
         id="source-text"
@@ -116,8 +135,11 @@ function FileUpload({ botId }: { botId: string }) {
       body.set("file", file);
       try {
         const res = await fetch(`/bots/${botId}/sources`, { method: "POST", body });
-        const json = res.headers.get("content-type")?.includes("json") ? ((await res.json()) as { ok: boolean; error?: string }) : null;
-        if (res.redirected || !json) update({ state: "error", message: "Your session has ended. Sign in again and retry." });
+        const json = res.headers.get("content-type")?.includes("json")
+          ? ((await res.json()) as { ok: boolean; error?: string })
+          : null;
+        if (res.redirected || !json)
+          update({ state: "error", message: "Your session has ended. Sign in again and retry." });
         else if (!json.ok) update({ state: "error", message: json.error ?? "The upload failed." });
         else {
           update({ state: "done" });
@@ -129,7 +151,9 @@ function FileUpload({ botId }: { botId: string }) {
     }
     if (input.current) input.current.value = "";
     if (added) {
-      toast.success(added === 1 ? "File uploaded. It is being imported." : `${added} files uploaded. They are being imported.`);
+      toast.success(
+        added === 1 ? "File uploaded. It is being imported." : `${added} files uploaded. They are being imported.`,
+      );
       router.refresh();
     }
   }
@@ -161,7 +185,9 @@ function FileUpload({ botId }: { botId: string }) {
           {busy ? <Loader2Icon className="size-5 animate-spin" /> : <UploadIcon className="size-5" />}
         </div>
         <span className="text-sm font-medium">{busy ? "Uploading…" : "Choose files or drop them here"}</span>
-        <span className="text-muted-foreground text-xs">PDF, Word (.docx), Markdown, HTML, CSV or plain text · up to {MAX_UPLOAD_MB} MB each</span>
+        <span className="text-muted-foreground text-xs">
+          PDF, Word (.docx), Markdown, HTML, CSV or plain text · up to {MAX_UPLOAD_MB} MB each
+        </span>
       </label>
       <input
         ref={input}
@@ -182,7 +208,11 @@ function FileUpload({ botId }: { botId: string }) {
               <span
                 className={cn(
                   "shrink-0 text-xs",
-                  u.state === "error" ? "text-destructive max-w-[60%] text-right" : u.state === "done" ? "text-success" : "text-muted-foreground",
+                  u.state === "error"
+                    ? "text-destructive max-w-[60%] text-right"
+                    : u.state === "done"
+                      ? "text-success"
+                      : "text-muted-foreground",
                 )}
                 role={u.state === "error" ? "alert" : undefined}
               >
@@ -241,7 +271,11 @@ function UrlSourceForm({ botId }: { botId: string }) {
       <FormField
         id="source-url"
         label={mode === "sitemap" ? "Sitemap address" : "Page address"}
-        hint={mode === "sitemap" ? "Usually https://your-site.com/sitemap.xml." : "Public pages only: addresses inside your network are refused."}
+        hint={
+          mode === "sitemap"
+            ? "Usually https://your-site.com/sitemap.xml."
+            : "Public pages only: addresses inside your network are refused."
+        }
         errors={errors.url}
       >
         <Input
@@ -258,10 +292,19 @@ function UrlSourceForm({ botId }: { botId: string }) {
       <FormField
         id="source-url-title"
         label="Title (optional)"
-        hint={mode === "sitemap" ? "Leave empty to call it “Pages of” the site's name; each page keeps its own title." : "Leave empty to use the page's own title."}
+        hint={
+          mode === "sitemap"
+            ? "Leave empty to call it “Pages of” the site's name; each page keeps its own title."
+            : "Leave empty to use the page's own title."
+        }
         errors={errors.title}
       >
-        <Input id="source-url-title" name="title" maxLength={200} defaultValue={state.status === "error" ? values.title : undefined} />
+        <Input
+          id="source-url-title"
+          name="title"
+          maxLength={200}
+          defaultValue={state.status === "error" ? values.title : undefined}
+        />
       </FormField>
       <div>
         <Button type="submit" disabled={pending}>

@@ -1,15 +1,15 @@
 "use client";
 
-import { useActionState, useEffect, useState } from "react";
-import { Loader2Icon, SparklesIcon, TextQuoteIcon } from "lucide-react";
-import { toast } from "@/components/ui/toast";
+import { useState } from "react";
+import { SparklesIcon, TextQuoteIcon } from "lucide-react";
 import { updateBotAction } from "@/app/(dashboard)/bots/actions";
-import { FormField, FormMessage } from "@/components/form-field";
+import { FormField } from "@/components/form-field";
+import { SettingsForm, useSettingsForm } from "@/components/settings-form";
 import { Alert, AlertDescription, AlertTitle } from "@/components/ui/alert";
-import { Button } from "@/components/ui/button";
 import { Input } from "@/components/ui/input";
+import { NativeSelect } from "@/components/ui/native-select";
 import { Textarea } from "@/components/ui/textarea";
-import { idleForm } from "@/lib/validations/form";
+import { BOT_LANGUAGES } from "@/lib/validations/bot-languages";
 import { cn } from "@/lib/utils";
 
 export type BotSettingsView = {
@@ -19,14 +19,26 @@ export type BotSettingsView = {
   welcomeMessage: string;
   fallbackMessage: string;
   engine: "builtin" | "llm";
+  language: string;
+  customerWords: string;
 };
 
 /** The configured model, as shown to admins (never the key). */
 export type ModelInfo = { model: string; host: string } | null;
 
-export function BotSettingsForm({ bot, model, canManage }: { bot: BotSettingsView; model: ModelInfo; canManage: boolean }) {
-  const [state, action, pending] = useActionState(updateBotAction.bind(null, bot.id), idleForm);
-  const errors = state.fieldErrors ?? {};
+export function BotSettingsForm({
+  bot,
+  model,
+  canManage,
+  workspaceName,
+}: {
+  workspaceName: string;
+  bot: BotSettingsView;
+  model: ModelInfo;
+  canManage: boolean;
+}) {
+  const form = useSettingsForm(updateBotAction.bind(null, bot.id));
+  const { state, errors } = form;
   // After a save or a refused save, show what was submitted; before any, the stored settings.
   const v = state.values ?? {
     name: bot.name,
@@ -34,21 +46,23 @@ export function BotSettingsForm({ bot, model, canManage }: { bot: BotSettingsVie
     welcomeMessage: bot.welcomeMessage,
     fallbackMessage: bot.fallbackMessage,
     engine: bot.engine,
+    language: bot.language,
+    customerWords: bot.customerWords,
   };
   const [engine, setEngine] = useState(v.engine === "llm" ? "llm" : "builtin");
-  useEffect(() => {
-    if (state.status === "saved") toast.success(state.message ?? "Saved.");
-  }, [state]);
   const disabled = !canManage;
 
   return (
-    <form action={action} className="grid gap-5" noValidate>
-      <FormMessage state={state.status === "error" ? state : idleForm} />
-      {!canManage && (
-        <p className="text-muted-foreground bg-muted rounded-md px-3 py-2 text-sm">You can view these settings; only owners and admins can change them.</p>
-      )}
+    <SettingsForm form={form} canManage={canManage} submitLabel="Save settings" className="grid gap-5">
       <FormField id="bot-settings-name" label="Name" errors={errors.name}>
-        <Input id="bot-settings-name" name="name" maxLength={80} defaultValue={v.name} aria-invalid={!!errors.name} disabled={disabled} />
+        <Input
+          id="bot-settings-name"
+          name="name"
+          maxLength={80}
+          defaultValue={v.name}
+          aria-invalid={!!errors.name}
+          disabled={disabled}
+        />
       </FormField>
 
       <fieldset className="grid gap-2" disabled={disabled}>
@@ -72,7 +86,8 @@ export function BotSettingsForm({ bot, model, canManage }: { bot: BotSettingsVie
             description={
               model ? (
                 <>
-                  Writes conversational replies from your knowledge with <strong className="font-medium">{model.model}</strong> at {model.host}.
+                  Writes conversational replies from your knowledge with{" "}
+                  <strong className="font-medium">{model.model}</strong> at {model.host}.
                 </>
               ) : (
                 "Conversational replies written by a language model from your knowledge. No model is configured on this server."
@@ -92,17 +107,20 @@ export function BotSettingsForm({ bot, model, canManage }: { bot: BotSettingsVie
           <AlertTitle className="line-clamp-none">This bot quotes your knowledge base</AlertTitle>
           <AlertDescription>
             <p>
-              No model is connected, so the built-in engine answers: it picks the best sentences from your knowledge and greets and thanks
-              people, but it does not write new text. Connecting a model makes replies conversational: set{" "}
-              <code className="font-mono text-xs">LLM_BASE_URL</code> and <code className="font-mono text-xs">LLM_MODEL</code> (and{" "}
-              <code className="font-mono text-xs">LLM_API_KEY</code> if your provider needs one) on the server, restart, and choose Model
-              here. Any OpenAI-compatible endpoint works: a hosted provider, Ollama or llama.cpp.
+              No model is connected, so the built-in engine answers: it picks the best sentences from your knowledge and
+              greets and thanks people, but it does not write new text. Connecting a model makes replies conversational:
+              set <code className="font-mono text-xs">LLM_BASE_URL</code> and{" "}
+              <code className="font-mono text-xs">LLM_MODEL</code> (and{" "}
+              <code className="font-mono text-xs">LLM_API_KEY</code> if your provider needs one) on the server, restart,
+              and choose Model here. Any OpenAI-compatible endpoint works: a hosted provider, Ollama or llama.cpp.
             </p>
           </AlertDescription>
         </Alert>
       )}
       {model === null && engine === "llm" && (
-        <p className="text-warning text-sm">Until a model is configured, this bot keeps answering with the built-in engine.</p>
+        <p className="text-warning text-sm">
+          Until a model is configured, this bot keeps answering with the built-in engine.
+        </p>
       )}
 
       <FormField
@@ -116,13 +134,18 @@ export function BotSettingsForm({ bot, model, canManage }: { bot: BotSettingsVie
           name="instructions"
           rows={5}
           className="max-h-80"
-          placeholder="You are the friendly support assistant of Acme. Keep answers short…"
+          placeholder={`You are the friendly support assistant of ${workspaceName}. Keep answers short…`}
           defaultValue={v.instructions}
           aria-invalid={!!errors.instructions}
           disabled={disabled}
         />
       </FormField>
-      <FormField id="bot-settings-welcome" label="Welcome message" hint="The first thing the bot says, and its reply to a greeting." errors={errors.welcomeMessage}>
+      <FormField
+        id="bot-settings-welcome"
+        label="Welcome message"
+        hint="The first thing the bot says, and its reply to a greeting."
+        errors={errors.welcomeMessage}
+      >
         <Textarea
           id="bot-settings-welcome"
           name="welcomeMessage"
@@ -147,14 +170,47 @@ export function BotSettingsForm({ bot, model, canManage }: { bot: BotSettingsVie
           disabled={disabled}
         />
       </FormField>
-      {canManage && (
-        <div>
-          <Button type="submit" disabled={pending}>
-            {pending && <Loader2Icon className="animate-spin" />} Save settings
-          </Button>
-        </div>
-      )}
-    </form>
+      <FormField
+        id="bot-settings-language"
+        label="Language"
+        hint="Each source and question is read in its own language. A question too short to tell (“prices?”) is taken to be in this one; Automatic uses your knowledge's main language."
+        errors={errors.language}
+      >
+        <NativeSelect
+          // React ignores a select's new defaultValue, and resets the form after each save: remount with what was sent.
+          key={v.language ?? "stored"}
+          id="bot-settings-language"
+          name="language"
+          defaultValue={v.language ?? "auto"}
+          aria-invalid={!!errors.language}
+          disabled={disabled}
+        >
+          <option value="auto">Automatic</option>
+          {BOT_LANGUAGES.map(([code, name]) => (
+            <option key={code} value={code}>
+              {name}
+            </option>
+          ))}
+        </NativeSelect>
+      </FormField>
+      <FormField
+        id="bot-settings-customer-words"
+        label="Words your customers use"
+        hint="One per line: what customers say, then “=”, then the word your knowledge uses. A question with the words on the left also searches for the word on the right. Typos and common synonyms are handled already; add what is particular to your business."
+        errors={errors.customerWords}
+      >
+        <Textarea
+          id="bot-settings-customer-words"
+          name="customerWords"
+          rows={4}
+          className="max-h-80 font-mono text-sm"
+          placeholder={"money back = refund\nkeys, fob = access card"}
+          defaultValue={v.customerWords}
+          aria-invalid={!!errors.customerWords}
+          disabled={disabled}
+        />
+      </FormField>
+    </SettingsForm>
   );
 }
 

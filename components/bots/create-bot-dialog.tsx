@@ -5,7 +5,15 @@ import { Loader2Icon, PlusIcon } from "lucide-react";
 import { createBotAction } from "@/app/(dashboard)/bots/actions";
 import { FormField, FormMessage } from "@/components/form-field";
 import { Button } from "@/components/ui/button";
-import { Dialog, DialogContent, DialogDescription, DialogFooter, DialogHeader, DialogTitle, DialogTrigger } from "@/components/ui/dialog";
+import {
+  Dialog,
+  DialogContent,
+  DialogDescription,
+  DialogFooter,
+  DialogHeader,
+  DialogTitle,
+  DialogTrigger,
+} from "@/components/lazy/dialog";
 import { Input } from "@/components/ui/input";
 import { idleForm } from "@/lib/validations/form";
 
@@ -30,7 +38,12 @@ export function CreateBotDialog({ label = "New bot" }: { label?: string }) {
             </DialogDescription>
           </DialogHeader>
           <FormMessage state={state.status === "error" && !state.fieldErrors ? state : idleForm} />
-          <FormField id="bot-name" label="Name" hint="For example “Website support” or “Sales assistant”." errors={errors.name}>
+          <FormField
+            id="bot-name"
+            label="Name"
+            hint="For example “Website support” or “Sales assistant”."
+            errors={errors.name}
+          >
             <Input
               id="bot-name"
               name="name"

@@ -1,13 +1,22 @@
 "use client";
 
 import Link from "next/link";
-import { useActionState, useState } from "react";
-import { Loader2Icon, Trash2Icon } from "lucide-react";
+import { useActionState } from "react";
+import { Trash2Icon } from "lucide-react";
 import { deleteBotAction } from "@/app/(dashboard)/bots/actions";
-import { FormField, FormMessage } from "@/components/form-field";
+import { ConfirmByName } from "@/components/confirm-by-name";
+import { FormMessage } from "@/components/form-field";
 import { Button } from "@/components/ui/button";
-import { Dialog, DialogClose, DialogContent, DialogDescription, DialogFooter, DialogHeader, DialogTitle, DialogTrigger } from "@/components/ui/dialog";
-import { Input } from "@/components/ui/input";
+import {
+  Dialog,
+  DialogClose,
+  DialogContent,
+  DialogDescription,
+  DialogFooter,
+  DialogHeader,
+  DialogTitle,
+  DialogTrigger,
+} from "@/components/lazy/dialog";
 import { formatNumber } from "@/lib/format";
 import type { FormState } from "@/lib/validations/form";
 
@@ -42,8 +51,9 @@ export function DeleteBot({ botId, name, impact }: { botId: string; name: string
 }
 
 function DeleteDialog({ botId, name, impact }: { botId: string; name: string; impact: DeletionImpact }) {
-  const [state, action, pending] = useActionState<FormState, FormData>(deleteBotAction.bind(null, botId), { status: "idle" });
-  const [typed, setTyped] = useState("");
+  const [state, action, pending] = useActionState<FormState, FormData>(deleteBotAction.bind(null, botId), {
+    status: "idle",
+  });
   const inUse = impact.liveIntegrations.length > 0;
 
   return (
@@ -59,8 +69,10 @@ function DeleteDialog({ botId, name, impact }: { botId: string; name: string; im
             <DialogHeader>
               <DialogTitle>“{name}” can’t be deleted yet</DialogTitle>
               <DialogDescription>
-                It answers the messages of {impact.liveIntegrations.length === 1 ? "this integration" : "these integrations"}. Delete{" "}
-                {impact.liveIntegrations.length === 1 ? "it" : "them"} first, so nothing that calls the API suddenly loses its bot.
+                It answers the messages of{" "}
+                {impact.liveIntegrations.length === 1 ? "this integration" : "these integrations"}. Delete{" "}
+                {impact.liveIntegrations.length === 1 ? "it" : "them"} first, so nothing that calls the API suddenly
+                loses its bot.
               </DialogDescription>
             </DialogHeader>
             <ul className="grid gap-1 text-sm">
@@ -86,12 +98,17 @@ function DeleteDialog({ botId, name, impact }: { botId: string; name: string; im
                 <div className="grid gap-2">
                   <p>This cannot be undone. Deleted with it:</p>
                   <ul className="list-disc space-y-1 pl-5">
-                    <li>{plural(impact.sources, "knowledge source", "knowledge sources")} and everything imported from them;</li>
-                    <li>{plural(impact.testConversations, "test conversation", "test conversations")} from the test chat;</li>
+                    <li>
+                      {plural(impact.sources, "knowledge source", "knowledge sources")} and everything imported from
+                      them;
+                    </li>
+                    <li>
+                      {plural(impact.testConversations, "test conversation", "test conversations")} from the test chat;
+                    </li>
                     {impact.apiConversations > 0 && (
                       <li>
-                        {plural(impact.apiConversations, "conversation", "conversations")} of integrations you deleted earlier that used this bot,
-                        with those integrations&apos; records.
+                        {plural(impact.apiConversations, "conversation", "conversations")} of integrations you deleted
+                        earlier that used this bot, with those integrations&apos; records.
                       </li>
                     )}
                   </ul>
@@ -99,19 +116,9 @@ function DeleteDialog({ botId, name, impact }: { botId: string; name: string; im
               </DialogDescription>
             </DialogHeader>
             <FormMessage state={state.status === "error" && !state.fieldErrors ? state : { status: "idle" }} />
-            <FormField id="confirm-bot-name" label={<span>Type <strong>{name}</strong> to confirm</span>} errors={state.fieldErrors?.confirm}>
-              <Input id="confirm-bot-name" name="confirm" autoComplete="off" value={typed} onChange={(e) => setTyped(e.target.value)} />
-            </FormField>
-            <DialogFooter>
-              <DialogClose asChild>
-                <Button type="button" variant="outline">
-                  Cancel
-                </Button>
-              </DialogClose>
-              <Button type="submit" variant="destructive" disabled={pending || typed.trim() !== name}>
-                {pending && <Loader2Icon className="animate-spin" />} Delete bot
-              </Button>
-            </DialogFooter>
+            <ConfirmByName id="confirm-bot-name" name={name} errors={state.fieldErrors?.confirm} pending={pending}>
+              Delete bot
+            </ConfirmByName>
           </form>
         )}
       </DialogContent>

@@ -2,7 +2,7 @@
 
 import { useRouter } from "next/navigation";
 import { useEffect } from "react";
-import { toast } from "@/components/ui/toast";
+import { toast } from "@/components/lazy/toast";
 
 /** Says which bot was just deleted (the delete action redirects here with ?deleted=name), then tidies the URL. */
 export function DeletedToast({ name }: { name: string }) {

@@ -1,33 +1,29 @@
 "use client";
 
-import { useActionState, useEffect } from "react";
 import Link from "next/link";
-import { Loader2Icon } from "lucide-react";
-import { toast } from "@/components/ui/toast";
 import { updateHandoffAction } from "@/app/(dashboard)/bots/actions";
-import { FormField, FormMessage } from "@/components/form-field";
-import { Button } from "@/components/ui/button";
+import { FormField } from "@/components/form-field";
+import { SettingsForm, useSettingsForm } from "@/components/settings-form";
 import { Textarea } from "@/components/ui/textarea";
-import { idleForm } from "@/lib/validations/form";
 import type { HandoffValues } from "@/lib/validations/bots";
 import { CheckboxRow, CountField, SwitchRow } from "./policy-fields";
 
 /** Human handoff of one bot: on/off, when it hands over or offers a person, and what it says. */
-export function HandoffForm({ botId, settings, canManage }: { botId: string; settings: HandoffValues; canManage: boolean }) {
-  const [state, action, pending] = useActionState(updateHandoffAction.bind(null, botId), idleForm);
-  const errors = state.fieldErrors ?? {};
-  const typed = state.values;
-  useEffect(() => {
-    if (state.status === "saved") toast.success(state.message ?? "Saved.");
-  }, [state]);
+export function HandoffForm({
+  botId,
+  settings,
+  canManage,
+}: {
+  botId: string;
+  settings: HandoffValues;
+  canManage: boolean;
+}) {
+  const form = useSettingsForm(updateHandoffAction.bind(null, botId));
+  const { state, errors, typed } = form;
   const disabled = !canManage;
 
   return (
-    <form action={action} className="grid gap-6" noValidate>
-      <FormMessage state={state.status === "error" ? state : idleForm} />
-      {!canManage && (
-        <p className="text-muted-foreground bg-muted rounded-md px-3 py-2 text-sm">You can view these settings; only owners and admins can change them.</p>
-      )}
+    <SettingsForm form={form} canManage={canManage} submitLabel="Save handoff settings">
       <SwitchRow
         id="handoff-enabled"
         name="enabled"
@@ -68,7 +64,12 @@ export function HandoffForm({ botId, settings, canManage }: { botId: string; set
         />
       </fieldset>
 
-      <FormField id="handoff-offer-message" label="Offer message" hint="Added to the answer the bot could not give; ask a yes-or-no question." errors={errors.offerMessage}>
+      <FormField
+        id="handoff-offer-message"
+        label="Offer message"
+        hint="Added to the answer the bot could not give; ask a yes-or-no question."
+        errors={errors.offerMessage}
+      >
         <Textarea
           id="handoff-offer-message"
           name="offerMessage"
@@ -97,14 +98,6 @@ export function HandoffForm({ botId, settings, canManage }: { botId: string; set
           disabled={disabled}
         />
       </FormField>
-
-      {canManage && (
-        <div>
-          <Button type="submit" disabled={pending}>
-            {pending && <Loader2Icon className="animate-spin" />} Save handoff settings
-          </Button>
-        </div>
-      )}
-    </form>
+    </SettingsForm>
   );
 }

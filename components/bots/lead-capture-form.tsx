@@ -1,14 +1,10 @@
 "use client";
 
-import { useActionState, useEffect } from "react";
-import { Loader2Icon } from "lucide-react";
-import { toast } from "@/components/ui/toast";
 import { updateLeadCaptureAction } from "@/app/(dashboard)/bots/actions";
-import { FormField, FormMessage } from "@/components/form-field";
-import { Button } from "@/components/ui/button";
+import { FormField } from "@/components/form-field";
+import { SettingsForm, useSettingsForm } from "@/components/settings-form";
 import { NativeSelect } from "@/components/ui/native-select";
 import { Textarea } from "@/components/ui/textarea";
-import { idleForm } from "@/lib/validations/form";
 import type { LeadCaptureValues } from "@/lib/validations/bots";
 import { CheckboxRow, CountField, GroupErrors, SwitchRow } from "./policy-fields";
 
@@ -20,22 +16,21 @@ const FIELDS = [
 ] as const;
 
 /** Lead capture of one bot: on/off, the details to collect, when the bot asks, and its wording. */
-export function LeadCaptureForm({ botId, settings, canManage }: { botId: string; settings: LeadCaptureValues; canManage: boolean }) {
-  const [state, action, pending] = useActionState(updateLeadCaptureAction.bind(null, botId), idleForm);
-  const errors = state.fieldErrors ?? {};
-  // After a save or a refused save, show what was submitted; before any, the stored settings.
-  const typed = state.values;
-  useEffect(() => {
-    if (state.status === "saved") toast.success(state.message ?? "Saved.");
-  }, [state]);
+export function LeadCaptureForm({
+  botId,
+  settings,
+  canManage,
+}: {
+  botId: string;
+  settings: LeadCaptureValues;
+  canManage: boolean;
+}) {
+  const form = useSettingsForm(updateLeadCaptureAction.bind(null, botId));
+  const { state, errors, typed } = form;
   const disabled = !canManage;
 
   return (
-    <form action={action} className="grid gap-6" noValidate>
-      <FormMessage state={state.status === "error" ? state : idleForm} />
-      {!canManage && (
-        <p className="text-muted-foreground bg-muted rounded-md px-3 py-2 text-sm">You can view these settings; only owners and admins can change them.</p>
-      )}
+    <SettingsForm form={form} canManage={canManage} submitLabel="Save lead capture">
       <SwitchRow
         id="lead-enabled"
         name="enabled"
@@ -45,7 +40,11 @@ export function LeadCaptureForm({ botId, settings, canManage }: { botId: string;
         disabled={disabled}
       />
 
-      <fieldset className="grid gap-3" disabled={disabled} aria-describedby={errors.fields ? "lead-fields-error" : "lead-fields-hint"}>
+      <fieldset
+        className="grid gap-3"
+        disabled={disabled}
+        aria-describedby={errors.fields ? "lead-fields-error" : "lead-fields-hint"}
+      >
         <legend className="mb-2 text-sm leading-none font-medium">Details to collect</legend>
         <div className="grid grid-cols-2 gap-3 lg:grid-cols-4">
           {FIELDS.map((f) => {
@@ -75,8 +74,9 @@ export function LeadCaptureForm({ botId, settings, canManage }: { botId: string;
           <GroupErrors id="lead-fields-error" errors={errors.fields} />
         ) : (
           <p id="lead-fields-hint" className="text-muted-foreground text-xs">
-            A lead needs an email or a phone number, so collect at least one of them. Optional details are kept when shared; if a required one
-            is still missing once someone shares their details, the bot asks for it (once). Details set to Off are never kept.
+            A lead needs an email or a phone number, so collect at least one of them. Optional details are kept when
+            shared; if a required one is still missing once someone shares their details, the bot asks for it (once).
+            Details set to Off are never kept.
           </p>
         )}
       </fieldset>
@@ -120,14 +120,6 @@ export function LeadCaptureForm({ botId, settings, canManage }: { botId: string;
           disabled={disabled}
         />
       </FormField>
-
-      {canManage && (
-        <div>
-          <Button type="submit" disabled={pending}>
-            {pending && <Loader2Icon className="animate-spin" />} Save lead capture
-          </Button>
-        </div>
-      )}
-    </form>
+    </SettingsForm>
   );
 }

@@ -7,6 +7,7 @@ import { Button } from "@/components/ui/button";
 import { Card, CardAction, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { Textarea } from "@/components/ui/textarea";
 import { cn } from "@/lib/utils";
+import { MAX_MESSAGE_CHARS } from "@/lib/validations/limits";
 
 type Message =
   | { role: "user"; text: string }
@@ -23,7 +24,17 @@ type Message =
 const ENGINE_LABEL = { builtin: "Built-in engine", llm: "Model" } as const;
 
 /** Talks to the bot through the same pipeline as the Chat API, memory included; each reply shows the knowledge it used. */
-export function TestChat({ botId, welcomeMessage, canChat, className }: { botId: string; welcomeMessage: string; canChat: boolean; className?: string }) {
+export function TestChat({
+  botId,
+  welcomeMessage,
+  canChat,
+  className,
+}: {
+  botId: string;
+  welcomeMessage: string;
+  canChat: boolean;
+  className?: string;
+}) {
   const [conversationId, setConversationId] = useState<string | null>(null);
   const [messages, setMessages] = useState<Message[]>([]);
   const [draft, setDraft] = useState("");
@@ -43,20 +54,30 @@ export function TestChat({ botId, welcomeMessage, canChat, className }: { botId:
     startTransition(async () => {
       try {
         const result = await sendTestMessageAction(botId, { conversationId, message: text });
-        if (result.ok) {
-          const { value } = result;
+        if (result.status === "saved" && result.answer) {
+          const value = result.answer;
           setConversationId(value.conversationId);
           setMessages((all) => [
             ...all,
-            { role: "bot", text: value.reply, engine: value.engine, kind: value.kind, latencyMs: value.latencyMs, sources: value.sources },
+            {
+              role: "bot",
+              text: value.reply,
+              engine: value.engine,
+              kind: value.kind,
+              latencyMs: value.latencyMs,
+              sources: value.sources,
+            },
           ]);
         } else {
           if (result.code === "conversation_not_found") setConversationId(null);
-          setMessages((all) => [...all, { role: "error", text: result.reason }]);
+          setMessages((all) => [...all, { role: "error", text: result.message ?? "The message could not be sent." }]);
           setDraft((current) => current || text); // keep what was typed so it can be sent again
         }
       } catch {
-        setMessages((all) => [...all, { role: "error", text: "The message could not be sent. Check your connection and try again." }]);
+        setMessages((all) => [
+          ...all,
+          { role: "error", text: "The message could not be sent. Check your connection and try again." },
+        ]);
         setDraft((current) => current || text);
       }
       input.current?.focus();
@@ -76,17 +97,34 @@ export function TestChat({ botId, welcomeMessage, canChat, className }: { botId:
         <CardTitle>Test chat</CardTitle>
         <CardDescription>Ask what your customers would. Same knowledge, engine and memory as the API.</CardDescription>
         <CardAction>
-          <Button variant="outline" size="sm" title="New conversation" onClick={reset} disabled={pending || (messages.length === 0 && !conversationId)}>
+          <Button
+            variant="outline"
+            size="sm"
+            title="New conversation"
+            onClick={reset}
+            disabled={pending || (messages.length === 0 && !conversationId)}
+          >
             <MessageSquarePlusIcon />
             <span className="sr-only sm:not-sr-only xl:sr-only 2xl:not-sr-only">New conversation</span>
           </Button>
         </CardAction>
       </CardHeader>
-      <div ref={scroller} className="bg-muted/30 flex min-h-72 flex-1 flex-col gap-3 overflow-y-auto p-4" aria-live="polite" role="log">
+      <div
+        ref={scroller}
+        className="bg-muted/30 focus-visible:ring-ring/50 flex min-h-72 flex-1 flex-col gap-3 overflow-y-auto p-4 outline-none focus-visible:ring-[3px] focus-visible:ring-inset"
+        tabIndex={0} // scrollable: reachable and scrollable by keyboard in every browser
+        aria-live="polite"
+        aria-label="Test chat messages"
+        role="log"
+      >
         <Bubble role="bot">{welcomeMessage}</Bubble>
         {messages.map((m, i) =>
           m.role === "error" ? (
-            <p key={i} role="alert" className="bg-destructive/10 text-destructive self-center rounded-md px-3 py-2 text-center text-xs">
+            <p
+              key={i}
+              role="alert"
+              className="bg-destructive/10 text-destructive self-center rounded-md px-3 py-2 text-center text-xs"
+            >
               {m.text}
             </p>
           ) : (
@@ -124,7 +162,7 @@ export function TestChat({ botId, welcomeMessage, canChat, className }: { botId:
             }
           }}
           rows={1}
-          maxLength={8000}
+          maxLength={MAX_MESSAGE_CHARS}
           placeholder={canChat ? "Type a question…" : "Your role cannot use the test chat."}
           disabled={!canChat}
           className="max-h-36 min-h-9 resize-none"
@@ -142,7 +180,9 @@ function Bubble({ role, children }: { role: "user" | "bot"; children: React.Reac
     <div
       className={cn(
         "max-w-[85%] rounded-2xl px-3.5 py-2 text-sm leading-relaxed break-words whitespace-pre-wrap",
-        role === "user" ? "bg-primary text-primary-foreground rounded-br-sm" : "bg-background rounded-bl-sm border shadow-xs",
+        role === "user"
+          ? "bg-primary text-primary-foreground rounded-br-sm"
+          : "bg-background rounded-bl-sm border shadow-xs",
       )}
       data-role={role}
     >

@@ -8,8 +8,20 @@ import { cn } from "@/lib/utils";
 const SPEAKER = { user: "Customer", assistant: "Bot", agent: "Team", system: "" } as const;
 
 /** Who the conversation is with, as the team would say it. */
-export function conversationTitle(c: { leadName: string | null; leadEmail?: string | null; externalUserId: string | null; channel: string }): string {
-  return c.leadName || c.leadEmail || c.externalUserId || (c.channel === "test" ? "Test chat" : "Anonymous visitor");
+export function conversationTitle(c: {
+  leadName: string | null;
+  leadEmail?: string | null;
+  externalUserId: string | null;
+  channel: string;
+}): string {
+  // Widget conversations belong to "visitor:<random id>" or, with identity verification, "user:<your id>".
+  const user =
+    c.channel === "widget" && c.externalUserId?.startsWith("visitor:")
+      ? "Website visitor"
+      : c.channel === "widget"
+        ? c.externalUserId?.replace(/^user:/, "")
+        : c.externalUserId;
+  return c.leadName || c.leadEmail || user || (c.channel === "test" ? "Test chat" : "Anonymous visitor");
 }
 
 /** The inbox rows: status, who, the latest message, where it came from and when; each row opens the transcript. */
@@ -27,20 +39,30 @@ export function ConversationList({ rows }: { rows: InboxRow[] }) {
             )}
           >
             <div className="flex min-w-0 items-center gap-2">
-              {c.waiting && <span className="bg-warning size-2 shrink-0 rounded-full" aria-label="Waiting for your team" />}
+              {c.waiting && (
+                <span className="bg-warning size-2 shrink-0 rounded-full" aria-label="Waiting for your team" />
+              )}
               <span className="truncate font-medium">{conversationTitle(c)}</span>
               {c.leadId && (
-                <span className="text-muted-foreground inline-flex shrink-0 items-center gap-1 text-xs" title="A lead is linked to this conversation">
+                <span
+                  className="text-muted-foreground inline-flex shrink-0 items-center gap-1 text-xs"
+                  title="A lead is linked to this conversation"
+                >
                   <UserRoundIcon className="size-3" /> Lead
                 </span>
               )}
-              <time className="text-muted-foreground ml-auto shrink-0 text-xs" dateTime={c.lastMessageAt.toISOString()} title={formatDateTime(c.lastMessageAt)}>
+              <time
+                className="text-muted-foreground ml-auto shrink-0 text-xs"
+                dateTime={c.lastMessageAt.toISOString()}
+                title={formatDateTime(c.lastMessageAt)}
+              >
                 {formatRelative(c.lastMessageAt, now)}
               </time>
             </div>
             {c.lastMessage && (
               <p className="text-muted-foreground line-clamp-2 text-sm break-words">
-                <span className="text-foreground/80 font-medium">{SPEAKER[c.lastMessage.role]}:</span> {c.lastMessage.content}
+                <span className="text-foreground/80 font-medium">{SPEAKER[c.lastMessage.role]}:</span>{" "}
+                {c.lastMessage.content}
               </p>
             )}
             <div className="text-muted-foreground flex flex-wrap items-center gap-x-2 gap-y-1 text-xs">

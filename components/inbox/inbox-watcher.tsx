@@ -2,10 +2,10 @@
 
 import { useEffect } from "react";
 import { usePathname, useRouter } from "next/navigation";
+import { isId } from "@/lib/ids";
 
 const INBOX_POLL_MS = 3000;
 const ELSEWHERE_POLL_MS = 15_000;
-const TRANSCRIPT = /^\/conversations\/(conv_[0-9A-Za-z]{22})$/;
 
 /**
  * Keeps the inbox live without a reload: polls a tiny fingerprint of the inbox (every 3 s on the
@@ -19,7 +19,8 @@ export function InboxWatcher() {
 
   useEffect(() => {
     const inInbox = pathname === "/conversations" || pathname.startsWith("/conversations/");
-    const conversation = TRANSCRIPT.exec(pathname)?.[1];
+    const [, section, id, ...rest] = pathname.split("/");
+    const conversation = section === "conversations" && !rest.length && isId("conv", id) ? id : undefined;
     const url = `/conversations/updates${conversation ? `?conversation=${conversation}` : ""}`;
     let last: { stamp: string; waiting: number } | null = null;
     let timer: ReturnType<typeof setTimeout> | undefined;

@@ -2,12 +2,11 @@
 
 import { useRef, useState, useTransition } from "react";
 import { Loader2Icon, SendIcon } from "lucide-react";
-import { toast } from "@/components/ui/toast";
+import { toast } from "@/components/lazy/toast";
 import { replyAction } from "@/app/(dashboard)/conversations/actions";
 import { Button } from "@/components/ui/button";
 import { Textarea } from "@/components/ui/textarea";
-
-const MAX = 8000;
+import { MAX_MESSAGE_CHARS } from "@/lib/validations/limits";
 
 /** The team member's reply box: Enter sends, Shift+Enter starts a new line; what was typed stays if sending fails. */
 export function ReplyComposer({ conversationId, takesOver }: { conversationId: string; takesOver: boolean }) {
@@ -21,7 +20,7 @@ export function ReplyComposer({ conversationId, takesOver }: { conversationId: s
     start(async () => {
       try {
         const result = await replyAction(conversationId, text);
-        if (result.ok) setDraft((current) => (current.trim() === text ? "" : current));
+        if (result.status === "saved") setDraft((current) => (current.trim() === text ? "" : current));
         else toast.error(result.message);
       } catch {
         toast.error("The reply could not be sent. Check your connection and try again.");
@@ -54,7 +53,7 @@ export function ReplyComposer({ conversationId, takesOver }: { conversationId: s
             }
           }}
           rows={2}
-          maxLength={MAX}
+          maxLength={MAX_MESSAGE_CHARS}
           placeholder="Write a reply…"
           className="max-h-48 min-h-16 resize-none"
           aria-describedby="reply-hint"

@@ -1,7 +1,16 @@
 "use client";
 
 import { useEffect, useLayoutEffect, useRef } from "react";
-import { BookOpenIcon, BotIcon, CheckCheckIcon, ClockIcon, HeadsetIcon, UserRoundIcon } from "lucide-react";
+import {
+  BookOpenIcon,
+  BotIcon,
+  CheckCheckIcon,
+  ClockIcon,
+  HeadsetIcon,
+  ThumbsDownIcon,
+  ThumbsUpIcon,
+  UserRoundIcon,
+} from "lucide-react";
 import { formatDateTime } from "@/lib/format";
 import { cn } from "@/lib/utils";
 
@@ -14,6 +23,8 @@ export type TranscriptMessage = {
   authorName: string | null;
   deliveredAt: Date | null;
   createdAt: Date;
+  /** The customer's rating of a bot reply, when they gave one. */
+  feedback?: { rating: "up" | "down"; comment: string | null } | null;
 };
 
 const timeFormat = new Intl.DateTimeFormat("en-US", { hour: "numeric", minute: "2-digit", timeZone: "UTC" });
@@ -24,7 +35,15 @@ const timeFormat = new Intl.DateTimeFormat("en-US", { hour: "numeric", minute: "
  * customer's app has fetched them yet. Stays scrolled to the latest message as new ones arrive,
  * unless the reader scrolled up.
  */
-export function Transcript({ messages, customer, channel }: { messages: TranscriptMessage[]; customer: string; channel: string }) {
+export function Transcript({
+  messages,
+  customer,
+  channel,
+}: {
+  messages: TranscriptMessage[];
+  customer: string;
+  channel: string;
+}) {
   const scroller = useRef<HTMLDivElement>(null);
   const pinned = useRef(true);
 
@@ -46,7 +65,8 @@ export function Transcript({ messages, customer, channel }: { messages: Transcri
   return (
     <div
       ref={scroller}
-      className="bg-muted/30 flex max-h-[min(65vh,44rem)] min-h-64 flex-col gap-4 overflow-y-auto p-4 sm:p-5"
+      className="bg-muted/30 focus-visible:ring-ring/50 flex max-h-[min(65vh,44rem)] min-h-64 flex-col gap-4 overflow-y-auto p-4 outline-none focus-visible:ring-[3px] focus-visible:ring-inset sm:p-5"
+      tabIndex={0} // scrollable: reachable and scrollable by keyboard in every browser, not only Chromium
       role="log"
       aria-label="Transcript"
       aria-live="polite"
@@ -60,7 +80,15 @@ export function Transcript({ messages, customer, channel }: { messages: Transcri
   );
 }
 
-function MessageRow({ message: m, customer, channel }: { message: TranscriptMessage; customer: string; channel: string }) {
+function MessageRow({
+  message: m,
+  customer,
+  channel,
+}: {
+  message: TranscriptMessage;
+  customer: string;
+  channel: string;
+}) {
   const at = new Date(m.createdAt);
   if (m.role === "system") {
     return (
@@ -71,10 +99,18 @@ function MessageRow({ message: m, customer, channel }: { message: TranscriptMess
   }
   const mine = m.role !== "user"; // the bot and the team speak for the business
   const who =
-    m.role === "user" ? { icon: UserRoundIcon, label: customer } : m.role === "assistant" ? { icon: BotIcon, label: "Bot" } : { icon: HeadsetIcon, label: m.authorName ? `${m.authorName} (team)` : "Team" };
+    m.role === "user"
+      ? { icon: UserRoundIcon, label: customer }
+      : m.role === "assistant"
+        ? { icon: BotIcon, label: "Bot" }
+        : { icon: HeadsetIcon, label: m.authorName ? `${m.authorName} (team)` : "Team" };
   const titles = [...new Set((m.sources ?? []).map((s) => s.title))];
   return (
-    <div className={cn("flex flex-col gap-1", mine ? "items-end" : "items-start")} data-role={m.role} data-testid="message">
+    <div
+      className={cn("flex flex-col gap-1", mine ? "items-end" : "items-start")}
+      data-role={m.role}
+      data-testid="message"
+    >
       <div className="text-muted-foreground flex items-center gap-1.5 px-1 text-[11px]">
         <who.icon className="size-3" />
         <span className="font-medium">{who.label}</span>
@@ -94,7 +130,10 @@ function MessageRow({ message: m, customer, channel }: { message: TranscriptMess
         {m.content}
       </div>
       {m.role === "assistant" && titles.length > 0 && (
-        <div className="text-muted-foreground flex max-w-[85%] flex-wrap items-center justify-end gap-1 px-1 text-[11px]" aria-label="Knowledge used">
+        <div
+          className="text-muted-foreground flex max-w-[85%] flex-wrap items-center justify-end gap-1 px-1 text-[11px]"
+          aria-label="Knowledge used"
+        >
           <BookOpenIcon className="size-3" />
           {titles.map((t) => (
             <span key={t} className="bg-background rounded border px-1.5 py-0.5">
@@ -103,6 +142,7 @@ function MessageRow({ message: m, customer, channel }: { message: TranscriptMess
           ))}
         </div>
       )}
+      {m.feedback && <FeedbackNote feedback={m.feedback} />}
       {m.role === "agent" && channel === "api" && (
         <div className="text-muted-foreground flex items-center gap-1 px-1 text-[11px]">
           {m.deliveredAt ? (
@@ -116,6 +156,30 @@ function MessageRow({ message: m, customer, channel }: { message: TranscriptMess
           )}
         </div>
       )}
+    </div>
+  );
+}
+
+/** The customer's thumbs up or down on a bot reply, with their comment. */
+function FeedbackNote({ feedback }: { feedback: NonNullable<TranscriptMessage["feedback"]> }) {
+  const up = feedback.rating === "up";
+  const Icon = up ? ThumbsUpIcon : ThumbsDownIcon;
+  return (
+    <div
+      className={cn(
+        "flex max-w-[85%] items-start gap-1.5 rounded-md border px-2 py-1 text-xs",
+        up
+          ? "border-emerald-600/30 bg-emerald-500/10 text-emerald-800 dark:text-emerald-300"
+          : "border-destructive/30 bg-destructive/10 text-destructive dark:text-red-300",
+      )}
+      data-testid="feedback"
+      data-rating={feedback.rating}
+    >
+      <Icon className="mt-0.5 size-3.5 shrink-0" aria-hidden />
+      <span>
+        <span className="font-medium">{up ? "Customer found this helpful" : "Customer found this unhelpful"}</span>
+        {feedback.comment && <span className="text-foreground/80">: “{feedback.comment}”</span>}
+      </span>
     </div>
   );
 }

@@ -6,14 +6,16 @@ import { useActionState, useEffect } from "react";
 import { Loader2Icon } from "lucide-react";
 import { createIntegrationAction, type KeyRevealState } from "@/app/(dashboard)/integrations/actions";
 import { FormField, FormMessage } from "@/components/form-field";
+import { BotSelect } from "@/components/integrations/bot-select";
 import { stashRevealedKey } from "@/components/integrations/reveal-store";
 import { Button } from "@/components/ui/button";
 import { Input } from "@/components/ui/input";
-import { NativeSelect } from "@/components/ui/native-select";
 
 export function CreateIntegrationForm({ bots }: { bots: { id: string; name: string }[] }) {
   const router = useRouter();
-  const [state, action, pending] = useActionState<KeyRevealState, FormData>(createIntegrationAction, { status: "idle" });
+  const [state, action, pending] = useActionState<KeyRevealState, FormData>(createIntegrationAction, {
+    status: "idle",
+  });
   const v = state.values ?? {};
   const e = state.fieldErrors ?? {};
 
@@ -27,7 +29,12 @@ export function CreateIntegrationForm({ bots }: { bots: { id: string; name: stri
   return (
     <form action={action} className="grid max-w-lg gap-5" noValidate>
       <FormMessage state={state.status === "error" ? state : { status: "idle" }} />
-      <FormField id="name" label="Name" hint="For you and your team, e.g. “Website chat” or “Mobile app”." errors={e.name}>
+      <FormField
+        id="name"
+        label="Name"
+        hint="For you and your team, e.g. “Website chat” or “Mobile app”."
+        errors={e.name}
+      >
         <Input id="name" name="name" maxLength={100} defaultValue={v.name} aria-invalid={!!e.name} required autoFocus />
       </FormField>
       <FormField
@@ -36,23 +43,7 @@ export function CreateIntegrationForm({ bots }: { bots: { id: string; name: stri
         hint={bots.length ? "The bot that answers this integration's messages." : undefined}
         errors={e.botId}
       >
-        {bots.length ? (
-          <NativeSelect id="botId" name="botId" defaultValue={v.botId ?? bots[0]!.id} aria-invalid={!!e.botId}>
-            {bots.map((b) => (
-              <option key={b.id} value={b.id}>
-                {b.name}
-              </option>
-            ))}
-          </NativeSelect>
-        ) : (
-          <p className="text-muted-foreground rounded-md border border-dashed p-3 text-sm">
-            You have no bots yet.{" "}
-            <Link href="/bots" className="text-primary font-medium underline-offset-4 hover:underline">
-              Create a bot
-            </Link>{" "}
-            first, then come back to connect it.
-          </p>
-        )}
+        <BotSelect bots={bots} defaultValue={v.botId} invalid={!!e.botId} />
       </FormField>
       <div className="flex gap-2">
         <Button type="submit" disabled={pending || bots.length === 0}>

@@ -16,8 +16,22 @@ type LeadSummary = {
 export function LeadCard({ lead }: { lead: LeadSummary }) {
   const rows: [string, React.ReactNode][] = [
     ["Name", lead.name],
-    ["Email", lead.email && <a href={`mailto:${lead.email}`} className="text-primary break-all underline-offset-4 hover:underline">{lead.email}</a>],
-    ["Phone", lead.phone && <a href={`tel:${lead.phone}`} className="text-primary underline-offset-4 hover:underline">{lead.phone}</a>],
+    [
+      "Email",
+      lead.email && (
+        <a href={`mailto:${lead.email}`} className="text-primary break-all underline-offset-4 hover:underline">
+          {lead.email}
+        </a>
+      ),
+    ],
+    [
+      "Phone",
+      lead.phone && (
+        <a href={`tel:${lead.phone}`} className="text-primary underline-offset-4 hover:underline">
+          {lead.phone}
+        </a>
+      ),
+    ],
     ["Company", lead.company],
   ];
   const query = lead.email ?? lead.phone ?? lead.name ?? "";
@@ -39,7 +53,10 @@ export function LeadCard({ lead }: { lead: LeadSummary }) {
             </div>
           ))}
         </dl>
-        <Link href={`/leads?q=${encodeURIComponent(query)}`} className="text-primary text-sm font-medium underline-offset-4 hover:underline">
+        <Link
+          href={`/leads?q=${encodeURIComponent(query)}`}
+          className="text-primary text-sm font-medium underline-offset-4 hover:underline"
+        >
           View in Leads
         </Link>
       </CardContent>

@@ -1,12 +1,20 @@
 import { ArrowRightIcon } from "lucide-react";
 import { Badge } from "@/components/ui/badge";
 import type { AuditRow } from "@/db/queries/audit";
-import { auditActionLabel, auditChanges } from "@/lib/audit";
+import { auditActionLabel, auditChanges, nonPersonActor } from "@/lib/audit";
 import { formatDateTime, formatRelative } from "@/lib/format";
 
-/** One audit entry: what happened, who did it and when, and each field before → after. */
-export function AuditEntry({ row }: { row: AuditRow }) {
-  const changes = auditChanges(row.before, row.after);
+/**
+ * One audit entry: what happened, who did it and when, and each field before → after. `names` gives
+ * the bots, integrations and webhooks that still exist by name instead of by id.
+ */
+export function AuditEntry({ row, names = {} }: { row: AuditRow; names?: Record<string, string> }) {
+  const changes = auditChanges(row.before, row.after).map((c) => ({
+    ...c,
+    before: c.before && (names[c.before] ?? c.before),
+    after: c.after && (names[c.after] ?? c.after),
+  }));
+  const targetName = row.targetId ? names[row.targetId] : undefined;
   return (
     <li className="grid gap-2 px-4 py-4 sm:px-6">
       <div className="flex flex-wrap items-center gap-x-3 gap-y-1">
@@ -14,7 +22,11 @@ export function AuditEntry({ row }: { row: AuditRow }) {
         <Badge variant="outline" className="font-mono text-[11px] font-normal">
           {row.action}
         </Badge>
-        <time dateTime={row.createdAt.toISOString()} title={formatDateTime(row.createdAt)} className="text-muted-foreground ml-auto text-xs">
+        <time
+          dateTime={row.createdAt.toISOString()}
+          title={formatDateTime(row.createdAt)}
+          className="text-muted-foreground ml-auto text-xs"
+        >
           {formatDateTime(row.createdAt)}
           <span className="sr-only"> ({formatRelative(row.createdAt)})</span>
         </time>
@@ -26,12 +38,19 @@ export function AuditEntry({ row }: { row: AuditRow }) {
             {row.actorName} <span className="text-muted-foreground">({row.actorEmail})</span>
           </span>
         ) : (
-          <span>a deleted user</span>
+          <span>{nonPersonActor(row.action) ?? "a deleted user"}</span>
         )}
         {row.targetId && (
           <>
             {" "}
-            · {row.targetType} <code className="font-mono text-xs break-all">{row.targetId}</code>
+            · {row.targetType}{" "}
+            {targetName ? (
+              <span className="text-foreground wrap-anywhere" title={row.targetId}>
+                “{targetName}”
+              </span>
+            ) : (
+              <code className="font-mono text-xs break-all">{row.targetId}</code>
+            )}
           </>
         )}
       </div>

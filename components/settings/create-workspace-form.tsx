@@ -15,7 +15,12 @@ export function CreateWorkspaceForm({ autoFocus = false }: { autoFocus?: boolean
   return (
     <form action={action} className="grid gap-4" noValidate>
       <FormMessage state={state.status === "error" && !state.fieldErrors ? state : idleForm} />
-      <FormField id="new-workspace-name" label="Workspace name" hint="Usually your company or team." errors={errors.name}>
+      <FormField
+        id="new-workspace-name"
+        label="Workspace name"
+        hint="Usually your company or team."
+        errors={errors.name}
+      >
         <Input
           id="new-workspace-name"
           name="name"

@@ -11,14 +11,25 @@ export function InviteLink({ url, email }: { url: string; email?: string }) {
         <LinkIcon className="text-warning mt-0.5 size-4 shrink-0" />
         <p className="text-sm">
           <strong>Copy this link now and send it{email ? ` to ${email}` : ""}.</strong>{" "}
-          <span className="text-muted-foreground">It is shown once, works once, and expires in 7 days. Lost it? Make a new link below.</span>
+          <span className="text-muted-foreground">
+            It is shown once, works once, and expires in 7 days. Lost it? Make a new link below.
+          </span>
         </p>
       </div>
       <div className="flex min-w-0 flex-col gap-2 sm:flex-row sm:items-center">
-        <code className="bg-background block max-w-full min-w-0 flex-1 overflow-x-auto rounded-md border px-3 py-2 font-mono text-xs whitespace-nowrap" data-testid="invite-url">
+        <code
+          className="bg-background block max-w-full min-w-0 flex-1 break-all rounded-md border px-3 py-2 font-mono text-xs"
+          data-testid="invite-url"
+        >
           {url}
         </code>
-        <CopyButton value={url} label="Copy link" variant="default" size="default" successMessage="Invite link copied" />
+        <CopyButton
+          value={url}
+          label="Copy link"
+          variant="default"
+          size="default"
+          successMessage="Invite link copied"
+        />
       </div>
     </div>
   );

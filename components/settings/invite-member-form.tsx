@@ -20,7 +20,12 @@ export function InviteMemberForm({ emailConfigured }: { emailConfigured: boolean
   }, [state]);
   return (
     <div className="grid min-w-0 gap-4 [&>*]:min-w-0">
-      <form ref={formRef} action={action} className="grid gap-4 sm:grid-cols-[minmax(0,1fr)_11rem_auto] sm:items-start" noValidate>
+      <form
+        ref={formRef}
+        action={action}
+        className="grid gap-4 sm:grid-cols-[minmax(0,1fr)_11rem_auto] sm:items-start"
+        noValidate
+      >
         <FormField id="invite-email" label="Email address" errors={e.email}>
           <Input
             id="invite-email"
@@ -34,7 +39,12 @@ export function InviteMemberForm({ emailConfigured }: { emailConfigured: boolean
           />
         </FormField>
         <FormField id="invite-role" label="Role" errors={e.role}>
-          <NativeSelect id="invite-role" name="role" defaultValue={state.status === "error" ? (v.role ?? "member") : "member"} aria-invalid={!!e.role}>
+          <NativeSelect
+            id="invite-role"
+            name="role"
+            defaultValue={state.status === "error" ? (v.role ?? "member") : "member"}
+            aria-invalid={!!e.role}
+          >
             {ASSIGNABLE_ROLES.map((r) => (
               <option key={r} value={r}>
                 {ROLE_LABELS[r]}
@@ -43,7 +53,8 @@ export function InviteMemberForm({ emailConfigured }: { emailConfigured: boolean
           </NativeSelect>
         </FormField>
         <Button type="submit" className="sm:mt-[1.375rem]" disabled={pending}>
-          {pending ? <Loader2Icon className="animate-spin" /> : <SendIcon />} {emailConfigured ? "Send invite" : "Create invite link"}
+          {pending ? <Loader2Icon className="animate-spin" /> : <SendIcon />}{" "}
+          {emailConfigured ? "Send invite" : "Create invite link"}
         </Button>
       </form>
       <ul className="text-muted-foreground grid gap-1 text-xs">

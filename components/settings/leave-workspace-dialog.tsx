@@ -5,7 +5,15 @@ import { Loader2Icon, LogOutIcon } from "lucide-react";
 import { leaveWorkspaceAction } from "@/app/(dashboard)/settings/actions";
 import { FormMessage } from "@/components/form-field";
 import { Button } from "@/components/ui/button";
-import { Dialog, DialogContent, DialogDescription, DialogFooter, DialogHeader, DialogTitle, DialogTrigger } from "@/components/ui/dialog";
+import {
+  Dialog,
+  DialogContent,
+  DialogDescription,
+  DialogFooter,
+  DialogHeader,
+  DialogTitle,
+  DialogTrigger,
+} from "@/components/lazy/dialog";
 import { idleForm } from "@/lib/validations/form";
 
 export function LeaveWorkspaceDialog({ workspaceName }: { workspaceName: string }) {
@@ -13,7 +21,10 @@ export function LeaveWorkspaceDialog({ workspaceName }: { workspaceName: string 
   return (
     <Dialog>
       <DialogTrigger asChild>
-        <Button variant="outline" className="border-destructive/40 text-destructive hover:bg-destructive/10 hover:text-destructive">
+        <Button
+          variant="outline"
+          className="border-destructive/40 text-destructive hover:bg-destructive/10 hover:text-destructive"
+        >
           <LogOutIcon /> Leave workspace
         </Button>
       </DialogTrigger>

@@ -2,25 +2,33 @@
 
 import { useActionState, useState, useTransition } from "react";
 import { Loader2Icon, RefreshCwIcon, UserMinusIcon, XIcon } from "lucide-react";
-import { toast } from "@/components/ui/toast";
+import { toast } from "@/components/lazy/toast";
 import {
   changeMemberRoleAction,
   removeMemberAction,
   renewInviteAction,
   revokeInviteAction,
-  type ActionResult,
   type InviteState,
 } from "@/app/(dashboard)/settings/actions";
 import { FormMessage } from "@/components/form-field";
 import { InviteLink } from "@/components/settings/invite-link";
 import { Button } from "@/components/ui/button";
-import { Dialog, DialogContent, DialogDescription, DialogFooter, DialogHeader, DialogTitle, DialogTrigger } from "@/components/ui/dialog";
+import {
+  Dialog,
+  DialogContent,
+  DialogDescription,
+  DialogFooter,
+  DialogHeader,
+  DialogTitle,
+  DialogTrigger,
+} from "@/components/lazy/dialog";
 import { NativeSelect } from "@/components/ui/native-select";
 import { ASSIGNABLE_ROLES, ROLE_LABELS } from "@/lib/permissions";
 import type { Role } from "@/db/schema";
+import type { ActionResult } from "@/lib/validations/form";
 
 function report(result: ActionResult) {
-  if (result.ok) toast.success(result.message);
+  if (result.status === "saved") toast.success(result.message);
   else toast.error(result.message);
 }
 
@@ -41,7 +49,7 @@ export function RoleSelect({ userId, name, role }: { userId: string; name: strin
           setValue(next);
           start(async () => {
             const result = await changeMemberRoleAction(userId, next);
-            if (!result.ok) setValue(previous);
+            if (result.status !== "saved") setValue(previous);
             report(result);
           });
         }}
@@ -63,7 +71,12 @@ export function RemoveMemberButton({ userId, name, email }: { userId: string; na
   return (
     <Dialog open={open} onOpenChange={setOpen}>
       <DialogTrigger asChild>
-        <Button variant="ghost" size="sm" className="text-destructive hover:bg-destructive/10 hover:text-destructive" aria-label={`Remove ${name}`}>
+        <Button
+          variant="ghost"
+          size="sm"
+          className="text-destructive hover:bg-destructive/10 hover:text-destructive"
+          aria-label={`Remove ${name}`}
+        >
           <UserMinusIcon /> <span className="hidden sm:inline">Remove</span>
         </Button>
       </DialogTrigger>
@@ -71,7 +84,8 @@ export function RemoveMemberButton({ userId, name, email }: { userId: string; na
         <DialogHeader>
           <DialogTitle>Remove {name}?</DialogTitle>
           <DialogDescription>
-            {email} loses access to this workspace at once, including any page they have open. Their past replies and audit entries stay.
+            {email} loses access to this workspace at once, including any page they have open. Their past replies and
+            audit entries stay.
           </DialogDescription>
         </DialogHeader>
         <DialogFooter>
@@ -82,7 +96,7 @@ export function RemoveMemberButton({ userId, name, email }: { userId: string; na
               start(async () => {
                 const result = await removeMemberAction(userId);
                 report(result);
-                if (result.ok) setOpen(false);
+                if (result.status === "saved") setOpen(false);
               })
             }
           >
@@ -110,8 +124,18 @@ export function RevokeInviteButton({ inviteId, email }: { inviteId: string; emai
 }
 
 /** A fresh link for a pending invite (the previous link stops working), or a new email when SMTP is set up. */
-export function RenewInviteButton({ inviteId, email, emailConfigured }: { inviteId: string; email: string; emailConfigured: boolean }) {
-  const [state, action, pending] = useActionState<InviteState>(renewInviteAction.bind(null, inviteId), { status: "idle" });
+export function RenewInviteButton({
+  inviteId,
+  email,
+  emailConfigured,
+}: {
+  inviteId: string;
+  email: string;
+  emailConfigured: boolean;
+}) {
+  const [state, action, pending] = useActionState<InviteState>(renewInviteAction.bind(null, inviteId), {
+    status: "idle",
+  });
   return (
     <Dialog>
       <DialogTrigger asChild>
@@ -121,7 +145,9 @@ export function RenewInviteButton({ inviteId, email, emailConfigured }: { invite
       </DialogTrigger>
       <DialogContent>
         <DialogHeader>
-          <DialogTitle>{emailConfigured ? `Resend the invitation to ${email}?` : `A new invite link for ${email}`}</DialogTitle>
+          <DialogTitle>
+            {emailConfigured ? `Resend the invitation to ${email}?` : `A new invite link for ${email}`}
+          </DialogTitle>
           <DialogDescription>
             The previous link stops working, and the invitation is good for another 7 days from now.
           </DialogDescription>
@@ -133,7 +159,8 @@ export function RenewInviteButton({ inviteId, email, emailConfigured }: { invite
           <form action={action}>
             <DialogFooter>
               <Button type="submit" disabled={pending || state.status === "saved"}>
-                {pending && <Loader2Icon className="animate-spin" />} {emailConfigured ? "Resend invitation" : "Make a new link"}
+                {pending && <Loader2Icon className="animate-spin" />}{" "}
+                {emailConfigured ? "Resend invitation" : "Make a new link"}
               </Button>
             </DialogFooter>
           </form>

@@ -32,7 +32,9 @@ export function PlanPicker({
     <div className="grid gap-4">
       <FormMessage state={state} />
       {!canChange && (
-        <p className="text-muted-foreground rounded-md border border-dashed px-3 py-2 text-sm">Only the workspace owner can change the plan.</p>
+        <p className="text-muted-foreground rounded-md border border-dashed px-3 py-2 text-sm">
+          Only the workspace owner can change the plan.
+        </p>
       )}
       <div className="grid gap-4 sm:grid-cols-2 xl:grid-cols-4">
         {plans.map((p) => {
@@ -42,7 +44,10 @@ export function PlanPicker({
             <section
               key={p.id}
               aria-labelledby={`plan-${p.id}`}
-              className={cn("bg-card flex flex-col rounded-xl border p-5 shadow-sm", isCurrent && "border-primary ring-primary/30 ring-2")}
+              className={cn(
+                "bg-card flex flex-col rounded-xl border p-5 shadow-sm",
+                isCurrent && "border-primary ring-primary/30 ring-2",
+              )}
             >
               <div className="flex items-center justify-between gap-2">
                 <h3 id={`plan-${p.id}`} className="font-semibold">

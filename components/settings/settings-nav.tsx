@@ -17,10 +17,12 @@ const ITEMS = [
 export function SettingsNav({ showAudit }: { showAudit: boolean }) {
   const pathname = usePathname();
   return (
-    <nav aria-label="Settings" className="mb-6 -mx-4 overflow-x-auto border-b px-4 md:mx-0 md:px-0">
-      <ul className="flex min-w-max gap-1">
+    // Wraps onto a second line on a phone rather than scrolling: every section stays in sight.
+    <nav aria-label="Settings" className="mb-6 border-b">
+      <ul className="flex flex-wrap gap-x-1">
         {ITEMS.filter((i) => showAudit || !("audit" in i)).map(({ href, label }) => {
-          const active = href === "/settings" ? pathname === href : pathname === href || pathname.startsWith(`${href}/`);
+          const active =
+            href === "/settings" ? pathname === href : pathname === href || pathname.startsWith(`${href}/`);
           return (
             <li key={href}>
               <Link
@@ -28,7 +30,9 @@ export function SettingsNav({ showAudit }: { showAudit: boolean }) {
                 aria-current={active ? "page" : undefined}
                 className={cn(
                   "-mb-px inline-flex h-10 items-center border-b-2 px-2 text-sm font-medium transition-colors sm:px-3",
-                  active ? "border-primary text-foreground" : "text-muted-foreground hover:text-foreground border-transparent",
+                  active
+                    ? "border-primary text-foreground"
+                    : "text-muted-foreground hover:text-foreground border-transparent",
                 )}
               >
                 {label}

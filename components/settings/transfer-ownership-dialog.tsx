@@ -2,15 +2,29 @@
 
 import { useActionState, useState } from "react";
 import { CrownIcon, Loader2Icon } from "lucide-react";
-import { toast } from "@/components/ui/toast";
+import { toast } from "@/components/lazy/toast";
 import { transferOwnershipAction } from "@/app/(dashboard)/settings/actions";
 import { FormField, FormMessage } from "@/components/form-field";
 import { Button } from "@/components/ui/button";
-import { Dialog, DialogContent, DialogDescription, DialogFooter, DialogHeader, DialogTitle, DialogTrigger } from "@/components/ui/dialog";
+import {
+  Dialog,
+  DialogContent,
+  DialogDescription,
+  DialogFooter,
+  DialogHeader,
+  DialogTitle,
+  DialogTrigger,
+} from "@/components/lazy/dialog";
 import { NativeSelect } from "@/components/ui/native-select";
 import { idleForm, type FormState } from "@/lib/validations/form";
 
-export function TransferOwnershipDialog({ candidates, workspaceName }: { candidates: { userId: string; label: string }[]; workspaceName: string }) {
+export function TransferOwnershipDialog({
+  candidates,
+  workspaceName,
+}: {
+  candidates: { userId: string; label: string }[];
+  workspaceName: string;
+}) {
   const [open, setOpen] = useState(false);
   const [state, action, pending] = useActionState(async (prev: FormState, form: FormData) => {
     const result = await transferOwnershipAction(prev, form);
@@ -42,7 +56,8 @@ export function TransferOwnershipDialog({ candidates, workspaceName }: { candida
           <DialogHeader>
             <DialogTitle>Transfer ownership of {workspaceName}</DialogTitle>
             <DialogDescription>
-              The new owner can change the plan and transfer ownership again. You become an admin. A workspace always has exactly one owner.
+              The new owner can change the plan and transfer ownership again. You become an admin. A workspace always
+              has exactly one owner.
             </DialogDescription>
           </DialogHeader>
           <FormMessage state={state.status === "error" ? state : idleForm} />

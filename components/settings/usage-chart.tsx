@@ -1,8 +1,7 @@
 "use client";
 
-import { Bar, BarChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxis, type TooltipContentProps } from "recharts";
-import type { NameType, ValueType } from "recharts/types/component/DefaultTooltipContent";
-import { formatNumber } from "@/lib/format";
+import { Bar, BarChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
+import { ChartTooltip } from "@/components/chart-tooltip";
 
 export type UsageChartSeries = { key: string; label: string; color: string; counts: number[] };
 
@@ -30,8 +29,17 @@ export default function UsageChart({ days, series }: { days: string[]; series: U
             tickFormatter={dayLabel}
             tick={{ fill: "var(--muted-foreground)" }}
           />
-          <YAxis tickLine={false} axisLine={false} allowDecimals={false} width={48} tick={{ fill: "var(--muted-foreground)" }} />
-          <Tooltip cursor={{ fill: "var(--muted)", opacity: 0.6 }} content={(props) => <ChartTooltip {...props} series={series} />} />
+          <YAxis
+            tickLine={false}
+            axisLine={false}
+            allowDecimals={false}
+            width={48}
+            tick={{ fill: "var(--muted-foreground)" }}
+          />
+          <Tooltip
+            cursor={{ fill: "var(--muted)", opacity: 0.6 }}
+            content={(props) => <ChartTooltip {...props} series={series} title={dayLabel} total hideZero />}
+          />
           {series.map((s, i) => (
             <Bar
               key={s.key}
@@ -46,31 +54,6 @@ export default function UsageChart({ days, series }: { days: string[]; series: U
           ))}
         </BarChart>
       </ResponsiveContainer>
-    </div>
-  );
-}
-
-function ChartTooltip({ active, payload, label, series }: TooltipContentProps<ValueType, NameType> & { series: UsageChartSeries[] }) {
-  if (!active || !payload?.length) return null;
-  const total = payload.reduce((sum, p) => sum + Number(p.value ?? 0), 0);
-  return (
-    <div className="bg-popover text-popover-foreground grid min-w-40 gap-1.5 rounded-lg border px-3 py-2 text-xs shadow-md">
-      <div className="font-medium">{dayLabel(String(label))}</div>
-      {series.map((s) => {
-        const value = Number(payload.find((p) => p.dataKey === s.key)?.value ?? 0);
-        if (!value) return null;
-        return (
-          <div key={s.key} className="flex items-center gap-2">
-            <span className="size-2.5 shrink-0 rounded-[2px]" style={{ background: s.color }} />
-            <span className="text-muted-foreground min-w-0 flex-1 truncate">{s.label}</span>
-            <span className="font-mono font-medium tabular-nums">{formatNumber(value)}</span>
-          </div>
-        );
-      })}
-      <div className="flex justify-between border-t pt-1.5">
-        <span className="text-muted-foreground">Total</span>
-        <span className="font-mono font-medium tabular-nums">{formatNumber(total)}</span>
-      </div>
     </div>
   );
 }

@@ -15,7 +15,10 @@ export function UsageMeter({ used, limit, className }: { used: number; limit: nu
       className={cn("bg-muted h-3 w-full overflow-hidden rounded-full", className)}
     >
       <div
-        className={cn("h-full rounded-full transition-[width]", ratio >= 1 ? "bg-destructive" : ratio >= 0.8 ? "bg-warning" : "bg-primary")}
+        className={cn(
+          "h-full rounded-full transition-[width]",
+          ratio >= 1 ? "bg-destructive" : ratio >= 0.8 ? "bg-warning" : "bg-primary",
+        )}
         style={{ width: `${used > 0 ? Math.max(percent, 1) : 0}%` }}
       />
     </div>

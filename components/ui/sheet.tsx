@@ -1,42 +1,103 @@
 "use client";
 
 import * as React from "react";
-import type * as Radix from "@/components/ui/sheet-impl";
-import { deferred, StandInTrigger, useLazyRoot, useTakeOverFocus, realOnly, type LazyContext, type StandInTriggerProps } from "@/components/ui/lazy";
+import { XIcon } from "lucide-react";
+import { Dialog as SheetPrimitive } from "radix-ui";
 
-/**
- * The side drawer (the mobile navigation). Like dialog.tsx, its Radix code is fetched when the pointer
- * or focus reaches its trigger, not with the page (see lazy.tsx).
- */
-const radix = deferred(() => import("@/components/ui/sheet-impl"));
-const RootContext = React.createContext<LazyContext<typeof Radix> | null>(null);
+import { cn } from "@/lib/utils";
 
-function Sheet({ open, defaultOpen, onOpenChange, children, ...props }: React.ComponentProps<typeof Radix.Sheet>) {
-  const lazy = useLazyRoot(radix, { open, defaultOpen, onOpenChange });
-  const Real = lazy.real;
+function Sheet({ ...props }: React.ComponentProps<typeof SheetPrimitive.Root>) {
+  return <SheetPrimitive.Root data-slot="sheet" {...props} />;
+}
+
+function SheetTrigger({ ...props }: React.ComponentProps<typeof SheetPrimitive.Trigger>) {
+  return <SheetPrimitive.Trigger data-slot="sheet-trigger" {...props} />;
+}
+
+function SheetClose({ ...props }: React.ComponentProps<typeof SheetPrimitive.Close>) {
+  return <SheetPrimitive.Close data-slot="sheet-close" {...props} />;
+}
+
+function SheetPortal({ ...props }: React.ComponentProps<typeof SheetPrimitive.Portal>) {
+  return <SheetPrimitive.Portal data-slot="sheet-portal" {...props} />;
+}
+
+function SheetOverlay({ className, ...props }: React.ComponentProps<typeof SheetPrimitive.Overlay>) {
   return (
-    <RootContext.Provider value={lazy.context}>
-      {Real ? (
-        <Real.Sheet open={open} defaultOpen={lazy.defaultOpen} onOpenChange={onOpenChange} {...props}>
-          {children}
-        </Real.Sheet>
-      ) : (
-        children
+    <SheetPrimitive.Overlay
+      data-slot="sheet-overlay"
+      className={cn(
+        "data-[state=open]:animate-in data-[state=closed]:animate-out data-[state=closed]:fade-out-0 data-[state=open]:fade-in-0 fixed inset-0 z-50 bg-black/50",
+        className,
       )}
-    </RootContext.Provider>
+      {...props}
+    />
   );
 }
 
-function SheetTrigger(props: StandInTriggerProps) {
-  const { root = null, real: Real = null } = React.useContext(RootContext) ?? {};
-  const ref = useTakeOverFocus(root);
-  if (!Real) return <StandInTrigger root={root} popup="dialog" opensOn="click" {...props} />;
-  return <Real.SheetTrigger ref={ref} {...props} />;
+function SheetContent({
+  className,
+  children,
+  side = "right",
+  ...props
+}: React.ComponentProps<typeof SheetPrimitive.Content> & {
+  side?: "top" | "right" | "bottom" | "left";
+}) {
+  return (
+    <SheetPortal>
+      <SheetOverlay />
+      <SheetPrimitive.Content
+        data-slot="sheet-content"
+        className={cn(
+          "bg-background data-[state=open]:animate-in data-[state=closed]:animate-out fixed z-50 flex flex-col gap-4 shadow-lg transition ease-in-out data-[state=closed]:duration-300 data-[state=open]:duration-500",
+          side === "right" &&
+            "data-[state=closed]:slide-out-to-right data-[state=open]:slide-in-from-right inset-y-0 right-0 h-full w-3/4 border-l sm:max-w-sm",
+          side === "left" &&
+            "data-[state=closed]:slide-out-to-left data-[state=open]:slide-in-from-left inset-y-0 left-0 h-full w-3/4 border-r sm:max-w-sm",
+          side === "top" &&
+            "data-[state=closed]:slide-out-to-top data-[state=open]:slide-in-from-top inset-x-0 top-0 h-auto border-b",
+          side === "bottom" &&
+            "data-[state=closed]:slide-out-to-bottom data-[state=open]:slide-in-from-bottom inset-x-0 bottom-0 h-auto border-t",
+          className,
+        )}
+        {...props}
+      >
+        {children}
+        <SheetPrimitive.Close className="ring-offset-background focus:ring-ring data-[state=open]:bg-secondary absolute top-4 right-4 rounded-xs opacity-70 transition-opacity hover:opacity-100 focus:ring-2 focus:ring-offset-2 focus:outline-hidden disabled:pointer-events-none">
+          <XIcon className="size-4" />
+          <span className="sr-only">Close</span>
+        </SheetPrimitive.Close>
+      </SheetPrimitive.Content>
+    </SheetPortal>
+  );
 }
 
-// A closed drawer renders no content, so until the code is there these render nothing.
+function SheetHeader({ className, ...props }: React.ComponentProps<"div">) {
+  return <div data-slot="sheet-header" className={cn("flex flex-col gap-1.5 p-4", className)} {...props} />;
+}
 
-const SheetContent = realOnly(RootContext, "SheetContent");
-const SheetTitle = realOnly(RootContext, "SheetTitle");
+function SheetFooter({ className, ...props }: React.ComponentProps<"div">) {
+  return <div data-slot="sheet-footer" className={cn("mt-auto flex flex-col gap-2 p-4", className)} {...props} />;
+}
 
-export { Sheet, SheetTrigger, SheetContent, SheetTitle };
+function SheetTitle({ className, ...props }: React.ComponentProps<typeof SheetPrimitive.Title>) {
+  return (
+    <SheetPrimitive.Title
+      data-slot="sheet-title"
+      className={cn("text-foreground font-semibold", className)}
+      {...props}
+    />
+  );
+}
+
+function SheetDescription({ className, ...props }: React.ComponentProps<typeof SheetPrimitive.Description>) {
+  return (
+    <SheetPrimitive.Description
+      data-slot="sheet-description"
+      className={cn("text-muted-foreground text-sm", className)}
+      {...props}
+    />
+  );
+}
+
+export { Sheet, SheetTrigger, SheetClose, SheetContent, SheetHeader, SheetFooter, SheetTitle, SheetDescription };

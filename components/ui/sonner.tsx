@@ -1,25 +1,25 @@
 "use client";
 
-import * as React from "react";
-import type { ToasterProps } from "sonner";
-import { preload, useDeferred } from "@/components/ui/lazy";
-import { sonner } from "@/components/ui/toast";
+import { useTheme } from "next-themes";
+import { Toaster as Sonner, type ToasterProps } from "sonner";
 
-/**
- * Where toasts appear. sonner is not in the page's first-load JavaScript: it is fetched when the
- * browser is first idle (so its live region is in place before any toast), or by the first toast.
- */
-function Toaster(props: ToasterProps) {
-  const Real = useDeferred(sonner);
-  React.useEffect(() => {
-    if (typeof window.requestIdleCallback === "function") {
-      const id = window.requestIdleCallback(() => preload(sonner), { timeout: 5000 });
-      return () => window.cancelIdleCallback(id);
-    }
-    const timer = setTimeout(() => preload(sonner), 2000);
-    return () => clearTimeout(timer);
-  }, []);
-  return Real ? <Real.Toaster {...props} /> : null;
-}
+const Toaster = ({ ...props }: ToasterProps) => {
+  const { theme = "system" } = useTheme();
+
+  return (
+    <Sonner
+      theme={theme as ToasterProps["theme"]}
+      className="toaster group"
+      style={
+        {
+          "--normal-bg": "var(--popover)",
+          "--normal-text": "var(--popover-foreground)",
+          "--normal-border": "var(--border)",
+        } as React.CSSProperties
+      }
+      {...props}
+    />
+  );
+};
 
 export { Toaster };

@@ -4,7 +4,15 @@ import { useState } from "react";
 import { PlusIcon } from "lucide-react";
 import { createWebhookAction } from "@/app/(dashboard)/settings/webhooks/actions";
 import { Button } from "@/components/ui/button";
-import { Dialog, DialogContent, DialogDescription, DialogFooter, DialogHeader, DialogTitle, DialogTrigger } from "@/components/ui/dialog";
+import {
+  Dialog,
+  DialogContent,
+  DialogDescription,
+  DialogFooter,
+  DialogHeader,
+  DialogTitle,
+  DialogTrigger,
+} from "@/components/lazy/dialog";
 import { SecretDisplay } from "@/components/webhooks/secret-display";
 import { WebhookForm } from "@/components/webhooks/webhook-form";
 
@@ -25,10 +33,12 @@ export function AddWebhookDialog({ disabled }: { disabled?: boolean }) {
           <PlusIcon /> Add webhook
         </Button>
       </DialogTrigger>
-      <DialogContent className="sm:max-w-xl">
+      <DialogContent className="max-h-[calc(100svh-2rem)] overflow-y-auto sm:max-w-xl">
         <DialogHeader>
           <DialogTitle>Add a webhook</DialogTitle>
-          <DialogDescription>Parley sends the events you choose to your endpoint, signed with a secret only you and Parley know.</DialogDescription>
+          <DialogDescription>
+            Parley sends the events you choose to your endpoint, signed with a secret only you and Parley know.
+          </DialogDescription>
         </DialogHeader>
         <WebhookForm
           key={formKey}
@@ -42,8 +52,8 @@ export function AddWebhookDialog({ disabled }: { disabled?: boolean }) {
                   <p className="text-sm font-medium">Signing secret</p>
                   <SecretDisplay secret={state.secret} />
                   <p className="text-muted-foreground text-xs">
-                    Verify the <code className="font-mono">Parley-Signature</code> header of every request with it. You can see it again or
-                    rotate it from this page.
+                    Verify the <code className="font-mono">Parley-Signature</code> header of every request with it. You
+                    can see it again or rotate it from this page.
                   </p>
                 </div>
                 <DialogFooter>

@@ -19,7 +19,15 @@ function nextTry(at: Date, now: Date): string {
 }
 
 /** The latest deliveries: event, outcome, attempts, the receiver's answer, and when. */
-export function DeliveryLog({ entries, canManage, showUrl }: { entries: DeliveryLogEntry[]; canManage: boolean; showUrl: boolean }) {
+export function DeliveryLog({
+  entries,
+  canManage,
+  showUrl,
+}: {
+  entries: DeliveryLogEntry[];
+  canManage: boolean;
+  showUrl: boolean;
+}) {
   const now = new Date();
   return (
     <Table data-testid="delivery-log">
@@ -40,7 +48,11 @@ export function DeliveryLog({ entries, canManage, showUrl }: { entries: Delivery
               <TableCell className="pl-6 align-top">
                 <div className="font-mono text-xs font-medium">{d.event}</div>
                 <div className="text-muted-foreground font-mono text-[11px]">{d.eventId}</div>
-                {showUrl && <div className="text-muted-foreground max-w-56 truncate text-[11px]" title={d.url}>{d.url}</div>}
+                {showUrl && (
+                  <div className="text-muted-foreground max-w-56 truncate text-[11px]" title={d.url}>
+                    {d.url}
+                  </div>
+                )}
               </TableCell>
               <TableCell className="align-top">
                 <Badge variant={s.variant}>{s.label}</Badge>
@@ -49,7 +61,10 @@ export function DeliveryLog({ entries, canManage, showUrl }: { entries: Delivery
               <TableCell className="max-w-72 align-top">
                 {d.lastStatusCode !== null && <span className="font-mono text-xs">HTTP {d.lastStatusCode}</span>}
                 {d.lastError && (
-                  <p className="text-muted-foreground line-clamp-2 text-xs break-words whitespace-normal" title={d.lastError}>
+                  <p
+                    className="text-muted-foreground line-clamp-2 text-xs break-words whitespace-normal"
+                    title={d.lastError}
+                  >
                     {d.lastError}
                   </p>
                 )}

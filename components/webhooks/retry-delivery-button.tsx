@@ -2,7 +2,7 @@
 
 import { useTransition } from "react";
 import { Loader2Icon, RotateCwIcon } from "lucide-react";
-import { toast } from "@/components/ui/toast";
+import { toast } from "@/components/lazy/toast";
 import { retryDeliveryAction } from "@/app/(dashboard)/settings/webhooks/actions";
 import { Button } from "@/components/ui/button";
 
@@ -17,8 +17,11 @@ export function RetryDeliveryButton({ deliveryId }: { deliveryId: number }) {
       disabled={pending}
       onClick={() =>
         start(async () => {
-          const result = await retryDeliveryAction(deliveryId).catch(() => ({ ok: false as const, message: "That did not work. Try again." }));
-          if (result.ok) toast.success(result.message ?? "Sending it again.");
+          const result = await retryDeliveryAction(deliveryId).catch(() => ({
+            status: "error" as const,
+            message: "That did not work. Try again.",
+          }));
+          if (result.status === "saved") toast.success(result.message ?? "Sending it again.");
           else toast.error(result.message);
         })
       }

@@ -6,7 +6,10 @@ import { CopyButton } from "@/components/copy-button";
 export function SecretDisplay({ secret }: { secret: string }) {
   return (
     <div className="flex min-w-0 flex-col gap-2 sm:flex-row sm:items-center">
-      <code className="bg-muted/60 min-w-0 flex-1 overflow-x-auto rounded-md border px-3 py-2 font-mono text-sm whitespace-nowrap" data-testid="webhook-secret">
+      <code
+        className="bg-muted/60 min-w-0 flex-1 break-all rounded-md border px-3 py-2 font-mono text-sm"
+        data-testid="webhook-secret"
+      >
         {secret}
       </code>
       <CopyButton value={secret} label="Copy secret" successMessage="Signing secret copied" />

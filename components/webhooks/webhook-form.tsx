@@ -37,7 +37,12 @@ export function WebhookForm({
   return (
     <form action={formAction} className="grid gap-5" noValidate>
       <FormMessage state={state.status === "error" && !state.fieldErrors ? state : { status: "idle" }} />
-      <FormField id="webhook-url" label="Endpoint URL" hint="Parley POSTs each event here as JSON. Use https in production." errors={errors.url}>
+      <FormField
+        id="webhook-url"
+        label="Endpoint URL"
+        hint="Parley POSTs each event here as JSON. Use https in production."
+        errors={errors.url}
+      >
         <Input
           id="webhook-url"
           name="url"
@@ -54,13 +59,18 @@ export function WebhookForm({
       <fieldset className="grid gap-2">
         <legend className="mb-2 text-sm leading-none font-medium">Events</legend>
         {WEBHOOK_EVENT_OPTIONS.map((o) => (
-          <label key={o.value} className="hover:bg-accent/50 flex cursor-pointer items-start gap-3 rounded-md border p-3">
+          <label
+            key={o.value}
+            className="hover:bg-accent/50 flex cursor-pointer items-start gap-3 rounded-md border p-3"
+          >
             <input
               type="checkbox"
               name="events"
               value={o.value}
               checked={events.includes(o.value)}
-              onChange={(e) => setEvents((all) => (e.target.checked ? [...all, o.value] : all.filter((v) => v !== o.value)))}
+              onChange={(e) =>
+                setEvents((all) => (e.target.checked ? [...all, o.value] : all.filter((v) => v !== o.value)))
+              }
               className="accent-primary mt-0.5 size-4"
             />
             <span className="grid gap-0.5">

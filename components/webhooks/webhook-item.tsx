@@ -1,8 +1,19 @@
 "use client";
 
 import { useState, useTransition } from "react";
-import { EyeIcon, EyeOffIcon, Loader2Icon, MoreHorizontalIcon, PauseIcon, PencilIcon, PlayIcon, RefreshCwIcon, SendIcon, Trash2Icon } from "lucide-react";
-import { toast } from "@/components/ui/toast";
+import {
+  EyeIcon,
+  EyeOffIcon,
+  Loader2Icon,
+  MoreHorizontalIcon,
+  PauseIcon,
+  PencilIcon,
+  PlayIcon,
+  RefreshCwIcon,
+  SendIcon,
+  Trash2Icon,
+} from "lucide-react";
+import { toast } from "@/components/lazy/toast";
 import {
   deleteWebhookAction,
   revealWebhookSecretAction,
@@ -15,8 +26,20 @@ import {
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Card, CardContent } from "@/components/ui/card";
-import { Dialog, DialogContent, DialogDescription, DialogFooter, DialogHeader, DialogTitle } from "@/components/ui/dialog";
-import { DropdownMenu, DropdownMenuContent, DropdownMenuItem, DropdownMenuTrigger } from "@/components/ui/dropdown-menu";
+import {
+  Dialog,
+  DialogContent,
+  DialogDescription,
+  DialogFooter,
+  DialogHeader,
+  DialogTitle,
+} from "@/components/lazy/dialog";
+import {
+  DropdownMenu,
+  DropdownMenuContent,
+  DropdownMenuItem,
+  DropdownMenuTrigger,
+} from "@/components/lazy/dropdown-menu";
 import { SecretDisplay } from "@/components/webhooks/secret-display";
 import { WebhookForm } from "@/components/webhooks/webhook-form";
 import { formatRelative } from "@/lib/format";
@@ -38,11 +61,11 @@ export function WebhookItem({ webhook: w, canManage }: { webhook: WebhookView; c
   const [secret, setSecret] = useState<string | null>(null);
   const [dialog, setDialog] = useState<"edit" | "rotate" | "delete" | null>(null);
 
-  function run(action: () => Promise<WebhookActionResult>, done?: string, then?: (r: Extract<WebhookActionResult, { ok: true }>) => void) {
+  function run(action: () => Promise<WebhookActionResult>, done?: string, then?: (r: WebhookActionResult) => void) {
     start(async () => {
       try {
         const result = await action();
-        if (!result.ok) return void toast.error(result.message);
+        if (result.status !== "saved") return void toast.error(result.message);
         if (result.message ?? done) toast.success(result.message ?? done);
         then?.(result);
       } catch {
@@ -77,7 +100,12 @@ export function WebhookItem({ webhook: w, canManage }: { webhook: WebhookView; c
           </div>
           {canManage && (
             <div className="flex flex-wrap items-center gap-2">
-              <Button size="sm" variant="outline" disabled={pending || !w.enabled} onClick={() => run(() => sendTestEventAction(w.id))}>
+              <Button
+                size="sm"
+                variant="outline"
+                disabled={pending || !w.enabled}
+                onClick={() => run(() => sendTestEventAction(w.id))}
+              >
                 {pending ? <Loader2Icon className="animate-spin" /> : <SendIcon />} Send test event
               </Button>
               <Button
@@ -85,7 +113,13 @@ export function WebhookItem({ webhook: w, canManage }: { webhook: WebhookView; c
                 variant="outline"
                 disabled={pending}
                 onClick={() =>
-                  secret ? setSecret(null) : run(() => revealWebhookSecretAction(w.id), undefined, (r) => setSecret(r.secret ?? null))
+                  secret
+                    ? setSecret(null)
+                    : run(
+                        () => revealWebhookSecretAction(w.id),
+                        undefined,
+                        (r) => setSecret(r.secret ?? null),
+                      )
                 }
               >
                 {secret ? <EyeOffIcon /> : <EyeIcon />} {secret ? "Hide secret" : "Show secret"}
@@ -101,14 +135,22 @@ export function WebhookItem({ webhook: w, canManage }: { webhook: WebhookView; c
                     <PencilIcon /> Edit
                   </DropdownMenuItem>
                   <DropdownMenuItem
-                    onSelect={() => run(() => setWebhookEnabledAction(w.id, !w.enabled), w.enabled ? "Webhook disabled." : "Webhook enabled.")}
+                    onSelect={() =>
+                      run(
+                        () => setWebhookEnabledAction(w.id, !w.enabled),
+                        w.enabled ? "Webhook disabled." : "Webhook enabled.",
+                      )
+                    }
                   >
                     {w.enabled ? <PauseIcon /> : <PlayIcon />} {w.enabled ? "Disable" : "Enable"}
                   </DropdownMenuItem>
                   <DropdownMenuItem onSelect={() => setDialog("rotate")}>
                     <RefreshCwIcon /> Rotate secret
                   </DropdownMenuItem>
-                  <DropdownMenuItem onSelect={() => setDialog("delete")} className="text-destructive focus:text-destructive">
+                  <DropdownMenuItem
+                    onSelect={() => setDialog("delete")}
+                    className="text-destructive focus:text-destructive"
+                  >
                     <Trash2Icon /> Delete
                   </DropdownMenuItem>
                 </DropdownMenuContent>
@@ -144,8 +186,8 @@ export function WebhookItem({ webhook: w, canManage }: { webhook: WebhookView; c
           <DialogHeader>
             <DialogTitle>Rotate the signing secret?</DialogTitle>
             <DialogDescription>
-              Parley signs with the new secret from now on, retries included. Requests your endpoint checks with the old secret will fail
-              until you update it.
+              Parley signs with the new secret from now on, retries included. Requests your endpoint checks with the old
+              secret will fail until you update it.
             </DialogDescription>
           </DialogHeader>
           <DialogFooter>
@@ -155,10 +197,14 @@ export function WebhookItem({ webhook: w, canManage }: { webhook: WebhookView; c
             <Button
               disabled={pending}
               onClick={() =>
-                run(() => rotateWebhookSecretAction(w.id), "New secret created. Copy it into your endpoint.", (r) => {
-                  setSecret(r.secret ?? null);
-                  setDialog(null);
-                })
+                run(
+                  () => rotateWebhookSecretAction(w.id),
+                  "New secret created. Copy it into your endpoint.",
+                  (r) => {
+                    setSecret(r.secret ?? null);
+                    setDialog(null);
+                  },
+                )
               }
             >
               {pending && <Loader2Icon className="animate-spin" />} Rotate secret
@@ -172,15 +218,25 @@ export function WebhookItem({ webhook: w, canManage }: { webhook: WebhookView; c
           <DialogHeader>
             <DialogTitle>Delete this webhook?</DialogTitle>
             <DialogDescription>
-              <span className="font-mono break-all">{w.url}</span> stops receiving events at once; queued deliveries and the delivery log of
-              this webhook are deleted too.
+              <span className="font-mono break-all">{w.url}</span> stops receiving events at once; queued deliveries and
+              the delivery log of this webhook are deleted too.
             </DialogDescription>
           </DialogHeader>
           <DialogFooter>
             <Button variant="ghost" onClick={() => setDialog(null)}>
               Cancel
             </Button>
-            <Button variant="destructive" disabled={pending} onClick={() => run(() => deleteWebhookAction(w.id), "Webhook deleted.", () => setDialog(null))}>
+            <Button
+              variant="destructive"
+              disabled={pending}
+              onClick={() =>
+                run(
+                  () => deleteWebhookAction(w.id),
+                  "Webhook deleted.",
+                  () => setDialog(null),
+                )
+              }
+            >
               {pending && <Loader2Icon className="animate-spin" />} Delete webhook
             </Button>
           </DialogFooter>

@@ -12,7 +12,9 @@ export async function openForCli(): Promise<DbHandle> {
     return handle;
   } catch (error) {
     const where = url ? "the PostgreSQL server in DATABASE_URL" : `the embedded database in ${defaultDataDir()}`;
-    console.error(`Could not open ${where}. ${url ? "" : "Is the Parley server running? Stop it first: an embedded database can be opened by one process at a time."}`);
+    console.error(
+      `Could not open ${where}. ${url ? "" : "Is the Parley server running? Stop it first: an embedded database can be opened by one process at a time."}`,
+    );
     throw error;
   }
 }

@@ -1,30 +1,8 @@
 import { and, asc, eq } from "drizzle-orm";
 import type { Db } from "../index";
-import { auditLog, memberships, users, workspaces, type Role } from "../schema";
+import { memberships, users, workspaces, type Role } from "../schema";
+import { insertOwnedWorkspace } from "./workspaces";
 import { newId } from "@/lib/ids";
-
-export type AuditEntry = {
-  workspaceId: string;
-  actorUserId: string | null;
-  action: string;
-  targetType: string;
-  targetId?: string | null;
-  before?: unknown;
-  after?: unknown;
-};
-
-/** Appends an audit row; call it inside the transaction that makes the change. */
-export async function writeAudit(db: Db, entry: AuditEntry): Promise<void> {
-  await db.insert(auditLog).values({
-    workspaceId: entry.workspaceId,
-    actorUserId: entry.actorUserId,
-    action: entry.action,
-    targetType: entry.targetType,
-    targetId: entry.targetId ?? null,
-    before: entry.before ?? null,
-    after: entry.after ?? null,
-  });
-}
 
 export async function findUserByEmail(db: Db, email: string) {
   const [user] = await db.select().from(users).where(eq(users.email, email.toLowerCase())).limit(1);
@@ -47,21 +25,17 @@ export async function createUserWithWorkspace(
   return db.transaction(async (tx) => {
     const [user] = await tx
       .insert(users)
-      .values({ id: newId("usr"), email: input.email.toLowerCase(), name: input.name, passwordHash: input.passwordHash })
+      .values({
+        id: newId("usr"),
+        email: input.email.toLowerCase(),
+        name: input.name,
+        passwordHash: input.passwordHash,
+      })
       .onConflictDoNothing({ target: users.email })
       .returning();
     if (!user) return null;
-    const [workspace] = await tx.insert(workspaces).values({ id: newId("ws"), name: input.workspaceName }).returning();
-    await tx.insert(memberships).values({ userId: user.id, workspaceId: workspace!.id, role: "owner" });
-    await writeAudit(tx as unknown as Db, {
-      workspaceId: workspace!.id,
-      actorUserId: user.id,
-      action: "workspace.created",
-      targetType: "workspace",
-      targetId: workspace!.id,
-      after: { name: workspace!.name, plan: workspace!.plan },
-    });
-    return { user, workspace: workspace! };
+    const workspace = await insertOwnedWorkspace(tx, { userId: user.id, name: input.workspaceName });
+    return { user, workspace };
   });
 }
 

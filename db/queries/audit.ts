@@ -2,6 +2,29 @@ import { and, desc, eq, like, lt, or } from "drizzle-orm";
 import type { Db } from "../index";
 import { auditLog, users } from "../schema";
 
+export type AuditEntry = {
+  workspaceId: string;
+  actorUserId: string | null;
+  action: string;
+  targetType: string;
+  targetId?: string | null;
+  before?: unknown;
+  after?: unknown;
+};
+
+/** Appends an audit row; call it inside the transaction that makes the change. */
+export async function writeAudit(db: Db, entry: AuditEntry): Promise<void> {
+  await db.insert(auditLog).values({
+    workspaceId: entry.workspaceId,
+    actorUserId: entry.actorUserId,
+    action: entry.action,
+    targetType: entry.targetType,
+    targetId: entry.targetId ?? null,
+    before: entry.before ?? null,
+    after: entry.after ?? null,
+  });
+}
+
 export type AuditRow = {
   id: number;
   action: string;
@@ -42,7 +65,9 @@ export async function listAuditEntries(
     .where(
       and(
         eq(auditLog.workspaceId, input.workspaceId),
-        prefixes.length ? or(...prefixes.map((p) => like(auditLog.action, `${p.replace(/[\\%_]/g, "\\$&")}%`))) : undefined,
+        prefixes.length
+          ? or(...prefixes.map((p) => like(auditLog.action, `${p.replace(/[\\%_]/g, "\\$&")}%`)))
+          : undefined,
         input.beforeId !== undefined ? lt(auditLog.id, input.beforeId) : undefined,
       ),
     )

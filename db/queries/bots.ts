@@ -1,7 +1,7 @@
 import { and, asc, desc, eq, isNotNull, isNull, sql } from "drizzle-orm";
 import type { Db } from "../index";
 import { bots, conversations, integrations, knowledgeSources, type Bot } from "../schema";
-import { writeAudit } from "./accounts";
+import { writeAudit } from "./audit";
 import { invalidateApiAuth } from "./api-auth-cache";
 import { newId } from "@/lib/ids";
 
@@ -9,7 +9,10 @@ type Scope = { workspaceId: string; botId: string };
 type Actor = { actorUserId: string | null };
 
 /** The settings a person edits on a bot. */
-export type BotSettings = Pick<Bot, "name" | "instructions" | "welcomeMessage" | "fallbackMessage" | "engine">;
+export type BotSettings = Pick<
+  Bot,
+  "name" | "instructions" | "welcomeMessage" | "fallbackMessage" | "engine" | "language" | "customerWords"
+>;
 /** Everything the bot page can change; each form saves its own part. */
 export type EditableBot = BotSettings & Pick<Bot, "leadCapture" | "handoff">;
 
@@ -36,6 +39,15 @@ export type BotSummary = {
   integrations: number;
 };
 
+/** The workspace's bots by name, for a picker. */
+export async function listBotNames(db: Db, workspaceId: string): Promise<{ id: string; name: string }[]> {
+  return db
+    .select({ id: bots.id, name: bots.name })
+    .from(bots)
+    .where(eq(bots.workspaceId, workspaceId))
+    .orderBy(asc(bots.name));
+}
+
 /** The workspace's bots, newest first, with their knowledge and the live integrations using them. */
 export async function listBots(db: Db, workspaceId: string): Promise<BotSummary[]> {
   // Correlated subqueries name "bots"."id" in full: drizzle leaves columns unqualified in a one-table select.
@@ -46,12 +58,22 @@ export async function listBots(db: Db, workspaceId: string): Promise<BotSummary[
       engine: bots.engine,
       createdAt: bots.createdAt,
       sources: sql<number>`(select count(*) from knowledge_sources s where s.bot_id = "bots"."id")`.mapWith(Number),
-      chunks: sql<number>`(select coalesce(sum(s.chunk_count), 0) from knowledge_sources s where s.bot_id = "bots"."id")`.mapWith(Number),
-      importing: sql<number>`(select count(*) from knowledge_sources s where s.bot_id = "bots"."id" and s.status in ('queued', 'processing'))`.mapWith(
-        Number,
-      ),
-      failed: sql<number>`(select count(*) from knowledge_sources s where s.bot_id = "bots"."id" and s.status = 'failed')`.mapWith(Number),
-      integrations: sql<number>`(select count(*) from integrations i where i.bot_id = "bots"."id" and i.deleted_at is null)`.mapWith(Number),
+      chunks:
+        sql<number>`(select coalesce(sum(s.chunk_count), 0) from knowledge_sources s where s.bot_id = "bots"."id")`.mapWith(
+          Number,
+        ),
+      importing:
+        sql<number>`(select count(*) from knowledge_sources s where s.bot_id = "bots"."id" and s.status in ('queued', 'processing'))`.mapWith(
+          Number,
+        ),
+      failed:
+        sql<number>`(select count(*) from knowledge_sources s where s.bot_id = "bots"."id" and s.status = 'failed')`.mapWith(
+          Number,
+        ),
+      integrations:
+        sql<number>`(select count(*) from integrations i where i.bot_id = "bots"."id" and i.deleted_at is null)`.mapWith(
+          Number,
+        ),
     })
     .from(bots)
     .where(eq(bots.workspaceId, workspaceId))
@@ -61,9 +83,11 @@ export async function listBots(db: Db, workspaceId: string): Promise<BotSummary[
 
 /** Creates a bot with the default messages; the new bot, with its audit row in the same transaction. */
 export async function createBot(db: Db, input: { workspaceId: string; name: string } & Actor): Promise<Bot> {
-  return db.transaction(async (tx) => {
-    const t = tx as unknown as Db;
-    const [bot] = await t.insert(bots).values({ id: newId("bot"), workspaceId: input.workspaceId, name: input.name }).returning();
+  return db.transaction(async (t) => {
+    const [bot] = await t
+      .insert(bots)
+      .values({ id: newId("bot"), workspaceId: input.workspaceId, name: input.name })
+      .returning();
     await writeAudit(t, {
       workspaceId: input.workspaceId,
       actorUserId: input.actorUserId,
@@ -83,6 +107,8 @@ function pickSettings(bot: Bot): BotSettings {
     welcomeMessage: bot.welcomeMessage,
     fallbackMessage: bot.fallbackMessage,
     engine: bot.engine,
+    language: bot.language,
+    customerWords: bot.customerWords,
   };
 }
 
@@ -92,7 +118,10 @@ function pickSettings(bot: Bot): BotSettings {
  * new settings (other app instances: within PARLEY_AUTH_CACHE_MS). Null for a missing (or another
  * workspace's) bot.
  */
-export async function updateBot(db: Db, input: Scope & Actor & { settings: Partial<EditableBot> }): Promise<Bot | null> {
+export async function updateBot(
+  db: Db,
+  input: Scope & Actor & { settings: Partial<EditableBot> },
+): Promise<Bot | null> {
   try {
     return await saveBotSettings(db, input);
   } finally {
@@ -101,8 +130,7 @@ export async function updateBot(db: Db, input: Scope & Actor & { settings: Parti
 }
 
 async function saveBotSettings(db: Db, input: Scope & Actor & { settings: Partial<EditableBot> }): Promise<Bot | null> {
-  return db.transaction(async (tx) => {
-    const t = tx as unknown as Db;
+  return db.transaction(async (t) => {
     const [before] = await t
       .select()
       .from(bots)
@@ -130,7 +158,8 @@ async function saveBotSettings(db: Db, input: Scope & Actor & { settings: Partia
 }
 
 type Fields = Record<string, unknown>;
-const isRecord = (v: unknown): v is Fields => typeof v === "object" && v !== null && !Array.isArray(v) && !(v instanceof Date);
+const isRecord = (v: unknown): v is Fields =>
+  typeof v === "object" && v !== null && !Array.isArray(v) && !(v instanceof Date);
 
 /** The keys of `next` whose values differ from `old`, as before/after; nested settings objects diff key by key. Null when nothing changed. */
 function changedFields(old: Fields, next: Fields): { before: Fields; after: Fields } | null {
@@ -153,7 +182,13 @@ export async function botDeletionImpact(db: Db, scope: Scope) {
   const live = await db
     .select({ id: integrations.id, name: integrations.name })
     .from(integrations)
-    .where(and(eq(integrations.botId, scope.botId), eq(integrations.workspaceId, scope.workspaceId), isNull(integrations.deletedAt)))
+    .where(
+      and(
+        eq(integrations.botId, scope.botId),
+        eq(integrations.workspaceId, scope.workspaceId),
+        isNull(integrations.deletedAt),
+      ),
+    )
     .orderBy(asc(integrations.name));
   const [counts] = await db
     .select({
@@ -178,8 +213,7 @@ export type DeleteBotResult =
  */
 export async function deleteBot(db: Db, input: Scope & Actor): Promise<DeleteBotResult> {
   try {
-    return await db.transaction(async (tx) => {
-      const t = tx as unknown as Db;
+    return await db.transaction(async (t) => {
       const [bot] = await t
         .select()
         .from(bots)
@@ -229,7 +263,10 @@ function isForeignKeyViolation(error: unknown): boolean {
 }
 
 /** A dashboard test conversation of this bot, or undefined (also for an API conversation or another workspace's id). */
-export async function findTestConversation(db: Db, { workspaceId, botId, conversationId }: Scope & { conversationId: string }) {
+export async function findTestConversation(
+  db: Db,
+  { workspaceId, botId, conversationId }: Scope & { conversationId: string },
+) {
   const [row] = await db
     .select({ id: conversations.id })
     .from(conversations)

@@ -1,12 +1,22 @@
-import { and, asc, desc, eq, inArray, isNull, sql } from "drizzle-orm";
-import type { Db } from "../index";
-import { conversations, messages, type Conversation, type Message } from "../schema";
-import { grouped } from "@/lib/grouped";
+import { and, asc, desc, eq, getTableColumns, inArray, isNull, sql } from "drizzle-orm";
+import { queryRows, type Db } from "../index";
+import {
+  conversations,
+  messages,
+  type Conversation,
+  type Message,
+  type ReplyKind,
+  type UnansweredReason,
+} from "../schema";
+import { grouped } from "../grouped";
 import { newId } from "@/lib/ids";
 import type { Turn } from "@/lib/engine/types";
 
 /** A conversation of this integration (another integration's id is the same as a missing one). */
-export async function findApiConversation(db: Db, { conversationId, integrationId }: { conversationId: string; integrationId: string }) {
+export async function findApiConversation(
+  db: Db,
+  { conversationId, integrationId }: { conversationId: string; integrationId: string },
+) {
   const [row] = await db
     .select()
     .from(conversations)
@@ -26,14 +36,19 @@ export async function findApiConversationWithTurns(
   return conversationLookups.call(db, { conversationId, integrationId });
 }
 
-/** The turns an API conversation's answer is given (the engines' memory). */
-const RECENT_TURNS = 12;
+/** How many of a conversation's latest turns an answer is given (the engines' memory). */
+export const RECENT_TURNS = 12;
 
 /**
  * Lookups that arrive while one is in flight go together as the next statement (lib/grouped.ts): one
  * prepared query (built once per database handle) for any number of conversations.
  */
-const conversationLookups = grouped<Db, { conversationId: string; integrationId: string }, { conversation: Conversation; turns: Turn[] } | undefined>({
+const conversationLookups = grouped<
+  Db,
+  { conversationId: string; integrationId: string },
+  { conversation: Conversation; turns: Turn[] } | undefined
+>({
+  name: "conversations",
   max: 64,
   async run(db, lookups) {
     let prepared = conversationWithTurnsQueries.get(db);
@@ -77,7 +92,7 @@ export async function countUserMessages(db: Db, conversationId: string): Promise
 }
 
 /** The last `limit` messages of a conversation as turns, oldest first. */
-export async function recentTurns(db: Db, conversationId: string, limit = 12): Promise<Turn[]> {
+export async function recentTurns(db: Db, conversationId: string, limit = RECENT_TURNS): Promise<Turn[]> {
   const rows = await db
     .select({ role: messages.role, content: messages.content })
     .from(messages)
@@ -93,7 +108,7 @@ export type NewConversation = {
   botId: string;
   integrationId: string | null;
   externalUserId: string | null;
-  channel: "api" | "test";
+  channel: "api" | "test" | "widget";
 };
 
 /**
@@ -109,57 +124,50 @@ export type ConversationPatch = Partial<
   Pick<Conversation, "status" | "consecutiveFallbacks" | "handoffOfferedAt" | "leadAskedAt">
 >;
 
+type Exchange = {
+  conversation: NewConversation | { id: string };
+  userMessage: string;
+  /** null: a person owns the conversation, so only the user's message is stored. */
+  reply: {
+    content: string;
+    sources: Message["sources"];
+    engine: string;
+    latencyMs: number;
+    /** What kind of reply it is (messages.reply_kind) and the engine's confidence in it. */
+    kind?: ReplyKind;
+    confidence?: number | null;
+    /** A reply that did not answer: stored in unanswered_questions with the exchange. */
+    unanswered?: Exclude<UnansweredReason, "thumbs_down"> | null;
+  } | null;
+  /** Agent messages handed to the client with this response. */
+  deliveredIds?: string[];
+  patch?: ConversationPatch;
+  /** The quota hold the reply settles (db/queries/limits.ts): deleted in the statement that stores it. */
+  quotaHold?: string | null;
+};
+type Saved = { userMessageId: string; replyMessageId: string | null };
+
 /**
  * Stores one exchange atomically: the conversation (when new) and its state changes, the user's
  * message, the reply, and whatever `within` adds (a lead, a handoff) in the same transaction.
  * Nothing is stored for a failed reply, so a retried request does not leave duplicates behind.
+ * Every exchange is stored by save_exchanges (db/migrations): exchanges that finish while a call is
+ * in flight go together as the next call (a lone one at once, as a batch of one); one with `within`
+ * is a batch of one inside its own transaction.
  */
 export async function saveExchange(
   db: Db,
-  input: {
-    conversation: NewConversation | { id: string };
-    userMessage: string;
-    reply: { content: string; sources: Message["sources"]; engine: string; latencyMs: number } | null;
-    /** Agent messages handed to the client with this response. */
-    deliveredIds?: string[];
-    patch?: ConversationPatch;
-    within?: (tx: Db, conversationId: string) => Promise<void>;
-  },
-): Promise<{ userMessageId: string; replyMessageId: string | null }> {
-  if (input.reply && !input.within && !input.deliveredIds?.length) {
-    return saveExchangeGrouped(db, { conversation: input.conversation, userMessage: input.userMessage, reply: input.reply, patch: input.patch ?? {} });
-  }
+  { within, ...exchange }: Exchange & { within?: (tx: Db, conversationId: string) => Promise<void> },
+): Promise<Saved> {
+  const pending = {
+    exchange,
+    ids: { userMessageId: newId("msg"), replyMessageId: exchange.reply ? newId("msg") : null },
+  };
+  if (!within) return exchanges.call(db, pending);
   return db.transaction(async (tx) => {
-    const t = tx as unknown as Db;
-    if ("workspaceId" in input.conversation) {
-      await t.insert(conversations).values({ ...input.conversation, ...input.patch });
-    } else {
-      // This update also locks the conversation's row, so concurrent exchanges take turns below.
-      await t.update(conversations).set({ lastMessageAt: sql`now()`, ...input.patch }).where(eq(conversations.id, input.conversation.id));
-    }
-    const conversationId = input.conversation.id;
-    const userMessageId = newId("msg");
-    const createdAt = nextMessageTimestamp(conversationId);
-    await t.insert(messages).values({ id: userMessageId, conversationId, role: "user", content: input.userMessage, createdAt });
-    let replyMessageId: string | null = null;
-    if (input.reply) {
-      replyMessageId = newId("msg");
-      await t.insert(messages).values({
-        id: replyMessageId,
-        conversationId,
-        role: "assistant",
-        content: input.reply.content,
-        sources: input.reply.sources,
-        engine: input.reply.engine,
-        latencyMs: input.reply.latencyMs,
-        createdAt,
-      });
-    }
-    if (input.deliveredIds?.length) {
-      await t.update(messages).set({ deliveredAt: sql`now()` }).where(inArray(messages.id, input.deliveredIds));
-    }
-    if (input.within) await input.within(t, conversationId);
-    return { userMessageId, replyMessageId };
+    await saveExchanges(tx, [pending]);
+    await within(tx, exchange.conversation.id);
+    return pending.ids;
   });
 }
 
@@ -180,7 +188,11 @@ export async function listMessagesForClient(db: Db, conversation: Conversation) 
     .where(and(eq(messages.conversationId, conversation.id), sql`${messages.role} <> 'system'`))
     .orderBy(asc(messages.createdAt), asc(messages.id));
   const undelivered = rows.filter((m) => m.role === "agent" && !m.deliveredAt).map((m) => m.id);
-  if (undelivered.length) await db.update(messages).set({ deliveredAt: sql`now()` }).where(inArray(messages.id, undelivered));
+  if (undelivered.length)
+    await db
+      .update(messages)
+      .set({ deliveredAt: sql`now()` })
+      .where(inArray(messages.id, undelivered));
   return rows;
 }
 
@@ -188,117 +200,139 @@ export function isHumanOwned(status: Conversation["status"]): boolean {
   return status === "handoff_requested" || status === "human_active";
 }
 
-const PATCH_COLUMNS = {
-  status: "status",
-  consecutiveFallbacks: "consecutive_fallbacks",
-  handoffOfferedAt: "handoff_offered_at",
-  leadAskedAt: "lead_asked_at",
-} as const satisfies Record<keyof ConversationPatch, string>;
+type PendingExchange = { exchange: Exchange; ids: Saved };
 
-function patchValue(value: ConversationPatch[keyof ConversationPatch]) {
-  return value instanceof Date ? sql`${value.toISOString()}::timestamptz` : sql`${value ?? null}`;
-}
-
-type PlainExchange = {
-  conversation: NewConversation | { id: string };
-  userMessage: string;
-  reply: { content: string; sources: Message["sources"]; engine: string; latencyMs: number };
-  patch: ConversationPatch;
-};
-type Saved = { userMessageId: string; replyMessageId: string };
-type PendingExchange = { input: PlainExchange; ids: Saved };
-
-/**
- * The common exchange goes into the database at once when nothing else is being saved; exchanges that
- * finish while a save is in flight go together as the next call of save_exchanges (migration 0005):
- * one round trip and one commit for many. When a grouped call fails, each of its exchanges is saved
- * on its own, so one bad exchange fails alone.
- */
+/** Exchanges that finish while a call is in flight go together; if a call fails, each is stored again alone, so one bad exchange fails alone. */
 const exchanges = grouped<Db, PendingExchange, Saved>({
+  name: "exchanges",
   max: 128,
+  retryAlone: true,
   async run(db, batch) {
-    const alone = (p: PendingExchange) =>
-      saveExchangeInOneStatement(db, p.input, p.ids).then(
-        (value) => ({ value }),
-        (error: unknown) => ({ error }),
-      );
-    if (batch.length === 1) return [await alone(batch[0]!)];
-    try {
-      await db.execute(sql`select save_exchanges(${JSON.stringify(batch.map(exchangeItem))}::jsonb)`);
-      return batch.map((p) => ({ value: p.ids }));
-    } catch {
-      exchangeFallbacks.count++;
-      return Promise.all(batch.map(alone));
-    }
+    await saveExchanges(db, batch);
+    return batch.map((p) => ({ value: p.ids }));
   },
 });
-const exchangeFallbacks = { count: 0 };
 
-/** Statements made and exchanges they stored; fallbacks: grouped calls that failed and were stored one by one (tests, benchmark). */
-export const exchangeStats = {
-  get calls() {
-    return exchanges.stats.statements;
-  },
-  get fallbacks() {
-    return exchangeFallbacks.count;
-  },
-};
-
-function saveExchangeGrouped(db: Db, input: PlainExchange): Promise<Saved> {
-  return exchanges.call(db, { input, ids: { userMessageId: newId("msg"), replyMessageId: newId("msg") } });
+function saveExchanges(db: Db, batch: PendingExchange[]) {
+  const holds = batch.flatMap((p) => (p.exchange.quotaHold ? [p.exchange.quotaHold] : []));
+  const exchanges = JSON.stringify(batch.map(exchangeItem));
+  if (!holds.length) return db.execute(sql`select save_exchanges(${exchanges}::jsonb)`);
+  // One statement: the replies are stored and their charges settled together, or neither.
+  return db.execute(
+    sql`with saved as materialized (select save_exchanges(${exchanges}::jsonb)),
+          settled as (delete from quota_holds where id = any(string_to_array(${holds.join(",")}, ',')::bigint[]) returning id)
+        select (select count(*) from saved) as saved, (select count(*) from settled) as settled`,
+  );
 }
 
-/** One exchange as save_exchanges reads it. */
-function exchangeItem({ input, ids }: PendingExchange) {
-  const c = input.conversation;
+const conversationColumns = getTableColumns(conversations);
+
+/** One exchange as save_exchanges reads it: the patch under the columns' names in the schema. */
+function exchangeItem({ exchange, ids }: PendingExchange) {
+  const c = exchange.conversation;
   const patch: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(input.patch)) {
-    if (v === undefined) continue;
-    patch[PATCH_COLUMNS[k as keyof ConversationPatch]] = v instanceof Date ? v.toISOString() : v;
+  for (const [key, value] of Object.entries(exchange.patch ?? {})) {
+    if (value === undefined) continue;
+    patch[conversationColumns[key as keyof ConversationPatch].name] =
+      value instanceof Date ? value.toISOString() : value;
   }
+  const { reply } = exchange;
   return {
     new: "workspaceId" in c,
     conversation_id: c.id,
     ...("workspaceId" in c
-      ? { workspace_id: c.workspaceId, bot_id: c.botId, integration_id: c.integrationId, external_user_id: c.externalUserId, channel: c.channel }
+      ? {
+          workspace_id: c.workspaceId,
+          bot_id: c.botId,
+          integration_id: c.integrationId,
+          external_user_id: c.externalUserId,
+          channel: c.channel,
+        }
       : {}),
     patch,
     user_message_id: ids.userMessageId,
-    user_message: input.userMessage,
-    reply_message_id: ids.replyMessageId,
-    reply: input.reply.content,
-    ...(input.reply.sources === null ? {} : { sources: input.reply.sources }),
-    engine: input.reply.engine,
-    latency_ms: input.reply.latencyMs,
+    user_message: exchange.userMessage,
+    ...(reply
+      ? {
+          reply_message_id: ids.replyMessageId,
+          reply: reply.content,
+          ...(reply.sources === null ? {} : { sources: reply.sources }),
+          engine: reply.engine,
+          latency_ms: reply.latencyMs,
+          ...(reply.kind ? { reply_kind: reply.kind } : {}),
+          ...(typeof reply.confidence === "number" ? { confidence: reply.confidence } : {}),
+          ...(reply.unanswered ? { unanswered: reply.unanswered } : {}),
+        }
+      : {}),
+    ...(exchange.deliveredIds?.length ? { delivered_ids: exchange.deliveredIds } : {}),
   };
 }
 
+/** Where a page of conversations starts: after this (last activity in microseconds since the epoch, id). */
+export type ConversationCursor = { micros: bigint; id: string };
+
+export type ConversationListItem = {
+  id: string;
+  externalUserId: string | null;
+  status: Conversation["status"];
+  channel: string;
+  createdAt: Date;
+  lastMessageAt: Date;
+  messageCount: number;
+  /** The row's place in the order, for the next page's cursor. */
+  position: ConversationCursor;
+};
+
 /**
- * The common exchange (a bot reply, nothing else to write) as one statement, so one round trip: the
- * conversation is inserted or updated (which locks it), then both messages are inserted, stamped
- * after the conversation's latest message. One statement is atomic like a transaction.
+ * An integration's conversations by last activity, oldest first (ties by id), optionally one user's
+ * and only those active at or after `since`: up to `limit` rows after `after`. The order is a key the
+ * rows carry (microseconds, exact), so pages neither skip nor repeat a conversation that did not change.
  */
-async function saveExchangeInOneStatement(db: Db, input: PlainExchange, ids: Saved): Promise<Saved> {
-  const c = input.conversation;
-  const patch = Object.entries(input.patch).filter(([, v]) => v !== undefined) as [keyof ConversationPatch, ConversationPatch[keyof ConversationPatch]][];
-  const conversationStep =
-    "workspaceId" in c
-      ? sql`insert into conversations (id, workspace_id, bot_id, integration_id, external_user_id, channel${sql.raw(patch.map(([k]) => `, ${PATCH_COLUMNS[k]}`).join(""))})
-            values (${c.id}, ${c.workspaceId}, ${c.botId}, ${c.integrationId}, ${c.externalUserId}, ${c.channel}${sql.join(patch.map(([, v]) => sql`, ${patchValue(v)}`), sql``)})
-            returning id`
-      : sql`update conversations set last_message_at = now()${sql.join(patch.map(([k, v]) => sql`, ${sql.raw(PATCH_COLUMNS[k])} = ${patchValue(v)}`), sql``)}
-            where id = ${c.id} returning id`;
-  const { userMessageId, replyMessageId } = ids;
-  const sources = input.reply.sources === null ? null : JSON.stringify(input.reply.sources);
-  await db.execute(sql`
-    with conv as (${conversationStep}),
-    base as (
-      select greatest(clock_timestamp(), (select max(m.created_at) + interval '1 microsecond' from messages m where m.conversation_id = conv.id)) as t
-      from conv
-    )
-    insert into messages (id, conversation_id, role, content, sources, engine, latency_ms, created_at)
-    select ${userMessageId}, ${c.id}, 'user'::message_role, ${input.userMessage}, null::jsonb, null, null::int, t from base
-    union all
-    select ${replyMessageId}, ${c.id}, 'assistant'::message_role, ${input.reply.content}, ${sources}::jsonb, ${input.reply.engine}, ${input.reply.latencyMs}, t + interval '1 microsecond' from base`);
-  return { userMessageId, replyMessageId };
+export async function listIntegrationConversations(
+  db: Db,
+  input: {
+    integrationId: string;
+    userId: string | null;
+    since: Date | null;
+    after: ConversationCursor | null;
+    limit: number;
+  },
+): Promise<ConversationListItem[]> {
+  const { integrationId, userId, since, after, limit } = input;
+  const rows = await queryRows<{
+    id: string;
+    external_user_id: string | null;
+    status: Conversation["status"];
+    channel: string;
+    created_at: string | Date;
+    last_message_at: string | Date;
+    micros: string | number;
+    message_count: string | number;
+  }>(
+    db,
+    sql`select c.id, c.external_user_id, c.status, c.channel, c.created_at, c.last_message_at,
+          (extract(epoch from c.last_message_at) * 1000000)::bigint::text as micros,
+          (select count(*) from messages m where m.conversation_id = c.id and m.role <> 'system') as message_count
+        from conversations c
+        where c.integration_id = ${integrationId}
+          ${userId === null ? sql`` : sql`and c.external_user_id = ${userId}`}
+          ${since === null ? sql`` : sql`and c.last_message_at >= ${since.toISOString()}::timestamptz`}
+          ${
+            after === null
+              ? sql``
+              : sql`and (c.last_message_at, c.id) > (to_timestamp(0) + ${after.micros.toString()}::bigint * interval '1 microsecond', ${after.id})`
+          }
+        order by c.last_message_at, c.id
+        limit ${limit}`,
+  );
+  return rows.map((r) => ({
+    id: r.id,
+    externalUserId: r.external_user_id,
+    status: r.status,
+    channel: r.channel,
+    createdAt: new Date(r.created_at),
+    lastMessageAt: new Date(r.last_message_at),
+    messageCount: Number(r.message_count),
+    position: { micros: BigInt(r.micros), id: r.id },
+  }));
 }

@@ -1,12 +1,25 @@
 import { and, asc, desc, eq, gte, ilike, inArray, isNotNull, isNull, lt, or, sql, type SQL } from "drizzle-orm";
 import { queryRows, type Db } from "../index";
-import { bots, conversations, integrations, leadConversations, leads, messages, users, type Conversation, type Lead, type Message } from "../schema";
+import {
+  bots,
+  conversations,
+  integrations,
+  leadConversations,
+  leads,
+  messageFeedback,
+  messages,
+  users,
+  type Conversation,
+  type Lead,
+  type Message,
+  type MessageFeedback,
+} from "../schema";
 import type { InboxFilters, LeadFilters } from "@/lib/validations/inbox";
 
 /**
  * Read side of the team inbox and the leads page. Every function takes the workspace id and only
  * ever returns that workspace's rows: another workspace's id looks exactly like a missing one.
- * (Changes go through lib/conversations/handoff.ts.)
+ * (Changes go through db/queries/handoff.ts.)
  */
 
 type Scope = { workspaceId: string; conversationId: string };
@@ -38,8 +51,16 @@ function conversationWhere(workspaceId: string, f: InboxFilters): SQL {
     f.integrationId ? eq(conversations.integrationId, f.integrationId) : undefined,
     f.testChat ? eq(conversations.channel, "test") : undefined,
     f.botId ? eq(conversations.botId, f.botId) : undefined,
-    f.status === "handed_off" ? inArray(conversations.status, [...HUMAN_OWNED]) : f.status ? eq(conversations.status, f.status) : undefined,
-    f.hasLead === true ? isNotNull(conversations.leadId) : f.hasLead === false ? isNull(conversations.leadId) : undefined,
+    f.status === "handed_off"
+      ? inArray(conversations.status, [...HUMAN_OWNED])
+      : f.status
+        ? eq(conversations.status, f.status)
+        : undefined,
+    f.hasLead === true
+      ? isNotNull(conversations.leadId)
+      : f.hasLead === false
+        ? isNull(conversations.leadId)
+        : undefined,
     f.from ? gte(conversations.lastMessageAt, dayStart(f.from)) : undefined,
     f.to ? lt(conversations.lastMessageAt, dayAfter(f.to)) : undefined,
   )!;
@@ -69,7 +90,10 @@ export type InboxRow = {
  * The inbox: conversations of the workspace matching the filters, those handed to the team first
  * (waiting for a person, then with a person), then by latest activity.
  */
-export async function listInboxConversations(db: Db, { workspaceId, filters = {}, limit = 100 }: { workspaceId: string; filters?: InboxFilters; limit?: number }): Promise<InboxRow[]> {
+export async function listInboxConversations(
+  db: Db,
+  { workspaceId, filters = {}, limit = 100 }: { workspaceId: string; filters?: InboxFilters; limit?: number },
+): Promise<InboxRow[]> {
   const rows = await db
     .select({
       id: conversations.id,
@@ -105,7 +129,13 @@ export async function listInboxConversations(db: Db, { workspaceId, filters = {}
       desc(conversations.id),
     )
     .limit(limit);
-  return rows.map((r) => ({ ...r, waiting: !!r.waiting, messageCount: Number(r.messageCount), lastMessageAt: new Date(r.lastMessageAt), createdAt: new Date(r.createdAt) }));
+  return rows.map((r) => ({
+    ...r,
+    waiting: !!r.waiting,
+    messageCount: Number(r.messageCount),
+    lastMessageAt: new Date(r.lastMessageAt),
+    createdAt: new Date(r.createdAt),
+  }));
 }
 
 /** How many conversations wait for the team (the sidebar badge). */
@@ -122,8 +152,18 @@ export async function countWaitingConversations(db: Db, workspaceId: string): Pr
  * new conversations or messages, status changes, leads linked, and (for one conversation) its own
  * messages, status, assignee and lead. One cheap aggregate per poll.
  */
-export async function inboxStamp(db: Db, { workspaceId, conversationId }: { workspaceId: string; conversationId?: string }): Promise<{ waiting: number; stamp: string }> {
-  const [all] = await queryRows<{ n: number; last: string | null; requested: number; active: number; resolved: number; with_lead: number }>(
+export async function inboxStamp(
+  db: Db,
+  { workspaceId, conversationId }: { workspaceId: string; conversationId?: string },
+): Promise<{ waiting: number; stamp: string }> {
+  const [all] = await queryRows<{
+    n: number;
+    last: string | null;
+    requested: number;
+    active: number;
+    resolved: number;
+    with_lead: number;
+  }>(
     db,
     sql`select count(*)::int as n, max(last_message_at)::text as last,
           count(*) filter (where status = 'handoff_requested')::int as requested,
@@ -135,7 +175,13 @@ export async function inboxStamp(db: Db, { workspaceId, conversationId }: { work
   const waitingNow = await countWaitingConversations(db, workspaceId);
   let one = "";
   if (conversationId) {
-    const [c] = await queryRows<{ status: string; assigned: string | null; lead: string | null; n: number; last: string | null }>(
+    const [c] = await queryRows<{
+      status: string;
+      assigned: string | null;
+      lead: string | null;
+      n: number;
+      last: string | null;
+    }>(
       db,
       sql`select c.status::text as status, c.assigned_user_id as assigned, c.lead_id as lead,
             (select count(*)::int from messages m where m.conversation_id = c.id) as n,
@@ -144,12 +190,19 @@ export async function inboxStamp(db: Db, { workspaceId, conversationId }: { work
     );
     one = c ? [c.status, c.assigned, c.lead, c.n, c.last].join("|") : "missing";
   }
-  const stamp = [all?.n, all?.last, all?.requested, all?.active, all?.resolved, all?.with_lead, waitingNow, one].join("|");
+  const stamp = [all?.n, all?.last, all?.requested, all?.active, all?.resolved, all?.with_lead, waitingNow, one].join(
+    "|",
+  );
   return { waiting: waitingNow, stamp };
 }
 
-export type TranscriptMessage = Pick<Message, "id" | "role" | "content" | "sources" | "engine" | "latencyMs" | "deliveredAt" | "createdAt"> & {
+export type TranscriptMessage = Pick<
+  Message,
+  "id" | "role" | "content" | "sources" | "engine" | "latencyMs" | "deliveredAt" | "createdAt"
+> & {
   authorName: string | null;
+  /** The customer's rating of a bot reply (db/queries/feedback.ts), when they gave one. */
+  feedback: { rating: MessageFeedback["rating"]; comment: string | null } | null;
 };
 
 export type ConversationDetail = Conversation & {
@@ -162,9 +215,18 @@ export type ConversationDetail = Conversation & {
 };
 
 /** One conversation of the workspace with its transcript (oldest first), lead and names; undefined for another workspace's. */
-export async function getConversationDetail(db: Db, { workspaceId, conversationId }: Scope): Promise<ConversationDetail | undefined> {
+export async function getConversationDetail(
+  db: Db,
+  { workspaceId, conversationId }: Scope,
+): Promise<ConversationDetail | undefined> {
   const [row] = await db
-    .select({ c: conversations, integrationName: integrations.name, integrationDeletedAt: integrations.deletedAt, botName: bots.name, assignedUserName: users.name })
+    .select({
+      c: conversations,
+      integrationName: integrations.name,
+      integrationDeletedAt: integrations.deletedAt,
+      botName: bots.name,
+      assignedUserName: users.name,
+    })
     .from(conversations)
     .innerJoin(bots, eq(bots.id, conversations.botId))
     .leftJoin(integrations, eq(integrations.id, conversations.integrationId))
@@ -182,15 +244,21 @@ export async function getConversationDetail(db: Db, { workspaceId, conversationI
       deliveredAt: messages.deliveredAt,
       createdAt: messages.createdAt,
       authorName: users.name,
+      rating: messageFeedback.rating,
+      comment: messageFeedback.comment,
     })
     .from(messages)
     .leftJoin(users, eq(users.id, messages.authorUserId))
+    .leftJoin(messageFeedback, eq(messageFeedback.messageId, messages.id))
     .where(eq(messages.conversationId, conversationId))
     .orderBy(asc(messages.createdAt), asc(messages.id));
   let lead: ConversationDetail["lead"] = null;
   if (row.c.leadId) {
     const [l] = await db
-      .select({ lead: leads, conversationCount: sql<number>`(select count(*)::int from lead_conversations lc where lc.lead_id = leads.id)` })
+      .select({
+        lead: leads,
+        conversationCount: sql<number>`(select count(*)::int from lead_conversations lc where lc.lead_id = leads.id)`,
+      })
       .from(leads)
       .where(and(eq(leads.id, row.c.leadId), eq(leads.workspaceId, workspaceId)));
     if (l) lead = { ...l.lead, conversationCount: Number(l.conversationCount) };
@@ -202,16 +270,24 @@ export async function getConversationDetail(db: Db, { workspaceId, conversationI
     botName: row.botName,
     assignedUserName: row.assignedUserName,
     lead,
-    messages: transcript,
+    messages: transcript.map(({ rating, comment, ...m }) => ({ ...m, feedback: rating ? { rating, comment } : null })),
   };
 }
 
 /** The bots and integrations of the workspace, for filter menus (deleted integrations too: their conversations remain). */
 export async function listFilterOptions(db: Db, workspaceId: string) {
   const [botRows, integrationRows] = await Promise.all([
-    db.select({ id: bots.id, name: bots.name }).from(bots).where(eq(bots.workspaceId, workspaceId)).orderBy(asc(bots.name)),
     db
-      .select({ id: integrations.id, name: integrations.name, deleted: sql<boolean>`${integrations.deletedAt} is not null` })
+      .select({ id: bots.id, name: bots.name })
+      .from(bots)
+      .where(eq(bots.workspaceId, workspaceId))
+      .orderBy(asc(bots.name)),
+    db
+      .select({
+        id: integrations.id,
+        name: integrations.name,
+        deleted: sql<boolean>`${integrations.deletedAt} is not null`,
+      })
       .from(integrations)
       .where(eq(integrations.workspaceId, workspaceId))
       .orderBy(asc(integrations.name)),
@@ -232,7 +308,10 @@ function escapeLike(s: string): string {
 }
 
 /** Leads of the workspace, newest first, matching a search (name, email, phone, company) and filters. */
-export async function listLeads(db: Db, { workspaceId, filters = {}, limit = 200 }: { workspaceId: string; filters?: LeadFilters; limit?: number }): Promise<LeadRow[]> {
+export async function listLeads(
+  db: Db,
+  { workspaceId, filters = {}, limit = 200 }: { workspaceId: string; filters?: LeadFilters; limit?: number },
+): Promise<LeadRow[]> {
   const q = filters.q?.trim();
   let search: SQL | undefined;
   if (q) {
@@ -244,7 +323,9 @@ export async function listLeads(db: Db, { workspaceId, filters = {}, limit = 200
       ilike(leads.phone, pattern),
       ilike(leads.company, pattern),
       // "+1 (415) 555" finds +14155550100: phone numbers are compared by their digits.
-      digits.length >= 3 ? sql`regexp_replace(coalesce(${leads.phone}, ''), '\\D', '', 'g') like ${`%${digits}%`}` : undefined,
+      digits.length >= 3
+        ? sql`regexp_replace(coalesce(${leads.phone}, ''), '\\D', '', 'g') like ${`%${digits}%`}`
+        : undefined,
     );
   }
   const rows = await db
@@ -282,7 +363,10 @@ export async function listLeads(db: Db, { workspaceId, filters = {}, limit = 200
 }
 
 /** Whether a lead links to this conversation (used by tests and the lead card). */
-export async function leadConversationIds(db: Db, { workspaceId, leadId }: { workspaceId: string; leadId: string }): Promise<string[]> {
+export async function leadConversationIds(
+  db: Db,
+  { workspaceId, leadId }: { workspaceId: string; leadId: string },
+): Promise<string[]> {
   const rows = await db
     .select({ id: leadConversations.conversationId })
     .from(leadConversations)

@@ -1,9 +1,9 @@
 import { and, eq, or, sql } from "drizzle-orm";
 import type { Db } from "../index";
 import { conversations, leadConversations, leads, type Lead } from "../schema";
+import { enqueueWebhookEvent } from "./webhooks";
 import { newId } from "@/lib/ids";
 import type { LeadDetails } from "@/lib/leads/extract";
-import { enqueueWebhookEvent } from "@/lib/webhooks/events";
 
 /**
  * Records contact details from a conversation as a lead of the workspace. A lead needs an email or a
@@ -13,7 +13,14 @@ import { enqueueWebhookEvent } from "@/lib/webhooks/events";
  */
 export async function captureLead(
   db: Db,
-  input: { workspaceId: string; conversationId: string; botId: string; integrationId: string | null; details: LeadDetails; leadId?: string | null },
+  input: {
+    workspaceId: string;
+    conversationId: string;
+    botId: string;
+    integrationId: string | null;
+    details: LeadDetails;
+    leadId?: string | null;
+  },
 ): Promise<{ lead: Lead; created: boolean } | null> {
   const { email, phone, name, company } = input.details;
   if (!email && !phone) {
@@ -21,7 +28,11 @@ export async function captureLead(
     if (!input.leadId) return null;
     const [completed] = await db
       .update(leads)
-      .set({ name: sql`coalesce(${leads.name}, ${name ?? null})`, company: sql`coalesce(${leads.company}, ${company ?? null})`, updatedAt: sql`now()` })
+      .set({
+        name: sql`coalesce(${leads.name}, ${name ?? null})`,
+        company: sql`coalesce(${leads.company}, ${company ?? null})`,
+        updatedAt: sql`now()`,
+      })
       .where(and(eq(leads.id, input.leadId), eq(leads.workspaceId, input.workspaceId)))
       .returning();
     return completed ? { lead: completed, created: false } : null;
@@ -29,7 +40,12 @@ export async function captureLead(
   const matches = await db
     .select()
     .from(leads)
-    .where(and(eq(leads.workspaceId, input.workspaceId), or(email ? eq(leads.email, email) : undefined, phone ? eq(leads.phone, phone) : undefined)))
+    .where(
+      and(
+        eq(leads.workspaceId, input.workspaceId),
+        or(email ? eq(leads.email, email) : undefined, phone ? eq(leads.phone, phone) : undefined),
+      ),
+    )
     .orderBy(leads.createdAt)
     .for("update");
   let lead: Lead;
@@ -42,8 +58,8 @@ export async function captureLead(
     [lead] = (await db
       .update(leads)
       .set({
-        email: existing.email ?? (emailTaken ? null : email ?? null),
-        phone: existing.phone ?? (phoneTaken ? null : phone ?? null),
+        email: existing.email ?? (emailTaken ? null : (email ?? null)),
+        phone: existing.phone ?? (phoneTaken ? null : (phone ?? null)),
         name: existing.name ?? name ?? null,
         company: existing.company ?? company ?? null,
         updatedAt: sql`now()`,
@@ -72,7 +88,10 @@ export async function captureLead(
     lead = inserted[0];
     created = true;
   }
-  await db.insert(leadConversations).values({ leadId: lead.id, conversationId: input.conversationId }).onConflictDoNothing();
+  await db
+    .insert(leadConversations)
+    .values({ leadId: lead.id, conversationId: input.conversationId })
+    .onConflictDoNothing();
   await db.update(conversations).set({ leadId: lead.id }).where(eq(conversations.id, input.conversationId));
   if (created) {
     await enqueueWebhookEvent(db, {
@@ -96,7 +115,11 @@ export async function captureLead(
 
 /** A lead's contact details (what the bot already knows of the person). */
 export async function getLeadDetails(db: Db, leadId: string): Promise<LeadDetails | null> {
-  const [row] = await db.select({ name: leads.name, email: leads.email, phone: leads.phone, company: leads.company }).from(leads).where(eq(leads.id, leadId)).limit(1);
+  const [row] = await db
+    .select({ name: leads.name, email: leads.email, phone: leads.phone, company: leads.company })
+    .from(leads)
+    .where(eq(leads.id, leadId))
+    .limit(1);
   if (!row) return null;
   return Object.fromEntries(Object.entries(row).filter(([, v]) => v)) as LeadDetails;
 }

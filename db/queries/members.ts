@@ -1,7 +1,7 @@
 import { and, asc, eq, gt, isNull, sql } from "drizzle-orm";
 import type { Db } from "../index";
 import { invites, memberships, users, workspaces, type Invite, type Role } from "../schema";
-import { writeAudit } from "./accounts";
+import { writeAudit } from "./audit";
 import { newId } from "@/lib/ids";
 
 type Actor = { actorUserId: string };
@@ -14,14 +14,27 @@ export type MemberRow = { userId: string; name: string; email: string; role: Rol
 /** Everyone in the workspace, owner first, then by role and name. */
 export async function listMembers(db: Db, workspaceId: string): Promise<MemberRow[]> {
   return db
-    .select({ userId: users.id, name: users.name, email: users.email, role: memberships.role, joinedAt: memberships.createdAt })
+    .select({
+      userId: users.id,
+      name: users.name,
+      email: users.email,
+      role: memberships.role,
+      joinedAt: memberships.createdAt,
+    })
     .from(memberships)
     .innerJoin(users, eq(users.id, memberships.userId))
     .where(eq(memberships.workspaceId, workspaceId))
     .orderBy(ROLE_ORDER, asc(users.name), asc(users.email));
 }
 
-export type PendingInvite = { id: string; email: string; role: Role; invitedBy: string | null; createdAt: Date; expiresAt: Date };
+export type PendingInvite = {
+  id: string;
+  email: string;
+  role: Role;
+  invitedBy: string | null;
+  createdAt: Date;
+  expiresAt: Date;
+};
 
 /** Invites not yet accepted, revoked or expired (by the database clock). */
 export async function listPendingInvites(db: Db, workspaceId: string): Promise<PendingInvite[]> {
@@ -40,7 +53,8 @@ export async function listPendingInvites(db: Db, workspaceId: string): Promise<P
     .orderBy(asc(invites.createdAt));
 }
 
-const pendingInvite = () => and(isNull(invites.acceptedAt), isNull(invites.revokedAt), gt(invites.expiresAt, sql`now()`));
+const pendingInvite = () =>
+  and(isNull(invites.acceptedAt), isNull(invites.revokedAt), gt(invites.expiresAt, sql`now()`));
 
 /**
  * Invites an address with a role. Earlier pending invites for the same address are revoked (one live
@@ -51,8 +65,7 @@ export async function createInvite(
   input: { workspaceId: string; email: string; role: AssignableRole; tokenHash: Buffer; ttlDays: number } & Actor,
 ): Promise<{ ok: true; invite: Invite } | { ok: false; reason: "already_member" }> {
   const email = input.email.toLowerCase();
-  return db.transaction(async (tx) => {
-    const t = tx as unknown as Db;
+  return db.transaction(async (t) => {
     const [member] = await t
       .select({ userId: memberships.userId })
       .from(memberships)
@@ -88,17 +101,26 @@ export async function createInvite(
   });
 }
 
+/** The workspace's invite, while it is unused (neither accepted nor revoked; expired ones too). */
+function unusedInvite({ workspaceId, inviteId }: { workspaceId: string; inviteId: string }) {
+  return and(
+    eq(invites.id, inviteId),
+    eq(invites.workspaceId, workspaceId),
+    isNull(invites.acceptedAt),
+    isNull(invites.revokedAt),
+  );
+}
+
 /** A new link for a pending invite (the old one stops working) and a fresh expiry. */
 export async function renewInvite(
   db: Db,
   input: { workspaceId: string; inviteId: string; tokenHash: Buffer; ttlDays: number } & Actor,
 ): Promise<Invite | null> {
-  return db.transaction(async (tx) => {
-    const t = tx as unknown as Db;
+  return db.transaction(async (t) => {
     const [invite] = await t
       .update(invites)
       .set({ tokenHash: input.tokenHash, expiresAt: sql`now() + make_interval(days => ${input.ttlDays}::int)` })
-      .where(and(eq(invites.id, input.inviteId), eq(invites.workspaceId, input.workspaceId), isNull(invites.acceptedAt), isNull(invites.revokedAt)))
+      .where(unusedInvite(input))
       .returning();
     if (!invite) return null;
     await writeAudit(t, {
@@ -115,12 +137,11 @@ export async function renewInvite(
 
 /** Revokes a pending invite: its link stops working at once. */
 export async function revokeInvite(db: Db, input: { workspaceId: string; inviteId: string } & Actor): Promise<boolean> {
-  return db.transaction(async (tx) => {
-    const t = tx as unknown as Db;
+  return db.transaction(async (t) => {
     const [invite] = await t
       .update(invites)
       .set({ revokedAt: sql`now()` })
-      .where(and(eq(invites.id, input.inviteId), eq(invites.workspaceId, input.workspaceId), isNull(invites.acceptedAt), isNull(invites.revokedAt)))
+      .where(unusedInvite(input))
       .returning();
     if (!invite) return false;
     await writeAudit(t, {
@@ -168,7 +189,13 @@ export async function findInviteByTokenHash(db: Db, tokenHash: Buffer): Promise<
     .where(eq(invites.tokenHash, tokenHash))
     .limit(1);
   if (!row) return undefined;
-  const status: InviteStatus = row.acceptedAt ? "accepted" : row.revokedAt ? "revoked" : row.expired ? "expired" : "pending";
+  const status: InviteStatus = row.acceptedAt
+    ? "accepted"
+    : row.revokedAt
+      ? "revoked"
+      : row.expired
+        ? "expired"
+        : "pending";
   return {
     id: row.id,
     email: row.email,
@@ -216,17 +243,26 @@ async function join(t: Db, invite: Invite, user: { id: string; email: string }) 
 
 /** A signed-in user accepts an invite sent to their own address. */
 export async function acceptInvite(db: Db, input: { tokenHash: Buffer; userId: string }): Promise<AcceptResult> {
-  return db.transaction(async (tx) => {
-    const t = tx as unknown as Db;
+  return db.transaction(async (t) => {
     const [user] = await t.select({ id: users.id, email: users.email }).from(users).where(eq(users.id, input.userId));
     if (!user) return { ok: false, reason: "invalid" } as const;
     const claimed = await claimInvite(t, input.tokenHash, user.email);
     if (!claimed) {
-      const [other] = await t.select({ id: invites.id }).from(invites).where(and(eq(invites.tokenHash, input.tokenHash), pendingInvite()));
+      const [other] = await t
+        .select({ id: invites.id })
+        .from(invites)
+        .where(and(eq(invites.tokenHash, input.tokenHash), pendingInvite()));
       return { ok: false, reason: other ? "wrong_email" : "invalid" } as const;
     }
     const added = await join(t, claimed, user);
-    const role = added?.role ?? (await t.select({ role: memberships.role }).from(memberships).where(and(eq(memberships.userId, user.id), eq(memberships.workspaceId, claimed.workspaceId))))[0]!.role;
+    const role =
+      added?.role ??
+      (
+        await t
+          .select({ role: memberships.role })
+          .from(memberships)
+          .where(and(eq(memberships.userId, user.id), eq(memberships.workspaceId, claimed.workspaceId)))
+      )[0]!.role;
     return { ok: true, workspaceId: claimed.workspaceId, role, alreadyMember: !added } as const;
   });
 }
@@ -247,8 +283,7 @@ export async function createUserFromInvite(
 ): Promise<{ ok: true; userId: string; workspaceId: string } | { ok: false; reason: "invalid" | "email_taken" }> {
   const email = input.email.toLowerCase();
   try {
-    return await db.transaction(async (tx) => {
-      const t = tx as unknown as Db;
+    return await db.transaction(async (t) => {
       const claimed = await claimInvite(t, input.tokenHash, email);
       if (!claimed) throw new Rollback("invalid");
       const [user] = await t
@@ -286,8 +321,7 @@ export async function changeMemberRole(
   db: Db,
   input: { workspaceId: string; userId: string; role: AssignableRole } & Actor,
 ): Promise<MemberChange> {
-  return db.transaction(async (tx) => {
-    const t = tx as unknown as Db;
+  return db.transaction(async (t) => {
     const current = await lockMember(t, input.workspaceId, input.userId);
     if (!current) return { ok: false, reason: "not_found" } as const;
     if (current.role === "owner") return { ok: false, reason: "owner" } as const;
@@ -313,13 +347,17 @@ export async function changeMemberRole(
  * Removes a member (or, when the actor is the member, leaves). The owner can do neither: they
  * transfer ownership first. The member loses access on their next request.
  */
-export async function removeMember(db: Db, input: { workspaceId: string; userId: string } & Actor): Promise<MemberChange> {
-  return db.transaction(async (tx) => {
-    const t = tx as unknown as Db;
+export async function removeMember(
+  db: Db,
+  input: { workspaceId: string; userId: string } & Actor,
+): Promise<MemberChange> {
+  return db.transaction(async (t) => {
     const current = await lockMember(t, input.workspaceId, input.userId);
     if (!current) return { ok: false, reason: "not_found" } as const;
     if (current.role === "owner") return { ok: false, reason: "owner" } as const;
-    await t.delete(memberships).where(and(eq(memberships.workspaceId, input.workspaceId), eq(memberships.userId, input.userId)));
+    await t
+      .delete(memberships)
+      .where(and(eq(memberships.workspaceId, input.workspaceId), eq(memberships.userId, input.userId)));
     const left = input.actorUserId === input.userId;
     await writeAudit(t, {
       workspaceId: input.workspaceId,
@@ -342,8 +380,7 @@ export async function transferOwnership(
   input: { workspaceId: string; toUserId: string } & Actor,
 ): Promise<{ ok: true } | { ok: false; reason: "not_owner" | "not_found" | "self" }> {
   if (input.toUserId === input.actorUserId) return { ok: false, reason: "self" };
-  return db.transaction(async (tx) => {
-    const t = tx as unknown as Db;
+  return db.transaction(async (t) => {
     const rows = await t
       .select({ userId: memberships.userId, role: memberships.role, email: users.email })
       .from(memberships)
@@ -355,7 +392,8 @@ export async function transferOwnership(
     const to = rows.find((r) => r.userId === input.toUserId);
     if (!from || from.role !== "owner") return { ok: false, reason: "not_owner" } as const;
     if (!to) return { ok: false, reason: "not_found" } as const;
-    const scope = (userId: string) => and(eq(memberships.workspaceId, input.workspaceId), eq(memberships.userId, userId));
+    const scope = (userId: string) =>
+      and(eq(memberships.workspaceId, input.workspaceId), eq(memberships.userId, userId));
     await t.update(memberships).set({ role: "admin" }).where(scope(from.userId));
     await t.update(memberships).set({ role: "owner" }).where(scope(to.userId));
     await writeAudit(t, {

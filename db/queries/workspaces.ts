@@ -1,7 +1,7 @@
 import { and, eq, ne } from "drizzle-orm";
 import type { Db } from "../index";
 import { memberships, workspaces, type Plan, type Workspace } from "../schema";
-import { writeAudit } from "./accounts";
+import { writeAudit } from "./audit";
 import { invalidateApiAuth } from "./api-auth-cache";
 import { newId } from "@/lib/ids";
 
@@ -28,12 +28,21 @@ export async function setWorkspacePlan(
   }
 }
 
-async function changePlan(db: Db, input: { workspaceId: string; plan: Plan } & Actor): Promise<{ before: Plan; after: Plan } | null> {
-  return db.transaction(async (tx) => {
-    const t = tx as unknown as Db;
-    const [current] = await t.select({ plan: workspaces.plan }).from(workspaces).where(eq(workspaces.id, input.workspaceId)).for("update");
+async function changePlan(
+  db: Db,
+  input: { workspaceId: string; plan: Plan } & Actor,
+): Promise<{ before: Plan; after: Plan } | null> {
+  return db.transaction(async (t) => {
+    const [current] = await t
+      .select({ plan: workspaces.plan })
+      .from(workspaces)
+      .where(eq(workspaces.id, input.workspaceId))
+      .for("update");
     if (!current || current.plan === input.plan) return null;
-    await t.update(workspaces).set({ plan: input.plan }).where(and(eq(workspaces.id, input.workspaceId), ne(workspaces.plan, input.plan)));
+    await t
+      .update(workspaces)
+      .set({ plan: input.plan })
+      .where(and(eq(workspaces.id, input.workspaceId), ne(workspaces.plan, input.plan)));
     await writeAudit(t, {
       workspaceId: input.workspaceId,
       actorUserId: input.actorUserId,
@@ -49,9 +58,12 @@ async function changePlan(db: Db, input: { workspaceId: string; plan: Plan } & A
 
 /** Renames the workspace, audited. Returns false when the workspace is gone. */
 export async function renameWorkspace(db: Db, input: { workspaceId: string; name: string } & Actor): Promise<boolean> {
-  return db.transaction(async (tx) => {
-    const t = tx as unknown as Db;
-    const [current] = await t.select({ name: workspaces.name }).from(workspaces).where(eq(workspaces.id, input.workspaceId)).for("update");
+  return db.transaction(async (t) => {
+    const [current] = await t
+      .select({ name: workspaces.name })
+      .from(workspaces)
+      .where(eq(workspaces.id, input.workspaceId))
+      .for("update");
     if (!current) return false;
     if (current.name === input.name) return true;
     await t.update(workspaces).set({ name: input.name }).where(eq(workspaces.id, input.workspaceId));
@@ -70,18 +82,23 @@ export async function renameWorkspace(db: Db, input: { workspaceId: string; name
 
 /** A new workspace for an existing user, who becomes its owner (Starter plan). */
 export async function createWorkspaceForUser(db: Db, input: { userId: string; name: string }): Promise<Workspace> {
-  return db.transaction(async (tx) => {
-    const t = tx as unknown as Db;
-    const [workspace] = await t.insert(workspaces).values({ id: newId("ws"), name: input.name }).returning();
-    await t.insert(memberships).values({ userId: input.userId, workspaceId: workspace!.id, role: "owner" });
-    await writeAudit(t, {
-      workspaceId: workspace!.id,
-      actorUserId: input.userId,
-      action: "workspace.created",
-      targetType: "workspace",
-      targetId: workspace!.id,
-      after: { name: workspace!.name, plan: workspace!.plan },
-    });
-    return workspace!;
+  return db.transaction((t) => insertOwnedWorkspace(t, input));
+}
+
+/** Inserts a workspace owned by the user, with its audit row; call it inside the caller's transaction. */
+export async function insertOwnedWorkspace(db: Db, input: { userId: string; name: string }): Promise<Workspace> {
+  const [workspace] = await db
+    .insert(workspaces)
+    .values({ id: newId("ws"), name: input.name })
+    .returning();
+  await db.insert(memberships).values({ userId: input.userId, workspaceId: workspace!.id, role: "owner" });
+  await writeAudit(db, {
+    workspaceId: workspace!.id,
+    actorUserId: input.userId,
+    action: "workspace.created",
+    targetType: "workspace",
+    targetId: workspace!.id,
+    after: { name: workspace!.name, plan: workspace!.plan },
   });
+  return workspace!;
 }

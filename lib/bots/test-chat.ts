@@ -1,10 +1,13 @@
 import type { Db } from "@/db";
-import type { Bot } from "@/db/schema";
+import type { Bot, Plan } from "@/db/schema";
 import { findTestConversation } from "@/db/queries/bots";
 import { recentTurns, saveExchange } from "@/db/queries/conversations";
 import { generateReply } from "@/lib/chat/reply";
+import { admitRequest } from "@/lib/admission";
 import { GenerationError } from "@/lib/engine/types";
 import { newId } from "@/lib/ids";
+import { planLimits } from "@/lib/plans";
+import { refundMonthlyQuota } from "@/lib/quota";
 
 /** A reply in the dashboard's test chat, with the knowledge it drew on and the engine that wrote it. */
 export type TestChatReply = {
@@ -16,25 +19,86 @@ export type TestChatReply = {
   sources: { sourceId: string; title: string; heading: string }[];
 };
 
-export type TestChatResult = { ok: true; value: TestChatReply } | { ok: false; reason: string; code: "conversation_not_found" | "generation_failed" | "generation_timeout" };
+export type TestChatResult =
+  | { ok: true; value: TestChatReply }
+  | {
+      ok: false;
+      reason: string;
+      code: "conversation_not_found" | "rate_limited" | "quota_exceeded" | "generation_failed" | "generation_timeout";
+    };
+
+/** Test-chat messages one member may send a minute (per workspace), whatever the plan. */
+export const TEST_CHAT_REQUESTS_PER_MINUTE = 20;
 
 /**
  * Answers a message in the test chat through the same pipeline as the Chat API (retrieval, engine,
- * memory of the conversation's recent turns) and stores the exchange as a "test" conversation.
+ * memory of the conversation's recent turns) and stores the exchange as a "test" conversation. A
+ * test message is a real reply: it is admitted like an API request, by a rate limit of its own per
+ * member and the workspace's monthly quota, and given back if no reply comes of it.
  */
 export async function answerTestMessage(
   db: Db,
-  { workspaceId, bot, conversationId, message }: { workspaceId: string; bot: Bot; conversationId: string | null; message: string },
+  {
+    workspaceId,
+    memberId,
+    plan,
+    bot,
+    conversationId,
+    message,
+  }: { workspaceId: string; memberId: string; plan: Plan; bot: Bot; conversationId: string | null; message: string },
 ): Promise<TestChatResult> {
   if (conversationId && !(await findTestConversation(db, { workspaceId, botId: bot.id, conversationId }))) {
-    return { ok: false, code: "conversation_not_found", reason: "This test conversation no longer exists. Start a new one." };
+    return {
+      ok: false,
+      code: "conversation_not_found",
+      reason: "This test conversation no longer exists. Start a new one.",
+    };
   }
+  const { rate, quota } = await admitRequest(db, {
+    rateKey: `test:${workspaceId}:${memberId}`,
+    requestsPerMinute: TEST_CHAT_REQUESTS_PER_MINUTE,
+    workspaceId,
+    messagesPerMonth: planLimits(plan).messagesPerMonth,
+  });
+  if (!rate.allowed || !quota)
+    return {
+      ok: false,
+      code: "rate_limited",
+      reason: `You are sending test messages quickly; wait ${rate.retryAfterSeconds} s and send it again.`,
+    };
+  if (!quota.allowed)
+    return {
+      ok: false,
+      code: "quota_exceeded",
+      reason:
+        "This workspace has used this month's messages (test chat counts too). They reset at the start of next month (UTC); Usage shows the plan's limits.",
+    };
+  const hold = quota.hold;
+  try {
+    return await answerAdmitted(db, { workspaceId, bot, conversationId, message, hold });
+  } catch (error) {
+    await refundMonthlyQuota(db, hold);
+    throw error;
+  }
+}
+
+async function answerAdmitted(
+  db: Db,
+  {
+    workspaceId,
+    bot,
+    conversationId,
+    message,
+    hold,
+  }: { workspaceId: string; bot: Bot; conversationId: string | null; message: string; hold: string },
+): Promise<TestChatResult> {
   const history = conversationId ? await recentTurns(db, conversationId) : [];
   let result;
   try {
     result = await generateReply(db, { bot, message, history });
   } catch (error) {
     if (!(error instanceof GenerationError)) throw error;
+    await refundMonthlyQuota(db, hold);
     return {
       ok: false,
       code: error.code,
@@ -52,10 +116,18 @@ export async function answerTestMessage(
     userMessage: message,
     reply: {
       content: result.reply,
-      sources: result.usedPassages.map((p) => ({ sourceId: p.sourceId, title: p.title, chunkId: p.chunkId, score: p.score })),
+      sources: result.usedPassages.map((p) => ({
+        sourceId: p.sourceId,
+        title: p.title,
+        chunkId: p.chunkId,
+        score: p.score,
+      })),
       engine: result.engine,
       latencyMs: result.latencyMs,
+      kind: result.kind,
+      confidence: result.confidence,
     },
+    quotaHold: hold,
   });
   const seen = new Set<string>();
   const sources = result.usedPassages
@@ -68,6 +140,13 @@ export async function answerTestMessage(
     .map((p) => ({ sourceId: p.sourceId, title: p.title, heading: p.heading }));
   return {
     ok: true,
-    value: { conversationId: id, reply: result.reply, engine: result.engine, kind: result.kind, latencyMs: result.latencyMs, sources },
+    value: {
+      conversationId: id,
+      reply: result.reply,
+      engine: result.engine,
+      kind: result.kind,
+      latencyMs: result.latencyMs,
+      sources,
+    },
   };
 }

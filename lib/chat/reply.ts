@@ -1,10 +1,14 @@
 import type { Db } from "@/db";
 import type { Bot } from "@/db/schema";
-import { answerBuiltin, isFollowUp } from "@/lib/engine/builtin";
-import { answerWithLlm, llmConfigFromEnv, streamWithLlm } from "@/lib/engine/llm";
-import type { EngineInput, EngineResult, Turn } from "@/lib/engine/types";
-import { fullTextRetriever, type Retriever } from "@/lib/knowledge/retrieve";
-import { withoutContactDetails } from "@/lib/leads/extract";
+import { answerBuiltin, guessLanguage, isFollowUp } from "@/lib/engine/builtin";
+import { condenseQuestion } from "@/lib/engine/condense";
+import { answerWithLlm, llmConfigFromEnv, streamWithLlm, type LlmConfig } from "@/lib/engine/llm";
+import { fill, phrasesFor } from "@/lib/engine/phrases";
+import type { EngineInput, EngineResult, Passage, QueryAnalysis, Turn } from "@/lib/engine/types";
+import { hybridRetriever } from "@/lib/knowledge/hybrid";
+import type { Retriever } from "@/lib/knowledge/retrieve";
+import { detectLanguage, UNDETERMINED } from "@/lib/language";
+import { extractLeadDetails, withoutContactDetails } from "@/lib/leads/extract";
 
 export type ReplyRequest = { bot: Bot; message: string; history: Turn[]; signal?: AbortSignal; retriever?: Retriever };
 
@@ -13,25 +17,88 @@ export function engineFor(bot: Pick<Bot, "engine">): "builtin" | "llm" {
   return bot.engine === "llm" && llmConfigFromEnv() ? "llm" : "builtin";
 }
 
-async function buildInput(db: Db, { bot, message, history, retriever = fullTextRetriever }: ReplyRequest): Promise<EngineInput> {
+type Prepared = { input: EngineInput; config: LlmConfig | null; thanks: string };
+
+async function prepare(db: Db, request: ReplyRequest): Promise<Prepared> {
+  const { bot, message, history, signal, retriever = hybridRetriever } = request;
+  const config = bot.engine === "llm" ? llmConfigFromEnv() : null;
   // Contact details are no part of the question: "I'm Ada, ada@example.com, what does Pro cost?" asks about Pro.
   const question = withoutContactDetails(message);
-  // A follow-up ("how much is it?") borrows its subject from the user's previous turns.
-  const context = isFollowUp(question)
-    ? history
-        .filter((t) => t.role === "user")
-        .slice(-2)
-        .map((t) => t.content)
-        .join(" ")
-    : undefined;
-  const passages = await retriever.retrieve(db, { botId: bot.id, query: question, context, k: 6 });
-  return {
-    bot: { name: bot.name, instructions: bot.instructions, welcomeMessage: bot.welcomeMessage, fallbackMessage: bot.fallbackMessage },
-    // A model reads the whole message; the built-in engine matches words, so it gets the question alone.
-    message: bot.engine === "llm" ? message : question,
-    history,
-    passages,
+  // A follow-up ("and on weekends?") gets its subject from the conversation: with a model, the model rewrites it as a
+  // standalone question (one short call; the raw question when it fails or is slow); without, retrieval reads the
+  // user's previous turns beside it and the built-in engine resolves it from them.
+  const standalone = config ? await condenseQuestion(question, history, config, { signal }) : null;
+  const context =
+    !standalone && isFollowUp(question)
+      ? history
+          .filter((t) => t.role === "user")
+          .slice(-2)
+          .map((t) => t.content)
+          .join(" ")
+      : undefined;
+  const found = unpack(await retriever.retrieve(db, { botId: bot.id, query: standalone ?? question, context, k: 6 }));
+  const passages = found.passages;
+  // What retrieval understood (language, corrected words, related words), when it says; else the language alone.
+  const understood = found.analysis ?? {
+    language: await questionLanguage(question),
+    corrected: question,
+    related: [],
   };
+  const analysis: QueryAnalysis = {
+    ...understood,
+    ...(standalone && standalone !== question ? { standalone } : {}),
+  };
+  const language = analysis.language === UNDETERMINED ? guessLanguage(question) : analysis.language;
+  return {
+    config,
+    thanks: thanksFor(message, language),
+    input: {
+      bot: {
+        name: bot.name,
+        instructions: bot.instructions,
+        welcomeMessage: bot.welcomeMessage,
+        fallbackMessage: bot.fallbackMessage,
+      },
+      // A model reads the whole message; the built-in engine matches words, so it gets the question alone.
+      message: bot.engine === "llm" ? message : question,
+      history,
+      passages,
+      analysis,
+    },
+  };
+}
+
+/** A retriever's answer: its passages, and what it understood of the question when it says (the Retrieval shape). */
+function unpack(found: Passage[] | { passages: Passage[]; analysis?: QueryAnalysis }): {
+  passages: Passage[];
+  analysis?: QueryAnalysis;
+} {
+  return Array.isArray(found) ? { passages: found } : found;
+}
+
+/** The question's language when a detector can tell (long enough, sure enough); "und" lets the engine judge. */
+async function questionLanguage(question: string): Promise<string> {
+  try {
+    return (await detectLanguage(question)).language;
+  } catch {
+    return UNDETERMINED;
+  }
+}
+
+/**
+ * "Thank you, Ada!" when the customer shared contact details (an email or a phone number) in the message, said
+ * before the answer; empty otherwise.
+ */
+function thanksFor(message: string, language: string): string {
+  const details = extractLeadDetails(message);
+  if (!details.email && !details.phone) return "";
+  const phrases = phrasesFor(language);
+  const first = details.name?.split(" ")[0];
+  return first ? fill(phrases.thanksName, first) : phrases.thanksNoName;
+}
+
+function withThanks<T extends EngineResult>(result: T, thanks: string): T {
+  return thanks ? { ...result, reply: `${thanks} ${result.reply}` } : result;
 }
 
 /**
@@ -41,10 +108,9 @@ async function buildInput(db: Db, { bot, message, history, retriever = fullTextR
  */
 export async function generateReply(db: Db, request: ReplyRequest): Promise<EngineResult & { latencyMs: number }> {
   const started = performance.now();
-  const input = await buildInput(db, request);
-  const config = request.bot.engine === "llm" ? llmConfigFromEnv() : null;
+  const { input, config, thanks } = await prepare(db, request);
   const result = config ? await answerWithLlm(input, config, { signal: request.signal }) : answerBuiltin(input);
-  return { ...result, latencyMs: Math.round(performance.now() - started) };
+  return { ...withThanks(result, thanks), latencyMs: Math.round(performance.now() - started) };
 }
 
 /** Like generateReply, but yields the reply in pieces as they are written (the model streams; the built-in engine sends words). */
@@ -53,15 +119,21 @@ export async function streamReply(
   request: ReplyRequest,
 ): Promise<{ deltas: AsyncIterable<string>; final: Promise<EngineResult & { latencyMs: number }> }> {
   const started = performance.now();
-  const input = await buildInput(db, request);
-  const config = request.bot.engine === "llm" ? llmConfigFromEnv() : null;
+  const { input, config, thanks } = await prepare(db, request);
   if (config) {
     const { textStream, final } = streamWithLlm(input, config, { signal: request.signal });
-    const timed = final.then((r) => ({ ...r, latencyMs: Math.round(performance.now() - started) }));
+    const timed = final.then((r) => ({ ...withThanks(r, thanks), latencyMs: Math.round(performance.now() - started) }));
     timed.catch(() => {}); // the caller sees the failure through the deltas; this copy must not go unhandled
-    return { deltas: textStream, final: timed };
+    async function* withPrefix() {
+      let first = true;
+      for await (const text of textStream) {
+        yield first && thanks ? `${thanks} ${text}` : text; // with the first words, so a failed model sends no thanks
+        first = false;
+      }
+    }
+    return { deltas: withPrefix(), final: timed };
   }
-  const result = { ...answerBuiltin(input), latencyMs: Math.round(performance.now() - started) };
+  const result = { ...withThanks(answerBuiltin(input), thanks), latencyMs: Math.round(performance.now() - started) };
   async function* words() {
     for (const piece of result.reply.match(/\S+\s*/g) ?? []) yield piece;
   }

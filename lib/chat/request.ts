@@ -1,8 +1,10 @@
-import { ApiError } from "./api-error";
+import type { FeedbackRating } from "@/db/schema";
+import { MAX_FEEDBACK_COMMENT_CHARS, MAX_MESSAGE_CHARS } from "@/lib/validations/limits";
+import { ApiError, ClientAborted } from "./api-error";
 
 export const MAX_BODY_BYTES = 64 * 1024;
-export const MAX_MESSAGE_CHARS = 8000;
-const CONTROL_CHARS = /[\u0000-\u001f\u007f-\u009f]/;
+/** C0 and C1 control characters, refused in ids and names a client sends. */
+export const CONTROL_CHARS = /[\u0000-\u001f\u007f-\u009f]/;
 
 export type ChatBody = {
   message: string;
@@ -20,7 +22,10 @@ export async function readBodyCapped(req: Request, limit = MAX_BODY_BYTES): Prom
   const chunks: Uint8Array[] = [];
   let size = 0;
   for (;;) {
-    const { done, value } = await reader.read();
+    // Reading fails only when the client went away mid-body.
+    const { done, value } = await reader.read().catch(() => {
+      throw new ClientAborted();
+    });
     if (done) break;
     size += value.byteLength;
     if (size > limit) {
@@ -30,6 +35,12 @@ export async function readBodyCapped(req: Request, limit = MAX_BODY_BYTES): Prom
     chunks.push(value);
   }
   return Buffer.concat(chunks).toString("utf8");
+}
+
+/** Why a `user_id` is not acceptable (null when it is): 1-128 characters, no control characters. */
+export function userIdProblem(s: string): string | null {
+  if (s.length < 1 || [...s].length > 128) return "must be 1 to 128 characters.";
+  return CONTROL_CHARS.test(s) ? "must not contain control characters." : null;
 }
 
 function optionalString(value: unknown, field: string, check: (s: string) => string | null): string | null {
@@ -42,8 +53,8 @@ function optionalString(value: unknown, field: string, check: (s: string) => str
   return text;
 }
 
-/** Validates the JSON body of POST /chat/custom/:id, with the error codes of API.md. Unknown fields are ignored. */
-export function parseChatBody(raw: string): ChatBody {
+/** A body that must be a JSON object (400 invalid_json otherwise). */
+export function jsonObject(raw: string): Record<string, unknown> {
   let json: unknown;
   try {
     json = JSON.parse(raw);
@@ -51,18 +62,22 @@ export function parseChatBody(raw: string): ChatBody {
     throw new ApiError("invalid_json");
   }
   if (typeof json !== "object" || json === null || Array.isArray(json)) throw new ApiError("invalid_json");
-  const body = json as Record<string, unknown>;
+  return json as Record<string, unknown>;
+}
+
+/** Validates the JSON body of POST /chat/custom/:id, with the error codes of API.md. Unknown fields are ignored. */
+export function parseChatBody(raw: string): ChatBody {
+  const body = jsonObject(raw);
 
   const rawMessage = body.message;
   // PostgreSQL text cannot hold NUL, so it is dropped first: a message of NULs and spaces says nothing.
   const message = typeof rawMessage === "string" ? rawMessage.replaceAll("\u0000", "").toWellFormed() : "";
   if (!/\S/.test(message)) throw new ApiError("message_required");
   // Characters as a person counts them (code points), not UTF-16 units.
-  if (message.length > MAX_MESSAGE_CHARS && [...message].length > MAX_MESSAGE_CHARS) throw new ApiError("message_too_long");
+  if (message.length > MAX_MESSAGE_CHARS && [...message].length > MAX_MESSAGE_CHARS)
+    throw new ApiError("message_too_long");
 
-  const userId = optionalString(body.user_id, "user_id", (s) =>
-    s.length < 1 || [...s].length > 128 ? "must be 1 to 128 characters." : CONTROL_CHARS.test(s) ? "must not contain control characters." : null,
-  );
+  const userId = optionalString(body.user_id, "user_id", userIdProblem);
   const conversationId = optionalString(body.conversation_id, "conversation_id", (s) =>
     s.length < 1 || s.length > 64 ? "must be 1 to 64 characters." : null,
   );
@@ -70,4 +85,21 @@ export function parseChatBody(raw: string): ChatBody {
     throw new ApiError("invalid_field", "`stream` must be a boolean.");
   }
   return { message, userId, conversationId, stream: body.stream === true };
+}
+
+export type FeedbackBody = { rating: FeedbackRating; comment: string | null };
+
+/** Validates the JSON body of a rating of a reply (`{ rating: "up" | "down", comment? }`). Unknown fields are ignored. */
+export function parseFeedbackBody(raw: string): FeedbackBody {
+  const body = jsonObject(raw);
+  if (body.rating !== "up" && body.rating !== "down")
+    throw new ApiError("invalid_field", '`rating` is required and must be "up" or "down".');
+  // NUL cannot be stored; a comment of only whitespace says nothing and is no comment.
+  const comment = optionalString(body.comment, "comment", (s) =>
+    [...s].length > MAX_FEEDBACK_COMMENT_CHARS
+      ? `must be at most ${MAX_FEEDBACK_COMMENT_CHARS.toLocaleString("en-US")} characters.`
+      : null,
+  );
+  const text = comment?.replaceAll("\u0000", "").trim();
+  return { rating: body.rating, comment: text ? text : null };
 }

@@ -1,101 +1,237 @@
-import { stemmer } from "stemmer";
-import { MIN_RELEVANCE, type BotProfile, type EngineInput, type EngineResult, type Passage, type Turn } from "./types";
+import { fill, ownOr, phrasesFor, type Phrases } from "./phrases";
+import { contentTerms as termsIn, foldAccents, knownLanguage, normalise, stem, stopwordsOf, tokens } from "./text";
+import {
+  MIN_RELEVANCE,
+  type BotProfile,
+  type EngineInput,
+  type EngineResult,
+  type Passage,
+  type QueryAnalysis,
+  type Turn,
+} from "./types";
+import { rawUnits, tidy } from "./units";
 
 const MAX_REPLY_CHARS = 600;
+/** A list asked for is shown whole, up to this much. */
+const MAX_LIST_CHARS = 1500;
 const MAX_SENTENCES = 3;
+/** A yes/no answer: the yes or no, then one or two sentences. */
+const MAX_YES_NO_SENTENCES = 2;
 /** A sentence joins the reply only if it scores at least this share of the best one. */
 const CLOSE_SCORE = 0.6;
 const PREVIOUS_TURN_WEIGHT = 0.5;
-/** A concept match ("cost" ~ "$99") counts for less than the same word. */
-const CONCEPT_WEIGHT = 0.7;
-/** A question word found only in the section's heading. */
+/** An answer-type match ("how much" ~ "$99") counts for less than the same word. */
+const CUE_WEIGHT = 0.7;
+/** A question word found only in the page's title or a heading above the unit's own. */
 const HEADING_ONLY_WEIGHT = 0.3;
+/** A question word found in the unit's own section heading ("Family plan" above the plan's sentence). */
+const NEAR_HEADING_WEIGHT = 0.6;
 const HEADING_BOOST = 1.4;
 const TOP_PASSAGE_BOOST = 1.2;
 const OTHER_PASSAGE_FACTOR = 0.8;
+const LEAD_IN_FACTOR = 0.8;
+/** A question word the knowledge never uses (nor any word retrieval related to it) weighs this much more. */
+const UNKNOWN_TERM_BOOST = 1.5;
+/** A "which X" question's X that the knowledge never uses counts this much of its weight. */
+const TYPE_WORD_WEIGHT = 0.5;
+/** In the confidence, a word matched by the heading alone counts this much. */
+const HEADING_CONFIDENCE = 0.6;
+/** In the confidence, an answer type asked for ("how much") that the answer does not have. */
+const MISSING_CUE_FACTOR = 0.6;
 
-const STOPWORDS = new Set(
-  `a about above after again against all also am an and any anyone anything are aren't as at be because been before
-  being below between both but by can can't cannot could couldn't did didn't do does doesn't doing don't down during
-  back each either else etc even ever few for from further get gets getting give go goes going got had hadn't has hasn't
-  have haven't having he he's her here here's hers herself him himself his how how's i i'd i'll i'm i've if in into is
-  isn't it it's its itself just know let let's like lot me might mine more most much must my myself need needs no nor
-  not now of off ok okay on once one ones only or other our ours ourselves out over own please pls really same say
-  shall she should shouldn't so some something such sure take takes tell than that that's the their theirs them
-  themselves then there there's these they they'd they'll they're they've thing things this those through to too
-  under until up us very want wants was wasn't way we we'd we'll we're we've well were weren't what what's when where
-  where's which while who who's whom why why's will with won't would wouldn't yes yet you you'd you'll you're you've
-  your yours yourself yourselves hi hello hey thanks thank thx help question`.split(/\s+/),
-);
+/**
+ * Below this confidence the engine says it does not know (the bot's fallback, after which the conversation's
+ * handoff policy may offer a person) rather than risk an unrelated fact. Calibrated on the evaluation's tune half.
+ */
+export const ABSTAIN_BELOW = 0.4;
 
-/** Everyday business topics, so "How much does it cost?" finds "Pro: $99/month" and "refund" finds "returns". */
-const CONCEPTS: Record<string, { words: string[]; pattern?: RegExp }> = {
-  price: {
-    words: `price pricing priced cost costs costing fee fees charge charged charges pay paid paying payment expensive
-      cheap cheaper afford affordable dollar dollars subscription rate rates free quote billing billed`.split(/\s+/),
-    pattern: /[$€£¥]\s?\d|\b\d+(?:[.,]\d+)?\s?(?:usd|eur|gbp|dollars?|euros?)\b|\/\s?(?:mo|month|yr|year)\b|\bper (?:month|year|user|seat)\b/i,
-  },
-  hours: {
-    words: `hour hours open opens opening close closes closing closed time times weekend weekends weekday weekdays
-      schedule today tomorrow holiday holidays`.split(/\s+/),
-    pattern:
-      /\b\d{1,2}(?::\d{2})?\s?(?:am|pm|a\.m\.|p\.m\.)|\b(?:mon|tues|wednes|thurs|fri|satur|sun)days?\b|\b(?:mon|tue|wed|thu|fri|sat|sun)\s?[-–]\s?(?:mon|tue|wed|thu|fri|sat|sun)\b|\b24\/7\b/i,
-  },
-  duration: {
-    words: "long quickly quick fast soon".split(/\s+/),
-    pattern: /\b\d+\s*(?:(?:-|–|to)\s*\d+\s*)?(?:business\s+|working\s+)?(?:minutes?|hours?|days?|weeks?|months?)\b/i,
-  },
-  refund: { words: "refund refunds refunded return returns returned reimburse reimbursement exchange exchanges money".split(/\s+/) },
-  shipping: {
-    words: `ship ships shipping shipped shipment deliver delivers delivery deliveries delivered postage courier dispatch
-      dispatched arrive arrives arrival track tracking package parcel`.split(/\s+/),
-  },
-  contact: {
-    words: "contact email phone call reach talk speak touch".split(/\s+/),
-    pattern: /[\w.+-]+@[\w-]+\.[\w.]+|\+?\d[\d\s().-]{7,}\d/,
-  },
-  cancel: { words: "cancel cancels cancelled canceled cancelling cancellation unsubscribe terminate".split(/\s+/) },
-  location: { words: "location located address office offices store stores based directions visit".split(/\s+/) },
+// ---------------------------------------------------------------------------------------------------------------
+// Answer types: what kind of fact a question asks for, so "How much is Pro?" finds "Plus: $49/month" although the
+// sentence never says "cost". Only kinds of value (an amount of money, a time, a duration, a day), per language;
+// related words for everything else come from retrieval (a lexical resource and the bot owner's own list).
+
+type Cue = "§money" | "§time" | "§duration" | "§weekend" | "§weekday" | "§month" | "§age" | "§place";
+
+const MONTHS =
+  "january|february|march|april|may|june|july|august|september|october|november|december|janvier|fevrier|mars|avril|mai|juin|juillet|aout|septembre|octobre|novembre|decembre|januar|februar|marz|juni|juli|oktober|dezember|enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|setiembre|octubre|noviembre|diciembre";
+
+const WEEKDAYS =
+  "mondays?|tuesdays?|wednesdays?|thursdays?|fridays?|lundis?|mardis?|mercredis?|jeudis?|vendredis?|montags?|dienstags?|mittwochs?|donnerstags?|freitags?|lunes|martes|miercoles|jueves|viernes";
+const WEEKEND_DAYS = "saturdays?|sundays?|samedis?|dimanches?|samstags?|sonntags?|sabados?|domingos?";
+/** "Mon–Fri", "Sa-So": abbreviated days count only in a range, where they cannot be ordinary words. */
+const DAY_RANGE = String.raw`\b(?:mon|tue|wed|thu|fri|sat|sun|lun|mar|mer|jeu|ven|sam|dim|mo|di|mi|do|fr|sa|so)\.?\s?[-–]\s?(?:mon|tue|wed|thu|fri|sat|sun|lun|mar|mer|jeu|ven|sam|dim|mo|di|mi|do|fr|sa|so)\b`;
+
+/** Numbers written as words, for durations ("within three working days", "en trois jours"); folded, lowercase. */
+const NUMBER_WORDS =
+  "\\b(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|few|several|couple of|deux|trois|quatre|cinq|sept|huit|neuf|dix|quinze|vingt|trente|quelques|zwei|drei|vier|funf|sechs|sieben|acht|neun|zehn|zwanzig|dreissig|wenigen|dos|tres|cuatro|cinco|seis|siete|ocho|nueve|diez|quince|veinte|treinta|unos pocos|pocos)";
+
+/** Patterns over a unit's text (lowercased, accents folded) that show it holds a value of the kind. */
+const CUE_PATTERNS: Record<Cue, RegExp> = {
+  "§money":
+    /[$€£¥₹]\s?\d|\d(?:[.,]\d+)?\s?(?:[$€£¥₹]|usd|eur|gbp|chf|dollars?|euros?|pounds?)(?![\p{L}])|\d\s?\/\s?(?:mo|month|yr|year|mois|an|monat|jahr|mes|ano)\b|\b(?:free|gratuit\w*|kostenlos|gratis)\b/u,
+  "§time": new RegExp(
+    `\\b\\d{1,2}(?::\\d{2})?\\s?(?:am|pm|a\\.m\\.|p\\.m\\.)|\\b\\d{1,2}[:h]\\d{2}\\b|\\b\\d{1,2}\\s?(?:h|uhr)\\b|\\b24\\/7\\b|\\b(?:${WEEKDAYS}|${WEEKEND_DAYS})\\b|${DAY_RANGE}`,
+    "u",
+  ),
+  "§duration": new RegExp(
+    `(?:\\b\\d+|${NUMBER_WORDS})\\s*(?:(?:-|–|to|a|à|bis|y|or|ou|oder|o)\\s*(?:\\d+|${NUMBER_WORDS})\\s*)?` +
+      String.raw`(?:business\s+|working\s+|jours?\s+ouvr\w*\s*|werk\w*\s+|dias?\s+habiles?\s*)?(?:minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?|heures?|jours?|semaines?|mois|ans|annees?|minuten|stunden?|tagen?|wochen?|monaten?|jahren?|minutos?|horas?|dias?|semanas?|meses|anos?)\b`,
+    "u",
+  ),
+  "§weekend": new RegExp(`\\b(?:${WEEKEND_DAYS})\\b|\\bweekends?\\b|\\bweek-ends?\\b|\\bwochenenden?\\b`, "u"),
+  "§month": new RegExp(`\\b(?:${MONTHS})\\b`, "u"),
+  "§age":
+    /\d+\s*(?:(?:-|–|to|a|à|bis)\s*\d+\s*)?(?:years?|yrs|anos|ans|jahren?)\b|\b(?:aged?|under|over|up to|hasta|menores de|mayores de|moins de|plus de|unter|uber|ab)\s+\d+\b/u,
+  "§weekday": new RegExp(`\\b(?:${WEEKDAYS})\\b|\\bweekdays?\\b|${DAY_RANGE}`, "u"),
+  // A street address: "22 Canal Street", "12 rue de Rivoli", "Calle de la Reina 14", "Hauptstraße 5".
+  "§place":
+    /\b\d{1,5}[a-z]?,?\s+(?:[\p{L}'’.-]+\s+){0,3}(?:street|st|road|rd|avenue|ave|lane|way|square|boulevard|blvd|drive|rue|chemin|allee)\b|\b(?:calle|c\/|avenida|avda|plaza|paseo|carrer|via|viale|piazza|rua|travessa|avenue|rue)\s+(?:[\p{L}'’.-]+\s+){0,4}\d{1,5}\b|\b[\p{L}-]+(?:strasse|str\.|weg|platz|allee|gasse|damm)\s+\d{1,5}\b/u,
 };
 
-/** Stem → concept tags; tags start with "§" so they never collide with a real stem. */
-const CONCEPT_OF_STEM = new Map<string, string>();
-for (const [name, { words }] of Object.entries(CONCEPTS)) {
-  for (const word of words) CONCEPT_OF_STEM.set(stemmer(word), `§${name}`);
-}
+/** The question word of "Where…?": a pseudo-term that a street address matches (see CUE_PATTERNS). */
+const PLACE = "§place";
+/**
+ * "Where is/are…?" asks where a thing is (folded; "ou" alone is French for "or"). "Where do you deliver?" asks where
+ * something is done, which an address does not answer.
+ */
+const WHERE =
+  /(?<![\p{L}])(?:where(?:s| is| are|'s|'re| r)|whereabouts|ou (?:se trouve|est|etes|sont)|donde (?:esta|estan|estais|se encuentra)|wo (?:ist|sind|finde|befindet)|dove (?:si trova|e|siete)|onde (?:fica|e|esta))(?![\p{L}])/u;
+/** A "where is" question is about the place more than the thing named ("the store"): its weight, as an unknown word's. */
+const PLACE_WEIGHT = 1.5;
 
-const ABBREVIATIONS = new Set(
-  "e.g i.e inc ltd co corp llc mr mrs ms dr st vs approx jr sr dept u.s a.m p.m".split(" "),
-);
+/** Phrases of a question that ask for a kind of value; removed from the words matched, since the kind stands for them. */
+const CUE_PHRASES: [Cue, RegExp][] = [
+  [
+    "§duration",
+    /\b(?:how (?:long|quickly|soon|fast)|how much (?:time|notice)|how many (?:days|weeks|hours|minutes)|combien de temps|en combien de temps|quels? delais?|wie (?:lange|schnell)|wie viele (?:tage|wochen|stunden)|cuanto tiempo|cuanto tarda\w*|que plazo)\b/u,
+  ],
+  [
+    "§money",
+    /\b(?:how much|combien(?: (?:ca|cela) coute)?|wie ?viel(?: kostet)?|was kostet|cuanto (?:cuesta|vale|es)|cuanto|quanto costa|quanto custa)\b/u,
+  ],
+  ["§time", /\b(?:what time|a quelle heure|quelle heure|um wie viel uhr|a que hora|que hora)\b/u],
+  [
+    "§age",
+    /\b(?:how old|what age|at what age|from what age|a partir de que edad|hasta que edad|que edad|a quel age|quel age|wie alt|ab welchem alter|bis zu welchem alter)\b/u,
+  ],
+];
 
-function normalise(text: string): string {
-  return text.toLowerCase().replace(/[\u2018\u2019\u02bc]/g, "'");
-}
+/** Single words that ask for a kind of value; they stay question words too ("price" also matches "prices"). */
+const CUE_WORDS: Record<Cue, Record<string, string>> = {
+  "§money": {
+    en: "price prices pricing priced cost costs costing fee fees charge charges expensive cheap cheaper affordable",
+    fr: "prix cout couts coute coutent tarif tarifs frais cher chere",
+    de: "preis preise kosten kostet gebuhr gebuhren teuer gunstig",
+    es: "precio precios cuesta cuestan costo costos coste tarifa tarifas caro barato",
+  },
+  "§time": {
+    en: "hour hours schedule",
+    fr: "heure heures horaire horaires",
+    de: "uhrzeit uhrzeiten offnungszeiten zeiten",
+    es: "hora horas horario horarios",
+  },
+  "§duration": { en: "", fr: "delai delais", de: "dauer dauert", es: "plazo plazos tarda tardan" },
+  "§weekend": { en: "weekend weekends", fr: "week-end week-ends weekend", de: "wochenende", es: "finde" },
+  "§month": { en: "month months", fr: "mois", de: "monat monate monaten", es: "mes meses" },
+  "§age": { en: "age ages", fr: "age ages", de: "alter", es: "edad edades" },
+  "§weekday": { en: "weekday weekdays", fr: "semaine", de: "werktag werktags wochentags", es: "laborables" },
+  "§place": { en: "address", fr: "adresse", de: "adresse anschrift", es: "direccion dirección" },
+};
 
-function tokens(text: string): string[] {
-  return normalise(text).match(/\d+(?:[.,]\d+)*|[a-z]+(?:'[a-z]+)?/g) ?? [];
-}
+/**
+ * Day names and the word for their group ("Saturdays" is answered by "closed at weekends", never by another day's
+ * hours): a day asked about matches its group word at CUE_WEIGHT.
+ */
+const DAY_GROUPS: Record<string, { days: string; group: string }[]> = {
+  en: [
+    { days: "saturday saturdays sunday sundays", group: "weekend weekends" },
+    {
+      days: "monday mondays tuesday tuesdays wednesday wednesdays thursday thursdays friday fridays",
+      group: "weekday weekdays",
+    },
+  ],
+  fr: [
+    { days: "samedi samedis dimanche dimanches", group: "week-end week-ends weekend" },
+    { days: "lundi lundis mardi mardis mercredi mercredis jeudi jeudis vendredi vendredis", group: "semaine" },
+  ],
+  de: [
+    { days: "samstag samstags sonntag sonntags", group: "wochenende wochenenden" },
+    {
+      days: "montag montags dienstag dienstags mittwoch mittwochs donnerstag donnerstags freitag freitags",
+      group: "werktag werktags wochentags",
+    },
+  ],
+  es: [
+    { days: "sábado sábados domingo domingos", group: "fin de semana finde" },
+    { days: "lunes martes miércoles jueves viernes", group: "laborables" },
+  ],
+};
 
-/** Lowercased, stemmed words of `text` without stopwords, each once, in order of first appearance. */
-export function contentTerms(text: string): string[] {
-  const terms = new Set<string>();
-  for (let token of tokens(text)) {
-    if (STOPWORDS.has(token)) continue;
-    token = token.replace(/'s$/, "").replace(/'/g, "");
-    if (token.length < 2 && !/\d/.test(token)) continue;
-    terms.add(/\d/.test(token) ? token : stemmer(token));
+const dayCache = new Map<string, Map<string, string[]>>();
+/** Day stem → its group's stems, for the language. */
+function dayGroups(language: string): Map<string, string[]> {
+  let map = dayCache.get(language);
+  if (!map) {
+    map = new Map();
+    for (const { days, group } of DAY_GROUPS[language] ?? []) {
+      const groupTerms = termsIn(group, language);
+      for (const day of termsIn(days, language)) map.set(day, groupTerms);
+    }
+    dayCache.set(language, map);
   }
-  return [...terms];
+  return map;
 }
 
-function conceptTags(text: string, terms: string[]): Set<string> {
-  const tags = new Set<string>();
-  for (const term of terms) {
-    const tag = CONCEPT_OF_STEM.get(term);
-    if (tag) tags.add(tag);
+const cueStemCache = new Map<string, Map<string, Cue>>();
+/** Stem → answer type, for the language. */
+function cueStems(language: string): Map<string, Cue> {
+  let map = cueStemCache.get(language);
+  if (!map) {
+    map = new Map();
+    for (const [cue, byLanguage] of Object.entries(CUE_WORDS) as [Cue, Record<string, string>][])
+      for (const word of (byLanguage[language] ?? "").split(/\s+/).filter(Boolean)) map.set(stem(word, language), cue);
+    cueStemCache.set(language, map);
   }
-  for (const [name, { pattern }] of Object.entries(CONCEPTS)) if (pattern?.test(text)) tags.add(`§${name}`);
-  return tags;
+  return map;
+}
+
+function cuesIn(text: string): Set<Cue> {
+  const folded = foldAccents(normalise(text));
+  const found = new Set<Cue>();
+  for (const [cue, pattern] of Object.entries(CUE_PATTERNS) as [Cue, RegExp][])
+    if (pattern.test(folded)) found.add(cue);
+  return found;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Language
+
+/** The language a text's words look most like, by stopwords (for text retrieval gave no language for). */
+export function guessLanguage(text: string): string {
+  const words = tokens(text);
+  let best = "en";
+  let bestHits = 0;
+  for (const language of ["en", "fr", "de", "es", "it", "pt", "nl"]) {
+    const stop = stopwordsOf(language);
+    let hits = 0;
+    for (const word of words) if (stop.has(word)) hits++;
+    if (hits > bestHits) {
+      best = language;
+      bestHits = hits;
+    }
+  }
+  return best;
+}
+
+function languageOf(analysis: QueryAnalysis | undefined, text: string): string {
+  const given = analysis?.language;
+  if (given && given !== "und") return knownLanguage(given);
+  return guessLanguage(text);
+}
+
+/** Lowercased, stemmed words of `text` without stopwords (English unless a language is given), each once. */
+export function contentTerms(text: string, language = "en"): string[] {
+  return termsIn(text, language);
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -104,37 +240,67 @@ function conceptTags(text: string, terms: string[]): Set<string> {
 type Social = "identity" | "howareyou" | "thanks" | "goodbye" | "greeting" | "ack" | "yes";
 
 const YOU = "(?:you|u|ya)";
+/** A word boundary that knows letters beyond ASCII. */
+const B = "(?<![\\p{L}\\d])";
+const E = "(?![\\p{L}\\d])";
 const SOCIAL_PATTERNS: [Social, RegExp][] = [
   [
     "identity",
     new RegExp(
       `\\b(?:who (?:are|r) ${YOU}|what (?:are|r) ${YOU}|what can ${YOU} do|what do ${YOU} do|how can ${YOU} help(?: me)?|` +
         `what can ${YOU} help(?: me)? with|are ${YOU} (?:a |an )?(?:bot|robot|human|real person|real|person|ai|machine)|` +
-        `what(?:'s| is) your name|introduce yourself)\\b`,
-      "g",
+        `what(?:'s| is) your name|introduce yourself)\\b|${B}(?:qui (?:etes|êtes)-vous|qui es-tu|wer (?:bist du|sind sie)|quien eres|quien es usted|quién eres|quién es usted)${E}`,
+      "gu",
     ),
   ],
-  ["howareyou", new RegExp(`\\b(?:how (?:are|r) ${YOU}(?: doing)?(?: today)?|how(?:'s| is) it going|how do you do|what'?s up)\\b`, "g")],
+  [
+    "howareyou",
+    new RegExp(
+      `\\b(?:how (?:are|r) ${YOU}(?: doing)?(?: today)?|how(?:'s| is) it going|how do you do|what'?s up)\\b|` +
+        `${B}(?:(?:comment )?ça va|comment allez-vous|wie geht(?:'s| es (?:ihnen|dir))?|qué tal|que tal|cómo (?:está|estás)|como (?:esta|estas))${E}`,
+      "gu",
+    ),
+  ],
   [
     "thanks",
-    /\b(?:thanks?(?: you)?(?: (?:so|very) much| a lot| a bunch| again| for (?:the|your) help)?|thx|ty|cheers|much appreciated|(?:i )?appreciate (?:it|that|your help))\b/g,
+    new RegExp(
+      `\\b(?:thanks?(?: you)?(?: (?:so|very) much| a lot| a bunch| again| for (?:the|your) help)?|thx|ty|cheers|much appreciated|(?:i )?appreciate (?:it|that|your help))\\b|` +
+        `${B}(?:merci(?: beaucoup| bien)?|(?:vielen )?dank(?:e(?: schön| sehr)?)?|(?:muchas )?gracias|grazie(?: mille)?|obrigad[oa]|bedankt|dank je(?: wel)?)${E}`,
+      "gu",
+    ),
   ],
   [
     "goodbye",
     new RegExp(
       `\\b(?:good ?bye|bye(?: bye)?|see ${YOU}(?: later| soon| tomorrow)?|talk (?:to ${YOU} )?(?:later|soon)|` +
-        `have a (?:good|great|nice|lovely) (?:day|one|evening|night|weekend)|take care|that'?s all|that is all|good night)\\b`,
-      "g",
+        `have a (?:good|great|nice|lovely) (?:day|one|evening|night|weekend)|take care|that'?s all|that is all|good night)\\b|` +
+        `${B}(?:au revoir|à bientôt|a bientot|bonne (?:journée|journee|soirée|soiree)|tschüss|tschüs|auf wiedersehen|adiós|adios|hasta (?:luego|pronto)|arrivederci|tchau|tot ziens)${E}`,
+      "gu",
     ),
   ],
-  ["greeting", /\b(?:hi|hello|hey|hiya|howdy|heya|yo|greetings|good (?:morning|afternoon|evening|day)|morning|evening)\b/g],
-  ["ack", /\b(?:ok(?:ay)?|k|great|awesome|cool|perfect|nice|got it|understood|sounds good|alright|all right|fine|i see|makes sense|good|wow|no|nope|nah)\b/g],
-  ["yes", /\b(?:yes|yep|yeah|yup|sure|please)\b/g],
+  [
+    "greeting",
+    new RegExp(
+      `\\b(?:hi|hello|hey|hiya|howdy|heya|yo|greetings|good (?:morning|afternoon|evening|day)|morning|evening)\\b|` +
+        `${B}(?:bonjour|bonsoir|salut|coucou|hallo|guten (?:morgen|tag|abend)|servus|moin|hola|buen(?:os|as) (?:días|dias|tardes|noches)|buongiorno|ciao|olá|ola|bom dia|hoi|goedemorgen|goedemiddag)${E}`,
+      "gu",
+    ),
+  ],
+  [
+    "ack",
+    new RegExp(
+      `\\b(?:ok(?:ay)?|k|great|awesome|cool|perfect|nice|got it|understood|sounds good|alright|all right|fine|i see|makes sense|good|wow|no|nope|nah)\\b|` +
+        `${B}(?:d'accord|parfait|super|génial|genial|très bien|tres bien|non|alles klar|gut|prima|nein|vale|perfecto|genial|de acuerdo|bueno)${E}`,
+      "gu",
+    ),
+  ],
+  ["yes", new RegExp(`\\b(?:yes|yep|yeah|yup|sure|please)\\b|${B}(?:oui|ja|bitte|sí|si|claro|por favor)${E}`, "gu")],
 ];
-const FILLER = /\b(?:there|all|everyone|everybody|folks|guys|team|again|so|oh|ah|well|and|just|very|that helps|helpful|i|me|you|u|bot|for|it|that|this)\b/g;
+const FILLER =
+  /\b(?:there|all|everyone|everybody|folks|guys|team|again|so|oh|ah|well|and|just|very|that helps|helpful|i|me|you|u|bot|for|it|that|this)\b/g;
 
 /** What the message is, if it is only small talk; undefined when it asks something. */
-function detectSocial(message: string, botName: string): Set<Social> | undefined {
+function detectSocial(message: string, botName: string, language: string): Set<Social> | undefined {
   let rest = ` ${normalise(message)} `;
   const found = new Set<Social>();
   for (const [kind, pattern] of SOCIAL_PATTERNS) {
@@ -143,195 +309,200 @@ function detectSocial(message: string, botName: string): Set<Social> | undefined
     rest = stripped;
   }
   // "ok" and "no" are small talk on their own; "Is it nice?" is a question.
-  if (found.size === 0 || ([...found].every((kind) => kind === "ack" || kind === "yes") && message.includes("?"))) return undefined;
+  if (found.size === 0 || ([...found].every((kind) => kind === "ack" || kind === "yes") && message.includes("?")))
+    return undefined;
   rest = rest.replace(FILLER, " ");
-  for (const word of tokens(botName)) rest = rest.replace(new RegExp(`\\b${word.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\\b`, "g"), " ");
-  return contentTerms(rest).length === 0 ? found : undefined;
+  for (const word of tokens(botName))
+    rest = rest.replace(new RegExp(`${B}${word.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}${E}`, "gu"), " ");
+  return termsIn(rest, language).length === 0 && termsIn(rest, "en").length === 0 ? found : undefined;
 }
 
 /** The question with greetings and thanks removed, so "Good morning, what are your hours?" does not search for "morning". */
 function questionText(message: string): string {
   let text = normalise(message);
   for (const [kind, pattern] of SOCIAL_PATTERNS) {
-    if (kind === "greeting" || kind === "thanks" || kind === "goodbye" || kind === "howareyou") text = text.replace(pattern, " ");
+    if (kind === "greeting" || kind === "thanks" || kind === "goodbye" || kind === "howareyou")
+      text = text.replace(pattern, " ");
   }
   return text.replace(/^\W*(?:(?:ok(?:ay)?|great|cool|perfect|alright|sure|yes|yeah|no|and|so)\b\W*)+/, " ");
 }
 
-function socialReply(kinds: Set<Social>, bot: BotProfile): Pick<EngineResult, "reply" | "kind"> {
+function socialReply(kinds: Set<Social>, bot: BotProfile, p: Phrases) {
   if (kinds.has("identity")) {
-    const who = bot.name.trim() ? `I'm ${bot.name.trim()}, an automated assistant` : "I'm an automated assistant";
-    return { kind: "smalltalk", reply: `${who}. I answer questions from this team's knowledge base, so ask me anything about it.` };
+    const name = bot.name.trim();
+    return { kind: "smalltalk" as const, reply: name ? fill(p.identity, name) : p.identityNameless };
   }
-  if (kinds.has("thanks")) {
-    return { kind: "thanks", reply: kinds.has("goodbye") ? "You're welcome! Have a great day." : "You're welcome! Anything else I can help with?" };
-  }
-  if (kinds.has("goodbye")) return { kind: "smalltalk", reply: "Goodbye! Feel free to come back any time." };
-  if (kinds.has("howareyou")) return { kind: "smalltalk", reply: "I'm doing well, thanks for asking! How can I help you today?" };
-  if (kinds.has("greeting")) return { kind: "greeting", reply: bot.welcomeMessage.trim() || "Hi! How can I help you today?" };
-  if (kinds.has("yes")) return { kind: "smalltalk", reply: "Sure! What would you like to know?" };
-  return { kind: "smalltalk", reply: "Alright! Let me know if there's anything else I can help with." };
+  if (kinds.has("thanks")) return { kind: "thanks" as const, reply: kinds.has("goodbye") ? p.welcomeBye : p.welcome };
+  if (kinds.has("goodbye")) return { kind: "smalltalk" as const, reply: p.goodbye };
+  if (kinds.has("howareyou")) return { kind: "smalltalk" as const, reply: p.howAreYou };
+  if (kinds.has("greeting")) return { kind: "greeting" as const, reply: ownOr(bot.welcomeMessage, p.greeting) };
+  if (kinds.has("yes")) return { kind: "smalltalk" as const, reply: p.sure };
+  return { kind: "smalltalk" as const, reply: p.ack };
 }
 
-/** True for a short message that leans on an earlier turn ("How much does it cost?", "what about that one?"). */
-export function isFollowUp(message: string): boolean {
-  const text = normalise(message).trim();
-  const words = text.match(/[a-z0-9']+/g) ?? [];
-  if (words.length === 0 || words.length > 8 || detectSocial(message, "")) return false;
-  if (/^(?:and|but|also|so|or|plus|then|what about|how about|what if|same for)\b/.test(text)) return true;
-  if (/\b(?:it|its|it's|that|this|these|those|they|them|their|one|ones|same|else)\b/.test(text)) return true;
-  if (/\bthere\b/.test(text) && !/\b(?:is|are|was|were|be)\s+there\b/.test(text)) return true;
-  return contentTerms(message).length === 0;
+const FOLLOW_UP_START =
+  /^(?:and|but|also|so|or|plus|then|what about|how about|what if|same for|et|mais|aussi|und|aber|auch|y|pero|también|tambien|e|ma|en)(?![\p{L}\d])/u;
+const FOLLOW_UP_PRONOUN =
+  /(?<![\p{L}\d])(?:it|its|it's|that|this|these|those|they|them|their|one|ones|same|else|ça|cela|celui|celle|ceux|celles|le|la|les|lui|es|das|dies|diese|dieser|dieses|ihn|ihm|sie|eso|esto|ese|esa|esos|esas|lo|la|los|las)(?![\p{L}\d])/u;
+
+/** True for a short message that leans on an earlier turn ("How much does it cost?", "what about that one?", "Et le samedi ?"). */
+export function isFollowUp(message: string, language = guessLanguage(message)): boolean {
+  const text = normalise(message)
+    .replace(/^[\s¿¡"'«]+/, "")
+    .trim();
+  const words = text.match(/[\p{L}\d']+/gu) ?? [];
+  if (words.length === 0 || words.length > 8 || detectSocial(message, "", language)) return false;
+  if (FOLLOW_UP_START.test(text)) return true;
+  // "la"/"le"/"las" are articles before a noun in French and Spanish; only English "it"-words count anywhere.
+  if (
+    language === "en"
+      ? FOLLOW_UP_PRONOUN.test(text)
+      : /(?<![\p{L}])(?:ça|cela|es|das|dies|eso|esto)(?![\p{L}])/u.test(text)
+  )
+    return true;
+  if (language === "en" && /\bthere\b/.test(text) && !/\b(?:is|are|was|were|be)\s+there\b/.test(text)) return true;
+  // "¿A partir de qué edad?", "Which months?": three words or fewer with one thing named lean on the turn before.
+  const content = termsIn(message, language).length;
+  return content === 0 || (words.length <= 3 && content <= 1);
 }
 
 // ---------------------------------------------------------------------------------------------------------------
 // Knowledge: passages → sentence-sized units
-
-type RawUnit = { text: string; heading: string; item: boolean; ordered?: boolean; list?: number };
 
 type Unit = {
   passage: Passage;
   rank: number; // the passage's position when sorted by score, 0 = best
   docOrder: [number, number, number]; // source, chunk, position: the order a reader meets it in
   text: string; // tidied, ready to show
-  terms: Set<string>; // stems and concept tags
+  terms: Set<string>; // stems and answer types
   headingTerms: Set<string>;
+  /** The unit's own section heading ("Family plan — €12 per month"), which often names its subject. */
+  nearHeading: string;
+  nearHeadingTerms: Set<string>;
   item: boolean;
   ordered: boolean; // a numbered step: useless without the other steps
   list?: string; // shared by a list's items and its lead-in ("We offer four plans:"), if it has one
   leadIn: boolean;
+  /** Number ranges the unit states ("10–14 years"), so a question's "7" finds them. */
+  ranges: [number, number][];
+  /** Leans on the sentence before it ("Tras ese plazo…", "It is refunded…"): shown with it. */
+  anaphoric: boolean;
+  /** Names several things ("Visa, Mastercard and Bizum", "Austria, Poland and Denmark"). */
+  enumerates: boolean;
+  /** Names several things with capitals (places, brands, people). */
+  enumeratesNames: boolean;
 };
 
-const LIST_ITEM = /^(?:[-*+•]|\d{1,2}[.)])\s+/;
-const ORDERED_ITEM = /^\d{1,2}[.)]\s+/;
-
-/** Splits raw chunk text into display units: sentences of paragraphs, whole list items, table rows. */
-function rawUnits(content: string): RawUnit[] {
-  const out: RawUnit[] = [];
-  let heading = "";
-  let paragraph: string[] = [];
-  let tableHeader: string[] | undefined;
-  let list: number | undefined;
-  const flush = () => {
-    for (const sentence of splitSentences(paragraph.join(" "))) {
-      out.push({ text: sentence, heading, item: false });
-      list = sentence.endsWith(":") ? out.length - 1 : undefined;
-    }
-    paragraph = [];
-  };
-  const pushItem = (text: string) => {
-    flush();
-    const previous = list !== undefined ? out[list] : undefined;
-    if (previous && !previous.item) previous.list = list;
-    list ??= out.length;
-    out.push({ text, heading, item: true, ordered: ORDERED_ITEM.test(text), list });
-  };
-  for (const raw of content.split(/\r?\n/)) {
-    const line = raw.trim();
-    if (!line.startsWith("|")) tableHeader = undefined;
-    const headingMatch = /^#{1,6}\s+(.+?)\s*#*$/.exec(line) ?? /^(?:\*\*|__)([^*_]+)(?:\*\*|__):?$/.exec(line);
-    if (headingMatch) {
-      flush();
-      heading = headingMatch[1] ?? "";
-      list = undefined;
-    } else if (!line) {
-      flush();
-    } else if (line.startsWith("|")) {
-      const cells = line.replace(/^\||\|$/g, "").split("|").map((cell) => cell.trim());
-      if (cells.every((cell) => /^:?-{2,}:?$/.test(cell))) continue;
-      if (!tableHeader) tableHeader = cells;
-      else pushItem(cells.map((cell, i) => (tableHeader?.[i] ? `${tableHeader[i]}: ${cell}` : cell)).join("; "));
-    } else if (LIST_ITEM.test(line)) {
-      pushItem(line);
-    } else {
-      paragraph.push(line);
-    }
-  }
-  flush();
-  return out;
-}
-
-/** Sentence boundaries that survive "e.g.", "$9.99", "Acme Inc." and "9 a.m.". */
-function splitSentences(text: string): string[] {
-  const sentences: string[] = [];
-  let start = 0;
-  for (const match of text.matchAll(/[.!?]+["')\]]*\s+(?=["'(\[]?[A-Z0-9$€£])/g)) {
-    const index = match.index;
-    if (match[0].startsWith(".")) {
-      const word = /(\S+)$/.exec(text.slice(start, index))?.[1]?.toLowerCase().replace(/^[("'[]+/, "") ?? "";
-      if (ABBREVIATIONS.has(word) || /^[a-z]$/.test(word)) continue;
-    }
-    sentences.push(text.slice(start, index + match[0].trimEnd().length).trim());
-    start = index + match[0].length;
-  }
-  sentences.push(text.slice(start).trim());
-  return sentences.filter((sentence) => sentence.length > 0);
-}
-
-/** Markdown and list markup off; a capital first letter and a closing full stop on. */
-function tidy(text: string): string {
-  let out = text
-    .replace(/^>\s?/, "")
-    .replace(LIST_ITEM, "")
-    .replace(/!\[[^\]]*\]\([^)]*\)/g, "")
-    .replace(/\[([^\]]+)\]\(([^)\s]+)[^)]*\)/g, (_, label: string, url: string) => (label === url ? url : `${label} (${url})`))
-    .replace(/(\*\*|__)(.+?)\1/g, "$2")
-    .replace(/(?<![\w*])\*(?!\s)([^*\n]+?)\*(?![\w*])/g, "$1")
-    .replace(/(?<!\w)_(?!\s)([^_\n]+?)_(?!\w)/g, "$1")
-    .replace(/`([^`]+)`/g, "$1")
-    .replace(/\*\*|__|^#+\s*/g, "")
-    .replace(/\s+/g, " ")
-    .trim();
-  out = out.charAt(0).toUpperCase() + out.slice(1);
-  if (/[,;]$/.test(out)) return `${out.slice(0, -1)}.`;
-  return /[.!?:…]["')\]]?$/.test(out) || out.length === 0 ? out : `${out}.`;
-}
-
-/** A passage's display units with everything that depends only on its text (the costly part: splitting, tidying, stemming). */
-type AnalysedUnit = Pick<Unit, "text" | "terms" | "headingTerms" | "item" | "ordered" | "leadIn"> & { key: string; rawList?: number };
+/** A passage's display units with everything that depends only on its text and language (splitting, tidying, stemming). */
+type AnalysedUnit = Pick<
+  Unit,
+  | "text"
+  | "terms"
+  | "headingTerms"
+  | "nearHeading"
+  | "nearHeadingTerms"
+  | "item"
+  | "ordered"
+  | "leadIn"
+  | "ranges"
+  | "anaphoric"
+  | "enumerates"
+  | "enumeratesNames"
+> & {
+  key: string;
+  rawList?: number;
+};
 
 /**
- * Analysed units by chunk: a chunk's text never changes under its id (a re-import writes new chunks),
- * and the same few chunks answer most questions, so each is split and stemmed once per process, not
- * on every request. The text is compared on a hit all the same. Bounded; the oldest entry goes first.
+ * Analysed units by chunk and language: a chunk's text never changes under its id (a re-import writes new
+ * chunks), and the same few chunks answer most questions, so each is split and stemmed once per process,
+ * not on every request. The text is compared on a hit all the same. Bounded; the oldest entry goes first.
  */
-const analysed = new Map<number, { passage: Pick<Passage, "content" | "title" | "heading">; units: AnalysedUnit[] }>();
+const analysed = new Map<string, { passage: Pick<Passage, "content" | "title" | "heading">; units: AnalysedUnit[] }>();
 const MAX_ANALYSED = 5_000;
 
-function analyse(passage: Passage): AnalysedUnit[] {
-  const hit = analysed.get(passage.chunkId);
-  if (hit && hit.passage.content === passage.content && hit.passage.title === passage.title && hit.passage.heading === passage.heading) return hit.units;
+function analyse(passage: Passage, language: string): AnalysedUnit[] {
+  const cacheKey = `${passage.chunkId}:${language}`;
+  const hit = analysed.get(cacheKey);
+  if (
+    hit &&
+    hit.passage.content === passage.content &&
+    hit.passage.title === passage.title &&
+    hit.passage.heading === passage.heading
+  )
+    return hit.units;
   const units: AnalysedUnit[] = [];
   for (const raw of rawUnits(passage.content)) {
     const text = tidy(raw.text);
-    const terms = contentTerms(text);
-    const headingTerms = contentTerms(`${passage.title} ${passage.heading} ${raw.heading}`);
+    const heading = `${passage.title} ${passage.heading} ${raw.heading} ${raw.labels ?? ""}`;
+    const nearHeading = raw.heading || passage.heading.split("›").at(-1)?.trim() || "";
+    const matched = raw.cells ?? text;
     units.push({
-      key: text.toLowerCase().replace(/[^a-z0-9]+/g, ""),
+      key: foldAccents(text.toLowerCase()).replace(/[^\p{L}\d]+/gu, ""),
       text,
-      terms: new Set([...terms, ...conceptTags(text, terms)]),
-      headingTerms: new Set([...headingTerms, ...conceptTags("", headingTerms)]),
+      terms: new Set<string>([...termsIn(matched, language), ...cuesIn(matched)]),
+      headingTerms: new Set<string>([...termsIn(heading, language), ...cuesIn(heading)]),
+      nearHeading: tidy(nearHeading).replace(/[.:]$/, ""),
+      nearHeadingTerms: new Set<string>([...termsIn(nearHeading, language), ...cuesIn(nearHeading)]),
       item: raw.item,
       ordered: raw.ordered === true,
       rawList: raw.list,
       leadIn: !raw.item && raw.list !== undefined,
+      ranges: rangesIn(text),
+      anaphoric: !raw.item && !raw.cells && ANAPHORA.test(foldAccents(normalise(text))),
+      enumerates: ENUMERATION.test(text),
+      // Days and months are capitalised in English but name no thing ("on Tuesday and Thursday").
+      enumeratesNames: NAME_ENUMERATION.test(text.replace(DAYS_AND_MONTHS, "x")),
     });
   }
   if (analysed.size >= MAX_ANALYSED) analysed.delete(analysed.keys().next().value!);
-  analysed.set(passage.chunkId, { passage: { content: passage.content, title: passage.title, heading: passage.heading }, units });
+  analysed.set(cacheKey, {
+    passage: { content: passage.content, title: passage.title, heading: passage.heading },
+    units,
+  });
   return units;
 }
 
-function buildUnits(passages: Passage[]): Unit[] {
+/** "10–14 years", "from 2 to 4", "de 13 a 16": the ranges of whole numbers a text states. */
+function rangesIn(text: string): [number, number][] {
+  const ranges: [number, number][] = [];
+  for (const m of text.matchAll(
+    /(?<![\d.,:])(\d{1,4})\s*(?:-|–|—|to|a|à|au|bis|y|and|till|until|hasta)\s*(\d{1,4})(?![\d.,:])/gu,
+  )) {
+    const low = Number(m[1]);
+    const high = Number(m[2]);
+    if (low < high) ranges.push([low, high]);
+  }
+  return ranges;
+}
+
+/**
+ * A sentence that begins by pointing back ("This is…", "It is refunded…", "After that…", "Tras ese plazo…",
+ * "Cela…", "Danach…"): without the sentence before it, it answers nothing. Per language, demonstratives and
+ * pronouns within the first two words.
+ */
+const ANAPHORA =
+  /^(?:\p{L}+\s+)?(?:this|that|these|those|it|they|such|ese|esa|eso|esos|esas|este|esta|esto|estos|estas|ello|dicho|dicha|ce|cet|cette|ces|cela|ca|il|ils|elle|elles|dies|diese|dieser|dieses|das|danach|dafur|dabei|daher)(?![\p{L}])/u;
+/** Three or more items in a row ("cash, cards and Bizum"), or two after a colon or in brackets. */
+const ENUMERATION =
+  /[^,;:()]+,\s*[^,;:()]+,?\s+(?:and|or|y|o|e|et|ou|und|oder)\s+[^,;:()]+|[:(]\s*[^,;:()]+,\s*[^,;:()]+/u;
+/** Two or more capitalised names joined in a list ("the Austria, Poland and Denmark", "Ashford and Kingsley"). */
+const NAME_ENUMERATION =
+  /\p{Lu}[\p{L}'’-]*(?:\s+\p{Lu}[\p{L}'’-]*)*(?:\s*,\s*\p{Lu}[\p{L}'’-]*(?:\s+\p{Lu}[\p{L}'’-]*)*)*,?\s+(?:and|or|y|o|e|et|ou|und|oder)\s+\p{Lu}/u;
+
+const DAYS_AND_MONTHS = new RegExp(`\\b(?:${WEEKDAYS}|${WEEKEND_DAYS}|${MONTHS})\\b`, "giu");
+
+function buildUnits(passages: Passage[], language: string): Unit[] {
   const byScore = passages
     .map((passage, index) => ({ passage, index }))
     .sort((a, b) => b.passage.score - a.passage.score || a.index - b.index);
   const sourceOrder = new Map<string, number>();
-  for (const { passage } of byScore) if (!sourceOrder.has(passage.sourceId)) sourceOrder.set(passage.sourceId, sourceOrder.size);
+  for (const { passage } of byScore)
+    if (!sourceOrder.has(passage.sourceId)) sourceOrder.set(passage.sourceId, sourceOrder.size);
   const seen = new Set<string>(); // overlapping chunks repeat sentences
   const units: Unit[] = [];
   byScore.forEach(({ passage }, rank) => {
-    analyse(passage).forEach((unit, position) => {
+    analyse(passage, language).forEach((unit, position) => {
       if (unit.key.length < 2 || seen.has(unit.key)) return;
       seen.add(unit.key);
       units.push({
@@ -341,10 +512,16 @@ function buildUnits(passages: Passage[]): Unit[] {
         text: unit.text,
         terms: unit.terms,
         headingTerms: unit.headingTerms,
+        nearHeading: unit.nearHeading,
+        nearHeadingTerms: unit.nearHeadingTerms,
         item: unit.item,
         ordered: unit.ordered,
         list: unit.rawList === undefined ? undefined : `${rank}:${unit.rawList}`,
         leadIn: unit.leadIn,
+        ranges: unit.ranges,
+        anaphoric: unit.anaphoric,
+        enumerates: unit.enumerates,
+        enumeratesNames: unit.enumeratesNames,
       });
     });
   });
@@ -352,86 +529,321 @@ function buildUnits(passages: Passage[]): Unit[] {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// Matching the question against the units
+// The question
 
 type Query = {
-  terms: Map<string, number>; // stem → weight (1 for the message, less for the turn it follows up)
-  tags: Map<string, number>; // concept tags asked for by phrase ("how much" → §price)
-  plain: string[]; // what a relevant sentence must cover: the message's terms, or those of the turn it follows up
-  needsDirect: boolean; // false when every plain term is a concept word, so "How much does it cost?" may match "$99"
+  language: string;
+  /** stem → weight: 1 for the message's own words, less for those borrowed from the turn it follows up. */
+  terms: Map<string, number>;
+  /** Answer types asked for by phrase ("how much" → §money). */
+  tags: Set<Cue>;
+  /** The message's own words (not the borrowed ones). */
+  own: string[];
+  /** Question word → the answer type it also stands for ("price" → §money). */
+  cueOf: Map<string, Cue>;
+  /** Question word → words retrieval searched for it, each with its weight. */
+  related: Map<string, { terms: string[]; weight: number }[]>;
+  /** The kind of thing a "which X" question asks for ("countries"): the answer names instances, rarely the word. */
+  typeWord?: string;
+  /** False when every question word is an answer-type word, so "How much does it cost?" may match "$99". */
+  needsDirect: boolean;
+  yesNo: boolean;
+  /** Names the question is about ("the Kingsley branch", "the Plus plan"): an answer must be about them too. */
+  names: string[];
 };
 
-function previousQuestionTerms(history: Turn[]): string[] {
+/**
+ * The subject of the conversation so far: the words of the latest user turns, back to one that stood alone, and
+ * the kinds of value they asked for ("¿A qué hora…?" then "¿Y los festivos?" still asks for a time).
+ */
+function previousQuestion(history: Turn[], language: string): { terms: string[]; tags: Set<Cue> } {
+  const terms: string[] = [];
+  const tags = new Set<Cue>();
   let checked = 0;
   for (let i = history.length - 1; i >= 0 && checked < 3; i--) {
     const turn = history[i];
     if (turn?.role !== "user") continue;
     checked++;
-    const terms = contentTerms(questionText(turn.content));
-    if (terms.length > 0) return terms;
+    const stripped = stripCues(questionText(turn.content));
+    if (tags.size === 0) for (const tag of stripped.tags) tags.add(tag);
+    for (const term of termsIn(stripped.text, language, { parts: false })) if (!terms.includes(term)) terms.push(term);
+    if (terms.length > 0 && !isFollowUp(turn.content, language)) break;
   }
-  return [];
+  return { terms, tags };
 }
 
-function buildQuery(message: string, history: Turn[]): Query {
-  const text = questionText(message);
-  const current = contentTerms(text);
-  const previous = isFollowUp(message) ? previousQuestionTerms(history) : [];
-  const terms = new Map<string, number>(previous.map((term) => [term, PREVIOUS_TURN_WEIGHT]));
-  for (const term of current) terms.set(term, 1);
-  const tags = new Map<string, number>();
-  if (/\bhow much\b/.test(text)) tags.set("§price", 1);
-  if (/\bhow (?:long|soon|quickly)\b/.test(text)) tags.set("§duration", 1);
-  const plain = current.length > 0 ? current : previous;
-  return { terms, tags, plain, needsDirect: plain.some((term) => !CONCEPT_OF_STEM.has(term)) };
+/**
+ * The question without its answer-type phrases ("how much", "cuánto"), and the types they ask for. Phrases are
+ * found without accents but cut from the text as written, since stemming needs the accents ("degustación").
+ */
+function stripCues(text: string): { text: string; tags: Set<Cue> } {
+  const chars = [...text];
+  const foldedChars = chars.map((c) => (foldAccents(c).length === 1 ? foldAccents(c) : c));
+  const tags = new Set<Cue>();
+  for (const [cue, pattern] of CUE_PHRASES) {
+    const folded = foldedChars.join("");
+    for (const match of folded.matchAll(new RegExp(pattern.source, "gu"))) {
+      tags.add(cue);
+      // Code-unit offsets → character offsets (the same, but for characters outside the BMP).
+      const start = [...folded.slice(0, match.index)].length;
+      const end = start + [...match[0]].length;
+      for (let i = start; i < end; i++) {
+        chars[i] = " ";
+        foldedChars[i] = " ";
+      }
+    }
+  }
+  return { text: chars.join(""), tags };
 }
 
-type Scorer = { idf(term: string): number; match(unit: Unit, term: string): number };
+const YES_NO_START: Record<string, RegExp> = {
+  en: /^(?:(?:and|so|but|also|ok|okay|hi|hello)\W+)*(?:is|are|was|were|do|does|did|can|could|will|would|should|shall|have|has|had|may|might|must|am|isn't|aren't|don't|doesn't|didn't|can't|won't|wouldn't|couldn't)(?![\p{L}])/u,
+  fr: /^(?:(?:et|alors|mais|bonjour)\W+)*(?:est-ce qu|y a-t-il|\p{L}+-(?:vous|il|elle|on|ils|elles|je|tu|t-il|t-elle|t-on)(?![\p{L}]))/u,
+  de: /^(?:(?:und|also|aber|hallo)\W+)*(?:ist|sind|war|waren|hat|haben|habt|hast|kann|kannst|können|konnen|darf|dürfen|durfen|gibt|muss|müssen|mussen|soll|sollen|wird|werden|bieten|liefern|akzeptieren|nehmen|machen|bist|seid|gilt|geht|brauche|brauchen)(?![\p{L}])/u,
+  it: /^(?:(?:e|ma)\W+)*(?:è|e|sono|avete|posso|potete|c'è|ce|ci sono|fate|accettate)(?![\p{L}])/u,
+  pt: /^(?:(?:e|mas)\W+)*(?:é|e|são|sao|tem|têm|posso|podem|há|ha|fazem|aceitam)(?![\p{L}])/u,
+  nl: /^(?:(?:en|maar)\W+)*(?:is|zijn|heeft|hebben|kan|kunnen|mag|mogen|moet|doen|bieden|leveren)(?![\p{L}])/u,
+};
+/** Question words, per language: a question that starts with one asks for a value, not a yes or a no. */
+const WH: Record<string, string> = {
+  en: "what|which|when|where|who|whom|whose|why|how",
+  fr: "que|qu'|quel|quelle|quels|quelles|quoi|quand|où|ou|comment|combien|pourquoi|qui|à quelle|a quelle",
+  de: "wer|wie|was|wann|wo|warum|welche|welcher|welches|welchen|wieviel|woher|wohin|weshalb",
+  es: "qué|que|cuál|cual|cuáles|cuales|cuándo|cuando|dónde|donde|cómo|como|cuánto|cuanto|cuánta|cuanta|cuántos|cuantos|cuántas|cuantas|quién|quien|por qué|a qué|a que",
+  it: "che|cosa|quale|quali|quando|dove|come|perché|perche|quanto|quanta|quanti|chi",
+  pt: "o que|que|qual|quais|quando|onde|como|porque|porquê|quanto|quanta|quantos|quem",
+  nl: "wat|welk|welke|waar|wanneer|hoe|waarom|wie|hoeveel",
+};
+const whStart = (language: string) =>
+  new RegExp(`^(?:(?:and|et|und|y|e|pero|mais|aber|en|ma|mas)\\W+)*(?:${WH[language] ?? WH.en})(?![\\p{L}])`, "u");
 
-function scorer(units: Unit[]): Scorer {
+/** Whether a question asks for a yes or a no ("Do you ship to Norway?", "Livrez-vous en Suisse ?", "¿Hacen envíos?"). */
+export function isYesNoQuestion(message: string, language = guessLanguage(message)): boolean {
+  const text = normalise(message)
+    .replace(/^[\s¿¡"'«]+/, "")
+    .trim();
+  const code = knownLanguage(language);
+  if (whStart(code).test(text)) return false;
+  const start = YES_NO_START[code];
+  if (start?.test(text)) return true;
+  // Spanish (and others) ask yes/no by intonation alone: a question without a question word.
+  return language === "es" && /\?\s*$/.test(message) && text.split(/\s+/).length >= 2 && !FOLLOW_UP_START.test(text);
+}
+
+/**
+ * The stems of capitalised words inside a question (not its first word): names of places, products, plans.
+ * German capitalises every noun, so there a capital tells nothing.
+ */
+function namesIn(text: string, language: string): string[] {
+  if (language === "de") return [];
+  const names: string[] = [];
+  for (const match of text.matchAll(/(?<=[\p{L}\d,;:]\s+)\p{Lu}[\p{L}'-]*/gu))
+    for (const term of termsIn(match[0], language, { parts: false })) names.push(term);
+  return names;
+}
+
+/** "Which regions…", "¿Qué métodos aceptan…", "Welche Karten…": the noun after the question word. */
+const TYPE_WORD =
+  /^[\s¿¡]*(?:which|what|que|cuales?|quels?|quelles?|welche[rsnm]?|quali|quais|welke)\s+(?:(?:kinds?|types?|sorts?) of\s+)?(\p{L}+)/u;
+
+/** The longest word split into two halves that the knowledge may write apart ("anytime" → "any time"). */
+const JOINED_MAX = 24;
+
+/**
+ * The question's words that may be expanded (halves of a joined word, an acronym's words): each distinct word once,
+ * the first EXPANDED_WORDS of them. A question has far fewer; a message of thousands of words would otherwise cost
+ * seconds of CPU.
+ */
+const EXPANDED_WORDS = 40;
+function expandable(words: string[]): string[] {
+  return [...new Set(words)].slice(0, EXPANDED_WORDS);
+}
+
+function buildQuery(text: string, history: Turn[], language: string, analysis: QueryAnalysis | undefined): Query {
+  const { text: stripped, tags } = stripCues(questionText(text));
+  const own = termsIn(stripped, language, { parts: false });
+  const borrow = !analysis?.standalone && isFollowUp(text, language);
+  const previous = borrow ? previousQuestion(history, language) : { terms: [], tags: new Set<Cue>() };
+  const terms = new Map<string, number>();
+  for (const term of previous.terms) terms.set(term, PREVIOUS_TURN_WEIGHT);
+  if (tags.size === 0 && FOLLOW_UP_START.test(normalise(text).replace(/^[\s¿¡"'«]+/, "")))
+    for (const tag of previous.tags) tags.add(tag);
+  for (const term of own) terms.set(term, 1);
+  // "Where…?" asks for a place: a street address answers it, though it repeats none of the question's words.
+  if (WHERE.test(foldAccents(normalise(text)))) terms.set(PLACE, 1);
+
+  const cues = cueStems(language);
+  const cueOf = new Map<string, Cue>();
+  for (const term of terms.keys()) {
+    const cue = cues.get(term);
+    if (cue) cueOf.set(term, cue);
+  }
+  const related = new Map<string, { terms: string[]; weight: number }[]>();
+  for (const r of analysis?.related ?? []) {
+    const [forTerm] = termsIn(r.for, language);
+    const words = termsIn(r.word, language);
+    if (!forTerm || words.length === 0 || !terms.has(forTerm)) continue;
+    const list = related.get(forTerm) ?? [];
+    list.push({ terms: words, weight: Math.min(1, Math.max(0, r.weight)) });
+    related.set(forTerm, list);
+  }
+  // "anytime" where the page says "any time", "checkup" for "check-up": a long word also matches its two halves.
+  // Only a word's length (up to JOINED_MAX letters): every split is stemmed, so a run of 8,000 letters would cost
+  // seconds of CPU per request.
+  for (const token of expandable(tokens(stripped))) {
+    const joined = token.length >= 6 && token.length <= JOINED_MAX && /^\p{L}+$/u.test(token);
+    const [term] = joined ? termsIn(token, language, { parts: false }) : [];
+    if (!term || !terms.has(term)) continue;
+    const list = related.get(term) ?? [];
+    for (let i = 2; i <= token.length - 2; i++) {
+      const halves = [token.slice(0, i), token.slice(i)].map((half) => ({ half, terms: termsIn(half, language) }));
+      // Each half a word of three letters or more, or a stopword ("any"); one of them at least a word.
+      if (halves.some((h) => h.terms.length > 0 && h.half.length < 3)) continue;
+      const parts = halves.flatMap((h) => h.terms);
+      if (parts.length > 0) list.push({ terms: parts, weight: 1 });
+    }
+    if (list.length) related.set(term, list);
+  }
+  const days = dayGroups(language);
+  for (const term of terms.keys()) {
+    const group = days.get(term);
+    if (!group) continue;
+    const list = related.get(term) ?? [];
+    for (const word of group) list.push({ terms: [word], weight: CUE_WEIGHT });
+    related.set(term, list);
+  }
+  const typeMatch = TYPE_WORD.exec(foldAccents(stripped.trim()));
+  const [typeWord] = typeMatch?.[1] ? termsIn(typeMatch[1], language, { parts: false }) : [];
+  return {
+    language,
+    terms,
+    tags,
+    own,
+    typeWord: typeWord && own.includes(typeWord) ? typeWord : undefined,
+    cueOf,
+    related,
+    needsDirect: [...terms.keys()].some((term) => !cueOf.has(term)),
+    yesNo: isYesNoQuestion(text, language),
+    names: namesIn(text, language).filter((term) => own.includes(term) && !cueOf.has(term) && !days.has(term)),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Matching the question against the units
+
+type Scorer = { idf(term: string): number; match(unit: Unit, term: string): number; known(term: string): boolean };
+
+function scorer(units: Unit[], query: Query): Scorer {
   const documentFrequency = new Map<string, number>();
-  for (const unit of units) for (const term of unit.terms) documentFrequency.set(term, (documentFrequency.get(term) ?? 0) + 1);
+  for (const unit of units) {
+    for (const term of unit.terms) documentFrequency.set(term, (documentFrequency.get(term) ?? 0) + 1);
+    for (const term of unit.headingTerms)
+      if (!unit.terms.has(term)) documentFrequency.set(`h:${term}`, (documentFrequency.get(`h:${term}`) ?? 0) + 1);
+  }
+  const has = (set: Set<string>, term: string) => set.has(term);
+  const relatedIn = (set: Set<string>, term: string) => {
+    let best = 0;
+    for (const r of query.related.get(term) ?? [])
+      if (r.terms.every((t) => has(set, t))) best = Math.max(best, r.weight);
+    return best;
+  };
+  const df = (term: string) => documentFrequency.get(term) ?? 0;
   return {
     // A term the knowledge never uses weighs most: it is what the question is about and the knowledge is not.
-    idf: (term) => Math.log(1 + units.length / (documentFrequency.get(term) ?? 0.5)),
+    idf: (term) => Math.log(1 + units.length / (df(term) || 0.5)),
+    known: (term) =>
+      df(term) > 0 ||
+      df(`h:${term}`) > 0 ||
+      (query.related.get(term) ?? []).some((r) => r.terms.every((t) => df(t) > 0 || df(`h:${t}`) > 0)),
     match(unit, term) {
-      const tag = CONCEPT_OF_STEM.get(term);
       if (unit.terms.has(term)) return 1;
-      if (tag && unit.terms.has(tag)) return CONCEPT_WEIGHT;
-      if (unit.headingTerms.has(term) || (tag && unit.headingTerms.has(tag))) return HEADING_ONLY_WEIGHT;
+      if (/^\d+$/.test(term)) {
+        const n = Number(term);
+        if (unit.ranges.some(([low, high]) => low <= n && n <= high)) return 1;
+      }
+      const cue = query.cueOf.get(term);
+      const viaRelated = relatedIn(unit.terms, term);
+      const viaCue = cue && unit.terms.has(cue) ? CUE_WEIGHT : 0;
+      const best = Math.max(viaRelated, viaCue);
+      if (best > 0) return best;
+      if (term === query.typeWord && unit.enumerates) return CUE_WEIGHT;
+      if (unit.nearHeadingTerms.has(term) || relatedIn(unit.nearHeadingTerms, term) > 0) return NEAR_HEADING_WEIGHT;
+      if (unit.headingTerms.has(term) || relatedIn(unit.headingTerms, term) > 0 || (cue && unit.headingTerms.has(cue)))
+        return HEADING_ONLY_WEIGHT;
       return 0;
     },
   };
 }
 
-/** Concept words are interchangeable ("price", "cost", "$9"), so they weigh as their family, not as a rare word. */
-function termWeight(s: Scorer, term: string): number {
-  return s.idf(CONCEPT_OF_STEM.get(term) ?? term);
+/** How much a question word weighs: rarer in the knowledge is more; answer-type words weigh as their type; unknown ones most. */
+function termWeight(s: Scorer, query: Query, term: string): number {
+  // No address among the passages: a "where" question is answered in other ways ("We ship to Belgium").
+  if (term === PLACE) return s.known(term) ? s.idf(term) * PLACE_WEIGHT : 0;
+  const cue = query.cueOf.get(term);
+  const weight = s.idf(cue ?? term);
+  if (cue || s.known(term)) return weight;
+  // "ur", "iz": a word of one or two letters the knowledge does not use is chat shorthand, not a subject.
+  if (term.length <= 2 && !/\d/.test(term)) return 0;
+  // A word of an earlier turn that the knowledge does not use says nothing about this answer.
+  if ((query.terms.get(term) ?? 1) < 1) return 0;
+  // "Which regions do you deliver to?" is answered by "the Austria, Poland and Denmark".
+  return term === query.typeWord ? weight * TYPE_WORD_WEIGHT : weight * UNKNOWN_TERM_BOOST;
+}
+
+/** The share of the question's weight a set of units covers (0..1); a heading counts as `headingCredit`. */
+function coverage(s: Scorer, units: Unit[], query: Query, headingCredit: number): number {
+  if (query.terms.size === 0) {
+    if (query.tags.size === 0) return 0;
+    let found = 0;
+    for (const tag of query.tags) if (units.some((unit) => unit.terms.has(tag))) found++;
+    return found / query.tags.size;
+  }
+  let covered = 0;
+  let total = 0;
+  for (const [term, share] of query.terms) {
+    const weight = termWeight(s, query, term) * share;
+    let best = 0;
+    for (const unit of units) {
+      const match = s.match(unit, term);
+      best = Math.max(best, match === HEADING_ONLY_WEIGHT || match === NEAR_HEADING_WEIGHT ? headingCredit : match);
+    }
+    covered += weight * best;
+    total += weight;
+  }
+  let result = total > 0 ? covered / total : 0;
+  for (const tag of query.tags) if (!units.some((unit) => hasValue(unit, tag))) result *= MISSING_CUE_FACTOR;
+  return result;
 }
 
 /** Whether a unit speaks to the question: it covers enough of the question's weight, with a real shared word when one is needed. */
 function isRelevant(s: Scorer, unit: Unit, query: Query): boolean {
-  if (query.plain.length === 0) return [...query.tags.keys()].some((tag) => unit.terms.has(tag));
-  const direct = query.plain.some((term) => unit.terms.has(term) || unit.headingTerms.has(term));
-  if (query.needsDirect && !direct) return false;
-  let covered = 0;
-  let total = 0;
-  for (const term of query.plain) {
-    const weight = termWeight(s, term);
-    const match = s.match(unit, term);
-    covered += weight * (match === HEADING_ONLY_WEIGHT ? 1 : match); // a matching heading puts the whole section on topic
-    total += weight;
+  if (query.terms.size === 0) return [...query.tags].some((tag) => unit.terms.has(tag));
+  if (query.needsDirect) {
+    const direct = [...query.terms.keys()].some(
+      (term) => !query.cueOf.has(term) && (s.match(unit, term) >= HEADING_ONLY_WEIGHT || unit.headingTerms.has(term)),
+    );
+    if (!direct) return false;
   }
-  return covered / total >= MIN_RELEVANCE;
+  // A question about a name the knowledge knows is not answered by a sentence about something else.
+  if (query.names.some((name) => s.known(name) && s.match(unit, name) === 0)) return false;
+  return coverage(s, [unit], query, 1) >= MIN_RELEVANCE;
+}
+
+/** Whether a unit holds a value of the kind, in its text or in its own section heading ("Basic plan — €8 per month"). */
+function hasValue(unit: Unit, tag: Cue): boolean {
+  return unit.terms.has(tag) || unit.nearHeadingTerms.has(tag);
 }
 
 function score(s: Scorer, unit: Unit, query: Query): number {
   let total = 0;
-  for (const [term, weight] of query.terms) total += weight * termWeight(s, term) * s.match(unit, term);
-  for (const [tag, weight] of query.tags) if (unit.terms.has(tag)) total += weight * s.idf(tag);
-  const onTopic = query.plain.some((term) => unit.headingTerms.has(term) || unit.headingTerms.has(CONCEPT_OF_STEM.get(term) ?? ""));
+  for (const [term, weight] of query.terms) total += weight * termWeight(s, query, term) * s.match(unit, term);
+  for (const tag of query.tags) if (unit.terms.has(tag)) total += s.idf(tag);
+  // "How much…?" is answered by an amount, "how long…?" by a duration: a sentence without one is a poorer answer.
+  if (query.tags.size > 0 && ![...query.tags].some((tag) => hasValue(unit, tag))) total *= MISSING_CUE_FACTOR;
+  const onTopic = [...query.terms.keys()].some((term) => unit.headingTerms.has(term));
   if (onTopic) total *= HEADING_BOOST;
   if (unit.rank === 0) total *= TOP_PASSAGE_BOOST;
+  if (unit.leadIn) total *= LEAD_IN_FACTOR; // "We offer four plans:" names the topic; its items hold the facts
   return total / (1 + Math.max(0, unit.text.length - 300) / 600); // long units collect terms by sheer size
 }
 
@@ -449,43 +861,176 @@ function nearDuplicate(a: Unit, b: Unit): boolean {
   return shared / Math.max(1, Math.min(a.terms.size, b.terms.size)) > 0.8;
 }
 
-/** Picks the best 1–3 units (a whole list when the question is about one), in document order. */
-function selectUnits(units: Unit[], query: Query): { chosen: Unit[]; shownList?: string } {
-  const s = scorer(units);
+/** Whether the question names this list item in particular ("the Plus plan"), not the list ("your plans"). */
+function singlesOut(s: Scorer, units: Unit[], best: Unit, query: Query): boolean {
+  if (!best.item || !best.list) return true;
+  const siblings = units.filter((unit) => unit.list === best.list && unit !== best && unit.item);
+  if (siblings.length === 0) return true;
+  return query.own.some(
+    (term) =>
+      !query.cueOf.has(term) && s.match(best, term) === 1 && !siblings.some((unit) => s.match(unit, term) === 1),
+  );
+}
+
+type Selection = { chosen: Unit[]; best?: Unit; shownList?: string; confidence: number };
+
+/** Picks the units that answer: the best one and one or two that add to it, or a whole list when the question asks for it. */
+function selectUnits(units: Unit[], query: Query, exclude: Set<string> = new Set()): Selection {
+  const s = scorer(units, query);
   const scores = new Map(units.map((unit) => [unit, score(s, unit, query)]));
   const scoreOf = (unit: Unit) => scores.get(unit) ?? 0;
-  const ranked = units.filter((unit) => scoreOf(unit) > 0 && isRelevant(s, unit, query)).sort((a, b) => scoreOf(b) - scoreOf(a) || compareDocOrder(a, b));
+  const ranked = units
+    .filter((unit) => !exclude.has(unit.text) && scoreOf(unit) > 0 && isRelevant(s, unit, query))
+    .sort((a, b) => scoreOf(b) - scoreOf(a) || compareDocOrder(a, b));
   const best = ranked[0];
-  if (!best) return { chosen: [] };
+  if (!best) return { chosen: [], confidence: 0 };
 
-  // Sentences from the best sentence's passage read as one answer; others must score clearly higher to join.
-  const effective = (unit: Unit) => scoreOf(unit) * (unit.passage === best.passage ? 1 : OTHER_PASSAGE_FACTOR);
+  const wholeList = best.leadIn ? best.list : !singlesOut(s, units, best, query) ? best.list : undefined;
   const chosen = [best];
   let length = best.text.length;
-  for (const unit of ranked.slice(1).sort((a, b) => effective(b) - effective(a) || compareDocOrder(a, b))) {
-    if (chosen.length >= MAX_SENTENCES || effective(unit) < scoreOf(best) * CLOSE_SCORE) break;
-    if (length + unit.text.length + 1 > MAX_REPLY_CHARS || chosen.some((other) => nearDuplicate(other, unit))) continue;
-    chosen.push(unit);
-    length += unit.text.length + 1;
-  }
-
-  const listToShow = best.leadIn ? best.list : listToExpand(chosen);
-  if (listToShow) {
-    for (const unit of units.filter((u) => u.list === listToShow).sort(compareDocOrder)) {
+  if (wholeList) {
+    for (const unit of units.filter((u) => u.list === wholeList).sort(compareDocOrder)) {
       if (chosen.includes(unit)) continue;
-      if (length + unit.text.length + 1 > MAX_REPLY_CHARS) break;
+      if (length + unit.text.length + 1 > MAX_LIST_CHARS) break;
       chosen.push(unit);
       length += unit.text.length + 1;
     }
+  } else {
+    // Sentences from the best sentence's passage read as one answer; others must score clearly higher to join, and
+    // add a question word the answer does not cover yet. A list's other items are neighbours, not answers.
+    const limit = query.yesNo ? MAX_YES_NO_SENTENCES : MAX_SENTENCES;
+    // The question's most telling word that the best sentence says: a neighbour that does not say it is about
+    // something else ("Sundays" asked; the weekday hours beside "closed on Sundays" are not the answer).
+    const key = query.own
+      .filter((term) => (!query.cueOf.has(term) || best.terms.has(term)) && s.match(best, term) >= CUE_WEIGHT)
+      .sort((a, b) => termWeight(s, query, b) - termWeight(s, query, a))[0];
+    const effective = (unit: Unit) => scoreOf(unit) * (unit.passage === best.passage ? 1 : OTHER_PASSAGE_FACTOR);
+    for (const unit of ranked.slice(1).sort((a, b) => effective(b) - effective(a) || compareDocOrder(a, b))) {
+      if (chosen.length >= limit || effective(unit) < scoreOf(best) * CLOSE_SCORE) break;
+      if (length + unit.text.length + 1 > MAX_REPLY_CHARS || chosen.some((other) => nearDuplicate(other, unit)))
+        continue;
+      if (unit.leadIn || (unit.item && unit.list && chosen.some((other) => other.list === unit.list) && !unit.ordered))
+        continue;
+      if (unit.passage !== best.passage && !addsCoverage(s, chosen, unit, query)) continue;
+      if (key && s.match(unit, key) < CUE_WEIGHT && !addsCoverage(s, chosen, unit, query)) continue;
+      // The same kind of value for something else ("Basic: $9" beside "Plus: $49", the weekday hours beside Sunday's).
+      if (key && s.match(unit, key) < CUE_WEIGHT && sameKindOfValue(unit, best)) continue;
+      chosen.push(unit);
+      length += unit.text.length + 1;
+    }
+    // "Studio accounts have three access levels." announces the sentences that name them.
+    const announced = announcedCount(best, query);
+    if (announced)
+      for (const unit of following(units, best, announced)) {
+        if (chosen.includes(unit) || length + unit.text.length + 1 > MAX_LIST_CHARS) break;
+        chosen.push(unit);
+        length += unit.text.length + 1;
+      }
+    // "Tras ese plazo…" needs the sentence it points back to.
+    for (const unit of [...chosen]) {
+      const before = unit.anaphoric ? following(units, unit, -1)[0] : undefined;
+      if (before && !chosen.includes(before) && length + before.text.length + 1 <= MAX_LIST_CHARS) {
+        chosen.push(before);
+        length += before.text.length + 1;
+      }
+    }
+    // A numbered step is useless alone: show all the steps.
+    const steps = chosen.find((unit) => unit.ordered && unit.list)?.list;
+    if (steps)
+      for (const unit of units.filter((u) => u.list === steps).sort(compareDocOrder)) {
+        if (chosen.includes(unit)) continue;
+        if (length + unit.text.length + 1 > MAX_LIST_CHARS) break;
+        chosen.push(unit);
+        length += unit.text.length + 1;
+      }
   }
-  return { chosen: chosen.sort(compareDocOrder), shownList: listToShow };
+  const shownList = wholeList ?? chosen.find((unit) => unit.ordered && unit.list)?.list;
+  return {
+    chosen: chosen.sort(compareDocOrder),
+    best,
+    shownList,
+    confidence: coverage(s, chosen, query, HEADING_CONFIDENCE),
+  };
 }
 
-/** A list worth showing whole: one with two chosen items (the question is about the list), or with a chosen step. */
-function listToExpand(chosen: Unit[]): string | undefined {
-  const counts = new Map<string, number>();
-  for (const unit of chosen) if (unit.item && unit.list) counts.set(unit.list, (counts.get(unit.list) ?? 0) + (unit.ordered ? 2 : 1));
-  return [...counts].find(([, count]) => count >= 2)?.[0];
+const VALUE_KINDS: Cue[] = ["§money", "§time", "§duration", "§weekday", "§weekend", "§month", "§age"];
+function sameKindOfValue(a: Unit, b: Unit): boolean {
+  return VALUE_KINDS.some((kind) => a.terms.has(kind) && b.terms.has(kind));
+}
+
+/**
+ * The units of the same passage and paragraph after `unit` (`count` of them), or the one before it (`count` = -1):
+ * sentences of one paragraph, not list items or another section.
+ */
+function following(units: Unit[], unit: Unit, count: number): Unit[] {
+  const siblings = units
+    .filter((u) => u.passage === unit.passage && !u.item && u.nearHeading === unit.nearHeading)
+    .sort(compareDocOrder);
+  const at = siblings.indexOf(unit);
+  if (count < 0) {
+    const before = siblings[at - 1];
+    return before && before.docOrder[2] === unit.docOrder[2] - 1 ? [before] : [];
+  }
+  const out: Unit[] = [];
+  for (let i = at + 1; i < siblings.length && out.length < count; i++) {
+    if (siblings[i]!.docOrder[2] !== siblings[i - 1]!.docOrder[2] + 1) break;
+    out.push(siblings[i]!);
+  }
+  return out;
+}
+
+const COUNT_WORDS: Record<string, number> = {
+  two: 2,
+  three: 3,
+  four: 4,
+  five: 5,
+  six: 6,
+  seven: 7,
+  eight: 8,
+  deux: 2,
+  trois: 3,
+  quatre: 4,
+  cinq: 5,
+  sept: 7,
+  huit: 8,
+  zwei: 2,
+  drei: 3,
+  vier: 4,
+  funf: 5,
+  sechs: 6,
+  sieben: 7,
+  acht: 8,
+  dos: 2,
+  tres: 3,
+  cuatro: 4,
+  cinco: 5,
+  seis: 6,
+  siete: 7,
+  ocho: 8,
+};
+
+/**
+ * How many things a sentence announces that the question asks for ("three access levels" for "What roles…?"), when it
+ * names none of them itself: the sentences after it name them.
+ */
+function announcedCount(unit: Unit, query: Query): number {
+  if (!query.typeWord || unit.enumerates || unit.item) return 0;
+  const words = tokens(foldAccents(unit.text));
+  for (let i = 0; i + 1 < words.length; i++) {
+    const n = /^\d+$/.test(words[i]!) ? Number(words[i]) : COUNT_WORDS[words[i]!];
+    if (!n || n < 2 || n > 8) continue;
+    // The counted noun, within the next three words ("three access levels", "four paid plans", "three kinds of access").
+    if (words.slice(i + 1, i + 4).some((w) => termsIn(w, query.language).includes(query.typeWord!))) return n;
+  }
+  return 0;
+}
+
+function addsCoverage(s: Scorer, chosen: Unit[], unit: Unit, query: Query): boolean {
+  for (const term of query.own) {
+    const have = Math.max(...chosen.map((other) => s.match(other, term)));
+    if (s.match(unit, term) > have && s.match(unit, term) >= CUE_WEIGHT) return true;
+  }
+  return false;
 }
 
 function truncate(text: string, max: number): string {
@@ -499,20 +1044,318 @@ function composeReply(chosen: Unit[], shownList: string | undefined): string {
   const parts = chosen.map((unit) =>
     unit.text.endsWith(":") && !(unit.leadIn && unit.list === shownList) ? `${unit.text.slice(0, -1)}.` : unit.text,
   );
-  return truncate(parts.join(" "), MAX_REPLY_CHARS);
+  return truncate(parts.join(" "), shownList ? MAX_LIST_CHARS : MAX_REPLY_CHARS);
 }
 
-/** The model-free engine: small talk answered like a person, questions with the knowledge's most relevant sentences. */
-export function answerBuiltin(input: EngineInput): EngineResult {
-  const { bot, message, history, passages } = input;
-  const social = detectSocial(message, bot.name);
-  if (social) return { ...socialReply(social, bot), usedPassages: [], engine: "builtin" };
+// ---------------------------------------------------------------------------------------------------------------
+// Yes or no first
 
-  const { chosen, shownList } = selectUnits(buildUnits(passages), buildQuery(message, history));
-  if (chosen.length === 0) {
-    const reply = bot.fallbackMessage.trim() || "Sorry, I couldn't find an answer to that in my knowledge base.";
-    return { reply, usedPassages: [], engine: "builtin", kind: "fallback" };
+/** Words that say a thing is not so, per language (folded, lowercase). */
+const NEGATIONS: Record<string, RegExp> = {
+  en: /(?<![\p{L}])(?:not|never|cannot|none|neither|nor|unavailable|closed|no longer)(?![\p{L}])|n't(?![\p{L}])|(?<![\p{L}])no(?!\s+(?:extra|additional|later|more|less|longer|fewer|matter|problem|charge|cost)(?![\p{L}]))(?![\p{L}-])/u,
+  fr: /(?<![\p{L}])(?:ne|n'|pas|jamais|aucun|aucune|ni|ferme|fermes|fermee|fermees|fermons|ferment|indisponible)(?![\p{L}])/u,
+  de: /(?<![\p{L}])(?:nicht|kein|keine|keinen|keinem|keiner|nie|niemals|geschlossen|nein)(?![\p{L}])/u,
+  es: /(?<![\p{L}])(?:no|nunca|ningun|ninguna|ninguno|ni|cerrado|cerrada|cerrados|cerradas|cerramos|cierra|cierran|jamas)(?![\p{L}])/u,
+  it: /(?<![\p{L}])(?:non|mai|nessun|nessuna|chiuso|chiusa)(?![\p{L}])/u,
+  pt: /(?<![\p{L}])(?:nao|nunca|nenhum|nenhuma|fechado|fechada)(?![\p{L}])/u,
+  nl: /(?<![\p{L}])(?:niet|geen|nooit|gesloten)(?![\p{L}])/u,
+};
+/** "Only on weekday mornings": a restriction that answers no when the question asks about something it leaves out. */
+const ONLY: Record<string, RegExp> = {
+  en: /(?<![\p{L}])(?:only|exclusively)(?![\p{L}])/u,
+  fr: /(?<![\p{L}])(?:seulement|uniquement|exclusivement)(?![\p{L}])|(?<![\p{L}])ne\b.*\bque(?![\p{L}])/u,
+  de: /(?<![\p{L}])(?:nur|ausschließlich|ausschliesslich)(?![\p{L}])/u,
+  es: /(?<![\p{L}])(?:solo|solamente|unicamente|exclusivamente)(?![\p{L}])/u,
+  it: /(?<![\p{L}])(?:solo|soltanto|solamente)(?![\p{L}])/u,
+  pt: /(?<![\p{L}])(?:so|apenas|somente)(?![\p{L}])/u,
+  nl: /(?<![\p{L}])(?:alleen|uitsluitend)(?![\p{L}])/u,
+};
+
+/**
+ * "yes" or "no" when the passage decides it, with the sentence that decides it (to say first); undefined when
+ * it does not decide ("Are you open on Sundays?" is decided by "We are closed on Sundays", not by the weekday hours).
+ */
+function decideYesNo(
+  s: Scorer,
+  selection: Selection,
+  query: Query,
+  message: string,
+): { decision: "yes" | "no"; lead?: Unit } | undefined {
+  const { chosen, best } = selection;
+  if (!best) return undefined;
+  const language = query.language;
+  const fold = (text: string) => foldAccents(normalise(text));
+  const negation = NEGATIONS[language] ?? NEGATIONS.en!;
+  const askedNegatively = negation.test(fold(message));
+  const own = query.own;
+  const covers = (unit: Unit, term: string) => s.match(unit, term) >= CUE_WEIGHT;
+  const uncovered = own.filter((term) => !chosen.some((unit) => covers(unit, term)));
+  if (!askedNegatively) {
+    // A negation in the sentence most about the question ("Opened bags cannot be refunded"), or in one that
+    // covers what the best sentence leaves out ("closed on Sundays" beside the weekday hours); near a word of the
+    // question, since "no card required" says nothing against "Is there a trial?".
+    if (negatesQuestion(s, best, query, negation)) return { decision: "no", lead: best };
+    for (const unit of chosen)
+      if (negatesQuestion(s, unit, query, negation) && own.some((term) => covers(unit, term) && !covers(best, term)))
+        return { decision: "no", lead: unit };
   }
-  const used = new Set(chosen.map((unit) => unit.passage));
-  return { reply: composeReply(chosen, shownList), usedPassages: passages.filter((passage) => used.has(passage)), engine: "builtin", kind: "answer" };
+  const only = ONLY[language] ?? ONLY.en!;
+  const restricting = chosen.find((unit) => only.test(fold(unit.text)));
+  if (restricting && uncovered.length > 0) return { decision: "no", lead: restricting };
+  if (uncovered.length === 0 && own.length > 0) return { decision: "yes", lead: best };
+  return undefined;
+}
+
+/** Words between a negation and a word of the question, at most, for the negation to be about the question. */
+const NEGATION_REACH = 4;
+
+/** Whether a unit says no near one of the question's words ("cannot be refunded", "closed at weekends"). */
+function negatesQuestion(s: Scorer, unit: Unit, query: Query, negation: RegExp): boolean {
+  // Within one clause: "free for a month, no card required" does not deny "free".
+  const clauses = foldAccents(normalise(unit.text)).split(/[,;:()]/);
+  const short = (unit.text.match(/[\p{L}\d']+/gu) ?? []).length <= 6;
+  return clauses.some((clause) => clauseNegates(s, unit, query, negation, clause, short));
+}
+
+function clauseNegates(s: Scorer, unit: Unit, query: Query, negation: RegExp, clause: string, short: boolean): boolean {
+  const words = clause.match(/[\p{L}\d']+/gu) ?? [];
+  const negations: number[] = [];
+  const matches: number[] = [];
+  words.forEach((word, i) => {
+    if (negation.test(word) || negation.test(`${word} ${words[i + 1] ?? ""}`)) negations.push(i);
+    const terms = termsIn(word, query.language);
+    if (
+      terms.some(
+        (term) =>
+          query.terms.has(term) ||
+          [...query.terms.keys()].some((t) => s.match(unit, t) > 0 && relatedTo(query, t, term)),
+      )
+    )
+      matches.push(i);
+  });
+  // A negation word that is itself the answer's subject ("Closed at weekends." for a day's group).
+  if (negations.length && matches.length === 0 && short) return true;
+  return negations.some((n) => matches.some((m) => Math.abs(n - m) <= NEGATION_REACH));
+}
+
+function relatedTo(query: Query, term: string, word: string): boolean {
+  return (query.related.get(term) ?? []).some((r) => r.terms.includes(word));
+}
+
+/**
+ * "Do you ship to Norway?" when the knowledge says "We ship to the Austria, Poland and Denmark": no, by
+ * omission. A sentence that says everything the question asks but the name it asks about, and instead lists other
+ * names or says no, decides it. Only for names (places, plans, brands): a missing common word is a question the
+ * knowledge does not cover.
+ */
+/** "Not outside Valencia": a negated restriction decides by omission too. */
+const OUTSIDE: Record<string, RegExp> = {
+  en: /(?<![\p{L}])(?:outside|beyond|except)(?![\p{L}])/u,
+  fr: /(?<![\p{L}])(?:hors|dehors|sauf)(?![\p{L}])/u,
+  de: /(?<![\p{L}])(?:ausserhalb|ausser)(?![\p{L}])/u,
+  es: /(?<![\p{L}])(?:fuera|salvo|excepto)(?![\p{L}])/u,
+};
+/** Share of the question's other words (by weight) a sentence must say to decide by omission. */
+const OMISSION_COVERAGE = 0.7;
+
+function answerByOmission(units: Unit[], query: Query): Unit | undefined {
+  if (!query.yesNo || query.names.length === 0) return undefined;
+  const s = scorer(units, query);
+  const negation = NEGATIONS[query.language] ?? NEGATIONS.en!;
+  let best: Unit | undefined;
+  let bestScore = 0;
+  for (const unit of units) {
+    const missing = query.names.filter((name) => s.match(unit, name) < CUE_WEIGHT);
+    if (missing.length === 0) continue;
+    const rest = query.own.filter((term) => !query.names.includes(term) && termWeight(s, query, term) > 0);
+    let covered = 0;
+    let total = 0;
+    for (const term of rest) {
+      const weight = termWeight(s, query, term);
+      total += weight;
+      if (s.match(unit, term) >= CUE_WEIGHT) covered += weight;
+    }
+    if (total === 0 || covered / total < OMISSION_COVERAGE) continue;
+    const outside = OUTSIDE[query.language] ?? OUTSIDE.en!;
+    const fold = foldAccents(normalise(unit.text));
+    if (!unit.enumeratesNames && !(negation.test(fold) && outside.test(fold))) continue;
+    const value = score(s, unit, query);
+    if (value > bestScore) {
+      best = unit;
+      bestScore = value;
+    }
+  }
+  return best;
+}
+
+/** "Yes, we ship to Canada." from "We ship to Canada.": the first word lowercased unless it is a name. */
+function prefixWith(word: string, reply: string, chosen: Unit[], language: string): string {
+  const first = /^\p{L}[\p{L}'-]*/u.exec(reply)?.[0];
+  if (!first) return `${word}. ${reply}`;
+  const lower = first.toLowerCase();
+  const acronym = first.length > 1 && first === first.toUpperCase();
+  // A name is written with its capital in the middle of a sentence too; German writes every noun so.
+  const capitalisedMidSentence =
+    language === "de" ||
+    chosen.some((unit) =>
+      new RegExp(`(?<=[\\p{Ll},;] )${escape(first)}(?![\\p{L}])`, "u").test(
+        unit.passage.content.replace(/\s*\n\s*/g, ". ").replace(/\s+/g, " "),
+      ),
+    );
+  const common = stopwordsOf(language).has(lower) || (!acronym && !capitalisedMidSentence);
+  return `${word}, ${common ? lower + reply.slice(first.length) : reply}`;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+
+function lastReply(history: Turn[]): string | undefined {
+  for (let i = history.length - 1; i >= 0; i--) {
+    const turn = history[i];
+    if (turn && turn.role !== "user") return turn.content;
+  }
+  return undefined;
+}
+
+const same = (a: string, b: string) =>
+  foldAccents(a.toLowerCase()).replace(/[^\p{L}\d]+/gu, "") ===
+  foldAccents(b.toLowerCase()).replace(/[^\p{L}\d]+/gu, "");
+
+/**
+ * The model-free engine: small talk answered like a person, in the customer's language; a question with the
+ * knowledge's sentences that answer it (yes or no first when the passage decides it, a whole list when asked
+ * for one), or the fallback when its confidence is below ABSTAIN_BELOW.
+ */
+export function answerBuiltin(input: EngineInput): EngineResult {
+  const { bot, message, history, passages, analysis } = input;
+  const text = analysis?.standalone || analysis?.corrected || message;
+  const language = languageOf(analysis, message);
+  const phrases = phrasesFor(language);
+  const social = detectSocial(message, bot.name, language);
+  if (social) return { ...socialReply(social, bot, phrases), usedPassages: [], engine: "builtin" };
+
+  const fallback = (confidence?: number): EngineResult => ({
+    reply: ownOr(bot.fallbackMessage, phrases.fallback),
+    usedPassages: [],
+    engine: "builtin",
+    kind: "fallback",
+    ...(confidence === undefined ? {} : { confidence }),
+    language,
+  });
+
+  const units = buildUnits(passages, language);
+  const query = buildQuery(text, history, language, analysis);
+  expandAcronyms(text, query, units);
+  let selection = selectUnits(units, query);
+  if (selection.chosen.length === 0 || selection.confidence < ABSTAIN_BELOW) {
+    const omitted = answerByOmission(units, query);
+    if (omitted) {
+      const reply = YES_NO_WORD.test(omitted.text)
+        ? omitted.text
+        : prefixWith(phrases.no, omitted.text, [omitted], language);
+      return {
+        reply,
+        usedPassages: [omitted.passage],
+        engine: "builtin",
+        kind: "answer",
+        confidence: ABSTAIN_BELOW,
+        language,
+      };
+    }
+  }
+  if (selection.chosen.length === 0 || selection.confidence < ABSTAIN_BELOW) return fallback(selection.confidence);
+
+  const previous = lastReply(history);
+  let repeated = false;
+  if (previous && same(composeReply(selection.chosen, selection.shownList), stripYesNo(previous))) {
+    // Never the same text twice in a row: the next best answer if it answers as much of the question (a sibling
+    // that answers less, "Basic costs $9" when the question was about Pro, is a wrong answer, not a new one),
+    // else say that it was the answer.
+    const next = selectUnits(units, query, new Set(selection.chosen.map((unit) => unit.text)));
+    if (next.chosen.length > 0 && next.confidence >= Math.max(ABSTAIN_BELOW, selection.confidence - 0.01))
+      selection = next;
+    else repeated = true;
+  }
+  // A yes/no answer starts with yes or no and the sentence that decides it.
+  const decided = query.yesNo ? decideYesNo(scorer(units, query), selection, query, text) : undefined;
+  const lead = decided?.lead && !selection.shownList ? decided.lead : undefined;
+  const ordered = lead ? [lead, ...selection.chosen.filter((unit) => unit !== lead)] : selection.chosen;
+  let reply = composeReply(ordered, selection.shownList);
+  // "How much is the Family plan?" when the price is in the section's heading ("Family plan — €12 per month").
+  const first = ordered[0];
+  // Likewise when the heading names what the question asks about and the sentence does not ("Family plan — €12").
+  const namedByHeading = (unit: Unit) =>
+    [...query.terms.keys()].some(
+      (term) => !query.cueOf.has(term) && unit.nearHeadingTerms.has(term) && !unit.terms.has(term),
+    );
+  if (
+    first &&
+    !first.text.startsWith(first.nearHeading) &&
+    [...query.tags].some(
+      (tag) =>
+        first.nearHeadingTerms.has(tag) && (!ordered.some((unit) => unit.terms.has(tag)) || namedByHeading(first)),
+    )
+  )
+    reply = `${first.nearHeading}: ${reply}`;
+  if (decided && !YES_NO_WORD.test(reply))
+    reply = prefixWith(decided.decision === "yes" ? phrases.yes : phrases.no, reply, selection.chosen, language);
+  if (repeated || (previous && same(reply, previous))) {
+    // The yes or no still comes first: "Yes. As I said: …".
+    const lead = YES_NO_LEAD.exec(reply);
+    reply = lead
+      ? `${lead[1]}. ${phrases.asISaid} ${upperFirst(reply.slice(lead[0].length))}`
+      : `${phrases.asISaid} ${reply}`;
+  }
+  const used = new Set(selection.chosen.map((unit) => unit.passage));
+  return {
+    reply,
+    usedPassages: passages.filter((passage) => used.has(passage)),
+    engine: "builtin",
+    kind: "answer",
+    confidence: selection.confidence,
+    language,
+  };
+}
+
+/**
+ * "sso" where the page writes "Single sign-on", "sla" for "Service level agreement": a short question word that the
+ * knowledge never uses but that spells the initials of words in a row there, a name with a capital, matches those words.
+ */
+function expandAcronyms(text: string, query: Query, units: Unit[]): void {
+  for (const token of expandable(tokens(questionText(text)))) {
+    if (!/^\p{L}{3,5}$/u.test(token)) continue;
+    const [term] = termsIn(token, query.language, { parts: false });
+    if (!term || !query.terms.has(term) || units.some((unit) => unit.terms.has(term))) continue;
+    const initials = [...token].map(escape);
+    const phrase = new RegExp(
+      `(?<![\\p{L}\\d])${initials.map((c) => `${c}[\\p{L}\\d]*`).join("[\\s-]+")}(?![\\p{L}\\d])`,
+      "iu",
+    );
+    for (const unit of units) {
+      const found = phrase.exec(unit.text);
+      // A name's initials: the words start with a capital ("Single sign-on"), not any run of words ("some simple options").
+      if (!found || !/^\p{Lu}/u.test(found[0])) continue;
+      const terms = termsIn(found[0], query.language);
+      if (terms.length === 0) continue;
+      query.related.set(term, [...(query.related.get(term) ?? []), { terms, weight: 1 }]);
+      break;
+    }
+  }
+}
+
+function escape(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
+/** A reply's leading yes or no and the punctuation after it. */
+const YES_NO_LEAD = /^(yes|no|oui|non|ja|nein|sí|si|sim|não|nao|nee)[,.!]?\s+/iu;
+
+function upperFirst(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+/** A reply that already starts with yes or no (an FAQ's answer): no second one before it. */
+const YES_NO_WORD = /^(?:yes|no|oui|non|ja|nein|sí|si|sim|não|nao|nee)(?![\p{L}])/iu;
+
+function stripYesNo(text: string): string {
+  return text.replace(/^(?:yes|no|oui|non|ja|nein|sí|si|sim|não|nao|nee)[,.!]\s*/i, "");
 }

@@ -1,5 +1,6 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
+import { gzipSync } from "node:zlib";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startOpenAiServer, type OpenAiServer } from "../../tests/fixtures/openai-server";
 import { answerWithLlm, buildPrompt, estimateTokens, llmConfigFromEnv, streamWithLlm, type LlmConfig } from "./llm";
@@ -42,7 +43,14 @@ describe("llmConfigFromEnv", () => {
       model: "llama3.2",
       timeoutMs: 25_000,
     });
-    expect(llmConfigFromEnv({ LLM_BASE_URL: "https://api.example.com/v1", LLM_MODEL: "m", LLM_API_KEY: "sk-x", LLM_TIMEOUT_MS: "5000" })).toMatchObject({
+    expect(
+      llmConfigFromEnv({
+        LLM_BASE_URL: "https://api.example.com/v1",
+        LLM_MODEL: "m",
+        LLM_API_KEY: "sk-x",
+        LLM_TIMEOUT_MS: "5000",
+      }),
+    ).toMatchObject({
       apiKey: "sk-x",
       timeoutMs: 5000,
     });
@@ -61,7 +69,8 @@ describe("buildPrompt", () => {
       { role: "user", content: "Do you ship to Canada?" },
       {
         role: "assistant",
-        content: "Yes, we ship to the United States and Canada.\n\n[Team member] Hi, this is Sam from the team. Happy to help with customs questions too.",
+        content:
+          "Yes, we ship to the United States and Canada.\n\n[Team member] Hi, this is Sam from the team. Happy to help with customs questions too.",
       },
       { role: "user", content: "How much is express delivery?" },
     ]);
@@ -79,7 +88,8 @@ describe("buildPrompt", () => {
       content: `turn ${i} ${"lorem ipsum ".repeat(40)}`,
     }));
     const size = (prompt: ReturnType<typeof buildPrompt>) =>
-      estimateTokens(prompt.system) + prompt.messages.reduce((sum, message) => sum + estimateTokens(message.content) + 4, 4);
+      estimateTokens(prompt.system) +
+      prompt.messages.reduce((sum, message) => sum + estimateTokens(message.content) + 4, 4);
 
     const roomy = buildPrompt({ ...input, history: longHistory }, { maxPromptTokens: 3000 });
     expect(size(roomy)).toBeLessThanOrEqual(3000);
@@ -92,7 +102,11 @@ describe("buildPrompt", () => {
     const tight = buildPrompt({ ...input, history: longHistory }, { maxPromptTokens: 700 });
     expect(size(tight)).toBeLessThanOrEqual(700);
     expect(tight.passages).toEqual(knowledge.slice(0, 2)); // the lowest-scored went
-    expect(tight.messages.map((message) => message.content.slice(0, 8))).toEqual(["turn 38 ", "turn 39 ", input.message.slice(0, 8)]);
+    expect(tight.messages.map((message) => message.content.slice(0, 8))).toEqual([
+      "turn 38 ",
+      "turn 39 ",
+      input.message.slice(0, 8),
+    ]);
 
     const tiny = buildPrompt({ ...input, history: longHistory }, { maxPromptTokens: 300 });
     expect(size(tiny)).toBeLessThanOrEqual(300);
@@ -119,7 +133,8 @@ describe("answerWithLlm and streamWithLlm against an OpenAI-compatible server", 
   it("sends the passages and the conversation, and returns the model's reply", async () => {
     const result = await answerWithLlm(input, config);
     expect(result).toEqual({
-      reply: "Echo: How much is express delivery? | context: [1] Pricing — Pricing plans # Pricing plans Brightleaf offer",
+      reply:
+        "Echo: How much is express delivery? | context: [1] Pricing — Pricing plans # Pricing plans Brightleaf offer",
       usedPassages: knowledge.slice(0, 4),
       engine: "llm",
       kind: "answer",
@@ -166,7 +181,11 @@ describe("answerWithLlm and streamWithLlm against an OpenAI-compatible server", 
     let calls = 0;
     const rejecting = createServer((req, res) => {
       calls++;
-      req.resume().on("end", () => res.writeHead(400, { "content-type": "application/json" }).end('{"error":{"message":"bad model"}}'));
+      req
+        .resume()
+        .on("end", () =>
+          res.writeHead(400, { "content-type": "application/json" }).end('{"error":{"message":"bad model"}}'),
+        );
     });
     await new Promise<void>((resolve) => rejecting.listen(0, "127.0.0.1", resolve));
     try {
@@ -176,6 +195,29 @@ describe("answerWithLlm and streamWithLlm against an OpenAI-compatible server", 
       expect(calls).toBe(1);
     } finally {
       await new Promise((resolve) => rejecting.close(resolve));
+    }
+  });
+
+  it("reads a reply the server compressed, and a connection it dropped is retried", async () => {
+    let calls = 0;
+    const gzipping = createServer((req, res) => {
+      calls++;
+      req.resume().on("end", () => {
+        if (calls === 1) return res.socket?.destroy(); // dropped before any answer: a network failure
+        const reply = { choices: [{ index: 0, message: { role: "assistant", content: "Compressed hello" } }] };
+        res.writeHead(200, { "content-type": "application/json", "content-encoding": "gzip" });
+        res.end(gzipSync(JSON.stringify(reply)));
+      });
+    });
+    await new Promise<void>((resolve) => gzipping.listen(0, "127.0.0.1", resolve));
+    try {
+      const { port } = gzipping.address() as AddressInfo;
+      const result = await answerWithLlm(input, { ...config, baseURL: `http://127.0.0.1:${port}/v1` });
+      expect(result.reply).toBe("Compressed hello");
+      expect(calls).toBe(2);
+    } finally {
+      gzipping.closeAllConnections();
+      await new Promise((resolve) => gzipping.close(resolve));
     }
   });
 
@@ -216,7 +258,10 @@ describe("answerWithLlm and streamWithLlm against an OpenAI-compatible server", 
     ["hang", "generation_timeout", 1],
   ] as const)("streaming in %s mode throws %s", async (mode, code, requests) => {
     server.setMode(mode);
-    const { textStream, final } = streamWithLlm(input, { ...config, timeoutMs: mode === "hang" ? 300 : config.timeoutMs });
+    const { textStream, final } = streamWithLlm(input, {
+      ...config,
+      timeoutMs: mode === "hang" ? 300 : config.timeoutMs,
+    });
     expect((await failure(readAll(textStream))).code).toBe(code);
     expect((await failure(final)).code).toBe(code);
     expect(server.requests).toHaveLength(requests);

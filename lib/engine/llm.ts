@@ -1,12 +1,20 @@
-import { createOpenAICompatible } from "@ai-sdk/openai-compatible";
+import http from "node:http";
+import https from "node:https";
+import { Readable } from "node:stream";
 import { APICallError, generateText, streamText } from "ai";
+import { decodedBody } from "@/lib/http/outbound";
+import { compatibleModel } from "./compatible";
 import { GenerationError, type EngineInput, type EngineResult, type Passage, type Turn } from "./types";
 
 /** Where and how to reach an OpenAI-compatible chat-completions endpoint. */
 export type LlmConfig = { baseURL: string; apiKey?: string; model: string; timeoutMs: number };
 
 /** The system prompt and chat messages sent to the model, and the passages that made it into the prompt. */
-export type LlmPrompt = { system: string; messages: { role: "user" | "assistant"; content: string }[]; passages: Passage[] };
+export type LlmPrompt = {
+  system: string;
+  messages: { role: "user" | "assistant"; content: string }[];
+  passages: Passage[];
+};
 
 /** A streamed reply: `textStream` yields the deltas; `final` settles once the stream has been read to its end. */
 export type LlmStream = { textStream: AsyncIterable<string>; final: Promise<EngineResult> };
@@ -92,7 +100,10 @@ export function buildPrompt(input: EngineInput, opts: { maxPromptTokens?: number
   const current = { role: "user" as const, content: input.message };
   const size = () =>
     estimateTokens(systemPrompt(input, passages)) +
-    [...turns, current].reduce((sum, message) => sum + estimateTokens(message.content) + TOKENS_PER_MESSAGE, TOKENS_PER_MESSAGE);
+    [...turns, current].reduce(
+      (sum, message) => sum + estimateTokens(message.content) + TOKENS_PER_MESSAGE,
+      TOKENS_PER_MESSAGE,
+    );
 
   while (size() > budget && turns.length > 2) turns = turns.slice(1);
   while (size() > budget && passages.length > 1) passages = passages.slice(0, -1);
@@ -105,25 +116,80 @@ export function buildPrompt(input: EngineInput, opts: { maxPromptTokens?: number
   return { system: systemPrompt(input, passages), messages: mergeSameRole([...turns, current]), passages };
 }
 
-// Built once per configuration: making the provider costs about 0.25 ms, on every request otherwise.
-let cachedModel: { key: string; model: ReturnType<ReturnType<typeof createOpenAICompatible>["chatModel"]> } | undefined;
-function chatModel(config: LlmConfig) {
-  const key = `${config.baseURL}\n${config.apiKey ?? ""}\n${config.model}`;
-  if (cachedModel?.key !== key) {
-    cachedModel = {
-      key,
-      model: createOpenAICompatible({ name: "llm", baseURL: config.baseURL, apiKey: config.apiKey, fetch: platformFetch }).chatModel(config.model),
-    };
-  }
-  return cachedModel.model;
+/** The chat model of the configuration (built once: lib/engine/compatible.ts). */
+export function chatModel(config: LlmConfig) {
+  return compatibleModel("llm", config, modelFetch, (provider, model) => provider.chatModel(model));
 }
 
 /**
- * The platform's fetch rather than the one Next.js patches inside routes (Next exposes the original
- * as `_nextOriginalFetch`): a model call is never to be cached, and the patched
- * fetch's tracing and cache bookkeeping cost the model path about a sixth of its CPU (profile:
- * 2.53 -> 2.08 ms of main-thread CPU per request).
+ * The model's HTTP client: the fetch the AI SDK calls, on node:http(s) with a keep-alive pool. Two
+ * reasons. It is not the fetch Next.js patches inside routes (tracing and cache bookkeeping a model call
+ * never needs: 2.53 -> 2.08 ms of main-thread CPU per model-path request when that one was dropped), and it
+ * is not the platform's WHATWG fetch either, whose request, header and stream objects cost more than the
+ * AI SDK's own work: about a third of the CPU of a model call (bench microbenchmark, AI SDK generateText
+ * against the local fixture: 2.4 -> 1.5 ms per call, client and server in one process, on a busy machine).
+ * Failures look as fetch's do (a network error is `TypeError: fetch failed` with the cause; an abort
+ * rejects with the signal's reason), so the AI SDK's retry and error rules see no difference. Anything
+ * this does not handle (a Request object, a body that is not text or bytes, another scheme) goes to the
+ * platform's fetch.
  */
+const keepAlive = { http: new http.Agent({ keepAlive: true }), https: new https.Agent({ keepAlive: true }) };
+
+export const modelFetch: typeof fetch = (input, init = {}) => {
+  const url = typeof input === "string" ? new URL(input) : input instanceof URL ? input : null;
+  const body = init.body;
+  const client = url?.protocol === "http:" ? http : url?.protocol === "https:" ? https : null;
+  if (!url || !client || !(body == null || typeof body === "string" || body instanceof Uint8Array))
+    return platformFetch(input, init);
+  const signal = init.signal ?? undefined;
+  if (signal?.aborted) return Promise.reject(signal.reason);
+  const headers: Record<string, string> = {};
+  new Headers(init.headers).forEach((value, key) => (headers[key] = value));
+  if (body != null) headers["content-length"] = String(Buffer.byteLength(body));
+  return new Promise<Response>((resolve, reject) => {
+    const fail = (error: Error) =>
+      reject(signal?.aborted ? signal.reason : new TypeError("fetch failed", { cause: error }));
+    const request = client.request(
+      url,
+      { method: init.method ?? "GET", headers, agent: client === http ? keepAlive.http : keepAlive.https, signal },
+      (response) => {
+        const decoded = decodedBody(response);
+        if (!decoded) {
+          response.destroy();
+          return fail(new Error(`unsupported content-encoding ${response.headers["content-encoding"]}`));
+        }
+        const responseHeaders = new Headers();
+        for (const [key, value] of Object.entries(response.headers)) {
+          if (value === undefined || key === "content-encoding" || key === "content-length") continue;
+          responseHeaders.set(key, Array.isArray(value) ? value.join(", ") : value);
+        }
+        const status = response.statusCode ?? 500;
+        const init = { status, statusText: response.statusMessage, headers: responseHeaders };
+        if (status === 204 || status === 205 || status === 304) {
+          decoded.resume();
+          return resolve(new Response(null, init));
+        }
+        // A stream is handed over as it arrives; anything else is read whole first (cheaper than a web stream).
+        if (/^text\/event-stream/i.test(response.headers["content-type"] ?? "")) {
+          return resolve(new Response(Readable.toWeb(decoded) as ReadableStream<Uint8Array>, init));
+        }
+        const chunks: Buffer[] = [];
+        let ended = false;
+        decoded.on("data", (chunk: Buffer) => chunks.push(chunk));
+        decoded.on("error", fail);
+        decoded.on("end", () => {
+          ended = true;
+          resolve(new Response(Buffer.concat(chunks), init));
+        });
+        decoded.on("close", () => ended || fail(new Error("terminated")));
+      },
+    );
+    request.on("error", fail);
+    request.end(body ?? undefined);
+  });
+};
+
+/** The platform's fetch, not the one Next.js patches inside routes (Next keeps the original as `_nextOriginalFetch`). */
 const platformFetch: typeof fetch = (input, init) => {
   const current = globalThis.fetch as typeof fetch & { _nextOriginalFetch?: typeof fetch };
   return (current._nextOriginalFetch ?? current)(input, init);
@@ -140,7 +206,9 @@ function isTransient(error: unknown): boolean {
 
 function describe(error: unknown): string {
   if (APICallError.isInstance(error)) {
-    return error.statusCode ? `The model endpoint answered ${error.statusCode}: ${error.message}` : `The model endpoint could not be reached: ${error.message}`;
+    return error.statusCode
+      ? `The model endpoint answered ${error.statusCode}: ${error.message}`
+      : `The model endpoint could not be reached: ${error.message}`;
   }
   return error instanceof Error ? `The model call failed: ${error.message}` : "The model call failed.";
 }
@@ -167,8 +235,12 @@ function startDeadline(timeoutMs: number, outer: AbortSignal | undefined) {
       }),
     failure(error: unknown): GenerationError {
       if (error instanceof GenerationError) return error;
-      if (timedOut) return new GenerationError("generation_timeout", `The model did not answer within ${timeoutMs} ms.`, { cause: error });
-      if (outer?.aborted) return new GenerationError("generation_failed", "The generation was cancelled.", { cause: error });
+      if (timedOut)
+        return new GenerationError("generation_timeout", `The model did not answer within ${timeoutMs} ms.`, {
+          cause: error,
+        });
+      if (outer?.aborted)
+        return new GenerationError("generation_failed", "The generation was cancelled.", { cause: error });
       return new GenerationError("generation_failed", describe(error), { cause: error });
     },
     clear() {
@@ -191,12 +263,22 @@ function emptyReply(): GenerationError {
 }
 
 /** Answers with the configured model; throws GenerationError (timeout, or failure after at most one retry). */
-export async function answerWithLlm(input: EngineInput, config: LlmConfig, opts: { signal?: AbortSignal } = {}): Promise<EngineResult> {
+export async function answerWithLlm(
+  input: EngineInput,
+  config: LlmConfig,
+  opts: { signal?: AbortSignal } = {},
+): Promise<EngineResult> {
   const prompt = buildPrompt(input);
   const model = chatModel(config);
   const deadline = startDeadline(config.timeoutMs, opts.signal);
   const attempt = () =>
-    generateText({ model, system: prompt.system, messages: prompt.messages, maxRetries: 0, abortSignal: deadline.signal });
+    generateText({
+      model,
+      system: prompt.system,
+      messages: prompt.messages,
+      maxRetries: 0,
+      abortSignal: deadline.signal,
+    });
   try {
     const run = async () => {
       try {

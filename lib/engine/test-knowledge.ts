@@ -44,9 +44,23 @@ Brightleaf Coffee Co. Inc. was founded in 2015 by two baristas in Portland, Oreg
 export const knowledge: Passage[] = [
   { chunkId: 11, sourceId: "src_pricing", title: "Pricing", heading: "Pricing plans", content: pricing, score: 0.5 },
   { chunkId: 21, sourceId: "src_hours", title: "Visit us", heading: "Café opening hours", content: hours, score: 0.4 },
-  { chunkId: 31, sourceId: "src_refunds", title: "Refund policy", heading: "Refund policy", content: refunds, score: 0.3 },
+  {
+    chunkId: 31,
+    sourceId: "src_refunds",
+    title: "Refund policy",
+    heading: "Refund policy",
+    content: refunds,
+    score: 0.3,
+  },
   { chunkId: 41, sourceId: "src_shipping", title: "Shipping", heading: "Shipping", content: shipping, score: 0.2 },
-  { chunkId: 51, sourceId: "src_about", title: "About us", heading: "About Brightleaf Coffee Co.", content: about, score: 0.1 },
+  {
+    chunkId: 51,
+    sourceId: "src_about",
+    title: "About us",
+    heading: "About Brightleaf Coffee Co.",
+    content: about,
+    score: 0.1,
+  },
 ];
 
 /** Every passage with an equal score, so a test shows the engine finds the answer without help from retrieval's order. */

@@ -1,5 +1,12 @@
 /** A retrieved piece of knowledge: one chunk of a source, with its retrieval score (higher is better). */
-export type Passage = { chunkId: number; sourceId: string; title: string; heading: string; content: string; score: number };
+export type Passage = {
+  chunkId: number;
+  sourceId: string;
+  title: string;
+  heading: string;
+  content: string;
+  score: number;
+};
 
 /** One earlier message of a conversation; "agent" is a human team member. */
 export type Turn = { role: "user" | "assistant" | "agent"; content: string };
@@ -7,8 +14,30 @@ export type Turn = { role: "user" | "assistant" | "agent"; content: string };
 /** The parts of a bot's settings that shape its replies. */
 export type BotProfile = { name: string; instructions: string; welcomeMessage: string; fallbackMessage: string };
 
+/**
+ * What retrieval understood of a question, shared with the engines so they match the same words it searched:
+ * its language, the question with typos corrected against the bot's own vocabulary, and the related words
+ * (a lexical resource's synonyms, the bot owner's own word list) searched beside its own, each with a weight.
+ */
+export type QueryAnalysis = {
+  /** ISO 639-1 code ("en", "fr"…), or "und" when it cannot be told. */
+  language: string;
+  /** The question as searched: typos corrected ("wat r ur openng hrs" → "what are your opening hours"). */
+  corrected: string;
+  /** Words searched beside the question's own: `word` stands in for the question's word `for`, at `weight` in (0, 1]. */
+  related: { word: string; for: string; weight: number }[];
+  /** The standalone question when a follow-up was rewritten from the conversation ("And on weekends?" → "Are you open on weekends?"). */
+  standalone?: string;
+};
+
 /** Everything an engine needs to answer one message; `history` is oldest first and excludes `message`. */
-export type EngineInput = { bot: BotProfile; message: string; history: Turn[]; passages: Passage[] };
+export type EngineInput = {
+  bot: BotProfile;
+  message: string;
+  history: Turn[];
+  passages: Passage[];
+  analysis?: QueryAnalysis;
+};
 
 /** An engine's answer: the reply text, the passages it drew on, which engine wrote it, and what kind of reply it is. */
 export type EngineResult = {
@@ -16,6 +45,10 @@ export type EngineResult = {
   usedPassages: Passage[];
   engine: "builtin" | "llm";
   kind: "answer" | "greeting" | "thanks" | "fallback" | "smalltalk";
+  /** The built-in engine's confidence in an answer (0..1): the share of the question its sentences cover. */
+  confidence?: number;
+  /** The language the reply is written in (ISO 639-1), when the engine chose it. */
+  language?: string;
 };
 
 /**

@@ -18,7 +18,8 @@ export function asksForPerson(message: string): boolean {
   return ASK_FOR_PERSON.some((p) => p.test(text));
 }
 
-const YES = /^\s*(?:yes|yeah|yep|yup|sure|ok|okay|please|yes please|please do|go ahead|do it|connect me|that would be great|sounds good|y)\b[\s!.,]*(?:please|thanks|thank you)?[\s!.]*$/i;
+const YES =
+  /^\s*(?:yes|yeah|yep|yup|sure|ok|okay|please|yes please|please do|go ahead|do it|connect me|that would be great|sounds good|y)\b[\s!.,]*(?:please|thanks|thank you)?[\s!.]*$/i;
 const NO = /^\s*(?:no|nope|nah|no thanks|no thank you|not now|not yet|maybe later|i'?m good|it'?s fine|n)\b/i;
 
 /** The answer to "Would you like me to connect you with our team?": yes, no, or something else. */

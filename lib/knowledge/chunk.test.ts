@@ -2,7 +2,8 @@ import { describe, expect, it } from "vitest";
 import { chunkSections } from "./chunk";
 
 const sentence = (i: number) => `Sentence number ${i} talks about topic ${i} in some detail.`;
-const paragraph = (from: number, count: number) => Array.from({ length: count }, (_, i) => sentence(from + i)).join(" ");
+const paragraph = (from: number, count: number) =>
+  Array.from({ length: count }, (_, i) => sentence(from + i)).join(" ");
 
 describe("chunkSections", () => {
   it("returns one chunk for tiny input, with whitespace normalised", () => {

@@ -31,7 +31,8 @@ function chunkText(text: string, maxChars: number, overlapChars: number): string
     out.push(current.map((u, i) => (i ? u.separator : "") + u.text).join(""));
     // Carry whole sentences from the end so a fact split across the boundary is still found in one chunk.
     const carried: Unit[] = [];
-    for (let i = current.length - 1; i >= 0 && length([current[i]!, ...carried]) <= overlapChars; i--) carried.unshift(current[i]!);
+    for (let i = current.length - 1; i >= 0 && length([current[i]!, ...carried]) <= overlapChars; i--)
+      carried.unshift(current[i]!);
     current = carried;
     fresh = 0;
   };

@@ -6,12 +6,18 @@ import { makeDocx } from "@/tests/fixtures/knowledge/make-docx";
 
 const utf8 = (text: string) => new TextEncoder().encode(text);
 const PNG = Uint8Array.from(
-  Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==", "base64"),
+  Buffer.from(
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==",
+    "base64",
+  ),
 );
 
 describe("extractDocument: formats", () => {
   it("reads a PDF page by page, joining runs into lines and using the document title", async () => {
-    const bytes = makePdf({ title: "Employee Handbook", pages: [["Welcome to Acme (2024).", "We ship on Fridays."], ["Holidays: 25 days per year."]] });
+    const bytes = makePdf({
+      title: "Employee Handbook",
+      pages: [["Welcome to Acme (2024).", "We ship on Fridays."], ["Holidays: 25 days per year."]],
+    });
     const result = await extractDocument({ bytes, fileName: "handbook.pdf" });
     expect(result).toEqual({
       ok: true,
@@ -25,7 +31,10 @@ describe("extractDocument: formats", () => {
   });
 
   it("keeps a blank line where the PDF leaves a wide vertical gap", async () => {
-    const result = await extractDocument({ bytes: makePdf({ pages: [["Line one", "", "", "After gap"]] }), fileName: "g.pdf" });
+    const result = await extractDocument({
+      bytes: makePdf({ pages: [["Line one", "", "", "After gap"]] }),
+      fileName: "g.pdf",
+    });
     expect(result).toMatchObject({ ok: true, sections: [{ heading: "Page 1", text: "Line one\n\nAfter gap" }] });
   });
 
@@ -35,7 +44,11 @@ describe("extractDocument: formats", () => {
   });
 
   it("decides by content: a PDF named .txt is still read as a PDF", async () => {
-    const result = await extractDocument({ bytes: makePdf({ pages: [["Hidden PDF"]] }), fileName: "notes.txt", declaredType: "text/plain" });
+    const result = await extractDocument({
+      bytes: makePdf({ pages: [["Hidden PDF"]] }),
+      fileName: "notes.txt",
+      declaredType: "text/plain",
+    });
     expect(result).toMatchObject({ ok: true, format: "pdf", sections: [{ text: "Hidden PDF" }] });
   });
 
@@ -115,7 +128,10 @@ describe("extractDocument: formats", () => {
       format: "html",
       title: "Acme & Co — Help",
       sections: [
-        { heading: "Returns", text: "You can return items within 30 days.\n\nRefunds take 5–7 days.\nContact us first." },
+        {
+          heading: "Returns",
+          text: "You can return items within 30 days.\n\nRefunds take 5–7 days.\nContact us first.",
+        },
         { heading: "Returns › Exceptions", text: "Gift cards\n\nSale items\n\nItem Days\n\nShoes 60" },
       ],
     });
@@ -128,7 +144,9 @@ describe("extractDocument: formats", () => {
       ok: true,
       format: "csv",
       title: "plans",
-      sections: [{ heading: "", text: 'Name: Pro, yearly; Price: 100; Notes: Says "hi" over two lines\n\nName: Free; Price: 0' }],
+      sections: [
+        { heading: "", text: 'Name: Pro, yearly; Price: 100; Notes: Says "hi" over two lines\n\nName: Free; Price: 0' },
+      ],
     });
   });
 
@@ -138,28 +156,70 @@ describe("extractDocument: formats", () => {
   });
 
   it("reads plain text as paragraphs", async () => {
-    const result = await extractDocument({ bytes: utf8("First paragraph.\r\n\r\nSecond paragraph.\n"), fileName: "notes.txt" });
-    expect(result).toEqual({ ok: true, format: "txt", title: "notes", sections: [{ heading: "", text: "First paragraph.\n\nSecond paragraph." }] });
+    const result = await extractDocument({
+      bytes: utf8("First paragraph.\r\n\r\nSecond paragraph.\n"),
+      fileName: "notes.txt",
+    });
+    expect(result).toEqual({
+      ok: true,
+      format: "txt",
+      title: "notes",
+      sections: [{ heading: "", text: "First paragraph.\n\nSecond paragraph." }],
+    });
   });
 
   it("reads a PDF with a short preamble when it is named .pdf, but not a text file that mentions %PDF-", async () => {
     const withPreamble = Uint8Array.from([...utf8("junk\n"), ...makePdf({ pages: [["After preamble"]] })]);
-    expect(await extractDocument({ bytes: withPreamble, fileName: "odd.pdf" })).toMatchObject({ ok: true, format: "pdf" });
-    expect(await extractDocument({ bytes: utf8("# PDFs\nThey start with %PDF-1.7."), fileName: "pdf.md" })).toMatchObject({ ok: true, format: "md" });
+    expect(await extractDocument({ bytes: withPreamble, fileName: "odd.pdf" })).toMatchObject({
+      ok: true,
+      format: "pdf",
+    });
+    expect(
+      await extractDocument({ bytes: utf8("# PDFs\nThey start with %PDF-1.7."), fileName: "pdf.md" }),
+    ).toMatchObject({ ok: true, format: "md" });
   });
 
   it("reads XHTML even though file-type calls it XML", async () => {
     const xhtml = `<?xml version="1.0" encoding="UTF-8"?>\n<html xmlns="http://www.w3.org/1999/xhtml"><head><title>X</title></head><body><p>Strict.</p></body></html>`;
-    expect(await extractDocument({ bytes: utf8(xhtml), fileName: "page.xhtml" })).toEqual({ ok: true, format: "html", title: "X", sections: [{ heading: "", text: "Strict." }] });
+    expect(await extractDocument({ bytes: utf8(xhtml), fileName: "page.xhtml" })).toEqual({
+      ok: true,
+      format: "html",
+      title: "X",
+      sections: [{ heading: "", text: "Strict." }],
+    });
+  });
+
+  it("reads UTF-16 text, with or without a byte-order mark, instead of taking it for audio (issue 13, finding 9)", async () => {
+    const text = "Opening hours\n\nWe are open from nine to five, Monday to Friday. Caf\u00e9 on site.";
+    const le = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, "utf16le")]);
+    const be = Buffer.from(le).swap16(); // FE FF then big-endian code units
+    const bare = Buffer.from(text, "utf16le");
+    for (const [name, bytes] of [
+      ["le.txt", le],
+      ["be.txt", be],
+      ["bare.txt", bare],
+    ] as const) {
+      const result = await extractDocument({ bytes: new Uint8Array(bytes), fileName: name });
+      expect(result, name).toMatchObject({ ok: true, format: "txt" });
+      if (result.ok) expect(result.sections[0]!.text, name).toContain("nine to five, Monday to Friday. Caf\u00e9");
+    }
   });
 
   it("uses the declared type or the content when the name has no known extension", async () => {
-    expect(await extractDocument({ bytes: utf8("<!DOCTYPE html><p>Hi</p>"), fileName: "page" })).toMatchObject({ ok: true, format: "html" });
-    expect(await extractDocument({ bytes: utf8("a,b\n1,2"), fileName: "export", declaredType: "text/csv; charset=utf-8" })).toMatchObject({
+    expect(await extractDocument({ bytes: utf8("<!DOCTYPE html><p>Hi</p>"), fileName: "page" })).toMatchObject({
+      ok: true,
+      format: "html",
+    });
+    expect(
+      await extractDocument({ bytes: utf8("a,b\n1,2"), fileName: "export", declaredType: "text/csv; charset=utf-8" }),
+    ).toMatchObject({
       ok: true,
       format: "csv",
     });
-    expect(await extractDocument({ bytes: utf8("# Title\nBody"), fileName: "notes" })).toMatchObject({ ok: true, format: "md" });
+    expect(await extractDocument({ bytes: utf8("# Title\nBody"), fileName: "notes" })).toMatchObject({
+      ok: true,
+      format: "md",
+    });
   });
 });
 
@@ -183,12 +243,17 @@ describe("extractDocument: refusals", () => {
     const garbage = utf8("%PDF-1.7\n1 0 obj << /Type /Catalog /Pages 2 0 R >>\n%% truncated garbage \u0001\u0002");
     expect(await extractDocument({ bytes: garbage, fileName: "broken.pdf" })).toEqual(damaged);
     const full = makePdf({ pages: [["Some text that will be cut off"]] });
-    expect(await extractDocument({ bytes: full.slice(0, Math.floor(full.length / 2)), fileName: "half.pdf" })).toEqual(damaged);
+    expect(await extractDocument({ bytes: full.slice(0, Math.floor(full.length / 2)), fileName: "half.pdf" })).toEqual(
+      damaged,
+    );
   });
 
   it("refuses unsupported binaries, naming the detected type", async () => {
     const png = await extractDocument({ bytes: PNG, fileName: "photo.png" });
-    expect(png).toEqual({ ok: false, reason: expect.stringContaining("content is PNG (image/png), which is not supported") });
+    expect(png).toEqual({
+      ok: false,
+      reason: expect.stringContaining("content is PNG (image/png), which is not supported"),
+    });
     const exe = Uint8Array.from([0x4d, 0x5a, 0x90, 0x00, 0x03, 0x00, 0x00, 0x00, ...new Array(200).fill(0)]);
     expect(await extractDocument({ bytes: exe, fileName: "setup.exe" })).toMatchObject({ ok: false });
   });
@@ -196,7 +261,10 @@ describe("extractDocument: refusals", () => {
   it("explains that old Office files are not supported", async () => {
     const cfb = new Uint8Array(4096);
     cfb.set([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]);
-    expect(await extractDocument({ bytes: cfb, fileName: "letter.doc" })).toEqual({ ok: false, reason: expect.stringContaining("Old Office files") });
+    expect(await extractDocument({ bytes: cfb, fileName: "letter.doc" })).toEqual({
+      ok: false,
+      reason: expect.stringContaining("Old Office files"),
+    });
   });
 
   it("refuses text that is not UTF-8", async () => {
@@ -208,18 +276,26 @@ describe("extractDocument: refusals", () => {
   });
 
   it("refuses a file over the size limit and an empty file", async () => {
-    expect(await extractDocument({ bytes: new Uint8Array(MAX_UPLOAD_BYTES + 1).fill(65), fileName: "big.txt" })).toEqual({
+    expect(
+      await extractDocument({ bytes: new Uint8Array(MAX_UPLOAD_BYTES + 1).fill(65), fileName: "big.txt" }),
+    ).toEqual({
       ok: false,
       reason: "The file is larger than 10 MB.",
     });
-    expect(await extractDocument({ bytes: new Uint8Array(0), fileName: "empty.txt" })).toEqual({ ok: false, reason: "The file is empty." });
+    expect(await extractDocument({ bytes: new Uint8Array(0), fileName: "empty.txt" })).toEqual({
+      ok: false,
+      reason: "The file is empty.",
+    });
   });
 
   it("refuses a ZIP that is not a Word document, and a corrupt .docx", async () => {
     const zip = new JSZip();
     zip.file("readme.txt", "hello");
     const bytes = await zip.generateAsync({ type: "uint8array" });
-    expect(await extractDocument({ bytes, fileName: "archive.zip" })).toMatchObject({ ok: false, reason: expect.stringContaining("not a Word document") });
+    expect(await extractDocument({ bytes, fileName: "archive.zip" })).toMatchObject({
+      ok: false,
+      reason: expect.stringContaining("not a Word document"),
+    });
 
     const docx = await makeDocx([{ text: "Hello" }]);
     for (const length of [60, docx.length - 40]) {
@@ -235,7 +311,10 @@ describe("extractDocument: refusals", () => {
     zip.file("word/bomb.xml", "a".repeat(65 * 1024 * 1024));
     const bytes = await zip.generateAsync({ type: "uint8array", compression: "DEFLATE" });
     expect(bytes.byteLength).toBeLessThan(MAX_UPLOAD_BYTES);
-    expect(await extractDocument({ bytes, fileName: "bomb.docx" })).toEqual({ ok: false, reason: "The Word document expands to too much data to process." });
+    expect(await extractDocument({ bytes, fileName: "bomb.docx" })).toEqual({
+      ok: false,
+      reason: "The Word document expands to too much data to process.",
+    });
   });
 
   it("refuses a PDF without any text", async () => {
@@ -254,13 +333,17 @@ describe("extractHtml", () => {
   });
 
   it("uses the body when <main> is empty", () => {
-    expect(extractHtml("<body><main></main><p>Outside main.</p></body>").sections).toEqual([{ heading: "", text: "Outside main." }]);
+    expect(extractHtml("<body><main></main><p>Outside main.</p></body>").sections).toEqual([
+      { heading: "", text: "Outside main." },
+    ]);
   });
 });
 
 describe("textToSections", () => {
   it("treats lines starting with # as headings and keeps the given title", () => {
-    expect(textToSections("FAQ", "Intro\n# Shipping\nWe ship worldwide.\n#hashtag is text\n## Costs\nFree over $50.")).toEqual({
+    expect(
+      textToSections("FAQ", "Intro\n# Shipping\nWe ship worldwide.\n#hashtag is text\n## Costs\nFree over $50."),
+    ).toEqual({
       title: "FAQ",
       sections: [
         { heading: "", text: "Intro" },

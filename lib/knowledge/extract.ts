@@ -10,6 +10,22 @@ export const MAX_UPLOAD_BYTES = 10 * 1024 * 1024;
 /** Expanded XML inside a .docx may not exceed this; a 10 MB zip can otherwise inflate to gigabytes. */
 const MAX_DOCX_XML_BYTES = 64 * 1024 * 1024;
 
+/**
+ * Limits checked while a document is read, so a hostile file stops early instead of after all its
+ * work: pages of a PDF (before any page is parsed) and characters of text (as they accumulate).
+ */
+export type ExtractLimits = { maxPages: number; maxChars: number };
+
+export const DEFAULT_EXTRACT_LIMITS: ExtractLimits = { maxPages: 2_000, maxChars: 10_000_000 };
+
+/** Why a document over a limit is refused (shown to the person who uploaded it). */
+export function tooManyPagesReason(pages: number, maxPages: number): string {
+  return `The PDF has ${pages.toLocaleString("en-US")} pages; at most ${maxPages.toLocaleString("en-US")} can be imported. Split it into smaller files.`;
+}
+export function tooMuchTextReason(maxChars: number): string {
+  return `The document has more than ${maxChars.toLocaleString("en-US")} characters of text; split it into smaller files.`;
+}
+
 /** A run of text under one heading path such as "Pricing › Pro plan" ("" before the first heading). */
 export type Section = { heading: string; text: string };
 
@@ -18,8 +34,7 @@ export type DocumentFormat = "txt" | "md" | "html" | "pdf" | "docx" | "csv";
 
 /** Outcome of {@link extractDocument}: the document's title and text sections, or why it could not be read. */
 export type ExtractResult =
-  | { ok: true; format: DocumentFormat; title: string; sections: Section[] }
-  | { ok: false; reason: string };
+  { ok: true; format: DocumentFormat; title: string; sections: Section[] } | { ok: false; reason: string };
 
 /** A title and sections extracted from HTML or pasted text. */
 export type ExtractedText = { title: string; sections: Section[] };
@@ -28,25 +43,51 @@ const HEADING_SEPARATOR = " › ";
 const SUPPORTED = "Upload a PDF, Word (.docx), Markdown, HTML, CSV or plain text file.";
 
 /** Reads an uploaded file into sections, deciding its format from the bytes, never by running anything in it. */
-export async function extractDocument(input: { bytes: Uint8Array; fileName: string; declaredType?: string }): Promise<ExtractResult> {
+export async function extractDocument(input: {
+  bytes: Uint8Array;
+  fileName: string;
+  declaredType?: string;
+  limits?: ExtractLimits;
+}): Promise<ExtractResult> {
   try {
-    return await extractByContent(input);
+    const result = await extractByContent(input);
+    const maxChars = input.limits?.maxChars ?? DEFAULT_EXTRACT_LIMITS.maxChars;
+    if (result.ok && result.sections.reduce((n, s) => n + s.text.length, 0) > maxChars)
+      return { ok: false, reason: tooMuchTextReason(maxChars) };
+    return result;
   } catch {
     // Parsers are third-party code fed hostile input; a surprise there is an unreadable file, not a crash.
     return { ok: false, reason: "The file could not be read; it may be damaged." };
   }
 }
 
-async function extractByContent({ bytes, fileName, declaredType = "" }: { bytes: Uint8Array; fileName: string; declaredType?: string }): Promise<ExtractResult> {
+async function extractByContent({
+  bytes,
+  fileName,
+  declaredType = "",
+  limits = DEFAULT_EXTRACT_LIMITS,
+}: {
+  bytes: Uint8Array;
+  fileName: string;
+  declaredType?: string;
+  limits?: ExtractLimits;
+}): Promise<ExtractResult> {
   if (bytes.byteLength > MAX_UPLOAD_BYTES) return { ok: false, reason: "The file is larger than 10 MB." };
   if (bytes.byteLength === 0) return { ok: false, reason: "The file is empty." };
 
   const extension = /\.([a-z0-9]+)$/i.exec(fileName)?.[1]?.toLowerCase() ?? "";
   const mime = declaredType.split(";")[0]!.trim().toLowerCase();
   const title = baseName(fileName);
+  // Text encodings first: UTF-16 text starts with bytes that file-type takes for audio (MP1) and the like.
+  const utf16 = decodeUtf16(bytes);
+  if (utf16 !== undefined) {
+    const format = textFormat(extension, mime, utf16);
+    return withFormat(format, extractText(format, utf16, extension, title));
+  }
   const sniffed = await fileTypeFromBuffer(bytes);
 
-  if (sniffed?.ext === "pdf" || (extension === "pdf" && hasPdfHeader(bytes))) return withFormat("pdf", await extractPdf(bytes, title));
+  if (sniffed?.ext === "pdf" || (extension === "pdf" && hasPdfHeader(bytes)))
+    return withFormat("pdf", await extractPdf(bytes, title, limits));
   if (extension === "pdf") return { ok: false, reason: "The file is named .pdf but its content is not a PDF." };
 
   if (sniffed?.ext === "docx" || sniffed?.ext === "zip") {
@@ -54,7 +95,8 @@ async function extractByContent({ bytes, fileName, declaredType = "" }: { bytes:
     if (docx) return withFormat("docx", docx);
     return { ok: false, reason: `The file is a ZIP archive, not a Word document. ${SUPPORTED}` };
   }
-  if (extension === "docx") return { ok: false, reason: "The file is named .docx but its content is not a Word document." };
+  if (extension === "docx")
+    return { ok: false, reason: "The file is named .docx but its content is not a Word document." };
 
   // file-type also recognises a few text formats (XML, iCalendar, vCard, WebVTT); those are read as text.
   const textual = !sniffed || sniffed.mime.startsWith("text/") || sniffed.mime === "application/xml";
@@ -66,17 +108,27 @@ async function extractByContent({ bytes, fileName, declaredType = "" }: { bytes:
 }
 
 function unsupportedReason(sniffed: { ext: string; mime: string } | undefined): string {
-  if (sniffed?.ext === "cfb") return "Old Office files (.doc, .xls, .ppt) are not supported; save the file as .docx or PDF and upload it again.";
-  if (sniffed) return `The file's content is ${sniffed.ext.toUpperCase()} (${sniffed.mime}), which is not supported. ${SUPPORTED}`;
+  if (sniffed?.ext === "cfb")
+    return "Old Office files (.doc, .xls, .ppt) are not supported; save the file as .docx or PDF and upload it again.";
+  if (sniffed)
+    return `The file's content is ${sniffed.ext.toUpperCase()} (${sniffed.mime}), which is not supported. ${SUPPORTED}`;
   return `The file is neither a supported document nor UTF-8 text. ${SUPPORTED}`;
 }
 
-function extractText(format: Exclude<DocumentFormat, "pdf" | "docx">, text: string, extension: string, fallbackTitle: string): ExtractedText | { reason: string } {
+function extractText(
+  format: Exclude<DocumentFormat, "pdf" | "docx">,
+  text: string,
+  extension: string,
+  fallbackTitle: string,
+): ExtractedText | { reason: string } {
   const extracted =
-    format === "html" ? extractHtml(text)
-    : format === "csv" ? extractCsv(text, extension === "tsv" ? "\t" : undefined)
-    : format === "md" ? textToSections("", text)
-    : { title: "", sections: plainSections(text) };
+    format === "html"
+      ? extractHtml(text)
+      : format === "csv"
+        ? extractCsv(text, extension === "tsv" ? "\t" : undefined)
+        : format === "md"
+          ? textToSections("", text)
+          : { title: "", sections: plainSections(text) };
   return "reason" in extracted ? extracted : { title: extracted.title || fallbackTitle, sections: extracted.sections };
 }
 
@@ -97,6 +149,37 @@ function baseName(fileName: string): string {
 /** PDF readers accept the header anywhere in the first 1 KB; file-type only looks at offset 0. */
 function hasPdfHeader(bytes: Uint8Array): boolean {
   return Buffer.from(bytes.buffer, bytes.byteOffset, Math.min(bytes.byteLength, 1024)).includes("%PDF-");
+}
+
+/**
+ * UTF-16 text: with a byte-order mark, or without one when it reads as text with a NUL in every
+ * other byte (what ASCII-range text looks like in UTF-16). undefined for anything else.
+ */
+function decodeUtf16(bytes: Uint8Array): string | undefined {
+  let encoding: "utf-16le" | "utf-16be" | undefined;
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) encoding = "utf-16le";
+  else if (bytes[0] === 0xfe && bytes[1] === 0xff) encoding = "utf-16be";
+  else if (bytes.byteLength >= 4 && bytes.byteLength % 2 === 0) {
+    const sample = Math.min(bytes.byteLength, 4096) & ~1;
+    let zeroEven = 0;
+    let zeroOdd = 0;
+    for (let i = 0; i < sample; i += 2) {
+      if (bytes[i] === 0) zeroEven++;
+      if (bytes[i + 1] === 0) zeroOdd++;
+    }
+    const pairs = sample / 2;
+    if (zeroOdd >= pairs * 0.6 && zeroEven === 0) encoding = "utf-16le";
+    else if (zeroEven >= pairs * 0.6 && zeroOdd === 0) encoding = "utf-16be";
+  }
+  if (!encoding) return undefined;
+  let text: string;
+  try {
+    text = new TextDecoder(encoding, { fatal: true }).decode(bytes); // drops the BOM
+  } catch {
+    return undefined;
+  }
+  // Control characters other than whitespace mean it was not text after all.
+  return /[\u0000-\u0008\u000E-\u001F]/.test(text) ? undefined : text;
 }
 
 /** UTF-8 text without NUL bytes (UTF-16 and binaries contain NULs), BOM removed; undefined otherwise. */
@@ -190,10 +273,38 @@ export function textToSections(title: string, text: string): ExtractedText {
 // ---------------------------------------------------------------- HTML
 
 /** Never content: scripts, styles and page chrome. */
-const STRIPPED = "script, style, noscript, template, nav, footer, svg, canvas, iframe, object, embed, select, button, [hidden], [aria-hidden=true]";
+const STRIPPED =
+  "script, style, noscript, template, nav, footer, svg, canvas, iframe, object, embed, select, button, [hidden], [aria-hidden=true]";
 const BLOCKS = new Set([
-  "address", "article", "aside", "blockquote", "body", "dd", "details", "div", "dl", "dt", "fieldset", "figcaption", "figure",
-  "form", "header", "hr", "li", "main", "ol", "p", "pre", "section", "summary", "table", "tbody", "thead", "tfoot", "tr", "ul",
+  "address",
+  "article",
+  "aside",
+  "blockquote",
+  "body",
+  "dd",
+  "details",
+  "div",
+  "dl",
+  "dt",
+  "fieldset",
+  "figcaption",
+  "figure",
+  "form",
+  "header",
+  "hr",
+  "li",
+  "main",
+  "ol",
+  "p",
+  "pre",
+  "section",
+  "summary",
+  "table",
+  "tbody",
+  "thead",
+  "tfoot",
+  "tr",
+  "ul",
 ]);
 
 /** Sections from an HTML page: h1–h6 build the heading path, main/article content is preferred, chrome is dropped. */
@@ -202,12 +313,17 @@ export function extractHtml(html: string, url?: string): ExtractedText {
   root.querySelectorAll(STRIPPED).forEach((el) => el.remove());
 
   const firstH1 = root.querySelector("h1")?.text;
-  const title = collapse(root.querySelector("title")?.text ?? "") || collapse(firstH1 ?? "") || (url ? urlTitle(url) : "");
+  const title =
+    collapse(root.querySelector("title")?.text ?? "") || collapse(firstH1 ?? "") || (url ? urlTitle(url) : "");
   root.querySelectorAll("head, title").forEach((el) => el.remove());
 
   const mains = root.querySelectorAll("main, [role=main]");
   const articles = root.querySelectorAll("article");
-  const candidates = [mains.length ? mains : undefined, articles.length ? articles : undefined, [root.querySelector("body") ?? root]];
+  const candidates = [
+    mains.length ? mains : undefined,
+    articles.length ? articles : undefined,
+    [root.querySelector("body") ?? root],
+  ];
   for (const candidate of candidates) {
     if (!candidate) continue;
     const sections = htmlSections(candidate);
@@ -246,7 +362,8 @@ function htmlSections(roots: HTMLElement[]): Section[] {
   };
   const endSection = () => {
     endParagraph();
-    if (paragraphs.length) sections.push({ heading: path.map((h) => h.text).join(HEADING_SEPARATOR), text: paragraphs.join("\n\n") });
+    if (paragraphs.length)
+      sections.push({ heading: path.map((h) => h.text).join(HEADING_SEPARATOR), text: paragraphs.join("\n\n") });
     paragraphs = [];
   };
 
@@ -297,7 +414,14 @@ function htmlSections(roots: HTMLElement[]): Section[] {
 function extractCsv(text: string, delimiter = sniffDelimiter(text)): ExtractedText | { reason: string } {
   let rows: string[][];
   try {
-    rows = parseCsv(text, { delimiter, bom: true, relax_column_count: true, relax_quotes: true, skip_empty_lines: true, trim: true });
+    rows = parseCsv(text, {
+      delimiter,
+      bom: true,
+      relax_column_count: true,
+      relax_quotes: true,
+      skip_empty_lines: true,
+      trim: true,
+    });
   } catch (error) {
     return { reason: `The CSV file could not be parsed: ${error instanceof Error ? error.message : String(error)}` };
   }
@@ -326,7 +450,10 @@ function sniffDelimiter(text: string): string {
 // ---------------------------------------------------------------- DOCX
 
 /** undefined when the ZIP has no word/document.xml (not a Word document); a reason when it is one but unreadable. */
-async function extractDocx(bytes: Uint8Array, fallbackTitle: string): Promise<ExtractedText | { reason: string } | undefined> {
+async function extractDocx(
+  bytes: Uint8Array,
+  fallbackTitle: string,
+): Promise<ExtractedText | { reason: string } | undefined> {
   let zip: JSZip;
   try {
     zip = await JSZip.loadAsync(bytes);
@@ -376,7 +503,11 @@ async function xmlWithinLimit(zip: JSZip): Promise<boolean> {
 
 // ---------------------------------------------------------------- PDF
 
-async function extractPdf(bytes: Uint8Array, fallbackTitle: string): Promise<ExtractedText | { reason: string }> {
+async function extractPdf(
+  bytes: Uint8Array,
+  fallbackTitle: string,
+  limits: ExtractLimits,
+): Promise<ExtractedText | { reason: string }> {
   const pdfjs = await loadPdfjs();
   const task = pdfjs.getDocument({
     data: bytes.slice(), // pdf.js may transfer (detach) the buffer it is given
@@ -390,17 +521,22 @@ async function extractPdf(bytes: Uint8Array, fallbackTitle: string): Promise<Ext
     try {
       doc = await task.promise;
     } catch (error) {
-      if (error instanceof Error && error.name === "PasswordException") return { reason: "The PDF is password-protected; upload an unprotected copy." };
+      if (error instanceof Error && error.name === "PasswordException")
+        return { reason: "The PDF is password-protected; upload an unprotected copy." };
       return { reason: "The PDF could not be read; it may be damaged." };
     }
+    if (doc.numPages > limits.maxPages) return { reason: tooManyPagesReason(doc.numPages, limits.maxPages) };
     const info = (await doc.getMetadata().catch(() => undefined))?.info as { Title?: unknown } | undefined;
     const sections: Section[] = [];
+    let chars = 0;
     for (let n = 1; n <= doc.numPages; n++) {
       const page = await doc.getPage(n);
       const content = await page.getTextContent();
       const text = pageText(content.items.filter((item): item is TextItem => "str" in item));
       if (text) sections.push({ heading: `Page ${n}`, text });
       page.cleanup();
+      chars += text.length;
+      if (chars > limits.maxChars) return { reason: tooMuchTextReason(limits.maxChars) };
     }
     const title = typeof info?.Title === "string" ? collapse(info.Title) : "";
     return { title: title || fallbackTitle, sections };

@@ -16,7 +16,8 @@ vi.mock("node:dns/promises", () => {
   return { lookup, default: { lookup } };
 });
 
-const { blockedAddressKind, collectSitemapUrls, fetchPublicUrl, parseSitemap } = await import("./fetch-url");
+const { collectSitemapUrls, fetchPublicUrl, parseSitemap } = await import("./fetch-url");
+const { blockedAddressKind } = await import("@/lib/http/outbound");
 
 const guard = allowLoopbackConnectionsOnly();
 let server: Server;
@@ -41,24 +42,35 @@ const routes: Record<string, (req: IncomingMessage, res: ServerResponse) => void
     res.writeHead(200, { "content-type": "text/plain", "content-length": String(6 * 1024 * 1024) });
     res.write("x".repeat(1000)); // then stall; the client must not wait for the rest
   },
-  "/gzip": (_req, res) => res.writeHead(200, { "content-type": "text/plain", "content-encoding": "gzip" }).end(gzipSync("compressed hello")),
-  "/gzip-bomb": (_req, res) => res.writeHead(200, { "content-encoding": "gzip" }).end(gzipSync(Buffer.alloc(20 * 1024 * 1024))),
+  "/gzip": (_req, res) =>
+    res.writeHead(200, { "content-type": "text/plain", "content-encoding": "gzip" }).end(gzipSync("compressed hello")),
+  "/gzip-bomb": (_req, res) =>
+    res.writeHead(200, { "content-encoding": "gzip" }).end(gzipSync(Buffer.alloc(20 * 1024 * 1024))),
   "/hang": () => {}, // accepts the request and never answers
   "/slow-body": (_req, res) => res.writeHead(200, { "content-type": "text/plain" }).write("partial"),
   "/sitemap.xml": (_req, res) =>
-    xml(res, `<?xml version="1.0"?><sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
+    xml(
+      res,
+      `<?xml version="1.0"?><sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
       <sitemap><loc>${base}/sitemap-pages.xml</loc></sitemap>
       <sitemap><loc>/nested-index.xml</loc></sitemap>
       <sitemap><loc>${base}/sitemap.xml</loc></sitemap>
-    </sitemapindex>`),
+    </sitemapindex>`,
+    ),
   "/sitemap-pages.xml": (_req, res) =>
-    xml(res, `<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" xmlns:image="http://www.google.com/schemas/sitemap-image/1.1">
+    xml(
+      res,
+      `<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" xmlns:image="http://www.google.com/schemas/sitemap-image/1.1">
       <url><loc>${base}/pricing</loc><image:image><image:loc>${base}/logo.png</image:loc></image:image></url>
       <url><loc> ${base}/about </loc><lastmod>2024-01-01</lastmod></url>
       <url><loc>${base}/search?q=a&amp;page=2</loc></url>
-    </urlset>`),
+    </urlset>`,
+    ),
   "/nested-index.xml": (_req, res) =>
-    xml(res, `<sitemapindex><sitemap><loc>${base}/more.xml.gz</loc></sitemap><sitemap><loc>${base}/gone.xml</loc></sitemap></sitemapindex>`),
+    xml(
+      res,
+      `<sitemapindex><sitemap><loc>${base}/more.xml.gz</loc></sitemap><sitemap><loc>${base}/gone.xml</loc></sitemap></sitemapindex>`,
+    ),
   "/more.xml.gz": (_req, res) =>
     res
       .writeHead(200, { "content-type": "application/gzip" })
@@ -144,8 +156,17 @@ describe("fetchPublicUrl: addresses", () => {
   });
 
   it("with allowLoopback still refuses every other private range", async () => {
-    for (const url of ["http://10.0.0.1/", "http://169.254.169.254/", "http://[fe80::1]/", "http://192.168.0.1/", "http://0.0.0.0/"]) {
-      expect(await fetchPublicUrl(url, loopback)).toMatchObject({ ok: false, reason: expect.stringMatching(/^\S+ is an? .*address; only public/) });
+    for (const url of [
+      "http://10.0.0.1/",
+      "http://169.254.169.254/",
+      "http://[fe80::1]/",
+      "http://192.168.0.1/",
+      "http://0.0.0.0/",
+    ]) {
+      expect(await fetchPublicUrl(url, loopback)).toMatchObject({
+        ok: false,
+        reason: expect.stringMatching(/^\S+ is an? .*address; only public/),
+      });
     }
   });
 
@@ -161,7 +182,8 @@ describe("fetchPublicUrl: addresses", () => {
     dnsTable.set("mixed.example", ["93.184.215.14", "2606:2800:21f:cb07:6820:80da:af6b:8b2c", "::ffff:192.168.1.1"]);
     expect(await fetchPublicUrl("http://mixed.example/")).toEqual({
       ok: false,
-      reason: "mixed.example resolves to a private address (::ffff:192.168.1.1); only public web pages can be imported.",
+      reason:
+        "mixed.example resolves to a private address (::ffff:192.168.1.1); only public web pages can be imported.",
     });
   });
 
@@ -215,14 +237,23 @@ describe("fetchPublicUrl: redirects, limits, errors", () => {
       ok: false,
       reason: "10.0.0.1 is a private address; only public web pages can be imported.",
     });
-    expect(await fetchPublicUrl(`${base}/to-metadata`, loopback)).toMatchObject({ ok: false, reason: expect.stringContaining("link-local") });
-    expect(await fetchPublicUrl(`${base}/to-ftp`, loopback)).toEqual({ ok: false, reason: "Only http and https addresses can be imported." });
+    expect(await fetchPublicUrl(`${base}/to-metadata`, loopback)).toMatchObject({
+      ok: false,
+      reason: expect.stringContaining("link-local"),
+    });
+    expect(await fetchPublicUrl(`${base}/to-ftp`, loopback)).toEqual({
+      ok: false,
+      reason: "Only http and https addresses can be imported.",
+    });
   });
 
   it("follows up to maxRedirects hops and refuses one more", async () => {
     expect(await fetchPublicUrl(`${base}/chain/5`, loopback)).toMatchObject({ ok: true, finalUrl: `${base}/chain/0` });
     hits.length = 0;
-    expect(await fetchPublicUrl(`${base}/chain/6`, loopback)).toEqual({ ok: false, reason: "The page redirected too many times (more than 5)." });
+    expect(await fetchPublicUrl(`${base}/chain/6`, loopback)).toEqual({
+      ok: false,
+      reason: "The page redirected too many times (more than 5).",
+    });
     expect(hits).toEqual(["/chain/6", "/chain/5", "/chain/4", "/chain/3", "/chain/2", "/chain/1"]); // the hop past the limit is never requested
     expect(await fetchPublicUrl(`${base}/chain/2`, { ...loopback, maxRedirects: 1 })).toEqual({
       ok: false,
@@ -231,30 +262,48 @@ describe("fetchPublicUrl: redirects, limits, errors", () => {
   });
 
   it("reports a non-2xx status", async () => {
-    expect(await fetchPublicUrl(`${base}/missing`, loopback)).toEqual({ ok: false, reason: "The page returned HTTP 404 (Not Found)." });
+    expect(await fetchPublicUrl(`${base}/missing`, loopback)).toEqual({
+      ok: false,
+      reason: "The page returned HTTP 404 (Not Found).",
+    });
   });
 
   it("stops reading a streamed body that passes maxBytes", async () => {
-    expect(await fetchPublicUrl(`${base}/big`, { ...loopback, maxBytes: 10_000 })).toEqual({ ok: false, reason: "The page is larger than 10000 bytes." });
+    expect(await fetchPublicUrl(`${base}/big`, { ...loopback, maxBytes: 10_000 })).toEqual({
+      ok: false,
+      reason: "The page is larger than 10000 bytes.",
+    });
     expect(await fetchPublicUrl(`${base}/big`, { ...loopback, maxBytes: 100_000 })).toMatchObject({ ok: true });
   });
 
   it("refuses a declared Content-Length over the default 5 MB at once", async () => {
-    expect(await fetchPublicUrl(`${base}/huge-declared`, { ...loopback, timeoutMs: 5000 })).toEqual({ ok: false, reason: "The page is larger than 5 MB." });
+    expect(await fetchPublicUrl(`${base}/huge-declared`, { ...loopback, timeoutMs: 5000 })).toEqual({
+      ok: false,
+      reason: "The page is larger than 5 MB.",
+    });
   });
 
   it("decodes gzip and counts the decoded size", async () => {
     const result = await fetchPublicUrl(`${base}/gzip`, loopback);
     expect(result.ok && new TextDecoder().decode(result.bytes)).toBe("compressed hello");
-    expect(await fetchPublicUrl(`${base}/gzip-bomb`, { ...loopback, maxBytes: 1024 * 1024 })).toEqual({ ok: false, reason: "The page is larger than 1 MB." });
+    expect(await fetchPublicUrl(`${base}/gzip-bomb`, { ...loopback, maxBytes: 1024 * 1024 })).toEqual({
+      ok: false,
+      reason: "The page is larger than 1 MB.",
+    });
   });
 
   it("gives up when the server never answers", async () => {
-    expect(await fetchPublicUrl(`${base}/hang`, { ...loopback, timeoutMs: 200 })).toEqual({ ok: false, reason: "The page did not load within 0.2 seconds." });
+    expect(await fetchPublicUrl(`${base}/hang`, { ...loopback, timeoutMs: 200 })).toEqual({
+      ok: false,
+      reason: "The page did not load within 0.2 seconds.",
+    });
   });
 
   it("gives up when the body stalls", async () => {
-    expect(await fetchPublicUrl(`${base}/slow-body`, { ...loopback, timeoutMs: 200 })).toEqual({ ok: false, reason: "The page did not load within 0.2 seconds." });
+    expect(await fetchPublicUrl(`${base}/slow-body`, { ...loopback, timeoutMs: 200 })).toEqual({
+      ok: false,
+      reason: "The page did not load within 0.2 seconds.",
+    });
   });
 
   it("explains a refused connection", async () => {
@@ -262,7 +311,10 @@ describe("fetchPublicUrl: redirects, limits, errors", () => {
     await new Promise<void>((resolve) => closed.listen(0, "127.0.0.1", resolve));
     const closedPort = (closed.address() as AddressInfo).port;
     await new Promise((resolve) => closed.close(resolve));
-    expect(await fetchPublicUrl(`http://127.0.0.1:${closedPort}/`, loopback)).toEqual({ ok: false, reason: "127.0.0.1 refused the connection." });
+    expect(await fetchPublicUrl(`http://127.0.0.1:${closedPort}/`, loopback)).toEqual({
+      ok: false,
+      reason: "127.0.0.1 refused the connection.",
+    });
   });
 });
 
@@ -274,7 +326,12 @@ describe("sitemaps", () => {
         "https://x.example/sitemap.xml",
       ),
     ).toEqual({ urls: ["https://x.example/a", "https://x.example/b?x=1&y=2"], sitemaps: [] });
-    expect(parseSitemap(`<sitemapindex><sitemap><loc>https://x.example/s1.xml</loc></sitemap></sitemapindex>`, "https://x.example/")).toEqual({
+    expect(
+      parseSitemap(
+        `<sitemapindex><sitemap><loc>https://x.example/s1.xml</loc></sitemap></sitemapindex>`,
+        "https://x.example/",
+      ),
+    ).toEqual({
       urls: [],
       sitemaps: ["https://x.example/s1.xml"],
     });
@@ -293,18 +350,25 @@ describe("sitemaps", () => {
   });
 
   it("caps the number of pages", async () => {
-    expect(await collectSitemapUrls(`${base}/sitemap.xml`, { ...loopback, maxPages: 2 })).toEqual({ ok: true, urls: [`${base}/pricing`, `${base}/about`] });
+    expect(await collectSitemapUrls(`${base}/sitemap.xml`, { ...loopback, maxPages: 2 })).toEqual({
+      ok: true,
+      urls: [`${base}/pricing`, `${base}/about`],
+    });
   });
 
   it("sends every sitemap fetch through the same address checks", async () => {
     expect(await collectSitemapUrls(`${base}/sitemap.xml`)).toEqual({
       ok: false,
-      reason: "The sitemap could not be fetched: 127.0.0.1 is a loopback address; only public web pages can be imported.",
+      reason:
+        "The sitemap could not be fetched: 127.0.0.1 is a loopback address; only public web pages can be imported.",
     });
     expect(hits).toEqual([]);
   });
 
   it("reports an empty sitemap", async () => {
-    expect(await collectSitemapUrls(`${base}/sitemap-empty.xml`, loopback)).toEqual({ ok: false, reason: "No page addresses were found in the sitemap." });
+    expect(await collectSitemapUrls(`${base}/sitemap-empty.xml`, loopback)).toEqual({
+      ok: false,
+      reason: "No page addresses were found in the sitemap.",
+    });
   });
 });

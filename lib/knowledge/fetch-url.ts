@@ -1,16 +1,21 @@
-import { lookup } from "node:dns/promises";
-import http from "node:http";
-import https from "node:https";
-import { isIP, type LookupFunction } from "node:net";
-import type { Readable } from "node:stream";
-import { createBrotliDecompress, createGunzip, createInflate, gunzipSync } from "node:zlib";
-import ipaddr from "ipaddr.js";
+import { gunzipSync } from "node:zlib";
+import type http from "node:http";
+import {
+  decodedBody,
+  networkErrorCode,
+  networkErrorReason,
+  readBodyCapped,
+  requestPinned,
+  resolveHost,
+  type Address,
+} from "@/lib/http/outbound";
 
 /** Limits for {@link fetchPublicUrl}; allowLoopback admits 127.0.0.0/8 and ::1 (tests only) and nothing else private. */
 export type FetchOptions = { maxBytes?: number; timeoutMs?: number; maxRedirects?: number; allowLoopback?: boolean };
 
 /** Outcome of {@link fetchPublicUrl}: the body of the final page, or a sentence a user can act on. */
-export type FetchResult = { ok: true; finalUrl: string; contentType: string; bytes: Uint8Array } | { ok: false; reason: string };
+export type FetchResult =
+  { ok: true; finalUrl: string; contentType: string; bytes: Uint8Array } | { ok: false; reason: string };
 
 const USER_AGENT = "ParleyBot/1.0 (knowledge import)";
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
@@ -18,35 +23,8 @@ const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 const MAX_SITEMAP_FETCHES = 20;
 const ONLY_PUBLIC = "only public web pages can be imported.";
 
-const RANGE_NAMES: Record<string, string> = {
-  private: "a private address",
-  uniqueLocal: "a private address",
-  loopback: "a loopback address",
-  linkLocal: "a link-local address",
-  carrierGradeNat: "a carrier-grade NAT address",
-  unspecified: "an unspecified address",
-  multicast: "a multicast address",
-  broadcast: "a broadcast address",
-};
-
 /** Thrown inside this module for an expected refusal; fetchPublicUrl turns it into { ok: false, reason }. */
 class Refusal extends Error {}
-
-/** How an address is described when it may not be fetched ("a private address"), or undefined for public unicast. */
-export function blockedAddressKind(address: string, allowLoopback = false): string | undefined {
-  let ip: ipaddr.IPv4 | ipaddr.IPv6;
-  try {
-    ip = ipaddr.process(address); // unmaps ::ffff:10.0.0.1 so it is judged as 10.0.0.1
-  } catch {
-    return "an invalid address";
-  }
-  const range = ip.range();
-  if (range === "loopback" && allowLoopback) return undefined;
-  if (range !== "unicast") return RANGE_NAMES[range] ?? "a reserved address";
-  // ipaddr calls all of ::/8 "unicast" (e.g. IPv4-compatible ::a00:1); only 2000::/3 is global unicast.
-  if (ip.kind() === "ipv6" && ((ip as ipaddr.IPv6).parts[0]! & 0xe000) !== 0x2000) return "a reserved address";
-  return undefined;
-}
 
 /** GETs a public http(s) URL: every hop's resolved addresses vetted, connection pinned to them, size and time bounded. */
 export async function fetchPublicUrl(url: string, opts: FetchOptions = {}): Promise<FetchResult> {
@@ -60,25 +38,33 @@ export async function fetchPublicUrl(url: string, opts: FetchOptions = {}): Prom
     for (let redirects = 0; ; redirects++) {
       const target = parseHttpUrl(current);
       host = target.hostname;
-      const addresses = await withAbort(vetHost(target, allowLoopback), controller.signal);
-      response = await send(target, addresses, controller.signal);
+      const addresses = await vetHost(target, allowLoopback, controller.signal);
+      response = await requestPinned(target, addresses, {
+        method: "GET",
+        headers: REQUEST_HEADERS,
+        signal: controller.signal,
+      });
       const status = response.statusCode ?? 0;
       if (REDIRECTS.has(status)) {
         const location = response.headers.location;
         response.destroy();
         if (!location) throw new Refusal(`The page returned HTTP ${status} without saying where it moved.`);
-        if (redirects >= maxRedirects) throw new Refusal(`The page redirected too many times (more than ${maxRedirects}).`);
+        if (redirects >= maxRedirects)
+          throw new Refusal(`The page redirected too many times (more than ${maxRedirects}).`);
         current = new URL(location, target).href;
         continue;
       }
       if (status < 200 || status > 299) {
-        throw new Refusal(`The page returned HTTP ${status}${response.statusMessage ? ` (${response.statusMessage})` : ""}.`);
+        throw new Refusal(
+          `The page returned HTTP ${status}${response.statusMessage ? ` (${response.statusMessage})` : ""}.`,
+        );
       }
       const bytes = await readBody(response, maxBytes);
       return { ok: true, finalUrl: target.href, contentType: response.headers["content-type"] ?? "", bytes };
     }
   } catch (error) {
-    if (controller.signal.aborted) return { ok: false, reason: `The page did not load within ${timeoutMs / 1000} seconds.` };
+    if (controller.signal.aborted)
+      return { ok: false, reason: `The page did not load within ${timeoutMs / 1000} seconds.` };
     if (error instanceof Refusal) return { ok: false, reason: error.message };
     return { ok: false, reason: networkReason(error, host) };
   } finally {
@@ -87,6 +73,12 @@ export async function fetchPublicUrl(url: string, opts: FetchOptions = {}): Prom
   }
 }
 
+const REQUEST_HEADERS = {
+  "user-agent": USER_AGENT,
+  accept: "text/html,application/xhtml+xml,application/xml;q=0.9,text/plain;q=0.8,*/*;q=0.5",
+  "accept-encoding": "gzip, deflate, br",
+};
+
 function parseHttpUrl(input: string): URL {
   let url: URL;
   try {
@@ -94,95 +86,35 @@ function parseHttpUrl(input: string): URL {
   } catch {
     throw new Refusal("That is not a valid web address.");
   }
-  if (url.protocol !== "http:" && url.protocol !== "https:") throw new Refusal("Only http and https addresses can be imported.");
+  if (url.protocol !== "http:" && url.protocol !== "https:")
+    throw new Refusal("Only http and https addresses can be imported.");
   if (url.username || url.password) throw new Refusal("Addresses with a user name or password cannot be imported.");
   url.hash = "";
   return url;
 }
 
-type Address = { address: string; family: number };
-
 /** The host's addresses if every one is public; one private answer refuses the host (it could be picked on connect). */
-async function vetHost(url: URL, allowLoopback: boolean): Promise<Address[]> {
-  const host = url.hostname.replace(/^\[(.*)\]$/, "$1"); // IPv6 literals keep their brackets in URL.hostname
-  if (isIP(host)) {
-    const kind = blockedAddressKind(host, allowLoopback);
-    if (kind) throw new Refusal(`${host} is ${kind}; ${ONLY_PUBLIC}`);
-    return [{ address: host, family: isIP(host) }];
-  }
-  let addresses: Address[];
-  try {
-    addresses = await lookup(host, { all: true, verbatim: true });
-  } catch {
-    throw new Refusal(`${host} could not be found; check the address.`);
-  }
-  if (!addresses.length) throw new Refusal(`${host} could not be found; check the address.`);
-  for (const { address } of addresses) {
-    const kind = blockedAddressKind(address, allowLoopback);
-    if (kind) throw new Refusal(`${host} resolves to ${kind} (${address}); ${ONLY_PUBLIC}`);
-  }
-  return addresses;
-}
-
-/** Connects only to the vetted addresses (a second DNS answer could rebind to a private one); Host and SNI still come from the URL. */
-function send(url: URL, addresses: Address[], signal: AbortSignal): Promise<http.IncomingMessage> {
-  const pinned: LookupFunction = (_hostname, options, callback) => {
-    const family = options.family === "IPv4" ? 4 : options.family === "IPv6" ? 6 : options.family;
-    const matching = addresses.filter((a) => !family || a.family === family);
-    const usable = matching.length ? matching : addresses;
-    if (options.all) callback(null, usable);
-    else callback(null, usable[0]!.address, usable[0]!.family);
-  };
-  const client = url.protocol === "https:" ? https : http;
-  return new Promise((resolve, reject) => {
-    const request = client.request(
-      url,
-      {
-        method: "GET",
-        agent: false, // a pooled socket could belong to another host's vetted address
-        lookup: pinned,
-        signal,
-        headers: {
-          "user-agent": USER_AGENT,
-          accept: "text/html,application/xhtml+xml,application/xml;q=0.9,text/plain;q=0.8,*/*;q=0.5",
-          "accept-encoding": "gzip, deflate, br",
-        },
-      },
-      resolve,
-    );
-    request.on("error", reject);
-    request.end();
-  });
+async function vetHost(url: URL, allowLoopback: boolean, signal: AbortSignal): Promise<Address[]> {
+  const resolved = await resolveHost(url, allowLoopback ? "loopback" : "public", signal);
+  if (resolved.ok) return resolved.addresses;
+  const { host } = resolved;
+  if (resolved.problem === "unresolved") throw new Refusal(`${host} could not be found; check the address.`);
+  if (resolved.literal) throw new Refusal(`${host} is ${resolved.kind}; ${ONLY_PUBLIC}`);
+  throw new Refusal(`${host} resolves to ${resolved.kind} (${resolved.address}); ${ONLY_PUBLIC}`);
 }
 
 /** Reads the (decoded) body, giving up as soon as it passes maxBytes rather than after buffering it all. */
 async function readBody(response: http.IncomingMessage, maxBytes: number): Promise<Uint8Array> {
   const tooLarge = new Refusal(`The page is larger than ${formatBytes(maxBytes)}.`);
   if (Number(response.headers["content-length"]) > maxBytes) throw tooLarge;
-  const encoding = (response.headers["content-encoding"] ?? "identity").trim().toLowerCase();
-  const decoder =
-    encoding === "gzip" || encoding === "x-gzip" ? createGunzip()
-    : encoding === "deflate" ? createInflate()
-    : encoding === "br" ? createBrotliDecompress()
-    : undefined;
-  if (!decoder && encoding !== "identity" && encoding !== "") throw new Refusal(`The page uses an unsupported encoding (${encoding}).`);
-  let body: Readable = response;
-  if (decoder) {
-    response.on("error", (error) => decoder.destroy(error));
-    body = response.pipe(decoder);
-  }
-  const chunks: Buffer[] = [];
-  let total = 0;
-  try {
-    for await (const chunk of body as AsyncIterable<Buffer>) {
-      total += chunk.length;
-      if (total > maxBytes) throw tooLarge;
-      chunks.push(chunk);
-    }
-  } finally {
-    decoder?.destroy();
-  }
-  return new Uint8Array(Buffer.concat(chunks));
+  const body = decodedBody(response);
+  if (!body)
+    throw new Refusal(
+      `The page uses an unsupported encoding (${response.headers["content-encoding"]?.trim().toLowerCase()}).`,
+    );
+  const read = await readBodyCapped(body, maxBytes);
+  if (!read.ok) throw tooLarge;
+  return new Uint8Array(read.bytes);
 }
 
 function formatBytes(bytes: number): string {
@@ -193,22 +125,8 @@ function formatBytes(bytes: number): string {
 }
 
 function networkReason(error: unknown, host: string): string {
-  const code = (error as { code?: unknown } | null)?.code;
-  if (code === "ECONNREFUSED") return `${host} refused the connection.`;
-  if (code === "ECONNRESET" || code === "EPIPE") return `${host} closed the connection unexpectedly.`;
-  if (code === "EHOSTUNREACH" || code === "ENETUNREACH") return `${host} could not be reached.`;
-  if (typeof code === "string" && /CERT|TLS|SSL|SELF_SIGNED|UNABLE_TO/.test(code)) return `The secure connection to ${host} failed (${code}).`;
-  if (typeof code === "string" && /^Z_|^ERR__ERROR/.test(code)) return `${host} sent a corrupt compressed response.`; // zlib, brotli
-  return `The page at ${host} could not be fetched${typeof code === "string" ? ` (${code})` : ""}.`;
-}
-
-function withAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    if (signal.aborted) return onAbort();
-    signal.addEventListener("abort", onAbort, { once: true });
-    promise.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
-  });
+  const code = networkErrorCode(error);
+  return networkErrorReason(error, host) ?? `The page at ${host} could not be fetched${code ? ` (${code})` : ""}.`;
 }
 
 // ---------------------------------------------------------------- sitemaps
@@ -294,6 +212,10 @@ function sitemapText(bytes: Uint8Array, maxBytes: number): { text: string } | { 
     return { text: new TextDecoder().decode(gunzipSync(bytes, { maxOutputLength: maxBytes })) };
   } catch (error) {
     const tooLarge = (error as { code?: unknown }).code === "ERR_BUFFER_TOO_LARGE";
-    return { reason: tooLarge ? `The sitemap is larger than ${formatBytes(maxBytes)} uncompressed.` : "The compressed sitemap is damaged." };
+    return {
+      reason: tooLarge
+        ? `The sitemap is larger than ${formatBytes(maxBytes)} uncompressed.`
+        : "The compressed sitemap is damaged.",
+    };
   }
 }

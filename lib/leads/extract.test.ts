@@ -4,11 +4,18 @@ import { extractLeadDetails, showsBuyingIntent, withoutContactDetails } from "./
 describe("extractLeadDetails", () => {
   const cases: [string, ReturnType<typeof extractLeadDetails>, { expecting?: boolean }?][] = [
     ["My name is Ada Lovelace and my email is Ada@Example.com", { name: "Ada Lovelace", email: "ada@example.com" }],
-    ["I'm Grace Hopper, you can reach me at grace.hopper@navy.example or +1 415 555 0132", { name: "Grace Hopper", email: "grace.hopper@navy.example", phone: "+14155550132" }],
+    [
+      "I'm Grace Hopper, you can reach me at grace.hopper@navy.example or +1 415 555 0132",
+      { name: "Grace Hopper", email: "grace.hopper@navy.example", phone: "+14155550132" },
+    ],
     ["call me on (415) 555-0199 please", { phone: "+14155550199" }],
     ["Alan here, alan@turing.example", { name: "Alan", email: "alan@turing.example" }],
     ["this is maria garcia from support", { name: "Maria Garcia" }],
-    ["Sure! Linus Torvalds, linus@kernel.example", { name: "Linus Torvalds", email: "linus@kernel.example" }, { expecting: true }],
+    [
+      "Sure! Linus Torvalds, linus@kernel.example",
+      { name: "Linus Torvalds", email: "linus@kernel.example" },
+      { expecting: true },
+    ],
     ["john smith - 020 7946 0958", { name: "John Smith" }, { expecting: true }],
     ["I work at Initech and my email is peter@initech.example", { company: "Initech", email: "peter@initech.example" }],
     ["Our company is Globex Corporation.", { company: "Globex Corporation" }],
@@ -47,10 +54,16 @@ describe("extractLeadDetails", () => {
 });
 
 describe("showsBuyingIntent", () => {
-  it.each(["What does the Pro plan cost?", "Can I get a demo?", "I'd like a quote for 50 seats", "how much is it", "How do I contact sales?"])("yes: %s", (m) =>
-    expect(showsBuyingIntent(m)).toBe(true),
+  it.each([
+    "What does the Pro plan cost?",
+    "Can I get a demo?",
+    "I'd like a quote for 50 seats",
+    "how much is it",
+    "How do I contact sales?",
+  ])("yes: %s", (m) => expect(showsBuyingIntent(m)).toBe(true));
+  it.each(["What are your opening hours?", "Do you ship to Canada?", "hello"])("no: %s", (m) =>
+    expect(showsBuyingIntent(m)).toBe(false),
   );
-  it.each(["What are your opening hours?", "Do you ship to Canada?", "hello"])("no: %s", (m) => expect(showsBuyingIntent(m)).toBe(false));
 });
 
 describe("withoutContactDetails", () => {

@@ -27,7 +27,9 @@ function cleanName(raw: string): string | undefined {
     .filter(Boolean);
   if (words.length === 0 || words.length > 4) return undefined;
   if (words.some((w) => NOT_NAMES.has(w.toLowerCase()) || !/^[\p{L}'’-]+$/u.test(w) || w.length > 30)) return undefined;
-  return words.map((w) => (w === w.toLowerCase() || w === w.toUpperCase() ? w[0]!.toUpperCase() + w.slice(1).toLowerCase() : w)).join(" ");
+  return words
+    .map((w) => (w === w.toLowerCase() || w === w.toUpperCase() ? w[0]!.toUpperCase() + w.slice(1).toLowerCase() : w))
+    .join(" ");
 }
 
 const NAME_PATTERNS = [
@@ -107,15 +109,22 @@ export function extractLeadDetails(
  * cost?" → "what does Pro cost?"), so a name or an address does not drown the question when the
  * knowledge is searched. Returns the message unchanged when nothing else is left.
  */
-export function withoutContactDetails(message: string, { defaultCountry = "US" }: { defaultCountry?: CountryCode } = {}): string {
+export function withoutContactDetails(
+  message: string,
+  { defaultCountry = "US" }: { defaultCountry?: CountryCode } = {},
+): string {
   let text = message.replace(EMAIL_CANDIDATE, " ");
-  for (const p of findPhoneNumbersInText(text, { defaultCountry }).reverse()) text = text.slice(0, p.startsAt) + " " + text.slice(p.endsAt);
+  for (const p of findPhoneNumbersInText(text, { defaultCountry }).reverse())
+    text = text.slice(0, p.startsAt) + " " + text.slice(p.endsAt);
   for (const pattern of NAME_PATTERNS) {
     const m = text.match(pattern);
     if (m?.[1] && cleanName(m[1])) text = text.replace(m[0], " ");
   }
   const rest = text
-    .replace(/(?:^|\s)(?:my (?:email|e-mail|phone|number|mobile)(?: address)? is|(?:you can )?reach me (?:at|on)|call me (?:at|on)|or)(?=[\s,.;:!?]|$)/gi, " ")
+    .replace(
+      /(?:^|\s)(?:my (?:email|e-mail|phone|number|mobile)(?: address)? is|(?:you can )?reach me (?:at|on)|call me (?:at|on)|or)(?=[\s,.;:!?]|$)/gi,
+      " ",
+    )
     .replace(/^[\s,.;:!?-]+|[\s,;:-]+$/g, "")
     .replace(/\s*([,;])(?:\s*[,;])+/g, "$1")
     .replace(/\s{2,}/g, " ")
@@ -123,7 +132,8 @@ export function withoutContactDetails(message: string, { defaultCountry = "US" }
   return /\p{L}{2,}/u.test(rest) ? rest : message;
 }
 
-const INTENT = /\b(pric(?:e|es|ing)|cost|costs|how much|quote|demo|trial|buy|purchase|order|sales|contact|call me|reach me|sign up|subscribe|upgrade|discount|invoice|plans?)\b/i;
+const INTENT =
+  /\b(pric(?:e|es|ing)|cost|costs|how much|quote|demo|trial|buy|purchase|order|sales|contact|call me|reach me|sign up|subscribe|upgrade|discount|invoice|plans?)\b/i;
 
 /** The user shows buying intent (pricing, demo, quote, contact…). */
 export function showsBuyingIntent(message: string): boolean {

@@ -1,7 +1,14 @@
 import { z } from "zod";
-import { MAX_PASTED_CHARS, MAX_TEST_MESSAGE_CHARS } from "@/lib/validations/limits";
+import { parseCustomerWords } from "@/lib/knowledge/customer-words";
+import { BOT_LANGUAGES } from "@/lib/validations/bot-languages";
+import {
+  MAX_PASTED_CHARS,
+  MAX_QA_ANSWER_CHARS,
+  MAX_QA_QUESTION_CHARS,
+  MAX_QA_VARIANTS,
+} from "@/lib/validations/limits";
 
-export { MAX_PASTED_CHARS, MAX_TEST_MESSAGE_CHARS };
+export { MAX_PASTED_CHARS };
 
 /** PostgreSQL text cannot hold NUL; other control characters are left to the parsers. */
 const noNul = (s: string) => s.replaceAll("\u0000", "");
@@ -18,7 +25,9 @@ export const botSettingsSchema = z.object({
   instructions: z
     .string()
     .transform(noNul)
-    .pipe(z.string().trim().max(4000, "Keep instructions under 4,000 characters; put facts in the knowledge base instead.")),
+    .pipe(
+      z.string().trim().max(4000, "Keep instructions under 4,000 characters; put facts in the knowledge base instead."),
+    ),
   welcomeMessage: z
     .string()
     .transform(noNul)
@@ -26,15 +35,34 @@ export const botSettingsSchema = z.object({
   fallbackMessage: z
     .string()
     .transform(noNul)
-    .pipe(z.string().trim().min(1, "Write what the bot says when it has no answer.").max(500, "Use at most 500 characters.")),
+    .pipe(
+      z
+        .string()
+        .trim()
+        .min(1, "Write what the bot says when it has no answer.")
+        .max(500, "Use at most 500 characters."),
+    ),
   engine: z.enum(["builtin", "llm"], { error: "Choose how the bot writes its answers." }),
+  language: z.enum(["auto", ...BOT_LANGUAGES.map(([code]) => code)] as [string, ...string[]], {
+    error: "Choose a language from the list.",
+  }),
+  customerWords: z
+    .string()
+    .transform(noNul)
+    .pipe(z.string().trim())
+    .superRefine((text, ctx) => {
+      const parsed = parseCustomerWords(text);
+      if (!parsed.ok) for (const message of parsed.errors) ctx.addIssue({ code: "custom", message });
+    }),
 });
 
 export const textSourceSchema = z.object({
   title: z
     .string({ error: "Give the text a title." })
     .transform(noNul)
-    .pipe(z.string().trim().min(1, "Give the text a title, e.g. “Return policy”.").max(200, "Use at most 200 characters.")),
+    .pipe(
+      z.string().trim().min(1, "Give the text a title, e.g. “Return policy”.").max(200, "Use at most 200 characters."),
+    ),
   text: z
     .string({ error: "Paste the text the bot should know." })
     .transform(noNul)
@@ -43,7 +71,10 @@ export const textSourceSchema = z.object({
         .string()
         .trim()
         .min(1, "Paste the text the bot should know.")
-        .max(MAX_PASTED_CHARS, `Paste at most ${MAX_PASTED_CHARS.toLocaleString("en-US")} characters; upload longer documents as a file.`),
+        .max(
+          MAX_PASTED_CHARS,
+          `Paste at most ${MAX_PASTED_CHARS.toLocaleString("en-US")} characters; upload longer documents as a file.`,
+        ),
     ),
 });
 
@@ -78,7 +109,10 @@ function countOrNever(max: number, message: string) {
 }
 
 function botMessage(missing: string) {
-  return z.string({ error: missing }).transform(noNul).pipe(z.string().trim().min(1, missing).max(500, "Use at most 500 characters."));
+  return z
+    .string({ error: missing })
+    .transform(noNul)
+    .pipe(z.string().trim().min(1, missing).max(500, "Use at most 500 characters."));
 }
 
 /** A bot's lead capture settings; enabled, it must collect an email or a phone (a lead without either cannot be reached). */
@@ -111,3 +145,46 @@ export const handoffSchema = z.object({
 
 export type LeadCaptureValues = z.output<typeof leadCaptureSchema>;
 export type HandoffValues = z.output<typeof handoffSchema>;
+
+/** The lines of a textarea, trimmed, without empty lines or repeats (compared without case). */
+function distinctLines(text: string): string[] {
+  const seen = new Set<string>();
+  return text
+    .split(/\r?\n/)
+    .map((line) => line.trim())
+    .filter((line) => line && !seen.has(line.toLowerCase()) && seen.add(line.toLowerCase()));
+}
+
+/** A curated answer: the question, the answer the bot gives to it, and other ways customers ask it (one a line). */
+export const curatedAnswerSchema = z.object({
+  question: z
+    .string({ error: "Write the question this answers." })
+    .transform(noNul)
+    .pipe(
+      z
+        .string()
+        .trim()
+        .min(1, "Write the question this answers.")
+        .max(MAX_QA_QUESTION_CHARS, `Use at most ${MAX_QA_QUESTION_CHARS} characters.`),
+    ),
+  answer: z
+    .string({ error: "Write the answer the bot should give." })
+    .transform(noNul)
+    .pipe(
+      z
+        .string()
+        .trim()
+        .min(1, "Write the answer the bot should give.")
+        .max(MAX_QA_ANSWER_CHARS, `Keep the answer under ${MAX_QA_ANSWER_CHARS.toLocaleString("en-US")} characters.`),
+    ),
+  variants: z
+    .string()
+    .default("")
+    .transform((text) => distinctLines(noNul(text)))
+    .pipe(
+      z
+        .array(z.string().max(MAX_QA_QUESTION_CHARS, `Keep each phrasing under ${MAX_QA_QUESTION_CHARS} characters.`))
+        .max(MAX_QA_VARIANTS, `List at most ${MAX_QA_VARIANTS} other phrasings.`),
+    ),
+});
+export type CuratedAnswerInput = z.infer<typeof curatedAnswerSchema>;

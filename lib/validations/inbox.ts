@@ -1,5 +1,7 @@
 /** Search params of the conversations inbox and the leads page, parsed leniently: anything malformed is ignored. */
 
+import { isId } from "@/lib/ids";
+
 export const CONVERSATION_STATUSES = ["handoff_requested", "human_active", "bot", "resolved"] as const;
 export type ConversationStatusFilter = (typeof CONVERSATION_STATUSES)[number] | "handed_off";
 
@@ -26,8 +28,6 @@ export type LeadFilters = { q?: string; botId?: string; integrationId?: string; 
 
 type Params = Record<string, string | string[] | undefined>;
 
-const INTEGRATION_ID = /^int_[0-9A-Za-z]{22}$/;
-const BOT_ID = /^bot_[0-9A-Za-z]{22}$/;
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 
 function one(params: Params, key: string): string | undefined {
@@ -46,11 +46,12 @@ export function parseInboxFilters(params: Params): InboxFilters {
   const out: InboxFilters = {};
   const integration = one(params, "integration");
   if (integration === "test") out.testChat = true;
-  else if (integration && INTEGRATION_ID.test(integration)) out.integrationId = integration;
+  else if (isId("int", integration)) out.integrationId = integration;
   const bot = one(params, "bot");
-  if (bot && BOT_ID.test(bot)) out.botId = bot;
+  if (isId("bot", bot)) out.botId = bot;
   const status = one(params, "status");
-  if (status === "handed_off" || (CONVERSATION_STATUSES as readonly string[]).includes(status ?? "")) out.status = status as ConversationStatusFilter;
+  if (status === "handed_off" || (CONVERSATION_STATUSES as readonly string[]).includes(status ?? ""))
+    out.status = status as ConversationStatusFilter;
   const lead = one(params, "lead");
   if (lead === "yes") out.hasLead = true;
   else if (lead === "no") out.hasLead = false;
@@ -64,9 +65,9 @@ export function parseLeadFilters(params: Params): LeadFilters {
   const q = one(params, "q");
   if (q) out.q = q.slice(0, 200);
   const bot = one(params, "bot");
-  if (bot && BOT_ID.test(bot)) out.botId = bot;
+  if (isId("bot", bot)) out.botId = bot;
   const integration = one(params, "integration");
-  if (integration && INTEGRATION_ID.test(integration)) out.integrationId = integration;
+  if (isId("int", integration)) out.integrationId = integration;
   out.from = day(one(params, "from"));
   out.to = day(one(params, "to"));
   return out;

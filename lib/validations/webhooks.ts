@@ -18,13 +18,17 @@ export const webhookUrlSchema = z
       ctx.addIssue({ code: "custom", message: "Enter a full URL, such as https://example.com/webhooks/parley." });
       return;
     }
-    if (url.protocol !== "https:" && url.protocol !== "http:") ctx.addIssue({ code: "custom", message: "Use an https:// (or http://) URL." });
-    else if (url.username || url.password) ctx.addIssue({ code: "custom", message: "Leave the user name and password out of the URL." });
+    if (url.protocol !== "https:" && url.protocol !== "http:")
+      ctx.addIssue({ code: "custom", message: "Use an https:// (or http://) URL." });
+    else if (url.username || url.password)
+      ctx.addIssue({ code: "custom", message: "Leave the user name and password out of the URL." });
     else if (url.hash) ctx.addIssue({ code: "custom", message: "Leave the #fragment out of the URL." });
   });
 
 export const webhookEventsSchema = z
-  .array(z.enum(WEBHOOK_EVENT_OPTIONS.map((o) => o.value) as [WebhookEvent, ...WebhookEvent[]]), { error: "Choose at least one event." })
+  .array(z.enum(WEBHOOK_EVENT_OPTIONS.map((o) => o.value) as [WebhookEvent, ...WebhookEvent[]]), {
+    error: "Choose at least one event.",
+  })
   .min(1, "Choose at least one event.")
   .transform((events) => [...new Set(events)]);
 

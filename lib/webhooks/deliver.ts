@@ -1,10 +1,13 @@
-import { lookup as dnsLookup } from "node:dns/promises";
-import http from "node:http";
-import https from "node:https";
-import { isIP, type LookupFunction } from "node:net";
-import { sql } from "drizzle-orm";
-import { queryRows, type Db } from "@/db";
-import { blockedAddressKind } from "@/lib/knowledge/fetch-url";
+import type { Db } from "@/db";
+import { claimDueDeliveries, markAttemptFailed, markDelivered, type ClaimedDelivery } from "@/db/queries/webhooks";
+import {
+  networkErrorCode,
+  networkErrorReason,
+  readBodyCapped,
+  requestPinned,
+  resolveHost,
+  type Address,
+} from "@/lib/http/outbound";
 import { signWebhookPayload } from "./sign";
 
 /** Attempts before a delivery is given up as failed. */
@@ -36,7 +39,6 @@ export type DeliverOptions = {
   allowPrivate?: boolean;
 };
 
-type Claimed = { id: number; event_id: string; event: string; payload: unknown; attempts: number; url: string; secret: string };
 type Attempt = { ok: true; status: number } | { ok: false; status: number | null; error: string; permanent?: boolean };
 
 /**
@@ -54,40 +56,16 @@ export async function deliverDueWebhooks(db: Db, opts: DeliverOptions = {}): Pro
   const leaseUntil = new Date(now.getTime() + (opts.leaseSeconds ?? LEASE_SECONDS) * 1000);
   const allowPrivate = opts.allowPrivate ?? process.env.WEBHOOKS_ALLOW_PRIVATE === "1";
 
-  const claimed = await queryRows<Claimed>(
-    db,
-    sql`
-      with due as (
-        select d.id
-        from webhook_deliveries d
-        join webhooks w on w.id = d.webhook_id
-        where d.status = 'pending'
-          and w.enabled
-          and d.next_attempt_at <= ${now.toISOString()}::timestamptz
-          and (d.locked_until is null or d.locked_until <= ${now.toISOString()}::timestamptz)
-          and not exists (
-            select 1 from webhook_deliveries e
-            where d.ordering_key is not null
-              and e.webhook_id = d.webhook_id
-              and e.ordering_key = d.ordering_key
-              and e.status = 'pending'
-              and e.id < d.id
-          )
-        order by d.next_attempt_at, d.id
-        limit ${limit}
-        for update of d skip locked
-      )
-      update webhook_deliveries d
-      set locked_until = ${leaseUntil.toISOString()}::timestamptz, attempts = d.attempts + 1
-      from due, webhooks w
-      where d.id = due.id and w.id = d.webhook_id
-      returning d.id, d.event_id, d.event, d.payload, d.attempts, w.url, w.secret`,
-  );
+  const claimed = await claimDueDeliveries(db, { now, leaseUntil, limit });
 
   const result: DeliveryRunResult = { claimed: claimed.length, delivered: 0, retried: 0, failed: 0 };
   await Promise.all(
     claimed.map(async (delivery) => {
-      const attempt = await attemptDelivery(delivery, { fetchImpl: opts.fetchImpl, timeoutMs: opts.timeoutMs ?? DELIVERY_TIMEOUT_MS, allowPrivate });
+      const attempt = await attemptDelivery(delivery, {
+        fetchImpl: opts.fetchImpl,
+        timeoutMs: opts.timeoutMs ?? DELIVERY_TIMEOUT_MS,
+        allowPrivate,
+      });
       const outcome = await recordAttempt(db, delivery, attempt, now);
       result[outcome]++;
     }),
@@ -95,25 +73,25 @@ export async function deliverDueWebhooks(db: Db, opts: DeliverOptions = {}): Pro
   return result;
 }
 
-/** Writes one attempt's outcome, unless the claim was lost (another worker took the delivery over after the lease ran out). */
-async function recordAttempt(db: Db, d: Claimed, attempt: Attempt, now: Date): Promise<"delivered" | "retried" | "failed"> {
-  const guard = sql`id = ${d.id} and status = 'pending' and attempts = ${d.attempts}`;
+/** Writes one attempt's outcome: delivered, another attempt after a back-off, or failed for good. */
+async function recordAttempt(
+  db: Db,
+  d: ClaimedDelivery,
+  attempt: Attempt,
+  now: Date,
+): Promise<"delivered" | "retried" | "failed"> {
   if (attempt.ok) {
-    await db.execute(sql`
-      update webhook_deliveries
-      set status = 'delivered', delivered_at = ${now.toISOString()}::timestamptz, locked_until = null,
-          last_status_code = ${attempt.status}, last_error = null
-      where ${guard}`);
+    await markDelivered(db, d, { at: now, statusCode: attempt.status });
     return "delivered";
   }
   const giveUp = attempt.permanent || d.attempts >= MAX_ATTEMPTS;
   const next = new Date(now.getTime() + retryDelaySeconds(d.attempts) * 1000);
-  await db.execute(sql`
-    update webhook_deliveries
-    set status = ${giveUp ? "failed" : "pending"}::delivery_status,
-        next_attempt_at = ${giveUp ? now.toISOString() : next.toISOString()}::timestamptz,
-        locked_until = null, last_status_code = ${attempt.status}, last_error = ${attempt.error.slice(0, 500)}
-    where ${guard}`);
+  await markAttemptFailed(db, d, {
+    giveUp,
+    nextAttemptAt: giveUp ? now : next,
+    statusCode: attempt.status,
+    error: attempt.error.slice(0, 500),
+  });
   return giveUp ? "failed" : "retried";
 }
 
@@ -125,7 +103,7 @@ export function deliveryBody(payload: unknown): string {
 }
 
 async function attemptDelivery(
-  d: Claimed,
+  d: ClaimedDelivery,
   { fetchImpl, timeoutMs, allowPrivate }: { fetchImpl?: typeof fetch; timeoutMs: number; allowPrivate: boolean },
 ): Promise<Attempt> {
   let url: URL;
@@ -134,7 +112,8 @@ async function attemptDelivery(
   } catch {
     return { ok: false, status: null, error: "The webhook URL is not valid.", permanent: true };
   }
-  if (url.protocol !== "https:" && url.protocol !== "http:") return { ok: false, status: null, error: "Only http and https URLs can receive webhooks.", permanent: true };
+  if (url.protocol !== "https:" && url.protocol !== "http:")
+    return { ok: false, status: null, error: "Only http and https URLs can receive webhooks.", permanent: true };
 
   const vetted = await resolveReceiver(url, allowPrivate);
   if (!vetted.ok) return { ok: false, status: null, error: vetted.error };
@@ -154,40 +133,40 @@ async function attemptDelivery(
       : await postPinned(url, vetted.addresses, headers, body, signal);
     if (response.status >= 200 && response.status < 300) return { ok: true, status: response.status };
     const redirect = response.status >= 300 && response.status < 400 ? " (redirects are not followed)" : "";
-    return { ok: false, status: response.status, error: `HTTP ${response.status}${redirect}${response.snippet ? `: ${response.snippet}` : ""}` };
+    return {
+      ok: false,
+      status: response.status,
+      error: `HTTP ${response.status}${redirect}${response.snippet ? `: ${response.snippet}` : ""}`,
+    };
   } catch (error) {
     if (signal.aborted) return { ok: false, status: null, error: `No response within ${timeoutMs / 1000} s.` };
     return { ok: false, status: null, error: networkError(error, url.hostname) };
   }
 }
 
-type Address = { address: string; family: number };
-
 /** The receiver's addresses, resolved now; refused if any is private (it could be the one connected to) unless allowed. */
-async function resolveReceiver(url: URL, allowPrivate: boolean): Promise<{ ok: true; addresses: Address[] } | { ok: false; error: string }> {
-  const host = url.hostname.replace(/^\[(.*)\]$/, "$1");
-  let addresses: Address[];
-  if (isIP(host)) addresses = [{ address: host, family: isIP(host) }];
-  else {
-    try {
-      addresses = await dnsLookup(host, { all: true, verbatim: true });
-    } catch {
-      return { ok: false, error: `${host} could not be resolved.` };
-    }
-    if (!addresses.length) return { ok: false, error: `${host} could not be resolved.` };
-  }
-  if (!allowPrivate) {
-    for (const { address } of addresses) {
-      const kind = blockedAddressKind(address);
-      if (kind) return { ok: false, error: `Refused: ${host} resolves to ${kind} (${address}). Webhooks are only sent to public addresses.` };
-    }
-  }
-  return { ok: true, addresses };
+async function resolveReceiver(
+  url: URL,
+  allowPrivate: boolean,
+): Promise<{ ok: true; addresses: Address[] } | { ok: false; error: string }> {
+  const resolved = await resolveHost(url, allowPrivate ? "any" : "public");
+  if (resolved.ok) return { ok: true, addresses: resolved.addresses };
+  if (resolved.problem === "unresolved") return { ok: false, error: `${resolved.host} could not be resolved.` };
+  return {
+    ok: false,
+    error: `Refused: ${resolved.host} resolves to ${resolved.kind} (${resolved.address}). Webhooks are only sent to public addresses.`,
+  };
 }
 
 type Sent = { status: number; snippet: string };
 
-async function fetchResponse(fetchImpl: typeof fetch, url: URL, headers: Record<string, string>, body: string, signal: AbortSignal): Promise<Sent> {
+async function fetchResponse(
+  fetchImpl: typeof fetch,
+  url: URL,
+  headers: Record<string, string>,
+  body: string,
+  signal: AbortSignal,
+): Promise<Sent> {
   const res = await fetchImpl(url, { method: "POST", headers, body, redirect: "manual", signal });
   let snippet = "";
   try {
@@ -198,37 +177,18 @@ async function fetchResponse(fetchImpl: typeof fetch, url: URL, headers: Record<
   return { status: res.status, snippet: oneLine(snippet) };
 }
 
-/** POSTs to the vetted addresses only (a second DNS answer could point somewhere private); Host and SNI come from the URL. */
-function postPinned(url: URL, addresses: Address[], headers: Record<string, string>, body: string, signal: AbortSignal): Promise<Sent> {
-  const pinned: LookupFunction = (_hostname, options, callback) => {
-    const family = options.family === "IPv4" ? 4 : options.family === "IPv6" ? 6 : options.family;
-    const matching = addresses.filter((a) => !family || a.family === family);
-    const usable = matching.length ? matching : addresses;
-    if (options.all) callback(null, usable);
-    else callback(null, usable[0]!.address, usable[0]!.family);
-  };
-  const client = url.protocol === "https:" ? https : http;
-  return new Promise<Sent>((resolve, reject) => {
-    const request = client.request(
-      url,
-      { method: "POST", agent: false, lookup: pinned, signal, headers: { ...headers, "content-length": String(Buffer.byteLength(body)) } },
-      (response) => {
-        const chunks: Buffer[] = [];
-        let size = 0;
-        response.on("data", (chunk: Buffer) => {
-          if (size < 1024) chunks.push(chunk);
-          size += chunk.length;
-          if (size > 64 * 1024) response.destroy(); // nobody needs a large answer to a webhook
-        });
-        const done = () => resolve({ status: response.statusCode ?? 0, snippet: oneLine(Buffer.concat(chunks).toString("utf8").slice(0, 200)) });
-        response.on("end", done);
-        response.on("close", done);
-        response.on("error", done);
-      },
-    );
-    request.on("error", reject);
-    request.end(body);
-  });
+/** POSTs to the vetted addresses only; nobody needs a large answer to a webhook, so at most 64 KiB of it is read. */
+async function postPinned(
+  url: URL,
+  addresses: Address[],
+  headers: Record<string, string>,
+  body: string,
+  signal: AbortSignal,
+): Promise<Sent> {
+  const response = await requestPinned(url, addresses, { method: "POST", headers, body, signal });
+  const read = await readBodyCapped(response, 64 * 1024).catch(() => null);
+  const text = read ? (read.ok ? read.bytes : read.head).subarray(0, 1024).toString("utf8") : "";
+  return { status: response.statusCode ?? 0, snippet: oneLine(text.slice(0, 200)) };
 }
 
 function oneLine(text: string): string {
@@ -236,12 +196,8 @@ function oneLine(text: string): string {
 }
 
 function networkError(error: unknown, host: string): string {
-  const code = (error as { code?: unknown; cause?: { code?: unknown } } | null)?.code ?? (error as { cause?: { code?: unknown } } | null)?.cause?.code;
-  if (code === "ECONNREFUSED") return `${host} refused the connection.`;
-  if (code === "ECONNRESET" || code === "EPIPE" || code === "UND_ERR_SOCKET") return `${host} closed the connection unexpectedly.`;
-  if (code === "EHOSTUNREACH" || code === "ENETUNREACH") return `${host} could not be reached.`;
-  if (typeof code === "string" && /CERT|TLS|SSL|SELF_SIGNED|UNABLE_TO/.test(code)) return `The secure connection to ${host} failed (${code}).`;
-  return `The request to ${host} failed${typeof code === "string" ? ` (${code})` : ""}.`;
+  const code = networkErrorCode(error);
+  return networkErrorReason(error, host) ?? `The request to ${host} failed${code ? ` (${code})` : ""}.`;
 }
 
 /**
@@ -249,7 +205,10 @@ function networkError(error: unknown, host: string): string {
  * link-local address (unless WEBHOOKS_ALLOW_PRIVATE=1). A host that does not resolve yet is
  * accepted; deliveries check again every time.
  */
-export async function checkWebhookTarget(rawUrl: string, allowPrivate = process.env.WEBHOOKS_ALLOW_PRIVATE === "1"): Promise<{ ok: true } | { ok: false; reason: string }> {
+export async function checkWebhookTarget(
+  rawUrl: string,
+  allowPrivate = process.env.WEBHOOKS_ALLOW_PRIVATE === "1",
+): Promise<{ ok: true } | { ok: false; reason: string }> {
   let url: URL;
   try {
     url = new URL(rawUrl);

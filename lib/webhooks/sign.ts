@@ -54,6 +54,7 @@ export function verifyWebhookSignature(
   const matches = signatures.some((s) => timingSafeEqual(Buffer.from(s, "hex"), expected));
   if (!matches) return { ok: false, reason: "signature does not match" };
   const nowSeconds = Math.floor((now instanceof Date ? now.getTime() : now) / 1000);
-  if (toleranceSeconds > 0 && Math.abs(nowSeconds - timestamp) > toleranceSeconds) return { ok: false, reason: "timestamp outside the tolerance" };
+  if (toleranceSeconds > 0 && Math.abs(nowSeconds - timestamp) > toleranceSeconds)
+    return { ok: false, reason: "timestamp outside the tolerance" };
   return { ok: true, timestamp };
 }

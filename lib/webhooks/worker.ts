@@ -10,7 +10,11 @@ const WAKE_KEY = Symbol.for("parley.webhooks.wake");
  * {@link wakeWebhookWorker} is called. All state is in the outbox table, so a restart loses nothing
  * and several server instances can run it side by side. Returns a stop function.
  */
-export function startWebhookWorker({ getDb, pollMs = 2000, ...opts }: { getDb: () => Promise<Db>; pollMs?: number } & Omit<DeliverOptions, "now">): () => void {
+export function startWebhookWorker({
+  getDb,
+  pollMs = 2000,
+  ...opts
+}: { getDb: () => Promise<Db>; pollMs?: number } & Omit<DeliverOptions, "now">): () => Promise<void> {
   return startPollingWorker({
     name: "webhooks",
     wakeKey: WAKE_KEY,

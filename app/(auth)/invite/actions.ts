@@ -12,7 +12,8 @@ import type { FormState } from "@/lib/validations/form";
 /** The signed-in user joins the workspace of an invite addressed to their own email. */
 export async function acceptInviteAction(token: string, _prev: FormState): Promise<FormState> {
   const user = await requireUser();
-  if (typeof token !== "string" || !isInviteTokenShape(token)) return { status: "error", message: "This invitation link is not valid." };
+  if (typeof token !== "string" || !isInviteTokenShape(token))
+    return { status: "error", message: "This invitation link is not valid." };
   const result = await acceptInvite(await getDb(), { tokenHash: hashInviteToken(token), userId: user.id });
   if (!result.ok) {
     return {

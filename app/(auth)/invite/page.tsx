@@ -20,7 +20,8 @@ export default async function NoWorkspacePage() {
       <CardHeader>
         <CardTitle className="text-xl">You are not in a workspace</CardTitle>
         <CardDescription>
-          {user.email} no longer belongs to any workspace. Open an invitation link a teammate sent you, or start a workspace of your own.
+          {user.email} no longer belongs to any workspace. Open an invitation link a teammate sent you, or start a
+          workspace of your own.
         </CardDescription>
       </CardHeader>
       <CardContent>

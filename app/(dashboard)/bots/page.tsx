@@ -31,8 +31,8 @@ export default async function BotsPage({ searchParams }: { searchParams: Promise
       />
       {items.length === 0 ? (
         <EmptyState icon={BotIcon} title="No bots yet" action={create ?? undefined}>
-          A bot answers your customers from the documents you give it: help articles, pricing pages, policies. Create one, add
-          what it should know, and try it in the test chat before you connect it.
+          A bot answers your customers from the documents you give it: help articles, pricing pages, policies. Create
+          one, add what it should know, and try it in the test chat before you connect it.
         </EmptyState>
       ) : (
         <Card className="py-0">
@@ -51,7 +51,10 @@ export default async function BotsPage({ searchParams }: { searchParams: Promise
                 <TableRow key={bot.id}>
                   <TableCell>
                     <div className="flex items-center gap-2">
-                      <Link href={`/bots/${bot.id}`} className="hover:text-primary font-medium underline-offset-4 hover:underline">
+                      <Link
+                        href={`/bots/${bot.id}`}
+                        className="hover:text-primary font-medium underline-offset-4 hover:underline"
+                      >
                         {bot.name}
                       </Link>
                       <Badge variant="secondary">{engineFor(bot) === "llm" ? "Model" : "Built-in"}</Badge>
@@ -60,7 +63,9 @@ export default async function BotsPage({ searchParams }: { searchParams: Promise
                   <TableCell>
                     <div className="flex items-center gap-2">
                       <span className={bot.sources ? "" : "text-muted-foreground"}>
-                        {bot.sources === 0 ? "No sources" : `${formatNumber(bot.sources)} ${bot.sources === 1 ? "source" : "sources"}`}
+                        {bot.sources === 0
+                          ? "No sources"
+                          : `${formatNumber(bot.sources)} ${bot.sources === 1 ? "source" : "sources"}`}
                       </span>
                       {bot.importing > 0 && (
                         <Badge variant="outline" className="text-muted-foreground">
@@ -76,7 +81,11 @@ export default async function BotsPage({ searchParams }: { searchParams: Promise
                   </TableCell>
                   <TableCell className="text-right tabular-nums">{formatNumber(bot.chunks)}</TableCell>
                   <TableCell className="text-right tabular-nums">
-                    {bot.integrations ? formatNumber(bot.integrations) : <span className="text-muted-foreground">None</span>}
+                    {bot.integrations ? (
+                      formatNumber(bot.integrations)
+                    ) : (
+                      <span className="text-muted-foreground">None</span>
+                    )}
                   </TableCell>
                   <TableCell className="text-muted-foreground whitespace-nowrap">
                     <time dateTime={bot.createdAt.toISOString()} title={formatDateTime(bot.createdAt)}>

@@ -2,71 +2,59 @@
 
 import { revalidatePath } from "next/cache";
 import { getDb } from "@/db";
-import { replyAsTeamMember, resolveConversation, returnToBot, takeOverConversation } from "@/lib/conversations/handoff";
-import { requireWorkspace } from "@/lib/session";
+import { replyAsTeamMember, resolveConversation, returnToBot, takeOverConversation } from "@/db/queries/handoff";
+import { workspaceAction } from "@/lib/actions";
+import { isId } from "@/lib/ids";
+import type { ActionResult } from "@/lib/validations/form";
+import { MAX_MESSAGE_CHARS } from "@/lib/validations/limits";
 import { wakeWebhookWorker } from "@/lib/webhooks/worker";
 
-export type InboxActionResult = { ok: true } | { ok: false; message: string };
-
-const FORBIDDEN = "Your role can read conversations but not answer them. Ask an owner or admin.";
 const NOT_FOUND = "This conversation no longer exists.";
-const MAX_REPLY = 8000;
-
-function validId(conversationId: unknown): conversationId is string {
-  return typeof conversationId === "string" && /^conv_[0-9A-Za-z]{22}$/.test(conversationId);
-}
+const workInbox = {
+  permission: "work_inbox",
+  forbidden: "Your role can read conversations but not answer them. Ask an owner or admin.",
+} as const;
 
 function refresh(conversationId: string) {
   revalidatePath("/conversations");
   revalidatePath(`/conversations/${conversationId}`);
 }
 
-/** Authenticates and authorises an inbox change; every action below calls it itself. */
-async function inboxUser() {
-  const { user, workspace, can } = await requireWorkspace();
-  return { user, workspace, allowed: can("work_inbox") };
+/** A change of hands (take over, return to the bot, resolve), refreshed in the inbox when it happened. */
+function handoffAction(change: typeof takeOverConversation) {
+  return workspaceAction(workInbox, async ({ user, workspace }, conversationId: string): Promise<ActionResult> => {
+    if (!isId("conv", conversationId)) return { status: "error", message: NOT_FOUND };
+    const done = await change(await getDb(), { workspaceId: workspace.id, conversationId, userId: user.id });
+    if (!done) return { status: "error", message: NOT_FOUND };
+    refresh(conversationId);
+    return { status: "saved" };
+  });
 }
 
-export async function takeOverAction(conversationId: string): Promise<InboxActionResult> {
-  const { user, workspace, allowed } = await inboxUser();
-  if (!allowed) return { ok: false, message: FORBIDDEN };
-  if (!validId(conversationId)) return { ok: false, message: NOT_FOUND };
-  const done = await takeOverConversation(await getDb(), { workspaceId: workspace.id, conversationId, userId: user.id });
-  if (!done) return { ok: false, message: NOT_FOUND };
-  refresh(conversationId);
-  return { ok: true };
-}
+export const takeOverAction = handoffAction(takeOverConversation);
+export const returnToBotAction = handoffAction(returnToBot);
+export const resolveAction = handoffAction(resolveConversation);
 
-export async function replyAction(conversationId: string, content: string): Promise<InboxActionResult> {
-  const { user, workspace, allowed } = await inboxUser();
-  if (!allowed) return { ok: false, message: FORBIDDEN };
-  if (!validId(conversationId)) return { ok: false, message: NOT_FOUND };
-  const text = typeof content === "string" ? content.trim() : "";
-  if (!text) return { ok: false, message: "Write a reply first." };
-  if (text.length > MAX_REPLY) return { ok: false, message: `Keep a reply under ${MAX_REPLY.toLocaleString("en-US")} characters.` };
-  const sent = await replyAsTeamMember(await getDb(), { workspaceId: workspace.id, conversationId, userId: user.id, content: text });
-  if (!sent) return { ok: false, message: NOT_FOUND };
-  wakeWebhookWorker(); // message.created goes out now rather than at the worker's next poll
-  refresh(conversationId);
-  return { ok: true };
-}
-
-export async function returnToBotAction(conversationId: string): Promise<InboxActionResult> {
-  const { user, workspace, allowed } = await inboxUser();
-  if (!allowed) return { ok: false, message: FORBIDDEN };
-  if (!validId(conversationId)) return { ok: false, message: NOT_FOUND };
-  const done = await returnToBot(await getDb(), { workspaceId: workspace.id, conversationId, userId: user.id });
-  if (!done) return { ok: false, message: NOT_FOUND };
-  refresh(conversationId);
-  return { ok: true };
-}
-
-export async function resolveAction(conversationId: string): Promise<InboxActionResult> {
-  const { user, workspace, allowed } = await inboxUser();
-  if (!allowed) return { ok: false, message: FORBIDDEN };
-  if (!validId(conversationId)) return { ok: false, message: NOT_FOUND };
-  const done = await resolveConversation(await getDb(), { workspaceId: workspace.id, conversationId, userId: user.id });
-  if (!done) return { ok: false, message: NOT_FOUND };
-  refresh(conversationId);
-  return { ok: true };
-}
+export const replyAction = workspaceAction(
+  workInbox,
+  async ({ user, workspace }, conversationId: string, content: string): Promise<ActionResult> => {
+    if (!isId("conv", conversationId)) return { status: "error", message: NOT_FOUND };
+    const text = typeof content === "string" ? content.trim() : "";
+    if (!text) return { status: "error", message: "Write a reply first." };
+    if (text.length > MAX_MESSAGE_CHARS)
+      return {
+        status: "error",
+        message: `Keep a reply under ${MAX_MESSAGE_CHARS.toLocaleString("en-US")} characters.`,
+      };
+    const sent = await replyAsTeamMember(await getDb(), {
+      workspaceId: workspace.id,
+      conversationId,
+      userId: user.id,
+      content: text,
+    });
+    if (!sent) return { status: "error", message: NOT_FOUND };
+    wakeWebhookWorker(); // message.created goes out now rather than at the worker's next poll
+    refresh(conversationId);
+    return { status: "saved" };
+  },
+);

@@ -3,9 +3,8 @@ import Link from "next/link";
 import { InboxIcon } from "lucide-react";
 import { EmptyState } from "@/components/empty-state";
 import { ConversationList } from "@/components/inbox/conversation-list";
-import { FilterField, FilterForm } from "@/components/inbox/filter-form";
+import { BotFilter, FilterActions, FilterField, FilterForm, IntegrationFilter } from "@/components/inbox/filter-form";
 import { PageHeader } from "@/components/page-header";
-import { Button } from "@/components/ui/button";
 import { Input } from "@/components/ui/input";
 import { NativeSelect } from "@/components/ui/native-select";
 import { getDb } from "@/db";
@@ -17,7 +16,11 @@ export const metadata: Metadata = { title: "Conversations" };
 
 const LIMIT = 100;
 
-export default async function ConversationsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+export default async function ConversationsPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   const { workspace } = await requireWorkspace();
   const params = await searchParams;
   const filters = parseInboxFilters(params);
@@ -39,13 +42,16 @@ export default async function ConversationsPage({ searchParams }: { searchParams
 
       {rows.length === 0 && !filtered ? (
         <EmptyState icon={InboxIcon} title="No conversations yet">
-          When your app sends messages through an integration, the conversations appear here. Chats that a customer hands over
-          to a person are listed first, and the sidebar shows how many are waiting.
+          When your app sends messages through an integration, the conversations appear here. Chats that a customer
+          hands over to a person are listed first, and the sidebar shows how many are waiting.
         </EmptyState>
       ) : (
         <div className="grid grid-cols-[minmax(0,1fr)] gap-4">
-          <FilterForm label="Filter conversations" className="bg-card rounded-xl border p-3 sm:p-4">
-            <FilterField id="f-status" label="Status" className="w-[calc(50%-0.375rem)] sm:w-44">
+          <FilterForm
+            label="Filter conversations"
+            className="bg-card rounded-xl border p-3 sm:p-4 md:grid-cols-3 2xl:grid-cols-6"
+          >
+            <FilterField id="f-status" label="Status">
               <NativeSelect id="f-status" name="status" defaultValue={filters.status ?? ""}>
                 <option value="">All statuses</option>
                 <option value="handed_off">With the team</option>
@@ -56,62 +62,37 @@ export default async function ConversationsPage({ searchParams }: { searchParams
                 ))}
               </NativeSelect>
             </FilterField>
-            <FilterField id="f-integration" label="Integration" className="w-[calc(50%-0.375rem)] sm:w-44">
-              <NativeSelect id="f-integration" name="integration" defaultValue={integration}>
-                <option value="">All integrations</option>
-                {options.integrations.map((i) => (
-                  <option key={i.id} value={i.id}>
-                    {i.name}
-                    {i.deleted ? " (deleted)" : ""}
-                  </option>
-                ))}
-                <option value="test">Test chat</option>
-              </NativeSelect>
-            </FilterField>
-            <FilterField id="f-bot" label="Bot" className="w-[calc(50%-0.375rem)] sm:w-40">
-              <NativeSelect id="f-bot" name="bot" defaultValue={filters.botId ?? ""}>
-                <option value="">All bots</option>
-                {options.bots.map((b) => (
-                  <option key={b.id} value={b.id}>
-                    {b.name}
-                  </option>
-                ))}
-              </NativeSelect>
-            </FilterField>
-            <FilterField id="f-lead" label="Lead" className="w-[calc(50%-0.375rem)] sm:w-36">
-              <NativeSelect id="f-lead" name="lead" defaultValue={filters.hasLead === undefined ? "" : filters.hasLead ? "yes" : "no"}>
+            <IntegrationFilter id="f-integration" integrations={options.integrations} value={integration}>
+              <option value="test">Test chat</option>
+            </IntegrationFilter>
+            <BotFilter id="f-bot" bots={options.bots} value={filters.botId} />
+            <FilterField id="f-lead" label="Lead">
+              <NativeSelect
+                id="f-lead"
+                name="lead"
+                defaultValue={filters.hasLead === undefined ? "" : filters.hasLead ? "yes" : "no"}
+              >
                 <option value="">Any</option>
                 <option value="yes">With a lead</option>
                 <option value="no">Without a lead</option>
               </NativeSelect>
             </FilterField>
-            <FilterField id="f-from" label="Active from" className="w-[calc(50%-0.375rem)] sm:w-40">
+            <FilterField id="f-from" label="Active from">
               <Input id="f-from" name="from" type="date" defaultValue={filters.from ?? ""} />
             </FilterField>
-            <FilterField id="f-to" label="Active to" className="w-[calc(50%-0.375rem)] sm:w-40">
+            <FilterField id="f-to" label="Active to">
               <Input id="f-to" name="to" type="date" defaultValue={filters.to ?? ""} />
             </FilterField>
-            <div className="flex gap-2">
-              <noscript>
-                <Button type="submit" variant="secondary">
-                  Apply
-                </Button>
-              </noscript>
-              {filtered && (
-                <Button variant="ghost" asChild>
-                  <Link href="/conversations">Clear filters</Link>
-                </Button>
-              )}
-            </div>
+            <FilterActions clear={filtered && { href: "/conversations" }} />
           </FilterForm>
 
           <p className="text-muted-foreground text-sm" aria-live="polite">
             {waiting > 0 ? (
-              <span className="text-foreground font-medium">
-                {waiting} waiting for your team ·{" "}
-              </span>
+              <span className="text-foreground font-medium">{waiting} waiting for your team · </span>
             ) : null}
-            {rows.length === LIMIT ? `Showing the ${LIMIT} most recent; narrow the filters to see others.` : `${rows.length} ${rows.length === 1 ? "conversation" : "conversations"}`}
+            {rows.length === LIMIT
+              ? `Showing the ${LIMIT} most recent; narrow the filters to see others.`
+              : `${rows.length} ${rows.length === 1 ? "conversation" : "conversations"}`}
           </p>
 
           {rows.length === 0 ? (

@@ -28,7 +28,11 @@ export default async function IntegrationsPage({ searchParams }: { searchParams:
   ) : null;
   return (
     <>
-      <PageHeader title="Integrations" description="Connect your bots to your own apps and websites." actions={items.length ? add : null} />
+      <PageHeader
+        title="Integrations"
+        description="Connect your bots to your own apps and websites."
+        actions={items.length ? add : null}
+      />
       {deleted && (
         <p role="status" className="bg-success/10 text-foreground mb-6 rounded-md px-3 py-2 text-sm">
           “{deleted.slice(0, 100)}” was deleted. Its endpoint now answers 404; its conversations stay in your inbox.
@@ -36,9 +40,9 @@ export default async function IntegrationsPage({ searchParams }: { searchParams:
       )}
       {items.length === 0 ? (
         <EmptyState icon={PlugIcon} title="No integrations yet" action={add}>
-          An integration connects a bot to your product. With the Custom API integration your backend sends a user&apos;s
-          message to one endpoint and gets the bot&apos;s reply back; Parley handles knowledge, memory, lead capture and
-          handoff to your team.
+          An integration connects a bot to your product: a chat bubble on your website, or the Custom API, where your
+          backend sends a user&apos;s message to one endpoint and gets the bot&apos;s reply back. Parley handles
+          knowledge, memory, lead capture and handoff to your team.
         </EmptyState>
       ) : (
         <Card className="py-0">
@@ -48,8 +52,9 @@ export default async function IntegrationsPage({ searchParams }: { searchParams:
                 <TableHead>Name</TableHead>
                 <TableHead>Type</TableHead>
                 <TableHead>Bot</TableHead>
+                <TableHead>Status</TableHead>
                 <TableHead>Key</TableHead>
-                <TableHead>Allowed IPs</TableHead>
+                <TableHead>Allowed</TableHead>
                 <TableHead>Last used</TableHead>
                 <TableHead className="text-right">Messages this month</TableHead>
               </TableRow>
@@ -58,7 +63,10 @@ export default async function IntegrationsPage({ searchParams }: { searchParams:
               {items.map((i) => (
                 <TableRow key={i.id}>
                   <TableCell className="font-medium">
-                    <Link href={`/integrations/${i.id}`} className="hover:text-primary underline-offset-4 hover:underline">
+                    <Link
+                      href={`/integrations/${i.id}`}
+                      className="hover:text-primary underline-offset-4 hover:underline"
+                    >
                       {i.name}
                     </Link>
                   </TableCell>
@@ -66,8 +74,23 @@ export default async function IntegrationsPage({ searchParams }: { searchParams:
                     <Badge variant="secondary">{INTEGRATION_TYPE_LABELS[i.type]}</Badge>
                   </TableCell>
                   <TableCell className="text-muted-foreground">{i.botName}</TableCell>
-                  <TableCell className="font-mono text-xs">{i.keys[0] ? `sk-parley_…${i.keys[0].hint}` : "—"}</TableCell>
-                  <TableCell className="text-muted-foreground">{i.allowedIps.length ? `${i.allowedIps.length} allowed` : "Any address"}</TableCell>
+                  <TableCell>
+                    {i.disabledAt ? (
+                      <Badge variant="destructive">Disabled</Badge>
+                    ) : (
+                      <Badge variant="outline">Active</Badge>
+                    )}
+                  </TableCell>
+                  <TableCell className="font-mono text-xs">
+                    {i.keys[0] ? `sk-parley_…${i.keys[0].hint}` : "—"}
+                  </TableCell>
+                  <TableCell className="text-muted-foreground">
+                    {i.type === "widget"
+                      ? `${i.allowedOrigins.length} ${i.allowedOrigins.length === 1 ? "website" : "websites"}`
+                      : i.allowedIps.length
+                        ? `${i.allowedIps.length} allowed`
+                        : "Any address"}
+                  </TableCell>
                   <TableCell className="text-muted-foreground">{formatRelative(i.lastUsedAt)}</TableCell>
                   <TableCell className="text-right tabular-nums">{formatNumber(i.messagesThisMonth)}</TableCell>
                 </TableRow>

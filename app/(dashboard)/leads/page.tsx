@@ -2,12 +2,11 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { DownloadIcon, UsersIcon } from "lucide-react";
 import { EmptyState } from "@/components/empty-state";
-import { FilterField, FilterForm } from "@/components/inbox/filter-form";
+import { BotFilter, FilterActions, FilterField, FilterForm, IntegrationFilter } from "@/components/inbox/filter-form";
 import { LeadsTable } from "@/components/leads/leads-table";
 import { PageHeader } from "@/components/page-header";
 import { Button } from "@/components/ui/button";
 import { Input } from "@/components/ui/input";
-import { NativeSelect } from "@/components/ui/native-select";
 import { getDb } from "@/db";
 import { listFilterOptions, listLeads } from "@/db/queries/inbox";
 import { requireWorkspace } from "@/lib/session";
@@ -17,11 +16,18 @@ export const metadata: Metadata = { title: "Leads" };
 
 const LIMIT = 200;
 
-export default async function LeadsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+export default async function LeadsPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   const { workspace } = await requireWorkspace();
   const filters = parseLeadFilters(await searchParams);
   const db = await getDb();
-  const [rows, options] = await Promise.all([listLeads(db, { workspaceId: workspace.id, filters, limit: LIMIT }), listFilterOptions(db, workspace.id)]);
+  const [rows, options] = await Promise.all([
+    listLeads(db, { workspaceId: workspace.id, filters, limit: LIMIT }),
+    listFilterOptions(db, workspace.id),
+  ]);
   const filtered = Object.values(filters).some((v) => v !== undefined);
   const exportHref = `/leads/export${filtersQuery({ q: filters.q, bot: filters.botId, integration: filters.integrationId, from: filters.from, to: filters.to })}`;
 
@@ -47,45 +53,30 @@ export default async function LeadsPage({ searchParams }: { searchParams: Promis
         </EmptyState>
       ) : (
         <div className="grid grid-cols-[minmax(0,1fr)] gap-4">
-          <FilterForm label="Search leads" className="bg-card rounded-xl border p-3 sm:p-4">
-            <FilterField id="l-q" label="Search" className="w-full sm:w-64">
-              <Input id="l-q" name="q" type="search" placeholder="Name, email, phone or company" defaultValue={filters.q ?? ""} />
+          <FilterForm label="Search leads" className="bg-card rounded-xl border p-3 sm:p-4 md:grid-cols-4">
+            <FilterField id="l-q" label="Search" className="col-span-full">
+              <Input
+                id="l-q"
+                name="q"
+                type="search"
+                placeholder="Name, email, phone or company"
+                defaultValue={filters.q ?? ""}
+              />
             </FilterField>
-            <FilterField id="l-bot" label="Bot" className="w-[calc(50%-0.375rem)] sm:w-40">
-              <NativeSelect id="l-bot" name="bot" defaultValue={filters.botId ?? ""}>
-                <option value="">All bots</option>
-                {options.bots.map((b) => (
-                  <option key={b.id} value={b.id}>
-                    {b.name}
-                  </option>
-                ))}
-              </NativeSelect>
-            </FilterField>
-            <FilterField id="l-integration" label="Integration" className="w-[calc(50%-0.375rem)] sm:w-44">
-              <NativeSelect id="l-integration" name="integration" defaultValue={filters.integrationId ?? ""}>
-                <option value="">All integrations</option>
-                {options.integrations.map((i) => (
-                  <option key={i.id} value={i.id}>
-                    {i.name}
-                    {i.deleted ? " (deleted)" : ""}
-                  </option>
-                ))}
-              </NativeSelect>
-            </FilterField>
-            <FilterField id="l-from" label="Captured from" className="w-[calc(50%-0.375rem)] sm:w-40">
+            <BotFilter id="l-bot" bots={options.bots} value={filters.botId} />
+            <IntegrationFilter id="l-integration" integrations={options.integrations} value={filters.integrationId} />
+            <FilterField id="l-from" label="Captured from">
               <Input id="l-from" name="from" type="date" defaultValue={filters.from ?? ""} />
             </FilterField>
-            <FilterField id="l-to" label="Captured to" className="w-[calc(50%-0.375rem)] sm:w-40">
+            <FilterField id="l-to" label="Captured to">
               <Input id="l-to" name="to" type="date" defaultValue={filters.to ?? ""} />
             </FilterField>
-            {filtered && (
-              <Button variant="ghost" asChild>
-                <Link href="/leads">Clear filters</Link>
-              </Button>
-            )}
+            <FilterActions clear={filtered && { href: "/leads" }} />
           </FilterForm>
           <p className="text-muted-foreground text-sm" aria-live="polite">
-            {rows.length === LIMIT ? `Showing the ${LIMIT} newest; the CSV export has them all.` : `${rows.length} ${rows.length === 1 ? "lead" : "leads"}`}
+            {rows.length === LIMIT
+              ? `Showing the ${LIMIT} newest; the CSV export has them all.`
+              : `${rows.length} ${rows.length === 1 ? "lead" : "leads"}`}
           </p>
           {rows.length === 0 ? (
             <div className="text-muted-foreground rounded-xl border border-dashed p-10 text-center text-sm">

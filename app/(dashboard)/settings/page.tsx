@@ -1,9 +1,13 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { ChangePasswordForm } from "@/components/settings/change-password-form";
 import { LeaveWorkspaceDialog } from "@/components/settings/leave-workspace-dialog";
+import { RetentionForm } from "@/components/settings/retention-form";
 import { WorkspaceNameForm } from "@/components/settings/workspace-name-form";
 import { Badge } from "@/components/ui/badge";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
+import { getDb } from "@/db";
+import { getRetentionDays } from "@/db/queries/retention";
 import { ROLE_DESCRIPTIONS, ROLE_LABELS } from "@/lib/permissions";
 import { PLAN_LABELS } from "@/lib/plans";
 import { requireWorkspace } from "@/lib/session";
@@ -12,6 +16,7 @@ export const metadata: Metadata = { title: "Settings" };
 
 export default async function GeneralSettingsPage() {
   const { user, workspace, role, can } = await requireWorkspace();
+  const retentionDays = await getRetentionDays(await getDb(), workspace.id);
   return (
     <div className="grid gap-6 lg:grid-cols-2">
       <Card>
@@ -60,6 +65,35 @@ export default async function GeneralSettingsPage() {
           </dl>
         </CardContent>
       </Card>
+      <Card>
+        <CardHeader>
+          <CardTitle>Data retention</CardTitle>
+          <CardDescription>
+            Conversations with no message for this long are deleted for good, with their messages, once a day. Leads
+            stay. Each run is in the{" "}
+            {can("view_audit_log") ? (
+              <Link href="/settings/audit?kind=data" className="text-primary underline underline-offset-4">
+                audit log
+              </Link>
+            ) : (
+              "audit log"
+            )}
+            .
+          </CardDescription>
+        </CardHeader>
+        <CardContent>
+          <RetentionForm days={retentionDays} canManage={can("manage_workspace")} />
+        </CardContent>
+      </Card>
+      <Card>
+        <CardHeader>
+          <CardTitle>Password</CardTitle>
+          <CardDescription>Changing it signs you out on every other browser and device.</CardDescription>
+        </CardHeader>
+        <CardContent>
+          <ChangePasswordForm />
+        </CardContent>
+      </Card>
       <Card className="lg:col-span-2">
         <CardHeader>
           <CardTitle>Leave workspace</CardTitle>
@@ -71,7 +105,10 @@ export default async function GeneralSettingsPage() {
         </CardHeader>
         <CardContent>
           {role === "owner" ? (
-            <Link href="/settings/members" className="text-primary text-sm font-medium underline-offset-4 hover:underline">
+            <Link
+              href="/settings/members"
+              className="text-primary text-sm font-medium underline-offset-4 hover:underline"
+            >
               Go to Members
             </Link>
           ) : (

@@ -12,23 +12,40 @@ import { hashInviteToken, isInviteTokenShape } from "@/lib/invites";
 import { ROLE_DESCRIPTIONS, ROLE_LABELS } from "@/lib/permissions";
 import { getCurrentUser } from "@/lib/session";
 
-// The token is in this page's URL: never send it on in a Referer header.
-export const metadata: Metadata = { title: "Invitation", referrer: "no-referrer" };
+// The token is in this page's URL: never send it to another site in a Referer header (same-origin, not
+// no-referrer, so that its form posts carry a real Origin).
+export const metadata: Metadata = { title: "Invitation", referrer: "same-origin" };
 
 const DEAD: Record<"unknown" | "expired" | "revoked" | "accepted", { title: string; text: string }> = {
-  unknown: { title: "This invitation link is not valid", text: "Check that you copied the whole link, or ask the person who invited you for a new one." },
-  expired: { title: "This invitation has expired", text: "Invitations work for 7 days. Ask the person who invited you to send a new link." },
+  unknown: {
+    title: "This invitation link is not valid",
+    text: "Check that you copied the whole link, or ask the person who invited you for a new one.",
+  },
+  expired: {
+    title: "This invitation has expired",
+    text: "Invitations work for 7 days. Ask the person who invited you to send a new link.",
+  },
   revoked: { title: "This invitation was withdrawn", text: "Ask the person who invited you if you should still join." },
-  accepted: { title: "This invitation was already used", text: "Each invitation link works once. If it was you, sign in to reach the workspace." },
+  accepted: {
+    title: "This invitation was already used",
+    text: "Each invitation link works once. If it was you, sign in to reach the workspace.",
+  },
 };
 
 export default async function InvitePage({ params }: { params: Promise<{ token: string }> }) {
   const { token } = await params;
-  const invite = isInviteTokenShape(token) ? await findInviteByTokenHash(await getDb(), hashInviteToken(token)) : undefined;
+  const invite = isInviteTokenShape(token)
+    ? await findInviteByTokenHash(await getDb(), hashInviteToken(token))
+    : undefined;
   const user = await getCurrentUser();
 
   if (!invite || invite.status !== "pending") {
-    const dead = DEAD[invite?.status === "expired" || invite?.status === "revoked" || invite?.status === "accepted" ? invite.status : "unknown"];
+    const dead =
+      DEAD[
+        invite?.status === "expired" || invite?.status === "revoked" || invite?.status === "accepted"
+          ? invite.status
+          : "unknown"
+      ];
     return (
       <Card>
         <CardHeader>
@@ -49,8 +66,8 @@ export default async function InvitePage({ params }: { params: Promise<{ token: 
     <CardHeader>
       <CardTitle className="text-xl">Join {invite.workspaceName}</CardTitle>
       <CardDescription>
-        {invite.inviterName ?? "A member"} invited <strong className="text-foreground">{invite.email}</strong> to join as{" "}
-        {role === "admin" ? "an" : "a"} {role}.
+        {invite.inviterName ?? "A member"} invited <strong className="text-foreground">{invite.email}</strong> to join
+        as {role === "admin" ? "an" : "a"} {role}.
       </CardDescription>
     </CardHeader>
   );
@@ -73,8 +90,8 @@ export default async function InvitePage({ params }: { params: Promise<{ token: 
         <CardContent className="grid gap-4">
           {details}
           <p className="text-muted-foreground text-sm">
-            To accept, create an account or sign in with <strong className="text-foreground">{invite.email}</strong>. The invitation only
-            works for that address.
+            To accept, create an account or sign in with <strong className="text-foreground">{invite.email}</strong>.
+            The invitation only works for that address.
           </p>
         </CardContent>
         <CardFooter className="mt-2 flex-col gap-2">
@@ -82,7 +99,9 @@ export default async function InvitePage({ params }: { params: Promise<{ token: 
             <Link href={`/sign-up?invite=${token}`}>Create an account</Link>
           </Button>
           <Button asChild variant="outline" className="w-full">
-            <Link href={`/sign-in?next=${encodeURIComponent(`/invite/${token}`)}&email=${encodeURIComponent(invite.email)}`}>
+            <Link
+              href={`/sign-in?next=${encodeURIComponent(`/invite/${token}`)}&email=${encodeURIComponent(invite.email)}`}
+            >
               I already have an account
             </Link>
           </Button>
@@ -99,8 +118,8 @@ export default async function InvitePage({ params }: { params: Promise<{ token: 
           <div className="border-warning/40 bg-warning/10 flex gap-3 rounded-lg border p-3 text-sm">
             <MailWarningIcon className="text-warning mt-0.5 size-4 shrink-0" />
             <p>
-              You are signed in as <strong>{user.email}</strong>, but this invitation is for <strong>{invite.email}</strong>. Sign out, then
-              sign in or create an account with {invite.email}.
+              You are signed in as <strong>{user.email}</strong>, but this invitation is for{" "}
+              <strong>{invite.email}</strong>. Sign out, then sign in or create an account with {invite.email}.
             </p>
           </div>
         </CardContent>

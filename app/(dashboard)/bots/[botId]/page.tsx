@@ -1,7 +1,8 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
-import { ArrowLeftIcon, PlugIcon } from "lucide-react";
+import { AlertTriangleIcon, PlugIcon } from "lucide-react";
+import { BackLink } from "@/components/page-header";
 import { AddKnowledge } from "@/components/bots/add-knowledge";
 import { BotSettingsForm } from "@/components/bots/bot-settings-form";
 import { DeleteBot } from "@/components/bots/delete-bot-dialog";
@@ -11,13 +12,17 @@ import { LeadCaptureForm } from "@/components/bots/lead-capture-form";
 import { TestChat } from "@/components/bots/test-chat";
 import { Badge } from "@/components/ui/badge";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
-import { Tabs, TabsContent, TabsList, TabsTrigger } from "@/components/ui/tabs";
+import { BotTabs } from "@/components/bots/bot-tabs";
+import { TabsContent, TabsList, TabsTrigger } from "@/components/ui/tabs";
 import { getDb } from "@/db";
 import { botDeletionImpact, getBot } from "@/db/queries/bots";
+import { hasPgvector } from "@/db/queries/embeddings";
 import { listSources } from "@/db/queries/knowledge";
 import { DEFAULT_HANDOFF, DEFAULT_LEAD_CAPTURE } from "@/db/schema";
 import { engineFor } from "@/lib/chat/reply";
 import { llmConfigFromEnv } from "@/lib/engine/llm";
+import { embeddingConfigFromEnv } from "@/lib/knowledge/embeddings";
+import { EXACT_VECTOR_SEARCH_CHUNKS } from "@/lib/knowledge/vector-search";
 import { formatNumber } from "@/lib/format";
 import { requireWorkspace } from "@/lib/session";
 
@@ -36,7 +41,12 @@ export default async function BotPage({
   const bot = await getBot(db, { workspaceId: workspace.id, botId });
   if (!bot) notFound(); // another workspace's bot looks exactly like a missing one
   const scope = { workspaceId: workspace.id, botId };
-  const [sources, impact] = await Promise.all([listSources(db, scope), botDeletionImpact(db, scope)]);
+  const embeddingModel = embeddingConfigFromEnv()?.model ?? null;
+  const [sources, impact, pgvector] = await Promise.all([
+    listSources(db, { ...scope, embeddingModel }),
+    botDeletionImpact(db, scope),
+    embeddingModel ? hasPgvector(db) : true,
+  ]);
   const canManage = can("manage_bots");
   const config = llmConfigFromEnv();
   const model = config ? { model: config.model, host: safeHost(config.baseURL) } : null;
@@ -45,9 +55,7 @@ export default async function BotPage({
 
   return (
     <>
-      <Link href="/bots" className="text-muted-foreground hover:text-foreground mb-4 inline-flex items-center gap-1 text-sm">
-        <ArrowLeftIcon className="size-4" /> Bots
-      </Link>
+      <BackLink href="/bots">Bots</BackLink>
       <div className="mb-6 grid gap-2">
         <div className="flex flex-wrap items-center gap-3">
           <h1 className="text-2xl font-semibold tracking-tight break-words">{bot.name}</h1>
@@ -55,7 +63,8 @@ export default async function BotPage({
         </div>
         <p className="text-muted-foreground flex flex-col gap-x-2 gap-y-0.5 text-sm sm:flex-row sm:flex-wrap sm:items-center">
           <span>
-            {formatNumber(sources.length)} {sources.length === 1 ? "source" : "sources"} · {formatNumber(chunks)} {chunks === 1 ? "chunk" : "chunks"}
+            {formatNumber(sources.length)} {sources.length === 1 ? "source" : "sources"} · {formatNumber(chunks)}{" "}
+            {chunks === 1 ? "chunk" : "chunks"}
           </span>
           <span aria-hidden className="hidden sm:inline">
             ·
@@ -79,7 +88,7 @@ export default async function BotPage({
       </div>
 
       <div className="grid grid-cols-1 gap-6 xl:grid-cols-[minmax(0,1fr)_24rem]">
-        <Tabs defaultValue={tab === "settings" ? "settings" : "knowledge"} className="min-w-0 gap-4">
+        <BotTabs defaultValue={tab === "settings" ? "settings" : "knowledge"} className="min-w-0 gap-4">
           <TabsList>
             <TabsTrigger value="knowledge">Knowledge</TabsTrigger>
             <TabsTrigger value="settings">Settings</TabsTrigger>
@@ -89,7 +98,9 @@ export default async function BotPage({
               <Card>
                 <CardHeader>
                   <CardTitle>Add knowledge</CardTitle>
-                  <CardDescription>What the bot may answer from. Everything is split into searchable chunks.</CardDescription>
+                  <CardDescription>
+                    What the bot may answer from. Everything is split into searchable chunks.
+                  </CardDescription>
                 </CardHeader>
                 <CardContent>
                   <AddKnowledge botId={bot.id} />
@@ -100,6 +111,16 @@ export default async function BotPage({
               <CardHeader>
                 <CardTitle>Sources</CardTitle>
                 <CardDescription>Imports run in the background; this list updates by itself.</CardDescription>
+                {!pgvector && chunks > EXACT_VECTOR_SEARCH_CHUNKS && (
+                  <p role="note" className="text-warning mt-2 flex items-start gap-1.5 text-sm">
+                    <AlertTriangleIcon className="mt-0.5 size-4 shrink-0" />
+                    <span>
+                      This bot has {formatNumber(chunks)} chunks and the database has no pgvector extension, so meaning
+                      search computes similarity in plain SQL, slower with every chunk added. Install pgvector on the
+                      database (see the README, “Hybrid retrieval”) to keep answers fast.
+                    </span>
+                  </p>
+                )}
               </CardHeader>
               <CardContent>
                 <KnowledgeSources
@@ -118,10 +139,13 @@ export default async function BotPage({
             <Card>
               <CardHeader>
                 <CardTitle>Settings</CardTitle>
-                <CardDescription>How the bot introduces itself, answers, and admits what it does not know.</CardDescription>
+                <CardDescription>
+                  How the bot introduces itself, answers, and admits what it does not know.
+                </CardDescription>
               </CardHeader>
               <CardContent>
                 <BotSettingsForm
+                  workspaceName={workspace.name}
                   bot={{
                     id: bot.id,
                     name: bot.name,
@@ -129,6 +153,8 @@ export default async function BotPage({
                     welcomeMessage: bot.welcomeMessage,
                     fallbackMessage: bot.fallbackMessage,
                     engine: bot.engine,
+                    language: bot.language,
+                    customerWords: bot.customerWords,
                   }}
                   model={model}
                   canManage={canManage}
@@ -138,12 +164,18 @@ export default async function BotPage({
             <Card>
               <CardHeader>
                 <CardTitle>Lead capture</CardTitle>
-                <CardDescription>Collect the contact details of people who want to hear from you. Leads appear on the Leads page.</CardDescription>
+                <CardDescription>
+                  Collect the contact details of people who want to hear from you. Leads appear on the Leads page.
+                </CardDescription>
               </CardHeader>
               <CardContent>
                 <LeadCaptureForm
                   botId={bot.id}
-                  settings={{ ...DEFAULT_LEAD_CAPTURE, ...bot.leadCapture, fields: { ...DEFAULT_LEAD_CAPTURE.fields, ...bot.leadCapture.fields } }}
+                  settings={{
+                    ...DEFAULT_LEAD_CAPTURE,
+                    ...bot.leadCapture,
+                    fields: { ...DEFAULT_LEAD_CAPTURE.fields, ...bot.leadCapture.fields },
+                  }}
                   canManage={canManage}
                 />
               </CardContent>
@@ -151,7 +183,9 @@ export default async function BotPage({
             <Card>
               <CardHeader>
                 <CardTitle>Human handoff</CardTitle>
-                <CardDescription>Let a member of your team take over a conversation when the bot cannot help.</CardDescription>
+                <CardDescription>
+                  Let a member of your team take over a conversation when the bot cannot help.
+                </CardDescription>
               </CardHeader>
               <CardContent>
                 <HandoffForm botId={bot.id} settings={{ ...DEFAULT_HANDOFF, ...bot.handoff }} canManage={canManage} />
@@ -159,7 +193,7 @@ export default async function BotPage({
             </Card>
             {canManage && <DeleteBot botId={bot.id} name={bot.name} impact={impact} />}
           </TabsContent>
-        </Tabs>
+        </BotTabs>
 
         <TestChat
           key={bot.welcomeMessage}

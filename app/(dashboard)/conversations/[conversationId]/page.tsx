@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
-import { ArrowLeftIcon } from "lucide-react";
+import { BackLink } from "@/components/page-header";
 import { conversationTitle } from "@/components/inbox/conversation-list";
 import { ConversationActions } from "@/components/inbox/conversation-actions";
 import { ReplyComposer } from "@/components/inbox/reply-composer";
@@ -12,6 +12,7 @@ import { Card, CardContent, CardHeader, CardTitle } from "@/components/ui/card";
 import { getDb } from "@/db";
 import { getConversationDetail } from "@/db/queries/inbox";
 import { formatDateTime, formatRelative } from "@/lib/format";
+import { isId } from "@/lib/ids";
 import { requireWorkspace } from "@/lib/session";
 
 export const metadata: Metadata = { title: "Conversation" };
@@ -19,20 +20,28 @@ export const metadata: Metadata = { title: "Conversation" };
 export default async function ConversationPage({ params }: { params: Promise<{ conversationId: string }> }) {
   const { conversationId } = await params;
   const { user, workspace, can } = await requireWorkspace();
-  const c = /^conv_[0-9A-Za-z]{22}$/.test(conversationId)
+  const c = isId("conv", conversationId)
     ? await getConversationDetail(await getDb(), { workspaceId: workspace.id, conversationId })
     : undefined;
   if (!c) notFound(); // another workspace's conversation looks exactly like a missing one
-  const title = conversationTitle({ leadName: c.lead?.name ?? null, leadEmail: c.lead?.email ?? null, externalUserId: c.externalUserId, channel: c.channel });
+  const title = conversationTitle({
+    leadName: c.lead?.name ?? null,
+    leadEmail: c.lead?.email ?? null,
+    externalUserId: c.externalUserId,
+    channel: c.channel,
+  });
   const work = can("work_inbox");
-  const source = c.channel === "test" ? "Test chat" : c.integrationName ? `${c.integrationName}${c.integrationDeleted ? " (deleted)" : ""}` : "Deleted integration";
+  const source =
+    c.channel === "test"
+      ? "Test chat"
+      : c.integrationName
+        ? `${c.integrationName}${c.integrationDeleted ? " (deleted)" : ""}`
+        : "Deleted integration";
   const withMe = c.status === "human_active" && c.assignedUserId === user.id;
 
   return (
     <>
-      <Link href="/conversations" className="text-muted-foreground hover:text-foreground mb-4 inline-flex items-center gap-1 text-sm">
-        <ArrowLeftIcon className="size-4" /> Conversations
-      </Link>
+      <BackLink href="/conversations">Conversations</BackLink>
       <div className="mb-6 flex flex-col gap-2">
         <div className="flex flex-wrap items-center gap-3">
           <h1 className="min-w-0 text-2xl font-semibold tracking-tight break-all">{title}</h1>
@@ -45,11 +54,17 @@ export default async function ConversationPage({ params }: { params: Promise<{ c
 
       <div className="grid grid-cols-[minmax(0,1fr)] gap-6 lg:grid-cols-[minmax(0,1fr)_18rem] lg:items-start">
         <Card className="min-w-0 gap-0 overflow-hidden py-0">
-          <Transcript messages={c.messages} customer={c.externalUserId ?? c.lead?.name ?? "Customer"} channel={c.channel} />
+          <Transcript
+            messages={c.messages}
+            customer={c.externalUserId ?? c.lead?.name ?? "Customer"}
+            channel={c.channel}
+          />
           {work ? (
             <ReplyComposer conversationId={c.id} takesOver={!withMe} />
           ) : (
-            <p className="text-muted-foreground border-t p-4 text-sm">Your role can read conversations but not answer them.</p>
+            <p className="text-muted-foreground border-t p-4 text-sm">
+              Your role can read conversations but not answer them.
+            </p>
           )}
         </Card>
 
@@ -60,7 +75,12 @@ export default async function ConversationPage({ params }: { params: Promise<{ c
                 <CardTitle>Handoff</CardTitle>
               </CardHeader>
               <CardContent>
-                <ConversationActions conversationId={c.id} status={c.status} assignedToMe={withMe} assignedUserName={c.assignedUserName} />
+                <ConversationActions
+                  conversationId={c.id}
+                  status={c.status}
+                  assignedToMe={withMe}
+                  assignedUserName={c.assignedUserName}
+                />
               </CardContent>
             </Card>
           )}
@@ -71,10 +91,19 @@ export default async function ConversationPage({ params }: { params: Promise<{ c
             </CardHeader>
             <CardContent>
               <dl className="grid gap-3 text-sm">
-                <Detail label="User ID">{c.externalUserId ? <span className="font-mono text-xs break-all">{c.externalUserId}</span> : "Not given"}</Detail>
+                <Detail label="User ID">
+                  {c.externalUserId ? (
+                    <span className="font-mono text-xs break-all">{c.externalUserId}</span>
+                  ) : (
+                    "Not given"
+                  )}
+                </Detail>
                 <Detail label="Integration">
                   {c.integrationId && !c.integrationDeleted ? (
-                    <Link href={`/integrations/${c.integrationId}`} className="hover:text-primary underline-offset-4 hover:underline">
+                    <Link
+                      href={`/integrations/${c.integrationId}`}
+                      className="hover:text-primary underline-offset-4 hover:underline"
+                    >
                       {source}
                     </Link>
                   ) : (

@@ -1,5 +1,6 @@
 import { getDb } from "@/db";
 import { inboxStamp } from "@/db/queries/inbox";
+import { isId } from "@/lib/ids";
 import { requireWorkspace } from "@/lib/session";
 
 /**
@@ -10,7 +11,7 @@ import { requireWorkspace } from "@/lib/session";
 export async function GET(req: Request) {
   const { workspace } = await requireWorkspace();
   const id = new URL(req.url).searchParams.get("conversation");
-  const conversationId = id && /^conv_[0-9A-Za-z]{22}$/.test(id) ? id : undefined;
+  const conversationId = isId("conv", id) ? id : undefined;
   const result = await inboxStamp(await getDb(), { workspaceId: workspace.id, conversationId });
   return Response.json(result, { headers: { "cache-control": "no-store" } });
 }

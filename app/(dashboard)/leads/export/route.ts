@@ -13,10 +13,34 @@ const MAX_ROWS = 100_000;
 export async function GET(req: Request) {
   const { workspace } = await requireWorkspace();
   const params = Object.fromEntries(new URL(req.url).searchParams);
-  const rows = await listLeads(await getDb(), { workspaceId: workspace.id, filters: parseLeadFilters(params), limit: MAX_ROWS });
+  const rows = await listLeads(await getDb(), {
+    workspaceId: workspace.id,
+    filters: parseLeadFilters(params),
+    limit: MAX_ROWS,
+  });
   const csv = toCsv(
-    ["name", "email", "phone", "company", "bot", "integration", "conversations", "latest_conversation_id", "created_at"],
-    rows.map((l) => [l.name, l.email, l.phone, l.company, l.botName, l.integrationName, l.conversationCount, l.latestConversationId, l.createdAt]),
+    [
+      "name",
+      "email",
+      "phone",
+      "company",
+      "bot",
+      "integration",
+      "conversations",
+      "latest_conversation_id",
+      "created_at",
+    ],
+    rows.map((l) => [
+      l.name,
+      l.email,
+      l.phone,
+      l.company,
+      l.botName,
+      l.integrationName,
+      l.conversationCount,
+      l.latestConversationId,
+      l.createdAt,
+    ]),
   );
   const day = new Date().toISOString().slice(0, 10);
   return new Response(csv, {

@@ -1,6 +1,11 @@
 import type { Metadata } from "next";
 import { InviteMemberForm } from "@/components/settings/invite-member-form";
-import { RemoveMemberButton, RenewInviteButton, RevokeInviteButton, RoleSelect } from "@/components/settings/member-actions";
+import {
+  RemoveMemberButton,
+  RenewInviteButton,
+  RevokeInviteButton,
+  RoleSelect,
+} from "@/components/settings/member-actions";
 import { TransferOwnershipDialog } from "@/components/settings/transfer-ownership-dialog";
 import { Badge } from "@/components/ui/badge";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
@@ -8,7 +13,7 @@ import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@
 import { getDb } from "@/db";
 import { listMembers, listPendingInvites } from "@/db/queries/members";
 import { formatDateTime, formatRelative } from "@/lib/format";
-import { mailConfigured } from "@/lib/mail";
+import { emailConfigured as smtpConfigured } from "@/lib/email";
 import { ROLE_LABELS } from "@/lib/permissions";
 import { requireWorkspace } from "@/lib/session";
 
@@ -19,7 +24,7 @@ export default async function MembersPage() {
   const db = await getDb();
   const [members, invites] = await Promise.all([listMembers(db, workspace.id), listPendingInvites(db, workspace.id)]);
   const manage = can("manage_members");
-  const emailConfigured = mailConfigured();
+  const emailConfigured = smtpConfigured();
   return (
     <div className="grid gap-6 [&>*]:min-w-0">
       {manage && (
@@ -51,9 +56,11 @@ export default async function MembersPage() {
               <TableHead className="pl-6">Name</TableHead>
               <TableHead>Role</TableHead>
               <TableHead className="hidden md:table-cell">Joined</TableHead>
-              {manage && <TableHead className="pr-6 text-right">
-                <span className="sr-only">Actions</span>
-              </TableHead>}
+              {manage && (
+                <TableHead className="pr-6 text-right">
+                  <span className="sr-only">Actions</span>
+                </TableHead>
+              )}
             </TableRow>
           </TableHeader>
           <TableBody>
@@ -79,7 +86,9 @@ export default async function MembersPage() {
                   </TableCell>
                   {manage && (
                     <TableCell className="pr-6 text-right">
-                      {m.role !== "owner" && !self ? <RemoveMemberButton userId={m.userId} name={m.name} email={m.email} /> : null}
+                      {m.role !== "owner" && !self ? (
+                        <RemoveMemberButton userId={m.userId} name={m.name} email={m.email} />
+                      ) : null}
                     </TableCell>
                   )}
                 </TableRow>
@@ -94,7 +103,9 @@ export default async function MembersPage() {
           <CardHeader className="pb-4">
             <CardTitle>Pending invitations</CardTitle>
             <CardDescription>
-              {invites.length ? "Invitations not accepted yet. Each link works once, for 7 days." : "No invitations are waiting."}
+              {invites.length
+                ? "Invitations not accepted yet. Each link works once, for 7 days."
+                : "No invitations are waiting."}
             </CardDescription>
           </CardHeader>
           {invites.length > 0 ? (
@@ -104,9 +115,11 @@ export default async function MembersPage() {
                   <TableHead className="pl-6">Email</TableHead>
                   <TableHead className="hidden sm:table-cell">Role</TableHead>
                   <TableHead className="hidden md:table-cell">Expires</TableHead>
-                  {manage && <TableHead className="pr-6 text-right">
-                    <span className="sr-only">Actions</span>
-                  </TableHead>}
+                  {manage && (
+                    <TableHead className="pr-6 text-right">
+                      <span className="sr-only">Actions</span>
+                    </TableHead>
+                  )}
                 </TableRow>
               </TableHeader>
               <TableBody>
@@ -122,7 +135,10 @@ export default async function MembersPage() {
                     <TableCell className="hidden sm:table-cell">
                       <Badge variant="outline">{ROLE_LABELS[i.role]}</Badge>
                     </TableCell>
-                    <TableCell className="text-muted-foreground hidden md:table-cell" title={formatDateTime(i.expiresAt)}>
+                    <TableCell
+                      className="text-muted-foreground hidden md:table-cell"
+                      title={formatDateTime(i.expiresAt)}
+                    >
                       {formatRelative(i.expiresAt)}
                     </TableCell>
                     {manage && (
@@ -146,14 +162,16 @@ export default async function MembersPage() {
           <CardHeader>
             <CardTitle>Ownership</CardTitle>
             <CardDescription>
-              You own this workspace. Only the owner changes the plan and transfers ownership; the owner cannot leave or be removed until
-              ownership has moved to another member.
+              You own this workspace. Only the owner changes the plan and transfers ownership; the owner cannot leave or
+              be removed until ownership has moved to another member.
             </CardDescription>
           </CardHeader>
           <CardContent>
             <TransferOwnershipDialog
               workspaceName={workspace.name}
-              candidates={members.filter((m) => m.userId !== user.id).map((m) => ({ userId: m.userId, label: `${m.name} (${m.email})` }))}
+              candidates={members
+                .filter((m) => m.userId !== user.id)
+                .map((m) => ({ userId: m.userId, label: `${m.name} (${m.email})` }))}
             />
           </CardContent>
         </Card>

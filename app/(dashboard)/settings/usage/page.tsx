@@ -8,10 +8,9 @@ import { Badge } from "@/components/ui/badge";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import { getDb } from "@/db";
-import { dailyMessagesByIntegration } from "@/db/queries/usage";
 import { formatDateTime, formatNumber, formatRelative } from "@/lib/format";
 import { PLAN_LABELS, planLimits } from "@/lib/plans";
-import { getMonthlyUsage } from "@/lib/quota";
+import { dailyMessagesByIntegration, getMonthlyUsage } from "@/db/queries/usage";
 import { requireWorkspace } from "@/lib/session";
 
 export const metadata: Metadata = { title: "Usage" };
@@ -28,7 +27,10 @@ const MAX_SERIES = COLORS.length;
 export default async function UsagePage() {
   const { workspace } = await requireWorkspace();
   const db = await getDb();
-  const [month, daily] = await Promise.all([getMonthlyUsage(db, workspace.id), dailyMessagesByIntegration(db, workspace.id, 30)]);
+  const [month, daily] = await Promise.all([
+    getMonthlyUsage(db, workspace.id),
+    dailyMessagesByIntegration(db, workspace.id, 30),
+  ]);
   const limit = planLimits(workspace.plan).messagesPerMonth;
   const percent = limit > 0 ? Math.floor((month.used / limit) * 100) : 100;
   const percentLabel = month.used > 0 && percent === 0 ? "<1% used" : `${percent}% used`;
@@ -36,7 +38,13 @@ export default async function UsagePage() {
   // The busiest integrations get their own colour; the rest are summed as "Other".
   const top = daily.series.slice(0, daily.series.length > MAX_SERIES ? MAX_SERIES - 1 : MAX_SERIES);
   const rest = daily.series.slice(top.length);
-  const chartSeries = top.map((s, i) => ({ key: `s${i}`, label: s.name, color: COLORS[i]!, counts: s.counts }));
+  // Two integrations may share a name (a deleted one and its successor): the legend tells them apart.
+  const chartSeries = top.map((s, i) => ({
+    key: `s${i}`,
+    label: s.deleted && s.integrationId ? `${s.name} (deleted)` : s.name,
+    color: COLORS[i]!,
+    counts: s.counts,
+  }));
   if (rest.length) {
     chartSeries.push({
       key: "other",
@@ -53,8 +61,8 @@ export default async function UsagePage() {
         <CardHeader>
           <CardTitle>This month</CardTitle>
           <CardDescription>
-            Messages the API answered for this workspace since the start of the month (UTC), against the {PLAN_LABELS[workspace.plan]}{" "}
-            plan&apos;s quota.
+            Replies the bot gave through your integrations (the API and the website widget) since the start of the month
+            (UTC), against the {PLAN_LABELS[workspace.plan]} plan&apos;s quota.
           </CardDescription>
         </CardHeader>
         <CardContent className="grid gap-3">
@@ -65,12 +73,14 @@ export default async function UsagePage() {
               </span>{" "}
               <span className="text-muted-foreground">of {formatNumber(limit)} messages</span>
             </p>
-            <Badge variant={percent >= 100 ? "destructive" : percent >= 80 ? "warning" : "secondary"}>{percentLabel}</Badge>
+            <Badge variant={percent >= 100 ? "destructive" : percent >= 80 ? "warning" : "secondary"}>
+              {percentLabel}
+            </Badge>
           </div>
           <UsageMeter used={month.used} limit={limit} />
           <p className="text-muted-foreground text-sm">
-            Resets {formatRelative(month.resetsAt)}, on {formatDateTime(month.resetsAt)}. When the quota is used up the API answers{" "}
-            <code className="font-mono text-xs">quota_exceeded</code> until then.{" "}
+            Resets {formatRelative(month.resetsAt)}, on {formatDateTime(month.resetsAt)}. When the quota is used up the
+            API answers <code className="font-mono text-xs">quota_exceeded</code> until then.{" "}
             <Link href="/settings/plan" className="text-primary font-medium underline-offset-4 hover:underline">
               Plans
             </Link>
@@ -81,7 +91,10 @@ export default async function UsagePage() {
       <Card>
         <CardHeader>
           <CardTitle>Messages per day</CardTitle>
-          <CardDescription>The last 30 days (UTC), by integration: {formatNumber(total30)} messages in all.</CardDescription>
+          <CardDescription>
+            The same count for the last 30 days (UTC), by integration: {formatNumber(total30)} in all. A message your
+            team answered in person is not counted.
+          </CardDescription>
         </CardHeader>
         <CardContent>
           {daily.series.length === 0 ? (
@@ -119,7 +132,10 @@ export default async function UsagePage() {
                 <TableRow key={s.integrationId ?? "removed"}>
                   <TableCell className="font-medium">
                     {s.integrationId && !s.deleted ? (
-                      <Link href={`/integrations/${s.integrationId}`} className="hover:text-primary underline-offset-4 hover:underline">
+                      <Link
+                        href={`/integrations/${s.integrationId}`}
+                        className="hover:text-primary underline-offset-4 hover:underline"
+                      >
                         {s.name}
                       </Link>
                     ) : (
@@ -137,8 +153,8 @@ export default async function UsagePage() {
         </Card>
       )}
       <p className="text-muted-foreground text-xs">
-        The per-day counts are the messages stored for API conversations. Messages sent while a team member has taken a conversation over
-        are stored but not charged to the quota, and the dashboard&apos;s test chat is never charged.
+        The per-day counts are the messages stored for API conversations. Messages sent while a team member has taken a
+        conversation over are stored but not charged to the quota, and the dashboard&apos;s test chat is never charged.
       </p>
     </div>
   );

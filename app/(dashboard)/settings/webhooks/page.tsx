@@ -22,7 +22,10 @@ function dueWithinAMinute(deliveries: { status: string; nextAttemptAt: Date }[])
 export default async function WebhooksPage() {
   const { workspace, can } = await requireWorkspace();
   const db = await getDb();
-  const [hooks, deliveries] = await Promise.all([listWebhooks(db, workspace.id), listDeliveries(db, { workspaceId: workspace.id, limit: 50 })]);
+  const [hooks, deliveries] = await Promise.all([
+    listWebhooks(db, workspace.id),
+    listDeliveries(db, { workspaceId: workspace.id, limit: 50 }),
+  ]);
   const manage = can("manage_workspace");
   const inFlight = dueWithinAMinute(deliveries);
   const add = manage ? <AddWebhookDialog disabled={hooks.length >= MAX_WEBHOOKS} /> : null;
@@ -34,9 +37,9 @@ export default async function WebhooksPage() {
         <div className="space-y-1">
           <h2 className="text-lg font-semibold">Webhooks</h2>
           <p className="text-muted-foreground max-w-2xl text-sm">
-            Parley POSTs events to your endpoints as they happen: new leads, handoff requests and team replies. Each request is signed
-            (HMAC-SHA256 in <code className="font-mono text-xs">Parley-Signature</code>), retried with back-off for about a day if your
-            endpoint fails, and sent in order within a conversation.
+            Parley POSTs events to your endpoints as they happen: new leads, handoff requests and team replies. Each
+            request is signed (HMAC-SHA256 in <code className="font-mono text-xs">Parley-Signature</code>), retried with
+            back-off for about a day if your endpoint fails, and sent in order within a conversation.
           </p>
         </div>
         {add /* always here: the dialog must stay mounted when the first webhook replaces the empty state */}
@@ -44,7 +47,8 @@ export default async function WebhooksPage() {
 
       {hooks.length === 0 ? (
         <EmptyState icon={WebhookIcon} title="No webhooks yet">
-          Add an endpoint to hear about new leads, customers asking for a person, and team replies, for your CRM, Slack or helpdesk.
+          Add an endpoint to hear about new leads, customers asking for a person, and team replies, for your CRM, Slack
+          or helpdesk.
           {!manage && " Owners and admins can add webhooks."}
         </EmptyState>
       ) : (
@@ -58,7 +62,10 @@ export default async function WebhooksPage() {
       <Card className="gap-0 pb-0">
         <CardHeader className="pb-4">
           <CardTitle>Delivery log</CardTitle>
-          <CardDescription>The latest 50 deliveries. A failed attempt is retried after 10 s, 30 s, 2 min, 10 min, 1 h and so on, 10 attempts in all.</CardDescription>
+          <CardDescription>
+            The latest 50 deliveries. A failed attempt is retried after 10 s, 30 s, 2 min, 10 min, 1 h and so on, 10
+            attempts in all.
+          </CardDescription>
         </CardHeader>
         {deliveries.length === 0 ? (
           <CardContent className="text-muted-foreground border-t py-8 text-center text-sm">
@@ -73,12 +80,17 @@ export default async function WebhooksPage() {
         <CardHeader>
           <CardTitle>Verifying a request</CardTitle>
           <CardDescription>
-            Every request carries <code className="font-mono">Parley-Event</code>, <code className="font-mono">Parley-Delivery</code> (the
-            event id, the same on every retry: use it to ignore duplicates) and the signature.
+            Every request carries <code className="font-mono">Parley-Event</code>,{" "}
+            <code className="font-mono">Parley-Delivery</code> (the event id, the same on every retry: use it to ignore
+            duplicates) and the signature.
           </CardDescription>
         </CardHeader>
         <CardContent>
-          <pre className="bg-muted/60 overflow-x-auto rounded-lg border p-3 font-mono text-xs leading-relaxed">{`// Node.js: verify before trusting the body (use the raw bytes, not re-serialised JSON)
+          <pre
+            aria-label="Signature check in Node.js"
+            tabIndex={0}
+            className="bg-muted/60 focus-visible:ring-ring/50 overflow-x-auto rounded-lg border p-3 font-mono text-xs leading-relaxed outline-none focus-visible:ring-[3px]"
+          >{`// Node.js: verify before trusting the body (use the raw bytes, not re-serialised JSON)
 import crypto from "node:crypto";
 
 function verify(secret, header, rawBody, toleranceSeconds = 300) {

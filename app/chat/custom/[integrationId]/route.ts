@@ -1,4 +1,5 @@
-import { handleChatRequest, methodNotAllowed } from "@/lib/chat/handle-chat-request";
+import { handleChatRequest } from "@/lib/chat/handle-chat-request";
+import { methodNotAllowed } from "@/lib/chat/serve";
 
 export const dynamic = "force-dynamic";
 

@@ -4,6 +4,7 @@ import { getDb } from "@/db";
 import { getBot } from "@/db/queries/bots";
 import { insertSource } from "@/db/queries/knowledge";
 import { MAX_UPLOAD_BYTES } from "@/lib/knowledge/extract";
+import { withArticle } from "@/lib/format";
 import { wakeIngestionWorker } from "@/lib/knowledge/worker";
 import { requireWorkspace } from "@/lib/session";
 
@@ -37,7 +38,9 @@ export async function POST(req: Request, ctx: { params: Promise<{ botId: string 
   if (!body) return fail(413, tooLarge);
   let form: FormData;
   try {
-    form = await new Response(new Blob([body]), { headers: { "content-type": req.headers.get("content-type") ?? "" } }).formData();
+    form = await new Response(new Blob([body]), {
+      headers: { "content-type": req.headers.get("content-type") ?? "" },
+    }).formData();
   } catch {
     return fail(400, "The upload was not a file form.");
   }
@@ -50,12 +53,19 @@ export async function POST(req: Request, ctx: { params: Promise<{ botId: string 
   // Obvious mismatches (an image, an archive, an old .doc) are refused now; everything else is judged by the worker.
   const sniffed = await fileTypeFromBuffer(bytes);
   if (sniffed && !["pdf", "docx", "zip", "xml"].includes(sniffed.ext) && !sniffed.mime.startsWith("text/")) {
-    const what = sniffed.ext === "cfb" ? "an old Office file (.doc, .xls, .ppt); save it as .docx or PDF" : `a ${sniffed.ext.toUpperCase()} file`;
+    const what =
+      sniffed.ext === "cfb"
+        ? "an old Office file (.doc, .xls, .ppt); save it as .docx or PDF"
+        : `${withArticle(sniffed.ext.toUpperCase())} file`;
     return fail(415, `“${file.name}” is ${what}. ${SUPPORTED}`);
   }
 
   const name = file.name.replaceAll("\u0000", "").slice(0, 200) || "Untitled";
-  const title = String(form.get("title") ?? "").replaceAll("\u0000", "").trim().slice(0, 200) || name;
+  const title =
+    String(form.get("title") ?? "")
+      .replaceAll("\u0000", "")
+      .trim()
+      .slice(0, 200) || name;
   const source = await insertSource(db, {
     workspaceId: workspace.id,
     botId,

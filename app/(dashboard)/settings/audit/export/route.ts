@@ -28,7 +28,18 @@ export async function GET(req: Request): Promise<Response> {
         controller.enqueue(
           encoder.encode(
             "\uFEFF" +
-              csvRow(["time_utc", "actor_name", "actor_email", "action", "description", "target_type", "target_id", "changes", "before", "after"]),
+              csvRow([
+                "time_utc",
+                "actor_name",
+                "actor_email",
+                "action",
+                "description",
+                "target_type",
+                "target_id",
+                "changes",
+                "before",
+                "after",
+              ]),
           ),
         );
         let beforeId: number | undefined;

@@ -1,0 +1,7 @@
+import { healthResponse } from "@/lib/health";
+
+export const dynamic = "force-dynamic";
+
+/** Liveness: the process answers. */
+export const GET = () => healthResponse();
+export const HEAD = GET;

@@ -1,0 +1,560 @@
+/**
+ * The built-in engine's replies a customer can trust (issue 17, items 3 and 5–7): yes or no first, no
+ * neighbouring facts, whole lists, abstaining below its confidence, follow-ups resolved from the previous
+ * turn, never the same reply twice, and its own phrases in the customer's language. The knowledge here is
+ * made up for these tests (a physiotherapy practice and an outdoor shop); the engine knows none of its words.
+ */
+import { describe, expect, it } from "vitest";
+import { bots } from "@/db/schema";
+import { ABSTAIN_BELOW, answerBuiltin, isYesNoQuestion } from "./builtin";
+import { STOCK_MESSAGES } from "./phrases";
+import { contentTerms } from "./text";
+import type { BotProfile, Passage, QueryAnalysis, Turn } from "./types";
+
+const bot: BotProfile = { name: "Max", instructions: "", welcomeMessage: "", fallbackMessage: "" };
+
+const passage = (chunkId: number, title: string, content: string, score = 0.1): Passage => ({
+  chunkId,
+  sourceId: `src_${chunkId}`,
+  title,
+  heading: "",
+  content,
+  score,
+});
+
+const practice: Passage[] = [
+  passage(
+    9001,
+    "Appointments",
+    `# Appointments
+
+Appointments are available Monday to Friday from 8am to 7pm. Home visits are only offered on weekdays, within 10 km of the practice.
+A first assessment takes 45 minutes. Follow-up sessions take 30 minutes.
+We do not treat patients under 12; please see a paediatric physiotherapist.`,
+  ),
+  passage(
+    9002,
+    "Fees",
+    `# Fees
+
+We offer three treatment packages:
+
+- Single session: €60
+- Five sessions: €270
+- Ten sessions: €500
+
+Most private insurers reimburse our treatments. Payment is due at the end of each session.`,
+  ),
+  passage(
+    9003,
+    "About the practice",
+    `# About us
+
+The practice was opened in 2009 by Anna Berg. Our team of six physiotherapists works with athletes and office workers alike.`,
+  ),
+];
+
+const shop: Passage[] = [
+  passage(
+    9101,
+    "Jackets",
+    `# Jackets
+
+The Fjell jacket is fully waterproof and weighs 380 g. It comes in four colours.
+The Tind jacket is windproof but not waterproof; it packs into its own pocket.`,
+  ),
+  passage(
+    9102,
+    "Boots",
+    `# Boots
+
+The Stig boots have a waterproof membrane and a Vibram sole. They cost €189.`,
+  ),
+];
+
+function ask(message: string, opts: { history?: Turn[]; passages?: Passage[]; analysis?: QueryAnalysis } = {}) {
+  return answerBuiltin({
+    bot,
+    message,
+    history: opts.history ?? [],
+    passages: opts.passages ?? practice,
+    analysis: opts.analysis,
+  });
+}
+
+const exchange = (question: string, answer: string): Turn[] => [
+  { role: "user", content: question },
+  { role: "assistant", content: answer },
+];
+
+describe("yes or no first", () => {
+  it("says no when the passage restricts the answer ('only on weekdays')", () => {
+    expect(ask("Do you do home visits on weekends?").reply).toBe(
+      "No, home visits are only offered on weekdays, within 10 km of the practice.",
+    );
+  });
+
+  it("says no when the passage says not", () => {
+    expect(ask("Do you treat patients under 12?").reply).toMatch(/^No, we do not treat patients under 12/);
+  });
+
+  it("says yes when the passage says so, then the sentence that answers", () => {
+    const { reply } = ask("Do insurers reimburse your treatments?");
+    expect(reply).toMatch(/^Yes, most private insurers reimburse our treatments\./);
+  });
+
+  it("keeps a name's capital after the yes", () => {
+    expect(ask("Was the practice opened by Anna Berg?").reply).toMatch(/^Yes, the practice was opened in 2009/);
+  });
+
+  it("gives one or two sentences, not the whole section", () => {
+    const { reply } = ask("Do you do home visits on weekends?");
+    expect(reply).not.toMatch(/45 minutes|paediatric/);
+  });
+
+  it("adds no yes or no to a question that asks for a value", () => {
+    expect(ask("How long is a first assessment?").reply).toBe("A first assessment takes 45 minutes.");
+  });
+
+  it.each([
+    ["Do you ship to Canada?", "en", true],
+    ["Is it waterproof?", "en", true],
+    ["What does it cost?", "en", false],
+    ["Livrez-vous au Canada ?", "fr", true],
+    ["Est-ce que vous livrez au Canada ?", "fr", true],
+    ["Quand êtes-vous ouverts ?", "fr", false],
+    ["Haben Sie am Samstag geöffnet?", "de", true],
+    ["Wann haben Sie geöffnet?", "de", false],
+    ["¿Hacen envíos a Canadá?", "es", true],
+    ["¿Cuánto cuesta el envío?", "es", false],
+  ])("%s is a yes/no question: %s → %s", (question, language, expected) => {
+    expect(isYesNoQuestion(question, language)).toBe(expected);
+  });
+});
+
+describe("only what was asked", () => {
+  it("a question about one package's price does not get the other packages'", () => {
+    const { reply } = ask("How much is the five sessions package?");
+    expect(reply).toContain("€270");
+    expect(reply).not.toMatch(/€60|€500/);
+  });
+
+  it("a question that asks for the list gets the whole list", () => {
+    for (const question of ["What packages do you offer?", "fees", "What are your prices?"]) {
+      const { reply } = ask(question);
+      for (const price of ["€60", "€270", "€500"]) expect(reply, question).toContain(price);
+    }
+  });
+});
+
+describe("where", () => {
+  const shop: Passage[] = [
+    passage(
+      9101,
+      "Opening hours and location",
+      "The store is open Monday to Saturday from 9am to 6pm. You will find us at 48 Harbour Lane, next to the ferry terminal.",
+    ),
+    passage(9102, "Delivery", "We deliver to Ireland, France and Spain. Parcels arrive within three days."),
+  ];
+
+  it("is answered by the street address, though it repeats none of the question's words", () => {
+    for (const question of ["Where is the store?", "wheres ur store", "¿Dónde está la tienda?"]) {
+      const { reply } = ask(question, {
+        passages: shop,
+        analysis: {
+          language: question.includes("¿") ? "es" : "en",
+          corrected: question.replace("ur", "your").replace("tienda", "store"),
+          related: [],
+        },
+      });
+      expect(reply, question).toContain("48 Harbour Lane");
+    }
+  });
+
+  it("is answered in other ways where no address is meant", () => {
+    const { reply } = ask("Where do you deliver?", { passages: shop });
+    expect(reply).toContain("Ireland, France and Spain");
+    expect(reply).not.toContain("Harbour Lane");
+  });
+});
+
+describe("a word written in one where the page writes two", () => {
+  const billing: Passage[] = [
+    passage(
+      9201,
+      "Cancelling",
+      "You can cancel your subscription at any time from the account page. We do not refund the month already started.",
+    ),
+    passage(9202, "Check-ups", "A yearly check up of your boiler costs €90."),
+  ];
+
+  it("matches both halves ('anytime' for 'any time', 'checkup' for 'check up')", () => {
+    expect(ask("can i cancel anytime", { passages: billing }).reply).toContain("at any time");
+    expect(ask("how much is a boiler checkup?", { passages: billing }).reply).toContain("€90");
+  });
+
+  it("is still a word the knowledge lacks when its halves are not both there", () => {
+    expect(ask("Do you sell toothbrushes?", { passages: billing }).kind).toBe("fallback");
+  });
+});
+
+describe("an acronym the page spells out", () => {
+  const security: Passage[] = [
+    passage(
+      9301,
+      "Sign-in",
+      "Single sign-on is available on the Enterprise plan. Service level agreement: 99.9% uptime on the Enterprise plan.",
+    ),
+    passage(9302, "Settings", "The editor has some simple options for colours and fonts."),
+  ];
+
+  it("matches the words its initials spell", () => {
+    expect(ask("which plan has sso?", { passages: security }).reply).toContain("Enterprise");
+    expect(ask("is there an sla?", { passages: security }).reply).toContain("99.9%");
+  });
+
+  it("not any words in a row that happen to start with its letters", () => {
+    expect(ask("do you support sso?", { passages: [security[1]!] }).kind).toBe("fallback");
+  });
+});
+
+describe("abstains rather than state an unrelated fact", () => {
+  it.each([
+    "Can I work from Portugal?", // shares only "work" with the knowledge
+    "How fast do your staff reply to emails?", // a duration, but not this one
+    "Do you integrate with other software?",
+    "What's the capital of France?",
+  ])("%s", (question) => {
+    const result = ask(question);
+    expect(result.kind).toBe("fallback");
+    expect(result.usedPassages).toEqual([]);
+  });
+
+  it("answers with a confidence at or above the threshold", () => {
+    const result = ask("How long does a follow-up session take?");
+    expect(result.kind).toBe("answer");
+    expect(result.reply).toContain("30 minutes");
+    expect(result.confidence).toBeGreaterThanOrEqual(ABSTAIN_BELOW);
+  });
+});
+
+describe("what retrieval understood", () => {
+  it("matches the related words retrieval searched, not words of its own", () => {
+    const question = "Do health funds refund your treatments?";
+    const analysis: QueryAnalysis = {
+      language: "en",
+      corrected: question,
+      related: [
+        { word: "insurers", for: "funds", weight: 0.8 },
+        { word: "reimburse", for: "refund", weight: 0.8 },
+      ],
+    };
+    expect(ask(question).kind).toBe("fallback");
+    // "health" stays uncovered, so the passage does not decide a yes: the sentence alone answers.
+    expect(ask(question, { analysis }).reply).toBe("Most private insurers reimburse our treatments.");
+  });
+
+  it("reads the corrected question", () => {
+    const analysis: QueryAnalysis = {
+      language: "en",
+      corrected: "how long does a first assessment take",
+      related: [],
+    };
+    expect(ask("how lng dos a frist asessment tak", { analysis }).reply).toContain("45 minutes");
+  });
+});
+
+describe("follow-ups without a model", () => {
+  it("resolves ellipsis from the previous turn: 'And on weekends?' after opening hours", () => {
+    const passages = [
+      passage(
+        9201,
+        "Opening hours",
+        "# Opening hours\n\nWe are open Monday to Friday from 9am to 6pm.\n\nOn Saturdays we open from 10am to 2pm. We are closed on Sundays.",
+      ),
+      passage(9202, "Parking", "# Parking\n\nThere is free parking behind the building on weekends."),
+    ];
+    const history = exchange("What are your opening hours?", "We are open Monday to Friday from 9am to 6pm.");
+    const { reply } = ask("And on weekends?", { history, passages });
+    expect(reply).toMatch(/Saturdays we open from 10am to 2pm/);
+    expect(reply).not.toMatch(/parking/i);
+  });
+
+  it("resolves a pronoun from the previous turn: 'Is it waterproof?' after a product", () => {
+    const fjell = ask("Is it waterproof?", {
+      passages: shop,
+      history: exchange("Tell me about the Fjell jacket", "The Fjell jacket weighs 380 g."),
+    });
+    expect(fjell.reply).toMatch(/^Yes, the Fjell jacket is fully waterproof/);
+    const tind = ask("Is it waterproof?", {
+      passages: shop,
+      history: exchange("Tell me about the Tind jacket", "The Tind jacket packs into its own pocket."),
+    });
+    expect(tind.reply).toMatch(/^No, the Tind jacket is windproof but not waterproof/);
+  });
+
+  it("never repeats the previous reply word for word", () => {
+    const first = ask("How long does a first assessment take?");
+    const history = exchange("How long does a first assessment take?", first.reply);
+    const again = ask("How long does it take?", { history });
+    expect(again.kind).toBe("answer");
+    expect(again.reply).not.toBe(first.reply);
+    expect(again.reply).toContain("45 minutes"); // still the answer, said as such
+  });
+
+  it("a yes or no asked again still starts with it", () => {
+    const history = exchange("Tell me about the Fjell jacket", "The Fjell jacket weighs 380 g.");
+    const first = ask("Is it waterproof?", { passages: shop, history });
+    const again = ask("Is it really waterproof?", {
+      passages: shop,
+      history: [...history, ...exchange("Is it waterproof?", first.reply)],
+    });
+    expect(first.reply).toMatch(/^Yes, /);
+    expect(again.reply).not.toBe(first.reply);
+    expect(again.reply).toMatch(/^Yes\. As I said: The Fjell jacket is fully waterproof/);
+  });
+});
+
+describe("the customer's language", () => {
+  const fr: Passage[] = [
+    passage(
+      9301,
+      "Horaires",
+      "# Horaires\n\nLe cabinet est ouvert du lundi au vendredi de 8 h à 19 h. Les visites à domicile sont proposées uniquement en semaine.",
+    ),
+  ];
+  const de: Passage[] = [
+    passage(
+      9401,
+      "Öffnungszeiten",
+      "# Öffnungszeiten\n\nDie Praxis ist von Montag bis Freitag von 8 bis 19 Uhr geöffnet. Am Wochenende ist die Praxis geschlossen.",
+    ),
+  ];
+  const es: Passage[] = [
+    passage(
+      9501,
+      "Envíos",
+      "# Envíos\n\nHacemos envíos a toda España en 48 horas. No hacemos envíos fuera de la Unión Europea.",
+    ),
+  ];
+
+  it("stems and drops stopwords in the question's language", () => {
+    expect(contentTerms("Quels sont vos horaires d'ouverture ?", "fr")).toEqual(["horair", "ouvertur"]);
+    expect(contentTerms("Wann ist die Praxis geöffnet?", "de")).toEqual(["praxis", "geoffnet"]);
+    expect(contentTerms("¿Hacen envíos a Canarias?", "es")).toEqual(["envi", "canari"]);
+  });
+
+  it.each([
+    ["Bonjour", "Bonjour ! Comment puis-je vous aider ?"],
+    ["Hallo!", "Hallo! Wie kann ich Ihnen helfen?"],
+    ["Hola", "¡Hola! ¿En qué puedo ayudarle?"],
+    ["Merci beaucoup !", "Je vous en prie ! Puis-je vous aider pour autre chose ?"],
+    ["Danke schön", "Gern geschehen! Kann ich sonst noch helfen?"],
+    ["¡Muchas gracias!", "¡De nada! ¿Puedo ayudarle en algo más?"],
+  ])("answers small talk in its language: %s", (message, reply) => {
+    expect(ask(message).reply).toBe(reply);
+  });
+
+  it("answers yes or no in the question's language", () => {
+    const analysis = (language: string, corrected: string): QueryAnalysis => ({ language, corrected, related: [] });
+    const q1 = "Faites-vous des visites à domicile le week-end ?";
+    expect(ask(q1, { passages: fr, analysis: analysis("fr", q1) }).reply).toMatch(
+      /^Non, les visites à domicile sont proposées uniquement en semaine\./,
+    );
+    const q2 = "Ist die Praxis am Wochenende geöffnet?";
+    expect(ask(q2, { passages: de, analysis: analysis("de", q2) }).reply).toMatch(
+      /^Nein, am Wochenende ist die Praxis geschlossen\./,
+    );
+    const q3 = "¿Hacen envíos a España?";
+    expect(ask(q3, { passages: es, analysis: analysis("es", q3) }).reply).toMatch(
+      /^Sí, hacemos envíos a toda España en 48 horas\./,
+    );
+  });
+
+  it("falls back in the question's language when the bot has no fallback message of its own", () => {
+    const q = "¿Tienen aparcamiento para bicicletas?";
+    expect(ask(q, { passages: es, analysis: { language: "es", corrected: q, related: [] } }).reply).toBe(
+      "Lo siento, no he encontrado una respuesta a eso en mi base de conocimientos.",
+    );
+  });
+
+  it("uses the bot's own fallback message as written when it has one", () => {
+    const own = { ...bot, fallbackMessage: "Désolé, je ne sais pas. Écrivez-nous à contact@example.fr." };
+    const q = "Acceptez-vous les chiens ?";
+    const result = answerBuiltin({
+      bot: own,
+      message: q,
+      history: [],
+      passages: fr,
+      analysis: { language: "fr", corrected: q, related: [] },
+    });
+    expect(result).toMatchObject({ kind: "fallback", reply: own.fallbackMessage });
+  });
+
+  it("knows a new bot's messages as stock ones, so it words them in the customer's language", () => {
+    expect(STOCK_MESSAGES).toContain(bots.welcomeMessage.default);
+    expect(STOCK_MESSAGES).toContain(bots.fallbackMessage.default);
+    const stock = {
+      ...bot,
+      welcomeMessage: String(bots.welcomeMessage.default),
+      fallbackMessage: String(bots.fallbackMessage.default),
+    };
+    const q = "Acceptez-vous les chiens ?";
+    const analysis = { language: "fr", corrected: q, related: [] };
+    expect(answerBuiltin({ bot: stock, message: "Bonjour", history: [], passages: fr }).reply).toBe(
+      "Bonjour ! Comment puis-je vous aider ?",
+    );
+    expect(answerBuiltin({ bot: stock, message: q, history: [], passages: fr, analysis }).reply).toMatch(/^Désolé/);
+    expect(answerBuiltin({ bot: stock, message: "Hello", history: [], passages: fr }).reply).toBe(
+      bots.welcomeMessage.default,
+    );
+  });
+});
+
+describe("reading the knowledge as a person would", () => {
+  const climbing: Passage[] = [
+    passage(
+      9301,
+      "Memberships",
+      `# Memberships
+
+## Gold membership — €30 per month
+
+Unlimited climbing, two guided classes a week and a locker.
+
+## Silver membership — €18 per month
+
+Climbing on weekdays before 4pm.`,
+    ),
+    passage(
+      9302,
+      "Shoes for children",
+      `# Shoe sizes for children
+
+| Child's age | Shoe size |
+| --- | --- |
+| 4–6 years | 28 |
+| 7–9 years | 32 |
+| 10–12 years | 36 |`,
+    ),
+    passage(
+      9303,
+      "Bookings",
+      `# Late arrivals
+
+We hold each court booking for 20 minutes. After that time, the court is released to the waiting list.
+
+# Staff
+
+The gym has three kinds of staff. Coaches run the classes. Setters build the routes. Hosts welcome you at the desk.`,
+    ),
+    passage(
+      9304,
+      "Opening hours",
+      `# Opening hours
+
+The hall is open Monday to Friday from 7:00 to 22:00. Closed at weekends.`,
+    ),
+  ];
+  const climb = (message: string, history: Turn[] = []) => ask(message, { passages: climbing, history });
+
+  it("finds a number inside a stated range", () => {
+    const { reply } = climb("My son is 8, which shoe size does he need?");
+    expect(reply).toContain("32");
+    expect(reply).not.toMatch(/\b28\b|\b36\b/);
+  });
+
+  it("gives the price in a section's heading when the sentences under it do not say it", () => {
+    const { reply } = climb("How much is the Gold membership?");
+    expect(reply).toContain("€30");
+    expect(reply).not.toContain("€18");
+  });
+
+  it("shows a sentence that points back together with the sentence it points to", () => {
+    expect(climb("When is the court released to the waiting list?").reply).toContain("20 minutes");
+  });
+
+  it("a sentence that announces how many there are is followed by the sentences that name them", () => {
+    const { reply } = climb("What kinds of staff do you have?");
+    for (const kind of ["Coaches", "Setters", "Hosts"]) expect(reply).toContain(kind);
+  });
+
+  it("a day asked about is answered by what is said of its group, never by another day's hours", () => {
+    const result = climb("Is the hall open on Saturdays?");
+    expect(result.reply).toMatch(/^No\b/);
+    expect(result.reply).toContain("weekends");
+  });
+});
+
+describe("follow-ups in Spanish", () => {
+  const horario: Passage[] = [
+    passage(
+      9401,
+      "Horario",
+      `# Horario
+
+De lunes a viernes abrimos de 9:00 a 20:00. Los domingos abrimos solo por la mañana, de 10:00 a 14:00.`,
+    ),
+  ];
+  it("«¿Y los domingos?» asks for the same kind of answer as the question before it", () => {
+    const history = exchange("¿A qué hora abrís entre semana?", "De lunes a viernes abrimos de 9:00 a 20:00.");
+    const result = answerBuiltin({
+      bot,
+      message: "¿Y los domingos?",
+      history,
+      passages: horario,
+      analysis: { language: "es", corrected: "¿Y los domingos?", related: [] },
+    });
+    expect(result.reply).toContain("14:00");
+    expect(result.reply).not.toMatch(/^(?:Sí|No)\b/);
+  });
+});
+
+describe("yes or no when the knowledge decides it", () => {
+  const delivery: Passage[] = [
+    passage(
+      9501,
+      "Delivery",
+      `# Delivery
+
+We deliver to France, Italy and Portugal. Orders arrive within 3 to 5 working days.
+
+# Trial
+
+Every new account can try Pro free for 7 days, no card needed.`,
+    ),
+  ];
+  const asked = (message: string) => ask(message, { passages: delivery });
+
+  it("answers no by omission when a sentence lists the other places and not the one asked about", () => {
+    const result = asked("Do you deliver to Spain?");
+    expect(result.reply).toMatch(/^No\b/);
+    expect(result.reply).toContain("France, Italy and Portugal");
+  });
+
+  it("a missing common word is not decided by omission: the knowledge does not cover it", () => {
+    expect(asked("Do you deliver furniture?").kind).toBe("fallback");
+  });
+
+  it("a negation about something else in the sentence does not make the answer no", () => {
+    const { reply } = asked("Can I try Pro free?");
+    expect(reply).toContain("free for 7 days");
+    expect(reply).not.toMatch(/^No\b/);
+  });
+});
+
+describe("curated answers", () => {
+  it("a passage titled with the customer's question answers it, though its sentences repeat none of its words", () => {
+    const curated: Passage = {
+      chunkId: 9601,
+      sourceId: "src_qa",
+      title: "Can I take my bike on the train?",
+      heading: "bicycle on trains · bring a bike by rail",
+      content: "Folded ones travel free; others need a €5 ticket.",
+      score: 0.2,
+    };
+    const { reply, kind } = ask("Can I take my bike on the train?", { passages: [curated, ...practice] });
+    expect(kind).toBe("answer");
+    expect(reply).toContain("€5 ticket");
+  });
+});

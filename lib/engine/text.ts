@@ -1,0 +1,163 @@
+import { newStemmer } from "snowball-stemmers";
+import { eng, fra, deu, spa, ita, por, nld, swe, dan, nob, fin, rus, tur, hun, ron, cat } from "stopword";
+
+/**
+ * Words in a language: stemming with Snowball (the same algorithms as PostgreSQL's text search
+ * configurations, so the engine and retrieval agree on what a word's stem is) and stopwords from the
+ * `stopword` package's lists (short, conservative lists: they drop function words, never content words
+ * such as "open" or "price"). Both are keyed by ISO 639-1 code; a language neither knows is read as English.
+ */
+
+/** ISO 639-1 → Snowball algorithm (snowball-stemmers names). */
+const SNOWBALL: Record<string, string> = {
+  en: "english",
+  fr: "french",
+  de: "german",
+  es: "spanish",
+  it: "italian",
+  pt: "portuguese",
+  nl: "dutch",
+  sv: "swedish",
+  da: "danish",
+  no: "norwegian",
+  nb: "norwegian",
+  fi: "finnish",
+  ru: "russian",
+  tr: "turkish",
+  hu: "hungarian",
+  ro: "romanian",
+  ca: "catalan",
+};
+
+const PACKAGE_STOPWORDS: Record<string, string[]> = {
+  en: eng,
+  fr: fra,
+  de: deu,
+  es: spa,
+  it: ita,
+  pt: por,
+  nl: nld,
+  sv: swe,
+  da: dan,
+  no: nob,
+  nb: nob,
+  fi: fin,
+  ru: rus,
+  tr: tur,
+  hu: hun,
+  ro: ron,
+  ca: cat,
+};
+
+/**
+ * What people add around a question in a chat, beyond the package's function words: question words,
+ * politeness, "I'd like to know". Generic conversational words, per language; no business vocabulary.
+ */
+const CONVERSATIONAL: Record<string, string> = {
+  en: `a about above after again against all also am an and any anyone anything are aren't as at be because been before
+  being below between both but by can can't cannot could couldn't did didn't do does doesn't doing don't down during
+  back each either else etc even ever few for from further get gets getting give go goes going got had hadn't has hasn't
+  have haven't having he he's her here here's hers herself him himself his how how's i i'd i'll i'm i've if in into is
+  isn't it it's its itself just know let let's like lot me might mine more most much must my myself need needs no nor
+  not now of off ok okay on once one ones only or other our ours ourselves out over please pls really same say
+  shall she should shouldn't so some something such sure take takes tell than that that's the their theirs them
+  themselves then there there's these they they'd they'll they're they've thing things this those through to too
+  under until up us very want wants was wasn't way we we'd we'll we're we've well were weren't what what's when where
+  where's which while who who's whom why why's will with won't would wouldn't yes yet you you'd you'll you're you've
+  your yours yourself yourselves hi hello hey thanks thank thx help question`,
+  fr: `est-ce quoi comment combien pourquoi quand puis peux peut pouvez pouvons voudrais veux voulez savoir dire
+    bonjour salut merci svp plaît plait oui non faut chez fait`,
+  de: `bitte danke hallo ja nein gibt wie was wann wo warum welche welcher welches möchte möchten kann können könnt
+    wissen sagen mal`,
+  es: `hola gracias favor sí si es son está están hay puedo puede pueden tienen tiene tengo hacen hace cómo como
+    cuándo cuando dónde donde qué cuál cuáles cuánto cuánta cuántos cuántas quiero quisiera saber decir usted ustedes
+    las los unos unas este esta estos estas tenéis tenemos tienes hacéis podéis puedes sois estáis vuestro vuestra
+    vuestros vuestras entre sobre hasta desde durante según segun hacia tras cada otro otra otros otras mismo misma
+    algo nada alguien nadie algún algun alguna algunos algunas mucho mucha muchos muchas poco poca pocos pocas muy
+    más mas menos tan tanto también tampoco aún aun todavía todavia aquí aqui allí alli ahí ahi`,
+};
+
+/** The language used for a code: itself when the engine knows it, else English. */
+export function knownLanguage(language: string | undefined): string {
+  const code = (language ?? "").toLowerCase().slice(0, 2);
+  return SNOWBALL[code] ? code : "en";
+}
+
+const stopwordCache = new Map<string, Set<string>>();
+export function stopwordsOf(language: string): Set<string> {
+  const code = knownLanguage(language);
+  let set = stopwordCache.get(code);
+  if (!set) {
+    const words = [...(PACKAGE_STOPWORDS[code] ?? []), ...(CONVERSATIONAL[code] ?? "").split(/\s+/)].filter(Boolean);
+    set = new Set(words.map((word) => word.toLowerCase()));
+    // Also without accents: customers often leave them out ("cuanto", "plait").
+    for (const word of [...set]) set.add(foldAccents(word));
+    stopwordCache.set(code, set);
+  }
+  return set;
+}
+
+const stemmers = new Map<string, { stem(word: string): string }>();
+function stemmerOf(language: string): { stem(word: string): string } {
+  const code = knownLanguage(language);
+  let stemmer = stemmers.get(code);
+  if (!stemmer) {
+    stemmer = newStemmer(SNOWBALL[code]!);
+    stemmers.set(code, stemmer);
+  }
+  return stemmer;
+}
+
+/** "é" → "e", "ß" stays: stems are compared without accents, since customers often type none. */
+export function foldAccents(text: string): string {
+  return text.normalize("NFD").replace(/\p{M}+/gu, "");
+}
+
+export function normalise(text: string): string {
+  return text.toLowerCase().replace(/[\u2018\u2019\u02bc]/g, "'");
+}
+
+/** Lowercased words and numbers of `text`; French and Italian elisions ("l'heure", "qu'il") lose their article. */
+export function tokens(text: string): string[] {
+  return normalise(text).match(/\d+(?:[.,]\d+)*|\p{L}+(?:['-]\p{L}+)*/gu) ?? [];
+}
+
+const ELISION = /^(?:l|d|j|m|n|s|t|c|qu|jusqu|lorsqu|puisqu|quoiqu|dell|all|dall|nell|sull)'/;
+
+/** The stem of one lowercase word, accents folded. */
+export function stem(word: string, language: string): string {
+  return foldAccents(stemmerOf(language).stem(word));
+}
+
+/**
+ * Lowercased, stemmed words of `text` in `language` without stopwords, each once, in order of first appearance.
+ * A hyphenated word is one term ("e-bikes" → "ebik"); with `parts` (for knowledge) its parts are terms too, so
+ * a question's "tune up" or "bikes" still finds the knowledge's "tune-up" and "e-bikes".
+ */
+export function contentTerms(text: string, language = "en", { parts = true }: { parts?: boolean } = {}): string[] {
+  const stop = stopwordsOf(language);
+  const terms = new Set<string>();
+  const add = (word: string) => {
+    const stemmed = stem(word, language);
+    if (!stop.has(stemmed)) terms.add(stemmed); // "ups" is "up"
+  };
+  for (let token of tokens(text)) {
+    if (/\d/.test(token)) {
+      terms.add(token);
+      continue;
+    }
+    if (stop.has(token)) continue;
+    token = token.replace(ELISION, "").replace(/'s$/, "").replace(/'/g, "");
+    if (token.length < 2 || stop.has(token) || stop.has(foldAccents(token))) continue;
+    // "faites-vous", "gibt's": a pronoun joined by a hyphen is no part of the word.
+    const pieces = token.split("-").filter((piece) => piece && !stop.has(piece) && !stop.has(stem(piece, language)));
+    if (pieces.length === 0) continue;
+    if (pieces.length === 1) {
+      if (pieces[0]!.length >= 2) add(pieces[0]!);
+      continue;
+    }
+    add(pieces.join(""));
+    if (parts) for (const piece of pieces) if (piece.length >= 2) add(piece);
+  }
+  return [...terms];
+}

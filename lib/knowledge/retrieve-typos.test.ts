@@ -1,0 +1,34 @@
+import { describe, expect, it } from "vitest";
+import { chooseFix, functionWordFix, isSubsequence, trigramSimilarity } from "./retrieve-typos";
+
+describe("typo fixes for question words", () => {
+  it("reads a function word with a letter left out as that word", () => {
+    expect(functionWordFix("wher", "en")?.word).toBe("where");
+    expect(functionWordFix("mch", "en")?.word).toBe("much");
+    expect(functionWordFix("whch", "en")?.word).toBe("which");
+    expect(functionWordFix("cuanot", "es")).toBeUndefined(); // two edits from "cuanto"
+  });
+
+  it("leaves function words, and words too short to tell, alone", () => {
+    expect(functionWordFix("where", "en")).toBeUndefined();
+    expect(functionWordFix("teneis", "es")).toBeUndefined(); // "tenéis" without its accent
+    expect(functionWordFix("xy", "en")).toBeUndefined();
+    // Three letters: only a dropped letter counts ("gas" is not a typo of "has").
+    expect(functionWordFix("gas", "en")).toBeUndefined();
+  });
+
+  it("prefers the candidate the typed word is a subsequence of, then fewer edits", () => {
+    // "wher": the vocabulary offers "when" (one substitution); the language offers "where" (one letter left out).
+    expect(chooseFix("wher", { word: "when", edits: 1, similarity: 0.43 }, "en")).toBe("where");
+    // A vocabulary word one edit away beats a function word that is not.
+    expect(chooseFix("pannier", { word: "panniers", edits: 1, similarity: 0.7 }, "en")).toBe("panniers");
+    expect(chooseFix("zzzz", null, "en")).toBeUndefined();
+  });
+
+  it("measures like pg_trgm and knows a subsequence", () => {
+    expect(trigramSimilarity("where", "where")).toBe(1);
+    expect(trigramSimilarity("wher", "where")).toBeGreaterThan(trigramSimilarity("wher", "when"));
+    expect(isSubsequence("opng", "opening")).toBe(true);
+    expect(isSubsequence("oepn", "open")).toBe(false);
+  });
+});

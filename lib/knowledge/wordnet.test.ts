@@ -1,0 +1,35 @@
+import { describe, expect, it } from "vitest";
+import { isEnglishWord, relatedEnglishWords } from "./wordnet";
+
+const related = (word: string) => relatedEnglishWords(word).map((r) => r.word);
+
+describe("relatedEnglishWords", () => {
+  it("gives the synonyms of a word's main senses", () => {
+    expect(related("kids")).toContain("child");
+    expect(related("mend")).toEqual(expect.arrayContaining(["repair", "fix"]));
+  });
+
+  it("gives the word's forms in another part of speech, which a stemmer does not join", () => {
+    // Snowball stems "delivery" to "deliveri" and "deliver" to "deliver": only the lexical link relates them.
+    expect(related("delivery")).toContain("deliver");
+    expect(related("deliver")).toContain("delivery");
+    expect(related("rent")).toContain("rental");
+    expect(related("payment")).toContain("pay");
+  });
+
+  it("leaves out the person who does it", () => {
+    expect(related("rent")).not.toContain("renter");
+    expect(related("buy")).not.toContain("buyer");
+  });
+
+  it("weighs each word by the sense it comes from, at most 0.6", () => {
+    const weights = relatedEnglishWords("deliver").map((r) => r.weight);
+    expect(Math.min(...weights)).toBeGreaterThan(0);
+    expect(Math.max(...weights)).toBeLessThanOrEqual(0.6);
+  });
+
+  it("knows English words and their inflections, and not made-up ones", () => {
+    expect(isEnglishWord("deliveries")).toBe(true);
+    expect(isEnglishWord("qwzrt")).toBe(false);
+  });
+});

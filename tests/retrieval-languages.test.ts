@@ -1,0 +1,198 @@
+import { sql } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { queryRows, type DbHandle } from "@/db";
+import { createUserWithWorkspace } from "@/db/queries/accounts";
+import { createBot, updateBot } from "@/db/queries/bots";
+import { insertSource } from "@/db/queries/knowledge";
+import type { Bot } from "@/db/schema";
+import { processNextSource } from "@/lib/knowledge/ingest";
+import { fullTextRetriever } from "@/lib/knowledge/retrieve";
+import { BIKE_SHOP } from "./fixtures/knowledge/bike-shop";
+import { openTestDb } from "./db";
+
+/**
+ * Retrieval that survives how customers write (issue 17 items 1-3), through the real import and the
+ * real retriever: typos corrected against the bot's own vocabulary, correct words left alone, related
+ * words from WordNet limited to the bot's vocabulary, the owner's word list, and knowledge in French,
+ * German and Spanish indexed and searched in its own language.
+ */
+
+let h: DbHandle;
+let workspaceId: string;
+
+beforeAll(async () => {
+  process.env.PARLEY_LOG = "silent";
+  h = await openTestDb();
+  const made = await createUserWithWorkspace(h.db, {
+    email: "lang@example.com",
+    name: "L",
+    passwordHash: "x",
+    workspaceName: "Languages",
+  });
+  workspaceId = made!.workspace.id;
+});
+afterAll(async () => {
+  await h.close();
+});
+
+async function botWith(name: string, docs: { title: string; text: string }[]): Promise<Bot> {
+  const bot = await createBot(h.db, { workspaceId, name, actorUserId: null });
+  for (const doc of docs)
+    await insertSource(h.db, { workspaceId, botId: bot.id, kind: "text", title: doc.title, input: doc.text });
+  while (await processNextSource(h.db)) {}
+  return bot;
+}
+
+const ask = (bot: Bot, query: string, k = 3) => fullTextRetriever.retrieve(h.db, { botId: bot.id, query, k });
+
+describe("typos", () => {
+  it("corrects a misspelt question against the bot's vocabulary: “wat r ur openng hrs” finds the opening hours", async () => {
+    const bot = await botWith("Typos", BIKE_SHOP);
+    const { passages, analysis } = await ask(bot, "wat r ur openng hrs");
+    expect(analysis.language).toBe("en");
+    expect(analysis.corrected).toMatch(/\bopening\b/);
+    expect(passages[0]?.title).toBe("Opening hours and location");
+
+    const more = await ask(bot, "Is a helmt includd?");
+    expect(more.analysis.corrected).toBe("Is a helmet included?");
+    expect(more.passages[0]?.heading).toMatch(/Helmets/);
+  });
+
+  it("never corrects a correct word the knowledge lacks into a different word it has", async () => {
+    const bot = await botWith("Rare words", [
+      {
+        title: "Courses",
+        text: "# Cycling courses\n\nWe run cycling courses for beginners every Saturday morning in the park.",
+      },
+    ]);
+    // "recycling" is two edits from "cycling" and shares most of its trigrams, but it is an English word.
+    const rare = await ask(bot, "Do you accept recycling?");
+    expect(rare.analysis.corrected).toBe("Do you accept recycling?");
+    expect(rare.passages).toEqual([]);
+    // A real typo of the same word is corrected.
+    const typo = await ask(bot, "When are the cyclng courses?");
+    expect(typo.analysis.corrected).toBe("When are the cycling courses?");
+    expect(typo.passages[0]?.heading).toMatch(/Cycling courses/);
+  });
+});
+
+describe("related words", () => {
+  const FAMILY = [
+    {
+      title: "Families",
+      text: "# Families\n\nChildren under twelve ride free when they come with an adult. We lend child seats and small helmets.",
+    },
+    { title: "Parking", text: "# Parking\n\nCars can park in the garage behind the shop for five euros a day." },
+  ];
+
+  it("finds “children” for “kids”, from WordNet, at reduced weight", async () => {
+    const bot = await botWith("Kids", FAMILY);
+    const { passages, analysis } = await ask(bot, "Can my kids ride for free?");
+    expect(passages[0]?.title).toBe("Families");
+    const children = analysis.related.find((r) => r.word === "children");
+    expect(children).toMatchObject({ for: "kids" });
+    expect(children!.weight).toBeLessThan(1);
+  });
+
+  it("only adds related words that the bot's own knowledge holds", async () => {
+    const bot = await botWith("Kids only", FAMILY);
+    const { analysis } = await ask(bot, "Can my kids ride for free?");
+    expect(analysis.related.length).toBeGreaterThan(0);
+    const words = await queryRows<{ word: string }>(
+      h.db,
+      sql`select word from knowledge_words where bot_id = ${bot.id}`,
+    );
+    const vocabulary = new Set(words.map((w) => w.word));
+    // WordNet's synonyms of "kid" also include youngster, minor, nipper…: none of them is in this knowledge.
+    expect(analysis.related.filter((r) => !vocabulary.has(r.word))).toEqual([]);
+    expect(analysis.related.map((r) => r.word)).not.toContain("youngster");
+  });
+
+  it("uses the owner's “Words your customers use”, and an empty list changes nothing", async () => {
+    const bot = await botWith("Owner words", BIKE_SHOP);
+    const before = await ask(bot, "What's your address?");
+    expect(before.passages).toEqual([]);
+    await updateBot(h.db, {
+      workspaceId,
+      botId: bot.id,
+      actorUserId: null,
+      settings: { customerWords: "address, postal address = location\nmoney back = refund" },
+    });
+    const after = await ask(bot, "What's your address?");
+    expect(after.passages[0]?.title).toBe("Opening hours and location");
+    expect(after.analysis.related).toContainEqual({ word: "location", for: "address", weight: expect.any(Number) });
+    // Emptied again, the list adds nothing.
+    await updateBot(h.db, { workspaceId, botId: bot.id, actorUserId: null, settings: { customerWords: "" } });
+    expect((await ask(bot, "What's your address?")).passages).toEqual([]);
+  });
+});
+
+describe("languages", () => {
+  const FRENCH = {
+    title: "Informations pratiques",
+    text: `# Horaires d'ouverture
+
+Le magasin est ouvert du mardi au samedi, de neuf heures à dix-huit heures. Nous sommes fermés le dimanche et le lundi.
+
+# Livraison
+
+Nous livrons les vélos dans toute la France en trois à cinq jours ouvrables. La livraison est gratuite dès cent euros d'achat.`,
+  };
+  const GERMAN = {
+    title: "Werkstatt",
+    text: `# Reparaturen
+
+Unsere Werkstatt repariert Fahrräder aller Marken. Eine Inspektion kostet neunundvierzig Euro und dauert zwei Werktage.
+
+# Garantie
+
+Auf alle Reparaturen geben wir sechs Monate Garantie auf Teile und Arbeit.`,
+  };
+  const SPANISH = {
+    title: "Alquiler",
+    text: `# Alquiler de bicicletas
+
+Alquilamos bicicletas de ciudad por quince euros al día. Los cascos y los candados están incluidos en el precio.
+
+# Devoluciones
+
+Puede devolver una bicicleta nueva en un plazo de treinta días si no la ha usado.`,
+  };
+
+  it("indexes each source in its own language and finds it with a question in that language", async () => {
+    const bot = await botWith("Multilingual", [FRENCH, GERMAN, SPANISH]);
+    const langs = await queryRows<{ title: string; language: string; ts_config: string }>(
+      h.db,
+      sql`select distinct title, language, ts_config::text as ts_config from knowledge_chunks where bot_id = ${bot.id} order by title`,
+    );
+    expect(langs).toEqual([
+      { title: "Alquiler", language: "es", ts_config: "spanish" },
+      { title: "Informations pratiques", language: "fr", ts_config: "french" },
+      { title: "Werkstatt", language: "de", ts_config: "german" },
+    ]);
+
+    const fr = await ask(bot, "Quels sont vos horaires le samedi ?");
+    expect(fr.analysis.language).toBe("fr");
+    expect(fr.passages[0]?.heading).toMatch(/Horaires/);
+    // Parsed with the French stemmer: "France" meets "France", "livrez" the page's "livrons".
+    const frStem = await ask(bot, "Est-ce que vous livrez partout en France ?");
+    expect(frStem.passages[0]?.heading).toMatch(/Livraison/);
+
+    const de = await ask(bot, "Wie lange dauert eine Inspektion in der Werkstatt?");
+    expect(de.analysis.language).toBe("de");
+    expect(de.passages[0]?.heading).toMatch(/Reparaturen/);
+
+    const es = await ask(bot, "¿Cuánto cuesta alquilar una bicicleta de ciudad?");
+    expect(es.analysis.language).toBe("es");
+    expect(es.passages[0]?.heading).toMatch(/Alquiler de bicicletas/);
+  });
+
+  it("takes a question too short to tell in the bot's language setting, or the knowledge's with “auto”", async () => {
+    const bot = await botWith("Short questions", [FRENCH]);
+    expect((await ask(bot, "horaires ?")).analysis.language).toBe("fr"); // auto: the knowledge is French
+    await updateBot(h.db, { workspaceId, botId: bot.id, actorUserId: null, settings: { language: "de" } });
+    expect((await ask(bot, "horaires ?")).analysis.language).toBe("de");
+    // Still found: the question is parsed with the knowledge's configuration too.
+    expect((await ask(bot, "horaires ?")).passages[0]?.heading).toMatch(/Horaires/);
+  });
+});
