@@ -14,15 +14,25 @@ const PHONE = { width: 390, height: 844 };
 const LONG_URL_TITLE =
   "https://help.example.com/articles/shipping-and-returns/how-long-does-delivery-take-to-canada-and-the-united-states";
 
-/** The page does not scroll sideways: nothing is wider than the viewport. */
+/** The page does not scroll sideways: nothing is wider than the viewport. The message names the
+ * outermost elements that stick out, so a failure says where to look. */
 async function expectNoSidewaysScroll(page: Page) {
-  const { scroll, client } = await page.evaluate(() => ({
-    scroll: document.documentElement.scrollWidth,
-    client: document.documentElement.clientWidth,
-  }));
-  expect(scroll, `${new URL(page.url()).pathname} is ${scroll - client}px wider than the screen`).toBeLessThanOrEqual(
-    client,
-  );
+  const { scroll, client, culprits } = await page.evaluate(() => {
+    const width = document.documentElement.clientWidth;
+    const out: string[] = [];
+    for (const el of Array.from(document.body.querySelectorAll<HTMLElement>("*"))) {
+      if (el.getBoundingClientRect().right <= width + 0.5) continue;
+      const parent = el.parentElement;
+      if (parent && parent !== document.body && parent.getBoundingClientRect().right > width + 0.5) continue;
+      const cls = typeof el.className === "string" ? el.className.split(/\s+/).slice(0, 4).join(".") : "";
+      out.push(`<${el.tagName.toLowerCase()}${cls ? ` .${cls}` : ""}> "${(el.textContent ?? "").trim().slice(0, 40)}"`);
+    }
+    return { scroll: document.documentElement.scrollWidth, client: width, culprits: out.slice(0, 3) };
+  });
+  expect(
+    scroll,
+    `${new URL(page.url()).pathname} is ${scroll - client}px wider than the screen: ${culprits.join(", ")}`,
+  ).toBeLessThanOrEqual(client);
 }
 
 /** An element shows all of its content: it neither scrolls nor clips sideways. */

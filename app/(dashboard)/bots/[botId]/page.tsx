@@ -93,7 +93,7 @@ export default async function BotPage({
             <TabsTrigger value="knowledge">Knowledge</TabsTrigger>
             <TabsTrigger value="settings">Settings</TabsTrigger>
           </TabsList>
-          <TabsContent value="knowledge" className="grid gap-6">
+          <TabsContent value="knowledge" className="grid grid-cols-1 gap-6">
             {canManage && (
               <Card>
                 <CardHeader>
@@ -135,7 +135,7 @@ export default async function BotPage({
               </CardContent>
             </Card>
           </TabsContent>
-          <TabsContent value="settings" className="grid gap-6">
+          <TabsContent value="settings" className="grid grid-cols-1 gap-6">
             <Card>
               <CardHeader>
                 <CardTitle>Settings</CardTitle>
