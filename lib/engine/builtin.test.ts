@@ -257,3 +257,53 @@ describe("answerBuiltin: fallback", () => {
     for (let i = 0; i < 20; i++) expect(ask("What is your refund policy?")).toEqual(first);
   });
 });
+
+describe("answerBuiltin: kinds of value and equal evidence", () => {
+  const p = (chunkId: number, heading: string, content: string, score = 0.5): Passage => ({
+    chunkId,
+    sourceId: `src_${chunkId}`,
+    title: "Print studio",
+    heading,
+    content,
+    score,
+  });
+
+  it("answers a question about a maximum with the bound ('up to'), though the page never says 'maximum'", () => {
+    const passages = [
+      p(1, "Uploads", "You can send artwork files up to 250 MB each. We print from PDF, TIFF and PNG."),
+      p(2, "About", "Our studio has printed posters and banners since 2009.", 0.2),
+    ];
+    const result = ask("What is the maximum file size I can send?", [], passages);
+    expect(result.kind).toBe("answer");
+    expect(result.reply).toContain("250 MB");
+    const runs = [
+      p(1, "Orders", "Print runs go up to 5,000 copies per order. Every order is checked by hand."),
+      p(2, "Paper", "We stock matte, gloss and recycled paper in five weights.", 0.4),
+      p(3, "Delivery", "Orders ship by courier within two working days.", 0.3),
+      p(4, "Proofs", "A printed proof costs €5 and is sent within a day.", 0.2),
+    ];
+    expect(ask("Is there a limit on copies?", [], runs).reply).toMatch(/^Yes, .*up to 5,000 copies/);
+  });
+
+  it("on equal evidence prefers the unit about the thing asked over one that lists it among others", () => {
+    const passages = [
+      p(3, "About", "Our studio has printed posters and banners since 2009.", 0.6),
+      p(1, "Bundles", "The starter bundle has business cards, flyers, stickers and a banner for €99."),
+      p(2, "Price list", "| Product | Price |\n| --- | --- |\n| Stickers | €12 |\n| Posters | €20 |"),
+    ];
+    expect(ask("How much are stickers?", [], passages).reply).toContain("€12");
+  });
+
+  it("on equal evidence prefers what the conversation was about", () => {
+    const passages = [
+      p(3, "About", "Our studio has printed posters and banners since 2009.", 0.6),
+      p(1, "Binding", "Most print orders take 2 to 4 days."),
+      p(2, "Large-format posters", "Printing takes one to two days, because the ink must dry before trimming."),
+    ];
+    const history: Turn[] = [
+      { role: "user", content: "Do you print large-format posters?" },
+      { role: "assistant", content: "Yes, up to A0." },
+    ];
+    expect(ask("How long does the printing take?", history, passages).reply).toContain("one to two days");
+  });
+});

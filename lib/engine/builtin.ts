@@ -50,7 +50,8 @@ export const ABSTAIN_BELOW = 0.4;
 // sentence never says "cost". Only kinds of value (an amount of money, a time, a duration, a day), per language;
 // related words for everything else come from retrieval (a lexical resource and the bot owner's own list).
 
-type Cue = "§money" | "§time" | "§duration" | "§weekend" | "§weekday" | "§month" | "§age" | "§place";
+type Cue =
+  "§money" | "§time" | "§duration" | "§weekend" | "§weekday" | "§month" | "§age" | "§place" | "§limit" | "§size";
 
 const MONTHS =
   "january|february|march|april|may|june|july|august|september|october|november|december|janvier|fevrier|mars|avril|mai|juin|juillet|aout|septembre|octobre|novembre|decembre|januar|februar|marz|juni|juli|oktober|dezember|enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|setiembre|octubre|noviembre|diciembre";
@@ -83,6 +84,12 @@ const CUE_PATTERNS: Record<Cue, RegExp> = {
   "§age":
     /\d+\s*(?:(?:-|–|to|a|à|bis)\s*\d+\s*)?(?:years?|yrs|anos|ans|jahren?)\b|\b(?:aged?|under|over|up to|hasta|menores de|mayores de|moins de|plus de|unter|uber|ab)\s+\d+\b/u,
   "§weekday": new RegExp(`\\b(?:${WEEKDAYS})\\b|\\bweekdays?\\b|${DAY_RANGE}`, "u"),
+  // A bound: "up to 100 MB", "at most 3", "max. 20 guests", "jusqu'à 10", "bis zu 5", "hasta 8", "10 maximum".
+  "§limit":
+    /\b(?:up to|at most|no more than|not more than|maximum(?: of)?|max\.?|limit(?:ed)? (?:of|to)|jusqu'?a|au maximum|au plus|maximum de|bis zu|hochstens|maximal|hasta|como maximo|maximo(?: de)?|un maximo de)\s+\d|\d+\s*(?:\p{L}+\s+)?(?:max(?:imum)?|au maximum|como maximo|hochstens)\b/u,
+  // A size: "100 MB", "2 GB", "26 inch", "50 cm", "12 kg".
+  "§size":
+    /\d(?:[.,]\d+)?\s?(?:kb|mb|gb|tb|ko|mo|go|mm|cm|m|km|inch|inches|"|kg|lb|lbs|ml|litres?|liters?|zoll|pulgadas?)(?![\p{L}\d])/u,
   // A street address: "22 Canal Street", "12 rue de Rivoli", "Calle de la Reina 14", "Hauptstraße 5".
   "§place":
     /\b\d{1,5}[a-z]?,?\s+(?:[\p{L}'’.-]+\s+){0,3}(?:street|st|road|rd|avenue|ave|lane|way|square|boulevard|blvd|drive|rue|chemin|allee)\b|\b(?:calle|c\/|avenida|avda|plaza|paseo|carrer|via|viale|piazza|rua|travessa|avenue|rue)\s+(?:[\p{L}'’.-]+\s+){0,4}\d{1,5}\b|\b[\p{L}-]+(?:strasse|str\.|weg|platz|allee|gasse|damm)\s+\d{1,5}\b/u,
@@ -136,6 +143,18 @@ const CUE_WORDS: Record<Cue, Record<string, string>> = {
   "§age": { en: "age ages", fr: "age ages", de: "alter", es: "edad edades" },
   "§weekday": { en: "weekday weekdays", fr: "semaine", de: "werktag werktags wochentags", es: "laborables" },
   "§place": { en: "address", fr: "adresse", de: "adresse anschrift", es: "direccion dirección" },
+  "§limit": {
+    en: "maximum max limit limits largest biggest",
+    fr: "maximum maximale maximal limite limites plafond",
+    de: "maximal maximale maximum hochstens limit grenze",
+    es: "maximo maxima limite limites",
+  },
+  "§size": {
+    en: "size sizes big large",
+    fr: "taille tailles",
+    de: "grosse grossen",
+    es: "tamano tamanos talla tallas",
+  },
 };
 
 /**
@@ -550,6 +569,8 @@ type Query = {
   yesNo: boolean;
   /** Names the question is about ("the Kingsley branch", "the Plus plan"): an answer must be about them too. */
   names: string[];
+  /** The earlier question's words that this one does not repeat: what "the treatment" may refer back to. */
+  context: string[];
 };
 
 /**
@@ -663,7 +684,8 @@ function buildQuery(text: string, history: Turn[], language: string, analysis: Q
   const { text: stripped, tags } = stripCues(questionText(text));
   const own = termsIn(stripped, language, { parts: false });
   const borrow = !analysis?.standalone && isFollowUp(text, language);
-  const previous = borrow ? previousQuestion(history, language) : { terms: [], tags: new Set<Cue>() };
+  const earlier = previousQuestion(history, language);
+  const previous = borrow ? earlier : { terms: [], tags: new Set<Cue>() };
   const terms = new Map<string, number>();
   for (const term of previous.terms) terms.set(term, PREVIOUS_TURN_WEIGHT);
   if (tags.size === 0 && FOLLOW_UP_START.test(normalise(text).replace(/^[\s¿¡"'«]+/, "")))
@@ -725,6 +747,7 @@ function buildQuery(text: string, history: Turn[], language: string, analysis: Q
     needsDirect: [...terms.keys()].some((term) => !cueOf.has(term)),
     yesNo: isYesNoQuestion(text, language),
     names: namesIn(text, language).filter((term) => own.includes(term) && !cueOf.has(term) && !days.has(term)),
+    context: earlier.terms.filter((term) => !terms.has(term)),
   };
 }
 
@@ -847,6 +870,13 @@ function score(s: Scorer, unit: Unit, query: Query): number {
   return total / (1 + Math.max(0, unit.text.length - 300) / 600); // long units collect terms by sheer size
 }
 
+/** How many of the earlier question's words a unit or its headings say. */
+function inContext(unit: Unit, query: Query): number {
+  let found = 0;
+  for (const term of query.context) if (unit.terms.has(term) || unit.headingTerms.has(term)) found++;
+  return found;
+}
+
 function compareDocOrder(a: Unit, b: Unit): number {
   for (let i = 0; i < 3; i++) {
     const diff = (a.docOrder[i] ?? 0) - (b.docOrder[i] ?? 0);
@@ -881,7 +911,16 @@ function selectUnits(units: Unit[], query: Query, exclude: Set<string> = new Set
   const scoreOf = (unit: Unit) => scores.get(unit) ?? 0;
   const ranked = units
     .filter((unit) => !exclude.has(unit.text) && scoreOf(unit) > 0 && isRelevant(s, unit, query))
-    .sort((a, b) => scoreOf(b) - scoreOf(a) || compareDocOrder(a, b));
+    // On equal evidence, the unit about what the conversation was about ("How long does the treatment take?" after
+    // a question about implants), then the one that says less besides ("Paella: 18 €" over a menu that lists paella
+    // among five dishes and one price for all).
+    .sort(
+      (a, b) =>
+        scoreOf(b) - scoreOf(a) ||
+        inContext(b, query) - inContext(a, query) ||
+        a.terms.size - b.terms.size ||
+        compareDocOrder(a, b),
+    );
   const best = ranked[0];
   if (!best) return { chosen: [], confidence: 0 };
 
@@ -953,7 +992,7 @@ function selectUnits(units: Unit[], query: Query, exclude: Set<string> = new Set
   };
 }
 
-const VALUE_KINDS: Cue[] = ["§money", "§time", "§duration", "§weekday", "§weekend", "§month", "§age"];
+const VALUE_KINDS: Cue[] = ["§money", "§time", "§duration", "§weekday", "§weekend", "§month", "§age", "§size"];
 function sameKindOfValue(a: Unit, b: Unit): boolean {
   return VALUE_KINDS.some((kind) => a.terms.has(kind) && b.terms.has(kind));
 }
