@@ -9,6 +9,7 @@ import type { Passage, QueryAnalysis, Turn } from "./types";
  */
 const RELATED: Record<string, QueryAnalysis["related"]> = {
   "Can I get my money back?": [{ word: "refund", for: "money", weight: 0.8 }],
+  "What passes do you offer?": [{ word: "voucher", for: "passes", weight: 0.6 }],
 };
 
 function ask(message: string, history: Turn[] = [], passages: Passage[] = knowledge) {
@@ -305,5 +306,37 @@ describe("answerBuiltin: kinds of value and equal evidence", () => {
       { role: "assistant", content: "Yes, up to A0." },
     ];
     expect(ask("How long does the printing take?", history, passages).reply).toContain("one to two days");
+  });
+});
+
+describe("answerBuiltin: which X", () => {
+  const p = (chunkId: number, heading: string, content: string, score = 0.5): Passage => ({
+    chunkId,
+    sourceId: `src_${chunkId}`,
+    title: "Lotus Yoga",
+    heading,
+    content,
+    score,
+  });
+  const studio = [
+    p(1, "Do you offer gift vouchers?", "Yes, vouchers from £20 can be bought at the desk.", 0.6),
+    p(
+      2,
+      "Passes",
+      "| Pass | Price | Classes |\n| --- | --- | --- |\n| Drop-in | £14 | 1 |\n| Ten-class | £120 | 10 |\n| Unlimited | £95 a month | any |\n\nStudents get 20% off any pass.",
+    ),
+    p(4, "Mats", "We stock mats from Manduka, Liforme and Jade in the shop.", 0.3),
+    p(5, "Teachers", "Our six teachers trained in Mysore and London.", 0.2),
+  ];
+
+  it("answers with the table whose rows name the kind asked for, not an FAQ that shares the question's verb", () => {
+    const reply = ask("What passes do you offer?", [], studio).reply;
+    for (const pass of ["Drop-in", "Ten-class", "Unlimited"]) expect(reply).toContain(pass);
+    expect(reply).not.toContain("vouchers");
+    expect(reply).not.toContain("Students");
+  });
+
+  it("reads the kind asked for at the end of an English noun phrase ('which mat brands')", () => {
+    expect(ask("Which mat brands do you stock?", [], studio).reply).toContain("Manduka");
   });
 });

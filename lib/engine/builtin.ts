@@ -395,6 +395,8 @@ type Unit = {
   text: string; // tidied, ready to show
   terms: Set<string>; // stems and answer types
   headingTerms: Set<string>;
+  /** A table row's column labels ("Plan", "Price"): the row names an instance of each ("Plan: Team"). */
+  labelTerms: Set<string>;
   /** The unit's own section heading ("Family plan — €12 per month"), which often names its subject. */
   nearHeading: string;
   nearHeadingTerms: Set<string>;
@@ -418,6 +420,7 @@ type AnalysedUnit = Pick<
   | "text"
   | "terms"
   | "headingTerms"
+  | "labelTerms"
   | "nearHeading"
   | "nearHeadingTerms"
   | "item"
@@ -463,6 +466,7 @@ function analyse(passage: Passage, language: string): AnalysedUnit[] {
       headingTerms: new Set<string>([...termsIn(heading, language), ...cuesIn(heading)]),
       nearHeading: tidy(nearHeading).replace(/[.:]$/, ""),
       nearHeadingTerms: new Set<string>([...termsIn(nearHeading, language), ...cuesIn(nearHeading)]),
+      labelTerms: new Set<string>(raw.labels ? termsIn(raw.labels, language) : []),
       item: raw.item,
       ordered: raw.ordered === true,
       rawList: raw.list,
@@ -533,6 +537,7 @@ function buildUnits(passages: Passage[], language: string): Unit[] {
         headingTerms: unit.headingTerms,
         nearHeading: unit.nearHeading,
         nearHeadingTerms: unit.nearHeadingTerms,
+        labelTerms: unit.labelTerms,
         item: unit.item,
         ordered: unit.ordered,
         list: unit.rawList === undefined ? undefined : `${rank}:${unit.rawList}`,
@@ -571,6 +576,8 @@ type Query = {
   names: string[];
   /** The earlier question's words that this one does not repeat: what "the treatment" may refer back to. */
   context: string[];
+  /** The verb of a "which X do you…?" question ("offer"): it frames the question and puts no unit on its topic. */
+  frame: Set<string>;
 };
 
 /**
@@ -666,6 +673,33 @@ function namesIn(text: string, language: string): string[] {
 /** "Which regions…", "¿Qué métodos aceptan…", "Welche Karten…": the noun after the question word. */
 const TYPE_WORD =
   /^[\s¿¡]*(?:which|what|que|cuales?|quels?|quelles?|welche[rsnm]?|quali|quais|welke)\s+(?:(?:kinds?|types?|sorts?) of\s+)?(\p{L}+)/u;
+/**
+ * English puts the head of a noun phrase last ("which bike brands do you sell?" asks for brands): up to three words
+ * after "which"/"what", ending before the verb, and the last of them is the kind of thing asked for.
+ */
+const TYPE_PHRASE_EN =
+  /^[\s]*(?:which|what)\s+(?:(?:kinds?|types?|sorts?) of\s+)?((?:\p{L}+\s+){0,2}?\p{L}+)\s+(?:do|does|did|can|could|are|is|were|was|will|would|should|may|might|have|has)\b/u;
+
+/**
+ * The verb of a "which X do you…?" question ("What plans do you offer?", "¿Qué vinos tenéis?"): it frames the
+ * question, the X is what it asks about, so it counts for this share of a word.
+ */
+const FRAME_VERBS: Record<string, string> = {
+  en: "offer have sell provide accept support carry stock serve take make",
+  fr: "proposez proposer offrez offrir avez acceptez vendez faites",
+  de: "bieten bietet haben habt hat akzeptieren akzeptiert verkaufen verkauft gibt",
+  es: "ofreceis ofrecen ofreces ofrece ofrecen teneis tienen tienes tiene aceptais aceptan aceptas acepta vendeis venden hay",
+};
+const FRAME_WEIGHT = 0.2;
+const frameCache = new Map<string, Set<string>>();
+function frameVerbs(language: string): Set<string> {
+  let set = frameCache.get(language);
+  if (!set) {
+    set = new Set(termsIn(FRAME_VERBS[language] ?? "", language, { parts: false }));
+    frameCache.set(language, set);
+  }
+  return set;
+}
 
 /** The longest word split into two halves that the knowledge may write apart ("anytime" → "any time"). */
 const JOINED_MAX = 24;
@@ -734,8 +768,18 @@ function buildQuery(text: string, history: Turn[], language: string, analysis: Q
     for (const word of group) list.push({ terms: [word], weight: CUE_WEIGHT });
     related.set(term, list);
   }
-  const typeMatch = TYPE_WORD.exec(foldAccents(stripped.trim()));
-  const [typeWord] = typeMatch?.[1] ? termsIn(typeMatch[1], language, { parts: false }) : [];
+  const folded = foldAccents(stripped.trim());
+  const phrase =
+    (language === "en" ? TYPE_PHRASE_EN.exec(folded)?.[1]?.split(/\s+/).at(-1) : undefined) ??
+    TYPE_WORD.exec(folded)?.[1];
+  const [typeWord] = phrase ? termsIn(phrase, language, { parts: false }) : [];
+  const frame = new Set<string>();
+  if (typeWord && own.includes(typeWord))
+    for (const verb of frameVerbs(language))
+      if (terms.get(verb) === 1 && verb !== typeWord) {
+        terms.set(verb, FRAME_WEIGHT);
+        frame.add(verb);
+      }
   return {
     language,
     terms,
@@ -748,6 +792,7 @@ function buildQuery(text: string, history: Turn[], language: string, analysis: Q
     yesNo: isYesNoQuestion(text, language),
     names: namesIn(text, language).filter((term) => own.includes(term) && !cueOf.has(term) && !days.has(term)),
     context: earlier.terms.filter((term) => !terms.has(term)),
+    frame,
   };
 }
 
@@ -789,6 +834,8 @@ function scorer(units: Unit[], query: Query): Scorer {
       const viaCue = cue && unit.terms.has(cue) ? CUE_WEIGHT : 0;
       const best = Math.max(viaRelated, viaCue);
       if (best > 0) return best;
+      // "What plans…?" and a price table's row "Plan: Team": the row names one.
+      if (term === query.typeWord && unit.labelTerms.has(term)) return 1;
       if (term === query.typeWord && unit.enumerates) return CUE_WEIGHT;
       if (unit.nearHeadingTerms.has(term) || relatedIn(unit.nearHeadingTerms, term) > 0) return NEAR_HEADING_WEIGHT;
       if (unit.headingTerms.has(term) || relatedIn(unit.headingTerms, term) > 0 || (cue && unit.headingTerms.has(cue)))
@@ -863,11 +910,16 @@ function score(s: Scorer, unit: Unit, query: Query): number {
   for (const tag of query.tags) if (unit.terms.has(tag)) total += s.idf(tag);
   // "How much…?" is answered by an amount, "how long…?" by a duration: a sentence without one is a poorer answer.
   if (query.tags.size > 0 && ![...query.tags].some((tag) => hasValue(unit, tag))) total *= MISSING_CUE_FACTOR;
-  const onTopic = [...query.terms.keys()].some((term) => unit.headingTerms.has(term));
+  const onTopic = [...query.terms.keys()].some((term) => !query.frame.has(term) && unit.headingTerms.has(term));
   if (onTopic) total *= HEADING_BOOST;
   if (unit.rank === 0) total *= TOP_PASSAGE_BOOST;
   if (unit.leadIn) total *= LEAD_IN_FACTOR; // "We offer four plans:" names the topic; its items hold the facts
   return total / (1 + Math.max(0, unit.text.length - 300) / 600); // long units collect terms by sheer size
+}
+
+/** 1 when the question asks "which X" and the unit is a list's item or names several things: the shape of the answer. */
+function listsKind(unit: Unit, query: Query): number {
+  return query.typeWord && (unit.item || unit.enumerates) ? 1 : 0;
 }
 
 /** How many of the earlier question's words a unit or its headings say. */
@@ -912,12 +964,13 @@ function selectUnits(units: Unit[], query: Query, exclude: Set<string> = new Set
   const ranked = units
     .filter((unit) => !exclude.has(unit.text) && scoreOf(unit) > 0 && isRelevant(s, unit, query))
     // On equal evidence, the unit about what the conversation was about ("How long does the treatment take?" after
-    // a question about implants), then the one that says less besides ("Paella: 18 €" over a menu that lists paella
-    // among five dishes and one price for all).
+    // a question about implants), then for "which X…?" a list's item, then the one that says less besides
+    // ("Paella: 18 €" over a menu that lists paella among five dishes and one price for all).
     .sort(
       (a, b) =>
         scoreOf(b) - scoreOf(a) ||
         inContext(b, query) - inContext(a, query) ||
+        listsKind(b, query) - listsKind(a, query) ||
         a.terms.size - b.terms.size ||
         compareDocOrder(a, b),
     );
