@@ -6,7 +6,7 @@ import { createBot, updateBot } from "@/db/queries/bots";
 import { insertSource } from "@/db/queries/knowledge";
 import type { Bot } from "@/db/schema";
 import { processNextSource } from "@/lib/knowledge/ingest";
-import { fullTextRetriever } from "@/lib/knowledge/retrieve";
+import { FORM_WEIGHT, fullTextRetriever } from "@/lib/knowledge/retrieve";
 import { BIKE_SHOP } from "./fixtures/knowledge/bike-shop";
 import { openTestDb } from "./db";
 
@@ -185,6 +185,22 @@ Puede devolver una bicicleta nueva en un plazo de treinta días si no la ha usad
     const es = await ask(bot, "¿Cuánto cuesta alquilar una bicicleta de ciudad?");
     expect(es.analysis.language).toBe("es");
     expect(es.passages[0]?.heading).toMatch(/Alquiler de bicicletas/);
+  });
+
+  it("meets another form of a question's verb through the language's dictionary, where the stemmer keeps them apart", async () => {
+    const HOURS = {
+      title: "Horario",
+      text: `# Horario\n\nAbrimos de martes a sábado, de diez a ocho. Los lunes cerramos.\n\n# Reservas\n\nReservamos mesas por teléfono.`,
+    };
+    const bot = await botWith("Verb forms", [SPANISH, HOURS]);
+    // "abrís" (you open, plural) and the page's "abrimos": Snowball's Spanish stemmer keeps them apart (abris, abrim).
+    const es = await ask(bot, "¿Abrís los sábados?");
+    expect(es.analysis.language).toBe("es");
+    expect(es.analysis.related).toContainEqual({ word: "abrimos", for: "abrís", weight: FORM_WEIGHT });
+    // "sábados" for the page's "sábado" too; only forms that the bot's knowledge holds ("abre" is not there).
+    expect(es.analysis.related).toContainEqual({ word: "sábado", for: "sábados", weight: FORM_WEIGHT });
+    expect(es.analysis.related.map((r) => r.word).sort()).toEqual(["abrimos", "sábado"]);
+    expect(es.passages[0]?.heading).toMatch(/Horario/);
   });
 
   it("takes a question too short to tell in the bot's language setting, or the knowledge's with “auto”", async () => {

@@ -340,3 +340,37 @@ describe("answerBuiltin: which X", () => {
     expect(ask("Which mat brands do you stock?", [], studio).reply).toContain("Manduka");
   });
 });
+
+describe("answerBuiltin: another form of the word", () => {
+  it("weighs a question word the knowledge has only in another form as common as that form", () => {
+    const passages: Passage[] = [
+      {
+        chunkId: 1,
+        sourceId: "src_hours",
+        title: "Horario",
+        heading: "Horario",
+        content:
+          "Abrimos de martes a sábado, de 10:00 a 20:00. Los domingos abrimos solo por la mañana. Los lunes cerramos por descanso.",
+        score: 0.5,
+      },
+      {
+        chunkId: 2,
+        sourceId: "src_shop",
+        title: "Tienda",
+        heading: "Tienda",
+        content: "La tienda abre también en festivos. Abrimos la terraza en verano.",
+        score: 0.4,
+      },
+    ];
+    const analysis: QueryAnalysis = {
+      language: "es",
+      corrected: "¿Abrís los lunes?",
+      related: [
+        { word: "abrimos", for: "abrís", weight: 0.9 },
+        { word: "abre", for: "abrís", weight: 0.9 },
+      ],
+    };
+    const result = answerBuiltin({ bot, message: "¿Abrís los lunes?", history: [], passages, analysis });
+    expect(result.reply).toBe("No, los lunes cerramos por descanso.");
+  });
+});

@@ -32,6 +32,8 @@ const OTHER_PASSAGE_FACTOR = 0.8;
 const LEAD_IN_FACTOR = 0.8;
 /** A question word the knowledge never uses (nor any word retrieval related to it) weighs this much more. */
 const UNKNOWN_TERM_BOOST = 1.5;
+/** A related word this close (another form of the word, the owner's own synonym) counts as the word itself. */
+const SAME_WORD_WEIGHT = 0.85;
 /** A "which X" question's X that the knowledge never uses counts this much of its weight. */
 const TYPE_WORD_WEIGHT = 0.5;
 /** In the confidence, a word matched by the heading alone counts this much. */
@@ -816,9 +818,18 @@ function scorer(units: Unit[], query: Query): Scorer {
     return best;
   };
   const df = (term: string) => documentFrequency.get(term) ?? 0;
+  const relatedDf = (term: string) => {
+    let most = 0;
+    for (const r of query.related.get(term) ?? [])
+      if (r.terms.length === 1 && r.weight >= SAME_WORD_WEIGHT)
+        most = Math.max(most, documentFrequency.get(r.terms[0]!) ?? 0);
+    return most;
+  };
   return {
     // A term the knowledge never uses weighs most: it is what the question is about and the knowledge is not.
-    idf: (term) => Math.log(1 + units.length / (df(term) || 0.5)),
+    // A word the knowledge uses only in another form ("abrís" where it says "abrimos" or "abre") is as common as
+    // that form, not as rare as a word it never uses.
+    idf: (term) => Math.log(1 + units.length / (df(term) || relatedDf(term) || 0.5)),
     known: (term) =>
       df(term) > 0 ||
       df(`h:${term}`) > 0 ||

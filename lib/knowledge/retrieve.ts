@@ -38,6 +38,10 @@ export interface Retriever {
 export const CONTEXT_WEIGHT = 0.5;
 /** Weight of the owner's own "Words your customers use": they know their customers, so nearly full. */
 export const CUSTOMER_WORD_WEIGHT = 0.9;
+/** Another form of the question's word in the dictionary ("abre" for "abrís"): nearly the word itself. */
+export const FORM_WEIGHT = 0.9;
+/** At most this many forms of one question word are looked up. */
+const FORMS_PER_WORD = 80;
 /** Scale of a lexical resource's related word (its sense weight, 0.6 for the first sense, times this). */
 export const RELATED_WEIGHT_SCALE = 1;
 
@@ -101,6 +105,23 @@ export async function analyzeQuestion(
             seen.add(form);
             related.push({ word: form, for: word, weight: r.weight * RELATED_WEIGHT_SCALE });
           }
+  }
+  // Other forms of the same word, from the language's dictionary ("¿Abrís…?" where the page says "abrimos" or
+  // "abre"): a stemmer leaves short verbs apart, the dictionary's own suffix rules do not.
+  const questionLexicon = lexicons[0];
+  if (language !== "en" && questionLexicon) {
+    const forms = new Map<string, string>();
+    for (const word of wordsOf(corrected))
+      if (vocab.unknown.has(word) && questionLexicon.has(word))
+        for (const form of questionLexicon.forms(word, FORMS_PER_WORD)) if (!forms.has(form)) forms.set(form, word);
+    if (forms.size) {
+      const found = await readQuestionVocabulary(db, { botId, words: [], candidates: [...forms.keys()] });
+      for (const form of found.present)
+        if (!seen.has(form)) {
+          seen.add(form);
+          related.push({ word: form, for: forms.get(form)!, weight: FORM_WEIGHT });
+        }
+    }
   }
   for (const r of customerWordsFor(`${query}\n${corrected}`, customerRules(vocab.bot?.customerWords ?? "")))
     related.push({ word: r.word, for: r.for, weight: CUSTOMER_WORD_WEIGHT });
