@@ -374,3 +374,29 @@ describe("answerBuiltin: another form of the word", () => {
     expect(result.reply).toBe("No, los lunes cerramos por descanso.");
   });
 });
+
+describe("answerBuiltin: a value in the section heading", () => {
+  it("answers 'How much is it?' about the plan talked about, with the price its heading gives, as news", () => {
+    const content = [
+      "# Memberships",
+      "A membership spreads the cost of your visits over the year.",
+      "## Basic membership — $29 per month",
+      "Two guest passes a year and 10% off classes.",
+      "## Family membership — $59 per month",
+      "Four guest passes a year, 20% off classes, and free towels worth up to $100 a year.",
+    ].join("\n\n");
+    const passages: Passage[] = [
+      { chunkId: 1, sourceId: "src_m", title: "Memberships", heading: "Memberships", content, score: 0.5 },
+    ];
+    const first = ask("Tell me about the Basic membership", [], passages).reply;
+    expect(first).toContain("Two guest passes a year and 10% off classes.");
+    const history: Turn[] = [
+      { role: "user", content: "Tell me about the Basic membership" },
+      { role: "assistant", content: first },
+    ];
+    const reply = ask("How much is it?", history, passages).reply;
+    expect(reply).toContain("$29 per month");
+    expect(reply).not.toMatch(/as I said/i);
+    expect(reply).not.toContain("Four guest passes"); // the Family membership's section, not this one
+  });
+});

@@ -918,7 +918,8 @@ function hasValue(unit: Unit, tag: Cue): boolean {
 function score(s: Scorer, unit: Unit, query: Query): number {
   let total = 0;
   for (const [term, weight] of query.terms) total += weight * termWeight(s, query, term) * s.match(unit, term);
-  for (const tag of query.tags) if (unit.terms.has(tag)) total += s.idf(tag);
+  // The value may be in the unit's own section heading ("Essential plan — £16.50 per month" above what it includes).
+  for (const tag of query.tags) if (hasValue(unit, tag)) total += s.idf(tag);
   // "How much…?" is answered by an amount, "how long…?" by a duration: a sentence without one is a poorer answer.
   if (query.tags.size > 0 && ![...query.tags].some((tag) => hasValue(unit, tag))) total *= MISSING_CUE_FACTOR;
   const onTopic = [...query.terms.keys()].some((term) => !query.frame.has(term) && unit.headingTerms.has(term));
@@ -1008,6 +1009,11 @@ function selectUnits(units: Unit[], query: Query, exclude: Set<string> = new Set
       .filter((term) => (!query.cueOf.has(term) || best.terms.has(term)) && s.match(best, term) >= CUE_WEIGHT)
       .sort((a, b) => termWeight(s, query, b) - termWeight(s, query, a))[0];
     const effective = (unit: Unit) => scoreOf(unit) * (unit.passage === best.passage ? 1 : OTHER_PASSAGE_FACTOR);
+    // The best unit is about what the question names only through its section's heading ("Basic membership — $29"
+    // above "Two guest passes a year"): a sentence of another section is about something else.
+    const bySection = [...query.terms.keys()].some(
+      (term) => !query.cueOf.has(term) && best.nearHeadingTerms.has(term) && !best.terms.has(term),
+    );
     for (const unit of ranked.slice(1).sort((a, b) => effective(b) - effective(a) || compareDocOrder(a, b))) {
       if (chosen.length >= limit || effective(unit) < scoreOf(best) * CLOSE_SCORE) break;
       if (length + unit.text.length + 1 > MAX_REPLY_CHARS || chosen.some((other) => nearDuplicate(other, unit)))
@@ -1015,6 +1021,7 @@ function selectUnits(units: Unit[], query: Query, exclude: Set<string> = new Set
       if (unit.leadIn || (unit.item && unit.list && chosen.some((other) => other.list === unit.list) && !unit.ordered))
         continue;
       if (unit.passage !== best.passage && !addsCoverage(s, chosen, unit, query)) continue;
+      if (bySection && unit.nearHeading !== best.nearHeading) continue;
       if (key && s.match(unit, key) < CUE_WEIGHT && !addsCoverage(s, chosen, unit, query)) continue;
       // The same kind of value for something else ("Basic: $9" beside "Plus: $49", the weekday hours beside Sunday's).
       if (key && s.match(unit, key) < CUE_WEIGHT && sameKindOfValue(unit, best)) continue;
@@ -1397,8 +1404,12 @@ export function answerBuiltin(input: EngineInput): EngineResult {
       (tag) =>
         first.nearHeadingTerms.has(tag) && (!ordered.some((unit) => unit.terms.has(tag)) || namedByHeading(first)),
     )
-  )
+  ) {
+    // The heading holds what was asked ("How much is it?" after "Tell me about the Essential plan"): unless the
+    // previous reply said it too, this one is not a repeat.
+    if (!previous?.includes(first.nearHeading)) repeated = false;
     reply = `${first.nearHeading}: ${reply}`;
+  }
   if (decided && !YES_NO_WORD.test(reply))
     reply = prefixWith(decided.decision === "yes" ? phrases.yes : phrases.no, reply, selection.chosen, language);
   if (repeated || (previous && same(reply, previous))) {
