@@ -400,3 +400,34 @@ describe("answerBuiltin: a value in the section heading", () => {
     expect(reply).not.toContain("Four guest passes"); // the Family membership's section, not this one
   });
 });
+
+describe("answerBuiltin: a phone number asked for", () => {
+  const bakery = (extra: string): Passage[] => [
+    {
+      chunkId: 1,
+      sourceId: "src_b",
+      title: "Crumb & Co",
+      heading: "Ordering",
+      content: `Order cakes with our phone app: every order gets a number. Orders of 10 000 pieces are ready at 13:00. ${extra}`,
+      score: 0.5,
+    },
+    {
+      chunkId: 2,
+      sourceId: "src_c",
+      title: "Crumb & Co",
+      heading: "Cakes",
+      content: "Every cake is baked on the day. Birthday cakes need two days' notice.",
+      score: 0.3,
+    },
+  ];
+
+  it("gives the number when the knowledge has one", () => {
+    expect(ask("What is your phone number?", [], bakery("Call the shop on 0161 496 0000.")).reply).toContain(
+      "0161 496 0000",
+    );
+  });
+
+  it("says it does not know rather than answer with a sentence that only says “phone”", () => {
+    expect(ask("What is your office phone number?", [], bakery("")).kind).toBe("fallback");
+  });
+});

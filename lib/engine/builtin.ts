@@ -53,7 +53,17 @@ export const ABSTAIN_BELOW = 0.4;
 // related words for everything else come from retrieval (a lexical resource and the bot owner's own list).
 
 type Cue =
-  "§money" | "§time" | "§duration" | "§weekend" | "§weekday" | "§month" | "§age" | "§place" | "§limit" | "§size";
+  | "§money"
+  | "§time"
+  | "§duration"
+  | "§weekend"
+  | "§weekday"
+  | "§month"
+  | "§age"
+  | "§place"
+  | "§limit"
+  | "§size"
+  | "§phone";
 
 const MONTHS =
   "january|february|march|april|may|june|july|august|september|october|november|december|janvier|fevrier|mars|avril|mai|juin|juillet|aout|septembre|octobre|novembre|decembre|januar|februar|marz|juni|juli|oktober|dezember|enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|setiembre|octubre|noviembre|diciembre";
@@ -92,6 +102,9 @@ const CUE_PATTERNS: Record<Cue, RegExp> = {
   // A size: "100 MB", "2 GB", "26 inch", "50 cm", "12 kg".
   "§size":
     /\d(?:[.,]\d+)?\s?(?:kb|mb|gb|tb|ko|mo|go|mm|cm|m|km|inch|inches|"|kg|lb|lbs|ml|litres?|liters?|zoll|pulgadas?)(?![\p{L}\d])/u,
+  // A phone number: "0117 496 0788", "963 55 21 47", "+44 117 496 0321", "07700 900123" (not "10 000", "13:00").
+  "§phone":
+    /(?<![\d,.])(?:\+\d{1,3}[\s.-]?)?(?:\(?\d{2,5}\)?(?:[\s.-]\d{2,5}){2,4}|\d{4,5}[\s.-]\d{5,6})(?!\d|[.,:]\d)/u,
   // A street address: "22 Canal Street", "12 rue de Rivoli", "Calle de la Reina 14", "Hauptstraße 5".
   "§place":
     /\b\d{1,5}[a-z]?,?\s+(?:[\p{L}'’.-]+\s+){0,3}(?:street|st|road|rd|avenue|ave|lane|way|square|boulevard|blvd|drive|rue|chemin|allee)\b|\b(?:calle|c\/|avenida|avda|plaza|paseo|carrer|via|viale|piazza|rua|travessa|avenue|rue)\s+(?:[\p{L}'’.-]+\s+){0,4}\d{1,5}\b|\b[\p{L}-]+(?:strasse|str\.|weg|platz|allee|gasse|damm)\s+\d{1,5}\b/u,
@@ -119,6 +132,10 @@ const CUE_PHRASES: [Cue, RegExp][] = [
     /\b(?:how much|combien(?: (?:ca|cela) coute)?|wie ?viel(?: kostet)?|was kostet|cuanto (?:cuesta|vale|es)|cuanto|quanto costa|quanto custa)\b/u,
   ],
   ["§time", /\b(?:what time|a quelle heure|quelle heure|um wie viel uhr|a que hora|que hora)\b/u],
+  [
+    "§phone",
+    /\b(?:(?:tele)?phone number|number to call|numero de (?:telephone|telefono)|(?:telefon|handy)nummer|numero di telefono)\b/u,
+  ],
   [
     "§age",
     /\b(?:how old|what age|at what age|from what age|a partir de que edad|hasta que edad|que edad|a quel age|quel age|wie alt|ab welchem alter|bis zu welchem alter)\b/u,
@@ -151,6 +168,7 @@ const CUE_WORDS: Record<Cue, Record<string, string>> = {
     de: "maximal maximale maximum hochstens limit grenze",
     es: "maximo maxima limite limites",
   },
+  "§phone": { en: "phone telephone", fr: "telephone", de: "telefon", es: "telefono" },
   "§size": {
     en: "size sizes big large",
     fr: "taille tailles",
