@@ -20,7 +20,8 @@ import {
 } from "lucide-react";
 import { toast } from "@/components/lazy/toast";
 import { deleteSourceAction, editCuratedAnswerAction, resyncSourceAction } from "@/app/(dashboard)/bots/actions";
-import { CuratedAnswerForm } from "@/components/bots/curated-answer-form";
+// Its code is fetched when the page is idle by AddKnowledge, shown to the same people (those who manage bots).
+import { CuratedAnswerForm } from "@/components/bots/lazy-knowledge-forms";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import {

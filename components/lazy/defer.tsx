@@ -57,6 +57,18 @@ export function preload(module: Deferred<unknown>): void {
   module.load().catch(() => {});
 }
 
+/** Fetches the module once the browser is first idle (after hydration), so it is there before it is needed. */
+export function usePreloadWhenIdle(module: Deferred<unknown>): void {
+  React.useEffect(() => {
+    if (typeof window.requestIdleCallback === "function") {
+      const id = window.requestIdleCallback(() => preload(module), { timeout: 5000 });
+      return () => window.cancelIdleCallback(id);
+    }
+    const timer = setTimeout(() => preload(module), 2000);
+    return () => clearTimeout(timer);
+  }, [module]);
+}
+
 /** What the stand-in trigger of a deferred root (menu, dialog, drawer) shares with the root. */
 export type LazyRoot = {
   /** Fetch the code: the pointer is heading for the trigger. */
@@ -212,6 +224,31 @@ export function realOnly<M, K extends keyof M & string>(context: React.Context<L
     if (!real) return null;
     const Real = real[name] as React.ComponentType<PropsOf<M[K]>>;
     return <Real {...props} />;
+  }
+  Part.displayName = name;
+  return Part;
+}
+
+/**
+ * A part that shows where it stands, not only inside an open root (the forms of a tab that starts
+ * hidden): the real module's `name` export with the same props, rendered in full on the server, so the
+ * page's HTML has it and hydration waits for the code rather than showing anything else. On the
+ * client it renders at once when the code is already there (preload it on intent or when idle), and
+ * shows `fallback` (a placeholder of the part's size) only while the code is still on its way.
+ */
+export function lazyPart<M, K extends keyof M & string>(module: Deferred<M>, name: K) {
+  type Props = PropsOf<M[K]>;
+  function Real(props: Props) {
+    const real = module.current() ?? React.use(module.load());
+    const Component = real[name] as React.ComponentType<Props>;
+    return <Component {...props} />;
+  }
+  function Part({ fallback = null, ...props }: Props & { fallback?: React.ReactNode }) {
+    return (
+      <React.Suspense fallback={fallback}>
+        <Real {...(props as Props)} />
+      </React.Suspense>
+    );
   }
   Part.displayName = name;
   return Part;

@@ -1,8 +1,7 @@
 "use client";
 
-import * as React from "react";
 import type { ToasterProps } from "sonner";
-import { preload, useDeferred } from "@/components/lazy/defer";
+import { useDeferred, usePreloadWhenIdle } from "@/components/lazy/defer";
 import { sonner } from "@/components/lazy/toast";
 
 /**
@@ -11,14 +10,7 @@ import { sonner } from "@/components/lazy/toast";
  */
 function Toaster(props: ToasterProps) {
   const Real = useDeferred(sonner);
-  React.useEffect(() => {
-    if (typeof window.requestIdleCallback === "function") {
-      const id = window.requestIdleCallback(() => preload(sonner), { timeout: 5000 });
-      return () => window.cancelIdleCallback(id);
-    }
-    const timer = setTimeout(() => preload(sonner), 2000);
-    return () => clearTimeout(timer);
-  }, []);
+  usePreloadWhenIdle(sonner);
   return Real ? <Real.Toaster {...props} /> : null;
 }
 

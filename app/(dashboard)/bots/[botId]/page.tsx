@@ -4,14 +4,18 @@ import { notFound } from "next/navigation";
 import { AlertTriangleIcon, PlugIcon } from "lucide-react";
 import { BackLink } from "@/components/page-header";
 import { AddKnowledge } from "@/components/bots/add-knowledge";
-import { BotSettingsForm } from "@/components/bots/bot-settings-form";
-import { DeleteBot } from "@/components/bots/delete-bot-dialog";
-import { HandoffForm } from "@/components/bots/handoff-form";
 import { KnowledgeSources } from "@/components/bots/knowledge-sources";
-import { LeadCaptureForm } from "@/components/bots/lead-capture-form";
+import {
+  BotSettingsForm,
+  DeleteBot,
+  HandoffForm,
+  LeadCaptureForm,
+  SettingsTabTrigger,
+} from "@/components/bots/lazy-settings";
 import { TestChat } from "@/components/bots/test-chat";
 import { Badge } from "@/components/ui/badge";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
+import { Skeleton } from "@/components/ui/skeleton";
 import { BotTabs } from "@/components/bots/bot-tabs";
 import { TabsContent, TabsList, TabsTrigger } from "@/components/ui/tabs";
 import { getDb } from "@/db";
@@ -91,7 +95,7 @@ export default async function BotPage({
         <BotTabs defaultValue={tab === "settings" ? "settings" : "knowledge"} className="min-w-0 gap-4">
           <TabsList>
             <TabsTrigger value="knowledge">Knowledge</TabsTrigger>
-            <TabsTrigger value="settings">Settings</TabsTrigger>
+            <SettingsTabTrigger value="settings">Settings</SettingsTabTrigger>
           </TabsList>
           <TabsContent value="knowledge" className="grid grid-cols-1 gap-6">
             {canManage && (
@@ -135,6 +139,8 @@ export default async function BotPage({
               </CardContent>
             </Card>
           </TabsContent>
+          {/* The forms' code loads on intent or when the page is idle (lazy-settings.tsx); until it is there, each
+              form's place is kept by a skeleton of its height (measured at 390 px and on wider screens). */}
           <TabsContent value="settings" className="grid grid-cols-1 gap-6">
             <Card>
               <CardHeader>
@@ -158,6 +164,7 @@ export default async function BotPage({
                   }}
                   model={model}
                   canManage={canManage}
+                  fallback={<Skeleton className="h-[107rem] sm:h-[79rem]" />}
                 />
               </CardContent>
             </Card>
@@ -177,6 +184,7 @@ export default async function BotPage({
                     fields: { ...DEFAULT_LEAD_CAPTURE.fields, ...bot.leadCapture.fields },
                   }}
                   canManage={canManage}
+                  fallback={<Skeleton className="h-[50rem] sm:h-[37.5rem]" />}
                 />
               </CardContent>
             </Card>
@@ -188,10 +196,22 @@ export default async function BotPage({
                 </CardDescription>
               </CardHeader>
               <CardContent>
-                <HandoffForm botId={bot.id} settings={{ ...DEFAULT_HANDOFF, ...bot.handoff }} canManage={canManage} />
+                <HandoffForm
+                  botId={bot.id}
+                  settings={{ ...DEFAULT_HANDOFF, ...bot.handoff }}
+                  canManage={canManage}
+                  fallback={<Skeleton className="h-[51rem] sm:h-[38rem]" />}
+                />
               </CardContent>
             </Card>
-            {canManage && <DeleteBot botId={bot.id} name={bot.name} impact={impact} />}
+            {canManage && (
+              <DeleteBot
+                botId={bot.id}
+                name={bot.name}
+                impact={impact}
+                fallback={<Skeleton className="h-[9.625rem] rounded-xl sm:h-[6.625rem]" />}
+              />
+            )}
           </TabsContent>
         </BotTabs>
 
