@@ -76,6 +76,26 @@ describe("typos", () => {
   });
 });
 
+describe("slips", () => {
+  it("fixes two swapped letters, and marks a lower-case non-word it cannot fix as a slip (names are not)", async () => {
+    const bot = await botWith("Slips", [
+      {
+        title: "Developers",
+        text: "# SDKs\n\nOfficial client libraries exist for JavaScript and Python. Our cleaning staff use Botox-free products.",
+      },
+    ]);
+    // "pyhton" is two edits from "python" and shares too few trigrams for the similarity search.
+    const swapped = await ask(bot, "do u have a pyhton libary");
+    expect(swapped.analysis.corrected).toBe("do u have a python libary");
+    expect(swapped.passages[0]?.heading).toMatch(/SDKs/);
+    // "libary" is three edits from the page's "libraries" and no English word: a slip, not a subject.
+    expect(swapped.analysis.unrecognised).toEqual(["libary"]);
+    // A correct word the knowledge lacks, and a capitalised name, are not slips.
+    const names = await ask(bot, "Are you HIPAA compliant or do you sell scooters?");
+    expect(names.analysis.unrecognised ?? []).toEqual([]);
+  });
+});
+
 describe("related words", () => {
   const FAMILY = [
     {

@@ -431,3 +431,42 @@ describe("answerBuiltin: a phone number asked for", () => {
     expect(ask("What is your office phone number?", [], bakery("")).kind).toBe("fallback");
   });
 });
+
+describe("answerBuiltin: slips and acronyms", () => {
+  const dev: Passage[] = [
+    {
+      chunkId: 1,
+      sourceId: "src_dev",
+      title: "Developers",
+      heading: "SDKs",
+      content: "Official client libraries exist for JavaScript and Python.",
+      score: 0.5,
+    },
+    {
+      chunkId: 2,
+      sourceId: "src_plans",
+      title: "Plans",
+      heading: "Plans",
+      content: "The Team plan costs $49 a month. The API is available on Team and Business.",
+      score: 0.3,
+    },
+  ];
+
+  it("reads an acronym's plural as the acronym ('SDKs' heading, 'SDK' question)", () => {
+    expect(contentTerms("Our SDKs and APIs")).toEqual(contentTerms("Our SDK and API"));
+    expect(ask("Is there a Python SDK?", [], dev).reply).toContain("Python");
+  });
+
+  it("weighs a slip retrieval could not fix as little, not as a subject the knowledge lacks", () => {
+    const analysis: QueryAnalysis = {
+      language: "en",
+      corrected: "do u have a python libary",
+      related: [],
+      unrecognised: ["libary"],
+    };
+    const message = "do u have a python libary";
+    expect(answerBuiltin({ bot, message, history: [], passages: dev, analysis }).reply).toContain("Python");
+    const { unrecognised: _, ...without } = analysis;
+    expect(answerBuiltin({ bot, message, history: [], passages: dev, analysis: without }).kind).toBe("fallback");
+  });
+});

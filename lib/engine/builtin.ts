@@ -34,6 +34,8 @@ const LEAD_IN_FACTOR = 0.8;
 const UNKNOWN_TERM_BOOST = 1.5;
 /** A related word this close (another form of the word, the owner's own synonym) counts as the word itself. */
 const SAME_WORD_WEIGHT = 0.85;
+/** A question word that is no word of the knowledge or of the language, and no typo of one, weighs this much. */
+const UNRECOGNISED_WEIGHT = 0.5;
 /** A "which X" question's X that the knowledge never uses counts this much of its weight. */
 const TYPE_WORD_WEIGHT = 0.5;
 /** In the confidence, a word matched by the heading alone counts this much. */
@@ -598,6 +600,8 @@ type Query = {
   context: string[];
   /** The verb of a "which X do you…?" question ("offer"): it frames the question and puts no unit on its topic. */
   frame: Set<string>;
+  /** Question words retrieval found to be slips it could not fix (analysis.unrecognised), as terms. */
+  unrecognised: Set<string>;
 };
 
 /**
@@ -813,6 +817,7 @@ function buildQuery(text: string, history: Turn[], language: string, analysis: Q
     names: namesIn(text, language).filter((term) => own.includes(term) && !cueOf.has(term) && !days.has(term)),
     context: earlier.terms.filter((term) => !terms.has(term)),
     frame,
+    unrecognised: new Set((analysis?.unrecognised ?? []).flatMap((word) => termsIn(word, language, { parts: false }))),
   };
 }
 
@@ -886,7 +891,9 @@ function termWeight(s: Scorer, query: Query, term: string): number {
   // A word of an earlier turn that the knowledge does not use says nothing about this answer.
   if ((query.terms.get(term) ?? 1) < 1) return 0;
   // "Which regions do you deliver to?" is answered by "the Austria, Poland and Denmark".
-  return term === query.typeWord ? weight * TYPE_WORD_WEIGHT : weight * UNKNOWN_TERM_BOOST;
+  if (term === query.typeWord) return weight * TYPE_WORD_WEIGHT;
+  // A slip retrieval could not fix ("libary") says little about what is asked.
+  return query.unrecognised.has(term) ? weight * UNRECOGNISED_WEIGHT : weight * UNKNOWN_TERM_BOOST;
 }
 
 /** The share of the question's weight a set of units covers (0..1); a heading counts as `headingCredit`. */

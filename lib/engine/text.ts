@@ -122,6 +122,8 @@ export function tokens(text: string): string[] {
   return normalise(text).match(/\d+(?:[.,]\d+)*|\p{L}+(?:['-]\p{L}+)*/gu) ?? [];
 }
 
+const ACRONYM_PLURAL = /(?<![\p{L}\d])(\p{Lu}{2,})s(?![\p{L}\d])/gu;
+
 const ELISION = /^(?:l|d|j|m|n|s|t|c|qu|jusqu|lorsqu|puisqu|quoiqu|dell|all|dall|nell|sull)'/;
 
 /** The stem of one lowercase word, accents folded. */
@@ -135,6 +137,8 @@ export function stem(word: string, language: string): string {
  * a question's "tune up" or "bikes" still finds the knowledge's "tune-up" and "e-bikes".
  */
 export function contentTerms(text: string, language = "en", { parts = true }: { parts?: boolean } = {}): string[] {
+  // "SDKs", "APIs", "FAQs": an acronym's plural is the acronym (a stemmer keeps the "s" of a word without a vowel).
+  text = text.replace(ACRONYM_PLURAL, "$1");
   const stop = stopwordsOf(language);
   const terms = new Set<string>();
   const add = (word: string) => {

@@ -26,6 +26,11 @@ export type QueryAnalysis = {
   corrected: string;
   /** Words searched beside the question's own: `word` stands in for the question's word `for`, at `weight` in (0, 1]. */
   related: { word: string; for: string; weight: number }[];
+  /**
+   * Question words typed in lower case that are neither the knowledge's nor a word of the language, and no typo
+   * retrieval could fix ("libary"): the engine weighs their absence from an answer as a slip, not as a subject.
+   */
+  unrecognised?: string[];
   /** The standalone question when a follow-up was rewritten from the conversation ("And on weekends?" → "Are you open on weekends?"). */
   standalone?: string;
 };

@@ -67,7 +67,15 @@ export async function analyzeQuestion(
 ): Promise<{ analysis: QueryAnalysis; request: RankRequest }> {
   const words = wordsOf(query);
   const variants = (list: string[]) => list.flatMap((w) => relatedEnglishWords(w).flatMap((r) => surfaceForms(r.word)));
-  const vocab = await readQuestionVocabulary(db, { botId, words, candidates: variants(words) });
+  // "pyhton" for "python": two letters swapped is one slip of the fingers but two edits, and shares too few
+  // trigrams for the vocabulary's similarity search, so each word's swaps are looked up as they are.
+  const swaps = new Map<string, string>();
+  for (const word of words) for (const swap of transpositions(word)) if (!swaps.has(swap)) swaps.set(swap, word);
+  const vocab = await readQuestionVocabulary(db, {
+    botId,
+    words,
+    candidates: [...variants(words), ...swaps.keys()],
+  });
   const stop = vocab.englishStopwords;
 
   const knowledgeLanguages = vocab.languages.map((l) => l.language).filter((l) => l !== UNDETERMINED);
@@ -82,10 +90,23 @@ export async function analyzeQuestion(
   const fixes = new Map<string, string>();
   for (const [word, candidate] of vocab.unknown) {
     if (isCorrectWord(word)) continue;
-    const fix = chooseFix(word, candidate, language);
+    const swapped = transpositions(word).find((swap) => vocab.present.has(swap));
+    const fix = swapped && (!candidate || candidate.edits > 1) ? swapped : chooseFix(word, candidate, language);
     if (fix && fix !== word) fixes.set(word, fix);
   }
   const corrected = fixes.size ? replaceWords(query, fixes) : query;
+  // Typed in lower case, neither the knowledge's nor the language's, and no typo of either ("libary" where the page
+  // says "libraries"): a slip, not a subject the bot lacks. Capitalised words are names ("HIPAA", "Botox"). English
+  // only, where Hunspell and WordNet together know nearly every word; the other dictionaries miss too many
+  // ("diabético").
+  const unrecognised = [...vocab.unknown.keys()].filter(
+    (word) =>
+      language === "en" &&
+      !fixes.has(word) &&
+      word.length >= 3 &&
+      !isCorrectWord(word) &&
+      new RegExp(`(?<![\\p{L}])${word}(?![\\p{L}])`, "u").test(query),
+  );
 
   // Related words: the lexical resource's (English), then the owner's.
   const related: QueryAnalysis["related"] = [];
@@ -135,7 +156,10 @@ export async function analyzeQuestion(
     ...related.flatMap((r) => searchConfigs.map((config) => ({ text: r.word, config, weight: r.weight, own: false }))),
     ...(context ? configs.map((config) => ({ text: context, config, weight: CONTEXT_WEIGHT, own: false })) : []),
   ];
-  return { analysis: { language, corrected, related }, request: { botId, k, texts } };
+  return {
+    analysis: { language, corrected, related, ...(unrecognised.length ? { unrecognised } : {}) },
+    request: { botId, k, texts },
+  };
 }
 
 /** The one full-text ranking (db/queries/retrieval.ts), with the questions in flight grouped into one statement. */
@@ -178,6 +202,15 @@ export const fullTextRetriever: Retriever = {
 /** A text's words as the vocabulary holds them: lower-cased runs of letters (PostgreSQL's `simple` parser splits the same way). */
 export function wordsOf(text: string): string[] {
   return [...new Set(text.toLowerCase().match(/[\p{L}\p{M}]+/gu) ?? [])];
+}
+
+/** The word with two neighbouring letters swapped, each way it can be ("pyhton" → python, ypthon…); from four letters. */
+export function transpositions(word: string): string[] {
+  if (word.length < 4 || word.length > 24) return [];
+  const out: string[] = [];
+  for (let i = 0; i + 1 < word.length; i++)
+    if (word[i] !== word[i + 1]) out.push(word.slice(0, i) + word[i + 1] + word[i] + word.slice(i + 2));
+  return out;
 }
 
 /** The text with each word in `fixes` replaced (whole words, any case). */
