@@ -470,3 +470,56 @@ describe("answerBuiltin: slips and acronyms", () => {
     expect(answerBuiltin({ bot, message, history: [], passages: dev, analysis: without }).kind).toBe("fallback");
   });
 });
+
+describe("answerBuiltin: how a question is put", () => {
+  it("weighs a missing word that is how the question is put (an adverb, an adjective) less than a missing subject", () => {
+    const shop: Passage[] = [
+      {
+        chunkId: 1,
+        sourceId: "src_r",
+        title: "Repairs",
+        heading: "Watch repairs",
+        content: "We replace a watch battery for €9 while you wait. A new strap costs from €15.",
+        score: 0.5,
+      },
+      {
+        chunkId: 2,
+        sourceId: "src_h",
+        title: "Hours",
+        heading: "Opening hours",
+        content: "The shop is open Tuesday to Saturday.",
+        score: 0.3,
+      },
+      {
+        chunkId: 3,
+        sourceId: "src_a",
+        title: "About",
+        heading: "About us",
+        content: "A family business since 1961, with two watchmakers.",
+        score: 0.2,
+      },
+    ];
+    const message = "What do you usually charge to swap a dead watch battery quickly?";
+    const analysis = (subject?: QueryAnalysis["subject"]): QueryAnalysis => ({
+      language: "en",
+      corrected: message,
+      related: [{ word: "replace", for: "swap", weight: 0.6 }],
+      ...(subject ? { subject } : {}),
+    });
+    // "usually", "dead" and "quickly" are not in the knowledge: how the question is put, not what it asks about.
+    const put = answerBuiltin({
+      bot,
+      message,
+      history: [],
+      passages: shop,
+      analysis: analysis([
+        { word: "dead", weight: 0 },
+        { word: "quickly", weight: 0 },
+        { word: "usually", weight: 0 },
+      ]),
+    });
+    expect(put.reply).toContain("€9");
+    // The same words as subjects of the question (no subject weights given) make the engine abstain.
+    expect(answerBuiltin({ bot, message, history: [], passages: shop, analysis: analysis() }).kind).toBe("fallback");
+  });
+});

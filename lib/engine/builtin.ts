@@ -34,6 +34,8 @@ const LEAD_IN_FACTOR = 0.8;
 const UNKNOWN_TERM_BOOST = 1.5;
 /** A related word this close (another form of the word, the owner's own synonym) counts as the word itself. */
 const SAME_WORD_WEIGHT = 0.85;
+/** The least a question word the knowledge lacks weighs (times its idf), however general a word of the language. */
+const GENERAL_WORD_WEIGHT = 0.9;
 /** A question word that is no word of the knowledge or of the language, and no typo of one, weighs this much. */
 const UNRECOGNISED_WEIGHT = 0.5;
 /** A "which X" question's X that the knowledge never uses counts this much of its weight. */
@@ -602,6 +604,8 @@ type Query = {
   frame: Set<string>;
   /** Question words retrieval found to be slips it could not fix (analysis.unrecognised), as terms. */
   unrecognised: Set<string>;
+  /** Question word → how much it is what the question is about (analysis.subject; absent means fully). */
+  subject: Map<string, number>;
 };
 
 /**
@@ -818,6 +822,11 @@ function buildQuery(text: string, history: Turn[], language: string, analysis: Q
     context: earlier.terms.filter((term) => !terms.has(term)),
     frame,
     unrecognised: new Set((analysis?.unrecognised ?? []).flatMap((word) => termsIn(word, language, { parts: false }))),
+    subject: new Map(
+      (analysis?.subject ?? []).flatMap(({ word, weight }) =>
+        termsIn(word, language, { parts: false }).map((term) => [term, weight] as const),
+      ),
+    ),
   };
 }
 
@@ -893,7 +902,9 @@ function termWeight(s: Scorer, query: Query, term: string): number {
   // "Which regions do you deliver to?" is answered by "the Austria, Poland and Denmark".
   if (term === query.typeWord) return weight * TYPE_WORD_WEIGHT;
   // A slip retrieval could not fix ("libary") says little about what is asked.
-  return query.unrecognised.has(term) ? weight * UNRECOGNISED_WEIGHT : weight * UNKNOWN_TERM_BOOST;
+  if (query.unrecognised.has(term)) return weight * UNRECOGNISED_WEIGHT;
+  // Weighs most when it is what the question is about ("scooters"), less when it is how it is put ("own", "mend").
+  return weight * Math.max(GENERAL_WORD_WEIGHT, UNKNOWN_TERM_BOOST * (query.subject.get(term) ?? 1));
 }
 
 /** The share of the question's weight a set of units covers (0..1); a heading counts as `headingCredit`. */

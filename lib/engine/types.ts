@@ -27,6 +27,12 @@ export type QueryAnalysis = {
   /** Words searched beside the question's own: `word` stands in for the question's word `for`, at `weight` in (0, 1]. */
   related: { word: string; for: string; weight: number }[];
   /**
+   * English question words the knowledge lacks that are probably not what the question is about, with how much
+   * they are (0..1, subjectWeight in lib/knowledge/wordnet.ts: nouns of few senses are 1, verbs, adjectives and
+   * general words less). Words not listed count fully.
+   */
+  subject?: { word: string; weight: number }[];
+  /**
    * Question words typed in lower case that are neither the knowledge's nor a word of the language, and no typo
    * retrieval could fix ("libary"): the engine weighs their absence from an answer as a slip, not as a subject.
    */

@@ -13,7 +13,7 @@ import { detectLanguage, textSearchConfig, UNDETERMINED } from "@/lib/language";
 import { customerWordsFor, parseCustomerWords, type CustomerWordRule } from "./customer-words";
 import { lexiconFor } from "./lexicon";
 import { chooseFix } from "./retrieve-typos";
-import { isEnglishWord, relatedEnglishWords } from "./wordnet";
+import { isEnglishWord, relatedEnglishWords, subjectWeight } from "./wordnet";
 
 export { ALL_TERMS_CANDIDATES, CANDIDATE_BUDGET } from "@/db/queries/retrieval";
 
@@ -108,6 +108,16 @@ export async function analyzeQuestion(
       new RegExp(`(?<![\\p{L}])${word}(?![\\p{L}])`, "u").test(query),
   );
 
+  // How much each English question word the knowledge lacks is the question's subject (a noun) rather than how it
+  // is put (a verb, an adjective, a general word): the engines weigh the absence of a subject most.
+  const subject: QueryAnalysis["subject"] = [];
+  if (language === "en")
+    for (const word of wordsOf(corrected))
+      if (!stop.has(word) && vocab.unknown.has(word) && !unrecognised.includes(word)) {
+        const weight = subjectWeight(word);
+        if (weight < 1) subject.push({ word, weight });
+      }
+
   // Related words: the lexical resource's (English), then the owner's.
   const related: QueryAnalysis["related"] = [];
   const seen = new Set(wordsOf(corrected));
@@ -157,7 +167,13 @@ export async function analyzeQuestion(
     ...(context ? configs.map((config) => ({ text: context, config, weight: CONTEXT_WEIGHT, own: false })) : []),
   ];
   return {
-    analysis: { language, corrected, related, ...(unrecognised.length ? { unrecognised } : {}) },
+    analysis: {
+      language,
+      corrected,
+      related,
+      ...(unrecognised.length ? { unrecognised } : {}),
+      ...(subject.length ? { subject } : {}),
+    },
     request: { botId, k, texts },
   };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { isEnglishWord, relatedEnglishWords } from "./wordnet";
+import { isEnglishWord, relatedEnglishWords, subjectWeight } from "./wordnet";
 
 const related = (word: string) => relatedEnglishWords(word).map((r) => r.word);
 
@@ -31,5 +31,17 @@ describe("relatedEnglishWords", () => {
   it("knows English words and their inflections, and not made-up ones", () => {
     expect(isEnglishWord("deliveries")).toBe(true);
     expect(isEnglishWord("qwzrt")).toBe(false);
+  });
+});
+
+describe("subjectWeight", () => {
+  it("is 1 for a noun of few senses and for a word WordNet does not know, near 0 for other parts of speech", () => {
+    expect(subjectWeight("scooters")).toBe(1);
+    expect(subjectWeight("veneer")).toBeGreaterThan(0.6);
+    expect(subjectWeight("hipaa")).toBe(1);
+    expect(subjectWeight("instead")).toBe(0); // an adverb
+    expect(subjectWeight("puffy")).toBe(0); // an adjective
+    expect(subjectWeight("mend")).toBeLessThan(0.6); // mostly a verb
+    expect(subjectWeight("set")).toBeLessThan(0.1); // a noun among many verb senses
   });
 });

@@ -155,6 +155,7 @@ function baseForms(word: string): { pos: Pos; lemma: string }[] {
 }
 
 const knownCache = new Map<string, boolean>();
+const subjectCache = new Map<string, number>();
 const relatedCache = new Map<string, { word: string; weight: number }[]>();
 const CACHE_MAX = 50_000;
 
@@ -214,4 +215,28 @@ export function relatedEnglishWords(word: string): { word: string; weight: numbe
     .slice(0, MAX_RELATED_PER_WORD)
     .map(([word, weight]) => ({ word, weight }));
   return remember(relatedCache, w, related);
+}
+
+/** A word of up to this many senses in all is specific; beyond, it counts for proportionally less. */
+export const SPECIFIC_SENSES = 6;
+
+/**
+ * How likely a word is what a question is about rather than how it is asked, in 0..1: the share of its WordNet
+ * senses that are nouns, times its specificity (a word of many senses, "set", "back", "face", is a general word
+ * of the language). Nouns of few senses ("scooter", "veneer") are 1; adverbs ("instead"), adjectives ("own")
+ * and verbs ("mend") are 0. A word WordNet does not know (a name, a brand, a rare term) is 1.
+ */
+export function subjectWeight(word: string): number {
+  const w = word.toLowerCase();
+  const cached = subjectCache.get(w);
+  if (cached !== undefined) return cached;
+  let weight = 1;
+  if (/^[a-z][a-z'-]*$/.test(w)) {
+    const senses = new Map<Pos, number>();
+    for (const { pos, lemma } of baseForms(w))
+      senses.set(pos, Math.max(senses.get(pos) ?? 0, lookup(pos, lemma)?.length ?? 0));
+    const total = [...senses.values()].reduce((a, b) => a + b, 0);
+    if (total > 0) weight = ((senses.get("noun") ?? 0) / total) * Math.min(1, SPECIFIC_SENSES / total);
+  }
+  return remember(subjectCache, w, weight);
 }
