@@ -523,3 +523,19 @@ describe("answerBuiltin: how a question is put", () => {
     expect(answerBuiltin({ bot, message, history: [], passages: shop, analysis: analysis() }).kind).toBe("fallback");
   });
 });
+
+describe("answerBuiltin: yes from the section heading", () => {
+  it("says yes when the sentence answers and its own section heading names the rest of the question", () => {
+    const passages: Passage[] = [
+      {
+        chunkId: 1,
+        sourceId: "src_dev",
+        title: "Developers",
+        heading: "Developers",
+        content: "## SDKs\n\nClient libraries exist for Swift and Kotlin.\n\n## Webhooks\n\nEvents are sent as JSON.",
+        score: 0.5,
+      },
+    ];
+    expect(ask("Is there a Kotlin SDK?", [], passages).reply).toBe("Yes, client libraries exist for Swift and Kotlin.");
+  });
+});

@@ -1234,7 +1234,8 @@ function decideYesNo(
   const negation = NEGATIONS[language] ?? NEGATIONS.en!;
   const askedNegatively = negation.test(fold(message));
   const own = query.own;
-  const covers = (unit: Unit, term: string) => s.match(unit, term) >= CUE_WEIGHT;
+  // Said in the sentence, or by the heading of its own section ("SDKs" above "Client libraries exist for Python").
+  const covers = (unit: Unit, term: string) => s.match(unit, term) >= NEAR_HEADING_WEIGHT;
   const uncovered = own.filter((term) => !chosen.some((unit) => covers(unit, term)));
   if (!askedNegatively) {
     // A negation in the sentence most about the question ("Opened bags cannot be refunded"), or in one that

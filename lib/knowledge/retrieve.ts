@@ -113,7 +113,7 @@ export async function analyzeQuestion(
   const subject: QueryAnalysis["subject"] = [];
   if (language === "en")
     for (const word of wordsOf(corrected))
-      if (!stop.has(word) && vocab.unknown.has(word) && !unrecognised.includes(word)) {
+      if (vocab.unknown.has(word) && !unrecognised.includes(word)) {
         const weight = subjectWeight(word);
         if (weight < 1) subject.push({ word, weight });
       }
