@@ -221,6 +221,14 @@ Puede devolver una bicicleta nueva en un plazo de treinta días si no la ha usad
     expect(es.analysis.related).toContainEqual({ word: "sábado", for: "sábados", weight: FORM_WEIGHT });
     expect(es.analysis.related.map((r) => r.word).sort()).toEqual(["abrimos", "sábado"]);
     expect(es.passages[0]?.heading).toMatch(/Horario/);
+    // A follow-up borrows the earlier turn's words: their forms are looked up too.
+    const followUp = await fullTextRetriever.retrieve(h.db, {
+      botId: bot.id,
+      query: "¿Y los lunes?",
+      context: "¿Abrís los sábados?",
+      k: 3,
+    });
+    expect(followUp.analysis.related).toContainEqual({ word: "abrimos", for: "abrís", weight: FORM_WEIGHT });
   });
 
   it("takes a question too short to tell in the bot's language setting, or the knowledge's with “auto”", async () => {

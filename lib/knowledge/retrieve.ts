@@ -40,8 +40,9 @@ export const CONTEXT_WEIGHT = 0.5;
 export const CUSTOMER_WORD_WEIGHT = 0.9;
 /** Another form of the question's word in the dictionary ("abre" for "abrís"): nearly the word itself. */
 export const FORM_WEIGHT = 0.9;
-/** At most this many forms of one question word are looked up. */
+/** At most this many forms of one question word are looked up, and this many in all. */
 const FORMS_PER_WORD = 80;
+const MAX_FORMS = 400;
 /** Scale of a lexical resource's related word (its sense weight, 0.6 for the first sense, times this). */
 export const RELATED_WEIGHT_SCALE = 1;
 
@@ -142,9 +143,16 @@ export async function analyzeQuestion(
   const questionLexicon = lexicons[0];
   if (language !== "en" && questionLexicon) {
     const forms = new Map<string, string>();
-    for (const word of wordsOf(corrected))
-      if (vocab.unknown.has(word) && questionLexicon.has(word))
-        for (const form of questionLexicon.forms(word, FORMS_PER_WORD)) if (!forms.has(form)) forms.set(form, word);
+    const add = (word: string) => {
+      for (const form of questionLexicon.forms(word, FORMS_PER_WORD))
+        if (!forms.has(form) && forms.size < MAX_FORMS) forms.set(form, word);
+    };
+    for (const word of wordsOf(corrected)) if (vocab.unknown.has(word) && questionLexicon.has(word)) add(word);
+    // A follow-up's subject comes from the earlier turns ("¿Y los domingos?" after "¿A qué hora abrís…?"): the
+    // engine borrows their words, so their forms are looked up too.
+    const asked = new Set(wordsOf(corrected));
+    for (const word of wordsOf(context ?? ""))
+      if (!asked.has(word) && word.length >= 3 && questionLexicon.has(word)) add(word);
     if (forms.size) {
       const found = await readQuestionVocabulary(db, { botId, words: [], candidates: [...forms.keys()] });
       for (const form of found.present)
