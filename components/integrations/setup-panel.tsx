@@ -3,7 +3,7 @@
 import { useEffect, useRef, useState } from "react";
 import { KeyRoundIcon, TriangleAlertIcon } from "lucide-react";
 import { CopyButton } from "@/components/copy-button";
-import { CodeExamples } from "@/components/integrations/code-examples";
+import { CodeExamples } from "@/components/integrations/lazy-code-examples";
 import { forgetRevealedKey, peekRevealedKey } from "@/components/integrations/reveal-store";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 
