@@ -229,6 +229,17 @@ export function realOnly<M, K extends keyof M & string>(context: React.Context<L
   return Part;
 }
 
+const failedParts = new Set<() => void>();
+
+/**
+ * Lets the lazy parts whose code could not be fetched fetch it again at their next render. An error
+ * boundary calls it once it shows the error, so that "Try again" (or coming back to the page) fetches anew.
+ */
+export function forgetFailedLoads(): void {
+  for (const forget of failedParts) forget();
+  failedParts.clear();
+}
+
 /**
  * A part that shows where it stands, not only inside an open root (the forms of a tab that starts
  * hidden): the real module's `name` export with the same props, rendered in full on the server, so the
@@ -238,8 +249,26 @@ export function realOnly<M, K extends keyof M & string>(context: React.Context<L
  */
 export function lazyPart<M, K extends keyof M & string>(module: Deferred<M>, name: K) {
   type Props = PropsOf<M[K]>;
+  // The fetch this part waits for. Once it has failed, every render throws its error (to the nearest error
+  // boundary) until forgetFailedLoads: a new fetch in each render would fail and start another without end.
+  type Attempt = { promise: Promise<M>; error?: { reason: unknown } };
+  let attempt: Attempt | null = null;
+  function load(): Promise<M> {
+    if (attempt?.error) throw attempt.error.reason;
+    if (!attempt) {
+      const current: Attempt = { promise: module.load() };
+      current.promise.catch((reason: unknown) => {
+        current.error = { reason };
+        failedParts.add(() => {
+          if (attempt === current) attempt = null;
+        });
+      });
+      attempt = current;
+    }
+    return attempt.promise;
+  }
   function Real(props: Props) {
-    const real = module.current() ?? React.use(module.load());
+    const real = module.current() ?? React.use(load());
     const Component = real[name] as React.ComponentType<Props>;
     return <Component {...props} />;
   }
