@@ -539,3 +539,29 @@ describe("answerBuiltin: yes from the section heading", () => {
     expect(ask("Is there a Kotlin SDK?", [], passages).reply).toBe("Yes, client libraries exist for Swift and Kotlin.");
   });
 });
+
+describe("answerBuiltin: a name after yes or no", () => {
+  it("keeps a name's capital when the answer's sentence starts with it and another passage shows it is a name", () => {
+    const passages: Passage[] = [
+      {
+        chunkId: 1,
+        sourceId: "src_about",
+        title: "About",
+        heading: "About",
+        content: "Harbour Optics is an optician in Leeds with two shops: Headingley and Roundhay.",
+        score: 0.5,
+      },
+      {
+        chunkId: 2,
+        sourceId: "src_team",
+        title: "Team",
+        heading: "Team",
+        content: "Everyone at Harbour Optics is a registered optometrist.",
+        score: 0.3,
+      },
+    ];
+    expect(ask("Do you have a shop in York?", [], passages).reply).toBe(
+      "No, Harbour Optics is an optician in Leeds with two shops: Headingley and Roundhay.",
+    );
+  });
+});

@@ -1336,17 +1336,19 @@ function answerByOmission(units: Unit[], query: Query): Unit | undefined {
 }
 
 /** "Yes, we ship to Canada." from "We ship to Canada.": the first word lowercased unless it is a name. */
-function prefixWith(word: string, reply: string, chosen: Unit[], language: string): string {
+function prefixWith(word: string, reply: string, passages: Passage[], language: string): string {
   const first = /^\p{L}[\p{L}'-]*/u.exec(reply)?.[0];
   if (!first) return `${word}. ${reply}`;
   const lower = first.toLowerCase();
   const acronym = first.length > 1 && first === first.toUpperCase();
-  // A name is written with its capital in the middle of a sentence too; German writes every noun so.
+  // A name is written with its capital in the middle of a sentence too, somewhere in what retrieval found (the
+  // answer may be the one sentence that starts with it); German writes every noun so.
+  const midSentence = new RegExp(`(?<=[\\p{Ll},;] )${escape(first)}(?![\\p{L}])`, "u");
   const capitalisedMidSentence =
     language === "de" ||
-    chosen.some((unit) =>
-      new RegExp(`(?<=[\\p{Ll},;] )${escape(first)}(?![\\p{L}])`, "u").test(
-        unit.passage.content.replace(/\s*\n\s*/g, ". ").replace(/\s+/g, " "),
+    passages.some((passage) =>
+      midSentence.test(
+        `${passage.title}. ${passage.heading}. ${passage.content}`.replace(/\s*\n\s*/g, ". ").replace(/\s+/g, " "),
       ),
     );
   const common = stopwordsOf(language).has(lower) || (!acronym && !capitalisedMidSentence);
@@ -1398,7 +1400,7 @@ export function answerBuiltin(input: EngineInput): EngineResult {
     if (omitted) {
       const reply = YES_NO_WORD.test(omitted.text)
         ? omitted.text
-        : prefixWith(phrases.no, omitted.text, [omitted], language);
+        : prefixWith(phrases.no, omitted.text, passages, language);
       return {
         reply,
         usedPassages: [omitted.passage],
@@ -1448,7 +1450,7 @@ export function answerBuiltin(input: EngineInput): EngineResult {
     reply = `${first.nearHeading}: ${reply}`;
   }
   if (decided && !YES_NO_WORD.test(reply))
-    reply = prefixWith(decided.decision === "yes" ? phrases.yes : phrases.no, reply, selection.chosen, language);
+    reply = prefixWith(decided.decision === "yes" ? phrases.yes : phrases.no, reply, passages, language);
   if (repeated || (previous && same(reply, previous))) {
     // The yes or no still comes first: "Yes. As I said: …".
     const lead = YES_NO_LEAD.exec(reply);
