@@ -53,8 +53,9 @@ export const ABSTAIN_BELOW = 0.4;
 
 // ---------------------------------------------------------------------------------------------------------------
 // Answer types: what kind of fact a question asks for, so "How much is Pro?" finds "Plus: $49/month" although the
-// sentence never says "cost". Only kinds of value (an amount of money, a time, a duration, a day), per language;
-// related words for everything else come from retrieval (a lexical resource and the bot owner's own list).
+// sentence never says "cost". Only kinds of value (an amount of money, a time, a duration, a day, a bound, a size,
+// a phone number), per language; related words for everything else come from retrieval (a lexical resource and the
+// bot owner's own list).
 
 type Cue =
   | "§money"
@@ -716,7 +717,7 @@ const FRAME_VERBS: Record<string, string> = {
   en: "offer have sell provide accept support carry stock serve take make",
   fr: "proposez proposer offrez offrir avez acceptez vendez faites",
   de: "bieten bietet haben habt hat akzeptieren akzeptiert verkaufen verkauft gibt",
-  es: "ofreceis ofrecen ofreces ofrece ofrecen teneis tienen tienes tiene aceptais aceptan aceptas acepta vendeis venden hay",
+  es: "ofreceis ofrecen ofreces ofrece teneis tienen tienes tiene aceptais aceptan aceptas acepta vendeis venden hay",
 };
 const FRAME_WEIGHT = 0.2;
 const frameCache = new Map<string, Set<string>>();
