@@ -43,6 +43,8 @@ export const FORM_WEIGHT = 0.9;
 /** At most this many forms of one question word are looked up, and this many in all. */
 const FORMS_PER_WORD = 80;
 const MAX_FORMS = 400;
+/** The question's first this many distinct words have their swapped-letter variants looked up. */
+const SWAPPED_WORDS = 40;
 /** Scale of a lexical resource's related word (its sense weight, 0.6 for the first sense, times this). */
 export const RELATED_WEIGHT_SCALE = 1;
 
@@ -70,8 +72,10 @@ export async function analyzeQuestion(
   const variants = (list: string[]) => list.flatMap((w) => relatedEnglishWords(w).flatMap((r) => surfaceForms(r.word)));
   // "pyhton" for "python": two letters swapped is one slip of the fingers but two edits, and shares too few
   // trigrams for the vocabulary's similarity search, so each word's swaps are looked up as they are.
+  // The first SWAPPED_WORDS words only: an 8,000-character message must not become thousands of lookups.
   const swaps = new Map<string, string>();
-  for (const word of words) for (const swap of transpositions(word)) if (!swaps.has(swap)) swaps.set(swap, word);
+  for (const word of words.slice(0, SWAPPED_WORDS))
+    for (const swap of transpositions(word)) if (!swaps.has(swap)) swaps.set(swap, word);
   const vocab = await readQuestionVocabulary(db, {
     botId,
     words,
@@ -91,7 +95,7 @@ export async function analyzeQuestion(
   const fixes = new Map<string, string>();
   for (const [word, candidate] of vocab.unknown) {
     if (isCorrectWord(word)) continue;
-    const swapped = transpositions(word).find((swap) => vocab.present.has(swap));
+    const swapped = transpositions(word).find((swap) => swaps.get(swap) === word && vocab.present.has(swap));
     const fix = swapped && (!candidate || candidate.edits > 1) ? swapped : chooseFix(word, candidate, language);
     if (fix && fix !== word) fixes.set(word, fix);
   }
@@ -100,13 +104,9 @@ export async function analyzeQuestion(
   // says "libraries"): a slip, not a subject the bot lacks. Capitalised words are names ("HIPAA", "Botox"). English
   // only, where Hunspell and WordNet together know nearly every word; the other dictionaries miss too many
   // ("diabético").
+  const typed = new Set(query.match(/[\p{L}\p{M}]+/gu) ?? []);
   const unrecognised = [...vocab.unknown.keys()].filter(
-    (word) =>
-      language === "en" &&
-      !fixes.has(word) &&
-      word.length >= 3 &&
-      !isCorrectWord(word) &&
-      new RegExp(`(?<![\\p{L}])${word}(?![\\p{L}])`, "u").test(query),
+    (word) => language === "en" && !fixes.has(word) && word.length >= 3 && typed.has(word) && !isCorrectWord(word),
   );
 
   // How much each English question word the knowledge lacks is the question's subject (a noun) rather than how it
