@@ -565,3 +565,26 @@ describe("answerBuiltin: a name after yes or no", () => {
     );
   });
 });
+
+describe("answerBuiltin: a sentence that announces the list asked for", () => {
+  it("starts with the sentence that says how many there are, then names them, and adds nothing else", () => {
+    const passages: Passage[] = [
+      {
+        chunkId: 1,
+        sourceId: "src_acc",
+        title: "Accounts",
+        heading: "Accounts",
+        content: [
+          "## Roles",
+          "Studio accounts have three roles. Owners manage billing. Editors change projects. Guests can only comment.",
+          "## Workspaces",
+          "Studio accounts can split projects into workspaces, each with its own members and guests.",
+        ].join("\n\n"),
+        score: 0.5,
+      },
+    ];
+    expect(ask("What roles can studio members have?", [], passages).reply).toBe(
+      "Studio accounts have three roles. Owners manage billing. Editors change projects. Guests can only comment.",
+    );
+  });
+});

@@ -30,6 +30,8 @@ const HEADING_BOOST = 1.4;
 const TOP_PASSAGE_BOOST = 1.2;
 const OTHER_PASSAGE_FACTOR = 0.8;
 const LEAD_IN_FACTOR = 0.8;
+/** A sentence that announces how many of the things asked for there are ("three roles"). */
+const ANNOUNCES_BOOST = 1.2;
 /** A question word the knowledge never uses (nor any word retrieval related to it) weighs this much more. */
 const UNKNOWN_TERM_BOOST = 1.5;
 /** A related word this close (another form of the word, the owner's own synonym) counts as the word itself. */
@@ -963,6 +965,8 @@ function score(s: Scorer, unit: Unit, query: Query): number {
   if (onTopic) total *= HEADING_BOOST;
   if (unit.rank === 0) total *= TOP_PASSAGE_BOOST;
   if (unit.leadIn) total *= LEAD_IN_FACTOR; // "We offer four plans:" names the topic; its items hold the facts
+  // "What roles…?" and "Team accounts have three roles." (the sentences that name them follow): the list's start.
+  else if (announcedCount(unit, query) > 0) total *= ANNOUNCES_BOOST;
   return total / (1 + Math.max(0, unit.text.length - 300) / 600); // long units collect terms by sheer size
 }
 
@@ -1039,7 +1043,10 @@ function selectUnits(units: Unit[], query: Query, exclude: Set<string> = new Set
   } else {
     // Sentences from the best sentence's passage read as one answer; others must score clearly higher to join, and
     // add a question word the answer does not cover yet. A list's other items are neighbours, not answers.
-    const limit = query.yesNo ? MAX_YES_NO_SENTENCES : MAX_SENTENCES;
+    // "Studio accounts have three access levels." announces the sentences that name them: those are the answer,
+    // not neighbours.
+    const announced = announcedCount(best, query);
+    const limit = announced ? 1 : query.yesNo ? MAX_YES_NO_SENTENCES : MAX_SENTENCES;
     // The question's most telling word that the best sentence says: a neighbour that does not say it is about
     // something else ("Sundays" asked; the weekday hours beside "closed on Sundays" are not the answer).
     const key = query.own
@@ -1065,8 +1072,6 @@ function selectUnits(units: Unit[], query: Query, exclude: Set<string> = new Set
       chosen.push(unit);
       length += unit.text.length + 1;
     }
-    // "Studio accounts have three access levels." announces the sentences that name them.
-    const announced = announcedCount(best, query);
     if (announced)
       for (const unit of following(units, best, announced)) {
         if (chosen.includes(unit) || length + unit.text.length + 1 > MAX_LIST_CHARS) break;
