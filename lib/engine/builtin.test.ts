@@ -588,3 +588,22 @@ describe("answerBuiltin: a sentence that announces the list asked for", () => {
     );
   });
 });
+
+describe("answerBuiltin: sections as the list asked for", () => {
+  it("answers 'which X' with the sections that are each an X, not with the one sentence about one of them", () => {
+    const passages: Passage[] = [
+      {
+        chunkId: 1,
+        sourceId: "src_loc",
+        title: "Locations",
+        heading: "Our gyms",
+        content:
+          "## Northside gym\n\nThe Northside gym has a pool; it is on the second floor.\n\n## Harbour gym\n\nOpen around the clock, with free parking.",
+        score: 0.5,
+      },
+    ];
+    expect(ask("Which gyms do you have?", [], passages).reply).toBe("Northside gym, Harbour gym.");
+    // A question about one of them is still answered by its sentence.
+    expect(ask("Does the Northside gym have a pool?", [], passages).reply).toContain("has a pool");
+  });
+});

@@ -964,7 +964,8 @@ function score(s: Scorer, unit: Unit, query: Query): number {
   const onTopic = [...query.terms.keys()].some((term) => !query.frame.has(term) && unit.headingTerms.has(term));
   if (onTopic) total *= HEADING_BOOST;
   if (unit.rank === 0) total *= TOP_PASSAGE_BOOST;
-  if (unit.leadIn) total *= LEAD_IN_FACTOR; // "We offer four plans:" names the topic; its items hold the facts
+  if (unit.leadIn)
+    total *= LEAD_IN_FACTOR; // "We offer four plans:" names the topic; its items hold the facts
   // "What roles…?" and "Team accounts have three roles." (the sentences that name them follow): the list's start.
   else if (announcedCount(unit, query) > 0) total *= ANNOUNCES_BOOST;
   return total / (1 + Math.max(0, unit.text.length - 300) / 600); // long units collect terms by sheer size
@@ -973,6 +974,33 @@ function score(s: Scorer, unit: Unit, query: Query): number {
 /** 1 when the question asks "which X" and the unit is a list's item or names several things: the shape of the answer. */
 function listsKind(unit: Unit, query: Query): number {
   return query.typeWord && (unit.item || unit.enumerates) ? 1 : 0;
+}
+
+/** At most this many sections are listed as an answer. */
+const MAX_SECTIONS = 8;
+
+/**
+ * The sections whose own heading names the kind a "which X" question asks for ("Clifton clinic" for "Which
+ * clinics…?"), in reading order; not a heading above other sections ("Our clinics and opening hours").
+ */
+function sectionsOfKind(units: Unit[], query: Query): string[] {
+  if (!query.typeWord) return [];
+  const parents = new Set<string>();
+  for (const unit of units)
+    for (const segment of unit.passage.heading.split("›").slice(0, -1)) parents.add(segment.trim().toLowerCase());
+  const found = new Map<string, string>();
+  for (const unit of [...units].sort(compareDocOrder)) {
+    const key = unit.nearHeading.toLowerCase();
+    if (!unit.nearHeading || found.has(key) || parents.has(key) || !unit.nearHeadingTerms.has(query.typeWord)) continue;
+    found.set(key, unit.nearHeading);
+  }
+  return [...found.values()].slice(0, MAX_SECTIONS);
+}
+
+/** Whether the reply's units say the section's own words besides the kind ("Clifton" of "Clifton clinic"). */
+function namedBy(section: string, units: Unit[], query: Query, language: string): boolean {
+  const own = termsIn(section, language).filter((term) => term !== query.typeWord);
+  return own.length > 0 && own.every((term) => units.some((unit) => unit.terms.has(term)));
 }
 
 /** How many of the earlier question's words a unit or its headings say. */
@@ -1435,6 +1463,11 @@ export function answerBuiltin(input: EngineInput): EngineResult {
   const lead = decided?.lead && !selection.shownList ? decided.lead : undefined;
   const ordered = lead ? [lead, ...selection.chosen.filter((unit) => unit !== lead)] : selection.chosen;
   let reply = composeReply(ordered, selection.shownList);
+  // "Which clinics do you have?" where each clinic is a section of its own ("Clifton clinic", "Bedminster clinic")
+  // and the best sentence names one of them: the sections are the answer.
+  const sections = !query.yesNo && !selection.shownList ? sectionsOfKind(units, query) : [];
+  if (sections.length >= 2 && sections.some((section) => !namedBy(section, ordered, query, language)))
+    reply = `${sections.join(", ")}.`;
   // "How much is the Family plan?" when the price is in the section's heading ("Family plan — €12 per month").
   const first = ordered[0];
   // Likewise when the heading names what the question asks about and the sentence does not ("Family plan — €12").
