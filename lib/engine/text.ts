@@ -1,4 +1,5 @@
 import { newStemmer } from "snowball-stemmers";
+import { memoize } from "@/lib/memo";
 import { eng, fra, deu, spa, ita, por, nld, swe, dan, nob, fin, rus, tur, hun, ron, cat } from "stopword";
 
 /**
@@ -97,15 +98,17 @@ export function stopwordsOf(language: string): Set<string> {
   return set;
 }
 
-const stemmers = new Map<string, { stem(word: string): string }>();
-function stemmerOf(language: string): { stem(word: string): string } {
+/** Each language's stemmer, its stems (accents folded) remembered: a reply stems the same words of its passages again and again. */
+const stemmers = new Map<string, (word: string) => string>();
+function stemmerOf(language: string): (word: string) => string {
   const code = knownLanguage(language);
-  let stemmer = stemmers.get(code);
-  if (!stemmer) {
-    stemmer = newStemmer(SNOWBALL[code]!);
-    stemmers.set(code, stemmer);
+  let stemFn = stemmers.get(code);
+  if (!stemFn) {
+    const stemmer = newStemmer(SNOWBALL[code]!);
+    stemFn = memoize((word: string) => foldAccents(stemmer.stem(word)));
+    stemmers.set(code, stemFn);
   }
-  return stemmer;
+  return stemFn;
 }
 
 /** "é" → "e", "ß" stays: stems are compared without accents, since customers often type none. */
@@ -128,7 +131,7 @@ const ELISION = /^(?:l|d|j|m|n|s|t|c|qu|jusqu|lorsqu|puisqu|quoiqu|dell|all|dall
 
 /** The stem of one lowercase word, accents folded. */
 export function stem(word: string, language: string): string {
-  return foldAccents(stemmerOf(language).stem(word));
+  return stemmerOf(language)(word);
 }
 
 /**

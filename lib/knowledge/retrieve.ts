@@ -9,6 +9,7 @@ import {
 } from "@/db/queries/retrieval";
 import type { Passage, QueryAnalysis } from "@/lib/engine/types";
 import { grouped } from "@/db/grouped";
+import { memoize } from "@/lib/memo";
 import { detectLanguage, textSearchConfig, UNDETERMINED } from "@/lib/language";
 import { customerWordsFor, parseCustomerWords, type CustomerWordRule } from "./customer-words";
 import { lexiconFor } from "./lexicon";
@@ -69,7 +70,7 @@ export async function analyzeQuestion(
   { botId, query, context, k = 5 }: RetrievalQuery,
 ): Promise<{ analysis: QueryAnalysis; request: RankRequest }> {
   const words = wordsOf(query);
-  const variants = (list: string[]) => list.flatMap((w) => relatedEnglishWords(w).flatMap((r) => surfaceForms(r.word)));
+  const variants = (list: string[]) => list.flatMap(relatedForms);
   // "pyhton" for "python": two letters swapped is one slip of the fingers but two edits, and shares too few
   // trigrams for the vocabulary's similarity search, so each word's swaps are looked up as they are.
   // The first SWAPPED_WORDS words only: an 8,000-character message must not become thousands of lookups.
@@ -243,13 +244,16 @@ function replaceWords(text: string, fixes: Map<string, string>): string {
 }
 
 /** The inflections an English base form may take in a text ("child" → children; "deliver" → delivers, delivered, delivering). */
-export function surfaceForms(lemma: string): string[] {
+export const surfaceForms = memoize((lemma: string): string[] => {
   const forms = new Set([lemma, pluralize.plural(lemma), `${lemma}s`]);
   if (/e$/.test(lemma)) forms.add(`${lemma}d`).add(`${lemma.slice(0, -1)}ing`);
   else forms.add(`${lemma}ed`).add(`${lemma}ing`);
   if (/[^aeiou]y$/.test(lemma)) forms.add(`${lemma.slice(0, -1)}ies`).add(`${lemma.slice(0, -1)}ied`);
   return [...forms];
-}
+});
+
+/** Every inflection of every word related to `word`: what the vocabulary is asked whether it holds. */
+const relatedForms = memoize((word: string) => relatedEnglishWords(word).flatMap((r) => surfaceForms(r.word)));
 
 const parsedRules = new Map<string, CustomerWordRule[]>();
 /** The owner's list as rules (parsed once per distinct text; an invalid list, which the form refuses, counts as empty). */

