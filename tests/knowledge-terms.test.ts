@@ -2,11 +2,11 @@ import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { queryRows, type DbHandle } from "@/db";
 import { createUserWithWorkspace } from "@/db/queries/accounts";
-import { createBot, deleteBot } from "@/db/queries/bots";
+import { createBot, deleteBot, updateBot } from "@/db/queries/bots";
 import { deleteSource, insertSource, replaceSourceChunks } from "@/db/queries/knowledge";
 import type { Bot } from "@/db/schema";
 import { processNextSource } from "@/lib/knowledge/ingest";
-import { rankChunks, type RankRequest } from "@/db/queries/retrieval";
+import { forgetVocabulary, rankChunks, readQuestionVocabulary, type RankRequest } from "@/db/queries/retrieval";
 import { ALL_TERMS_CANDIDATES, analyzeQuestion, CANDIDATE_BUDGET, fullTextRetriever } from "@/lib/knowledge/retrieve";
 import { BIKE_SHOP, BIKE_SHOP_QUESTIONS } from "./fixtures/knowledge/bike-shop";
 import { groupedCounter } from "./fixtures/grouped-count";
@@ -290,5 +290,72 @@ describe("bounded candidates", () => {
     ).passages;
     expect(common).toHaveLength(3);
     expect(common.every((p) => /wheels and a bell/.test(p.content))).toBe(true);
+  });
+});
+
+describe("the vocabulary cache", () => {
+  const ask = (botId: string, words: string[], candidates: string[] = []) =>
+    readQuestionVocabulary(h.db, { botId, words, candidates });
+
+  async function botWith(content: string) {
+    const bot = await createBot(h.db, { workspaceId, name: "Words", actorUserId: null });
+    const source = await insertSource(h.db, { workspaceId, botId: bot.id, kind: "text", title: "Page", input: "" });
+    await replaceSourceChunks(h.db, {
+      sourceId: source.id,
+      botId: bot.id,
+      title: "Page",
+      chunks: [{ heading: "Intro", content, position: 0 }],
+    });
+    return { bot, source };
+  }
+
+  it("answers what the database says, and sees an import through replaceSourceChunks at once", async () => {
+    const { bot, source } = await botWith("We repair bicycles and sell helmets.");
+    const before = await ask(bot.id, ["helmets", "tandems", "bicycels"], ["helmet", "repair", "and", "scooter"]);
+    expect([...before.unknown]).toEqual([
+      ["tandems", null],
+      ["bicycels", { word: "bicycles", edits: 2, similarity: expect.any(Number) }],
+    ]);
+    expect([...before.present].sort()).toEqual(["repair"]); // "and": an English stopword
+    expect(before.languages.map((l) => l.language)).toEqual(["en"]);
+
+    await replaceSourceChunks(h.db, {
+      sourceId: source.id,
+      botId: bot.id,
+      title: "Page",
+      chunks: [{ heading: "Intro", content: "We rent tandems and scooters.", position: 0 }],
+    });
+    const after = await ask(bot.id, ["helmets", "tandems", "bicycels"], ["scooter", "scooters"]);
+    expect([...after.unknown.keys()]).toEqual(["helmets", "bicycels"]);
+    expect(after.unknown.get("bicycels")).toBeNull();
+    expect([...after.present]).toEqual(["scooters"]);
+  });
+
+  it("remembers a bot's words for PARLEY_AUTH_CACHE_MS: a change behind its back shows once forgotten or expired", async () => {
+    const { bot } = await botWith("We repair bicycles.");
+    const sneak = (word: string) =>
+      queryRows(h.db, sql`insert into knowledge_words (bot_id, word, df) values (${bot.id}, ${word}, 1)`);
+    process.env.PARLEY_AUTH_CACHE_MS = "60000";
+    try {
+      expect((await ask(bot.id, ["kayaks"])).unknown.has("kayaks")).toBe(true);
+      await sneak("kayaks"); // not through db/queries: this instance is not told
+      expect((await ask(bot.id, ["kayaks"])).unknown.has("kayaks")).toBe(true);
+      forgetVocabulary(bot.id);
+      expect((await ask(bot.id, ["kayaks"])).unknown.has("kayaks")).toBe(false);
+
+      process.env.PARLEY_AUTH_CACHE_MS = "0"; // off: every question asks the database
+      expect((await ask(bot.id, ["canoes"])).unknown.has("canoes")).toBe(true);
+      await sneak("canoes");
+      expect((await ask(bot.id, ["canoes"])).unknown.has("canoes")).toBe(false);
+    } finally {
+      delete process.env.PARLEY_AUTH_CACHE_MS;
+    }
+  });
+
+  it("sees a bot's new language setting at once", async () => {
+    const { bot } = await botWith("We repair bicycles.");
+    expect((await ask(bot.id, ["bicycles"])).bot?.language).toBe("auto");
+    await updateBot(h.db, { workspaceId, botId: bot.id, actorUserId: null, settings: { language: "de" } });
+    expect((await ask(bot.id, ["bicycles"])).bot?.language).toBe("de");
   });
 });

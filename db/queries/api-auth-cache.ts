@@ -11,14 +11,15 @@ const g = globalThis as typeof globalThis & { [KEY]?: Map<string, { expires: num
 const entries = (g[KEY] ??= new Map());
 const MAX_ENTRIES = 10_000;
 
-function ttlMs(): number {
+/** How long an instance may keep what it read for the Chat API (PARLEY_AUTH_CACHE_MS, default 2 s; 0: not at all). */
+export function authCacheMs(): number {
   const raw = process.env.PARLEY_AUTH_CACHE_MS;
   return raw === undefined || raw === "" ? 2000 : Math.max(0, Number(raw) || 0);
 }
 
 /** The cached value for `key`, or `load()`'s (cached for the TTL, "not found" included). */
 export async function cachedApiAuth<T>(key: string, load: () => Promise<T>): Promise<T> {
-  const ttl = ttlMs();
+  const ttl = authCacheMs();
   if (ttl === 0) return load();
   const now = Date.now();
   const hit = entries.get(key);

@@ -3,6 +3,7 @@ import type { Db } from "../index";
 import { bots, conversations, integrations, knowledgeSources, type Bot } from "../schema";
 import { writeAudit } from "./audit";
 import { invalidateApiAuth } from "./api-auth-cache";
+import { forgetVocabulary } from "./retrieval";
 import { newId } from "@/lib/ids";
 
 type Scope = { workspaceId: string; botId: string };
@@ -126,6 +127,7 @@ export async function updateBot(
     return await saveBotSettings(db, input);
   } finally {
     invalidateApiAuth(); // every integration answering with this bot carries it: forget them all
+    forgetVocabulary(input.botId); // its language and its owner's word list
   }
 }
 

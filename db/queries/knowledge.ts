@@ -2,6 +2,7 @@ import { and, eq, getTableColumns, inArray, sql } from "drizzle-orm";
 import type { Db } from "../index";
 import { bots, knowledgeChunks, knowledgeLanguages, knowledgeSources, type KnowledgeSource } from "../schema";
 import { newId } from "@/lib/ids";
+import { forgetVocabulary } from "./retrieval";
 
 export type NewSource = {
   workspaceId: string;
@@ -74,47 +75,51 @@ export async function replaceSourceChunks(
     warning?: string | null;
   },
 ): Promise<boolean> {
-  return db.transaction(async (t) => {
-    const [held] = await t
-      .select({ id: knowledgeSources.id })
-      .from(knowledgeSources)
-      .where(claim ? heldBy(claim) : eq(knowledgeSources.id, sourceId))
-      .for("update");
-    if (!held) return false;
-    await t.delete(knowledgeChunks).where(eq(knowledgeChunks.sourceId, sourceId));
-    for (let i = 0; i < chunks.length; i += 500) {
-      await t.insert(knowledgeChunks).values(
-        chunks.slice(i, i + 500).map((c) => ({
-          sourceId,
-          botId,
-          position: c.position,
-          title: c.title || title,
-          heading: c.heading,
-          content: c.content,
-          ...(c.language ? { language: c.language } : {}),
-          ...(c.tsConfig ? { tsConfig: c.tsConfig } : {}),
-        })),
-      );
-    }
-    await t
-      .update(knowledgeSources)
-      .set({
-        status: "ready",
-        progress: 100,
-        error: warning,
-        chunkCount: chunks.length,
-        lastSyncedAt: sql`now()`,
-        lockedUntil: null,
-        // New chunks: the embedding worker (if a model is configured) gives them vectors next.
-        embeddedModel: null,
-        embeddingError: null,
-        embeddingAttempts: 0,
-        embeddingNextAt: null,
-        ...(sourceTitle ? { title: sourceTitle } : {}),
-      })
-      .where(eq(knowledgeSources.id, sourceId));
-    return true;
-  });
+  try {
+    return await db.transaction(async (t) => {
+      const [held] = await t
+        .select({ id: knowledgeSources.id })
+        .from(knowledgeSources)
+        .where(claim ? heldBy(claim) : eq(knowledgeSources.id, sourceId))
+        .for("update");
+      if (!held) return false;
+      await t.delete(knowledgeChunks).where(eq(knowledgeChunks.sourceId, sourceId));
+      for (let i = 0; i < chunks.length; i += 500) {
+        await t.insert(knowledgeChunks).values(
+          chunks.slice(i, i + 500).map((c) => ({
+            sourceId,
+            botId,
+            position: c.position,
+            title: c.title || title,
+            heading: c.heading,
+            content: c.content,
+            ...(c.language ? { language: c.language } : {}),
+            ...(c.tsConfig ? { tsConfig: c.tsConfig } : {}),
+          })),
+        );
+      }
+      await t
+        .update(knowledgeSources)
+        .set({
+          status: "ready",
+          progress: 100,
+          error: warning,
+          chunkCount: chunks.length,
+          lastSyncedAt: sql`now()`,
+          lockedUntil: null,
+          // New chunks: the embedding worker (if a model is configured) gives them vectors next.
+          embeddedModel: null,
+          embeddingError: null,
+          embeddingAttempts: 0,
+          embeddingNextAt: null,
+          ...(sourceTitle ? { title: sourceTitle } : {}),
+        })
+        .where(eq(knowledgeSources.id, sourceId));
+      return true;
+    });
+  } finally {
+    forgetVocabulary(botId); // its words changed: this instance's next question sees them
+  }
 }
 
 /**
@@ -379,6 +384,7 @@ export async function deleteSource(db: Db, scope: SourceScope) {
     .delete(knowledgeSources)
     .where(inScope(scope))
     .returning({ id: knowledgeSources.id, title: knowledgeSources.title, kind: knowledgeSources.kind });
+  forgetVocabulary(scope.botId);
   return row;
 }
 

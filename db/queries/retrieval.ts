@@ -1,5 +1,6 @@
 import { sql, type SQL } from "drizzle-orm";
 import { queryRows, type Db } from "../index";
+import { authCacheMs } from "./api-auth-cache";
 
 /**
  * The SQL of knowledge retrieval: what the bot's vocabulary says about a question's words, and the
@@ -153,67 +154,155 @@ export type QuestionVocabulary = {
   englishStopwords: Set<string>;
 };
 
+/** What the vocabulary says of one word; `fix` is undefined until it is looked for (question words only). */
+type WordFacts = { known: boolean; englishStopword: boolean; fix?: VocabularyFix | null };
+
+type BotVocabulary = {
+  expires: number;
+  bot: QuestionVocabulary["bot"];
+  languages: QuestionVocabulary["languages"];
+  words: Map<string, WordFacts>;
+};
+
+// On globalThis, as the auth cache (api-auth-cache.ts): a knowledge change made through a server action must clear
+// what the Chat API route's bundle remembers.
+const VOCABULARY_KEY = Symbol.for("parley.vocabularyCache");
+const vg = globalThis as typeof globalThis & {
+  [VOCABULARY_KEY]?: { bots: Map<string, BotVocabulary>; words: number; changes: number };
+};
+const remembered = (vg[VOCABULARY_KEY] ??= { bots: new Map(), words: 0, changes: 0 });
+/** Words remembered over all bots at most: past it, the memory starts over (a flood of made-up words costs no more). */
+const MAX_REMEMBERED_WORDS = 200_000;
+
 /**
- * Looks up a question's words in the bot's vocabulary (knowledge_words, kept exact by the trigger of
- * migration 0006) and, for each it lacks (of two letters or more), the closest vocabulary word (from four letters
- * on): trigram-similar (pg_trgm's
- * `%`, through the trigram index) and at most `maxEdits(length)` edits away (fuzzystrmatch's
- * levenshtein), fewest edits first, then most similar, then most common in the knowledge.
+ * Forgets what the vocabulary cache holds for a bot (or every bot): called once a change to its knowledge or its
+ * settings has committed, so this instance's next question sees it. Other instances see it within the cache's time
+ * (PARLEY_AUTH_CACHE_MS, as the Chat API's cached integrations and bots).
+ */
+export function forgetVocabulary(botId?: string): void {
+  remembered.changes++;
+  if (!botId) {
+    remembered.bots.clear();
+    remembered.words = 0;
+    return;
+  }
+  remembered.words -= remembered.bots.get(botId)?.words.size ?? 0;
+  remembered.bots.delete(botId);
+}
+
+/**
+ * What the bot and its vocabulary say about a question's words (`words`: whether the vocabulary holds each, and for
+ * those it lacks the closest word it holds) and about candidate related words (`candidates`: whether it holds them).
+ * Remembered per bot and word for PARLEY_AUTH_CACHE_MS: a question asks the database only about words not asked
+ * about since, so most replies send no statement for it at all.
  */
 export async function readQuestionVocabulary(
   db: Db,
   { botId, words, candidates }: { botId: string; words: string[]; candidates: string[] },
 ): Promise<QuestionVocabulary> {
-  const [row] = await queryRows<{
-    bot: unknown;
-    languages: unknown;
-    unknown: unknown;
-    present: unknown;
-    stop: unknown;
-  }>(
+  const now = Date.now();
+  const ttl = authCacheMs();
+  let entry = remembered.bots.get(botId);
+  if (!entry || entry.expires <= now || ttl === 0) entry = undefined;
+  const wanted = new Map<string, boolean>(); // word → whether its closest vocabulary word is wanted too
+  const needs = (word: string, fix: boolean) => {
+    const facts = entry?.words.get(word);
+    if (!facts || (fix && !facts.known && facts.fix === undefined))
+      wanted.set(word, fix || (wanted.get(word) ?? false));
+  };
+  for (const word of words) needs(word, true);
+  for (const word of candidates) needs(word, false);
+  if (!entry || wanted.size) {
+    const changes = remembered.changes;
+    const found = await lookUpWords(db, { botId, words: wanted, withBot: !entry });
+    if (!entry) {
+      entry = { expires: now + ttl, bot: found.bot, languages: found.languages, words: new Map() };
+      // Not remembered when the knowledge changed while it was looked up: the answer may predate the change.
+      if (ttl > 0 && remembered.changes === changes) {
+        remembered.words -= remembered.bots.get(botId)?.words.size ?? 0; // an expired entry
+        remembered.bots.set(botId, entry);
+      }
+    }
+    if (remembered.words + found.words.size > MAX_REMEMBERED_WORDS) {
+      remembered.bots.clear();
+      remembered.words = 0;
+    }
+    for (const [word, facts] of found.words) {
+      if (!entry.words.has(word)) remembered.words++;
+      entry.words.set(word, facts);
+    }
+  }
+  const facts = (word: string) => entry.words.get(word)!;
+  return {
+    bot: entry.bot,
+    languages: entry.languages,
+    unknown: new Map(
+      words.filter((w) => w.length >= 2 && !facts(w).known).map((w) => [w, facts(w).fix ?? null] as const),
+    ),
+    present: new Set(candidates.filter((w) => facts(w).known && !facts(w).englishStopword)),
+    englishStopwords: new Set(words.filter((w) => facts(w).englishStopword)),
+  };
+}
+
+/**
+ * One statement: for each word, whether the bot's vocabulary (knowledge_words, kept exact by the trigger of
+ * migration 0006) holds it and whether it is an English stopword; for a word it lacks whose closest word is wanted
+ * (of four letters or more), the closest vocabulary word: trigram-similar (pg_trgm's `%`, through the trigram
+ * index) and at most one edit away up to five letters, two beyond (fuzzystrmatch's levenshtein), fewest edits
+ * first, then most similar, then most common in the knowledge. With `withBot`, also the bot's settings that
+ * retrieval reads and the languages of its knowledge.
+ */
+async function lookUpWords(
+  db: Db,
+  { botId, words, withBot }: { botId: string; words: Map<string, boolean>; withBot: boolean },
+): Promise<Pick<QuestionVocabulary, "bot" | "languages"> & { words: Map<string, WordFacts> }> {
+  const fixFor = [...words].filter(([, fix]) => fix).map(([word]) => word);
+  const [row] = await queryRows<{ bot: unknown; languages: unknown; words: unknown }>(
     db,
     sql`select
-          (select json_build_object('language', b.language, 'customerWords', b.customer_words) from bots b where b.id = ${botId}) as bot,
-          (select coalesce(json_agg(json_build_object('language', l.language, 'chunks', l.chunks) order by l.chunks desc, l.language), '[]')
-             from knowledge_languages l where l.bot_id = ${botId}) as languages,
-          (select coalesce(json_agg(json_build_array(w.word, f.fix, f.edits, f.sim)), '[]')
-             from unnest(${sql.param(words)}::text[]) as w(word)
+          case when ${withBot} then
+            (select json_build_object('language', b.language, 'customerWords', b.customer_words) from bots b where b.id = ${botId})
+          end as bot,
+          case when ${withBot} then
+            (select coalesce(json_agg(json_build_object('language', l.language, 'chunks', l.chunks) order by l.chunks desc, l.language), '[]')
+               from knowledge_languages l where l.bot_id = ${botId})
+          end as languages,
+          (select coalesce(json_agg(json_build_array(w.word, w.known, to_tsvector('english', w.word) = ''::tsvector,
+                                                     w.want_fix and not w.known, f.fix, f.edits, f.sim)), '[]')
+             from (
+               -- Looked up word by word through the primary key (offset 0 keeps the planner from merging it
+               -- into the lateral search below): by trigrams, an equality search is many times slower.
+               select u.word, u.word = any(${sql.param(fixFor)}::text[]) as want_fix,
+                      exists (select 1 from knowledge_words k where k.bot_id = ${botId} and k.word = u.word) as known
+               from unnest(${sql.param([...words.keys()])}::text[]) as u(word)
+               offset 0
+             ) w
              left join lateral (
                select v.word as fix, levenshtein(v.word, w.word) as edits, similarity(v.word, w.word)::float8 as sim
                from knowledge_words v
-               where length(w.word) >= 4
+               where w.want_fix and not w.known and length(w.word) >= 4
                  and v.bot_id = ${botId} and v.word % w.word and v.word ~ '^[[:alpha:]]+$'
                  and levenshtein(v.word, w.word) <= case when length(w.word) <= 5 then 1 else 2 end
                order by levenshtein(v.word, w.word), similarity(v.word, w.word) desc, v.df desc, v.word
                limit 1
-             ) f on true
-             where length(w.word) >= 2
-               and not exists (select 1 from knowledge_words k where k.bot_id = ${botId} and k.word = w.word)) as unknown,
-          -- Looked up candidate by candidate (a join, fenced by offset 0 so the stopword test runs on the matches
-          -- only): with "word = any(…)" the planner took the trigram GIN index, which does an equality search by
-          -- trigrams, 8 ms for 30 candidates where the primary key answers in a fraction of a millisecond.
-          (select coalesce(json_agg(m.word), '[]') from (
-             select k.word from unnest(${sql.param(candidates)}::text[]) as c(word)
-             join knowledge_words k on k.bot_id = ${botId} and k.word = c.word
-             offset 0
-           ) m
-           where to_tsvector('english', m.word) <> ''::tsvector) as present,
-          (select coalesce(json_agg(w.word), '[]') from unnest(${sql.param(words)}::text[]) as w(word)
-             where to_tsvector('english', w.word) = ''::tsvector) as stop`,
+             ) f on true) as words`,
   );
   const parse = <T>(v: unknown): T => (typeof v === "string" ? JSON.parse(v) : v) as T;
+  const found = new Map<string, WordFacts>();
+  for (const [word, known, englishStopword, looked, fix, edits, sim] of parse<
+    [string, boolean, boolean, boolean, string | null, number | null, number | null][]
+  >(row?.words ?? "[]"))
+    found.set(word, {
+      known,
+      englishStopword,
+      ...(looked ? { fix: fix ? { word: fix, edits: Number(edits), similarity: Number(sim) } : null } : {}),
+    });
   return {
     bot: parse<QuestionVocabulary["bot"] | null>(row?.bot) ?? undefined,
     languages: parse<QuestionVocabulary["languages"]>(row?.languages ?? "[]").map((l) => ({
       language: l.language,
       chunks: Number(l.chunks),
     })),
-    unknown: new Map(
-      parse<[string, string | null, number | null, number | null][]>(row?.unknown ?? "[]").map(
-        ([word, fix, edits, sim]) => [word, fix ? { word: fix, edits: Number(edits), similarity: Number(sim) } : null],
-      ),
-    ),
-    present: new Set(parse<string[]>(row?.present ?? "[]")),
-    englishStopwords: new Set(parse<string[]>(row?.stop ?? "[]")),
+    words: found,
   };
 }
