@@ -130,8 +130,16 @@ function refused(): PendingQuery {
  * The postgres.js client behind `breaker`: drizzle's statements (`unsafe`) and transactions (`begin`)
  * go through it. A statement's outcome is read through its own resolve/reject (postgres.js' Query
  * keeps them as properties), so the query is not started early nor changed.
+ *
+ * `prepares(parameters)` says whether a statement outside a transaction runs as a named prepared statement
+ * (drizzle asks postgres.js for unnamed ones, each parsed, described in a round trip of its own and planned
+ * again on every call).
  */
-export function guardClient<T extends object>(client: T, breaker: Breaker): T {
+export function guardClient<T extends object>(
+  client: T,
+  breaker: Breaker,
+  prepares: (parameters: number) => boolean = () => false,
+): T {
   const c = client as unknown as Client;
   return new Proxy(client, {
     get(target, prop, receiver) {
@@ -139,7 +147,8 @@ export function guardClient<T extends object>(client: T, breaker: Breaker): T {
         return (...args: unknown[]) => {
           const admitted = breaker.admit();
           if (admitted === "refuse") return refused();
-          const query = c.unsafe(...args);
+          const [text, params = [], options] = args as [string, unknown[] | undefined, object | undefined];
+          const query = c.unsafe(text, params, { ...options, prepare: prepares(params.length) });
           const probe = admitted === "probe";
           const { resolve, reject } = query;
           breaker.inFlight++;
