@@ -1102,7 +1102,7 @@ function report(): string {
   );
   out.push(
     `Each run: ${fmt(cfg.cpuRequests)} requests of the chat workload of (2) over ${cfg.connections} connections; server CPU is the app process's user + system time (/proc/<pid>/stat, all threads) over the run ÷ requests. ` +
-      `The model path makes ${results.cpuModel.length ? fmt(median(results.cpuModel.map((r) => r.modelCallsPerReq)), 2) : "n/a"} model calls per request (follow-ups are condensed first).`,
+      `The model path makes ${results.cpuModel.length ? fmt(median(results.cpuModel.map((r) => r.modelCallsPerReq)), 2) : "n/a"} model calls per request (a follow-up that leans on the conversation is condensed first).`,
     "",
   );
   if (results.streams.length) {

@@ -109,6 +109,18 @@ describe("follow-ups with a model: condensed into a standalone question first", 
     expect(next.body.reply).toMatch(/^Echo: What about refunds\? \| context: /);
   });
 
+  it("a later message that names its own subject is searched as written, without a condensation call", async () => {
+    const first = await chat(llm, { message: "Tell me about returns" });
+    const calls = model.requests.length;
+    const next = await chat(llm, {
+      message: "What does the Pro plan cost per month?",
+      conversation_id: first.body.conversation_id,
+    });
+    expect(next.status).toBe(200);
+    expect(model.requests.length - calls).toBe(1);
+    expect(model.requests.at(-1)!.body.messages[0].content).not.toBe(CONDENSE_SYSTEM);
+  });
+
   it("a new conversation makes no condensation call", async () => {
     const calls = model.requests.length;
     await chat(llm, { message: "What does Pro cost?" });

@@ -10,10 +10,12 @@
  *     next turn (the burst the benchmark used to call its slow-model measure).
  *
  * Overhead = response time − model time, where model time is the fixture's delay times the model calls
- * the turn makes: one for a first message, two for a follow-up (lib/engine/condense.ts first rewrites it
- * as a standalone question). The model fixture's own count of calls is compared with that by the caller.
+ * the turn makes: one for a first message, two for a follow-up that leans on the conversation ("How much
+ * does it cost?": lib/engine/condense.ts first rewrites it as a standalone question; the app tells which by
+ * isFollowUp, as here). The model fixture's own count of calls is compared with that by the caller.
  */
 import { Pool } from "undici";
+import { isFollowUp } from "@/lib/engine/builtin";
 import { CONVERSATIONS } from "./load";
 import { quantile, seededRandom } from "./stats";
 
@@ -25,7 +27,7 @@ export type ArrivalResult = {
   errors: number;
   timeouts: number;
   statuses: Record<string, number>;
-  /** Model calls the answered turns should have made (1 per first turn, 2 per follow-up). */
+  /** Model calls the answered turns should have made (1 per turn, 2 per follow-up condensed first). */
   expectedModelCalls: number;
   followUps: number;
   /** Of answered (200) messages, ms. */
@@ -116,7 +118,7 @@ class Session {
       status = String(res.statusCode);
       if (res.statusCode === 200) {
         this.ok++;
-        const modelCalls = followUp ? 2 : 1;
+        const modelCalls = followUp && isFollowUp(body.message as string) ? 2 : 1;
         if (followUp) this.followUps++;
         this.expectedModelCalls += modelCalls;
         this.latencies.push(done - dueAt);

@@ -24,12 +24,14 @@ async function prepare(db: Db, request: ReplyRequest): Promise<Prepared> {
   const config = bot.engine === "llm" ? llmConfigFromEnv() : null;
   // Contact details are no part of the question: "I'm Ada, ada@example.com, what does Pro cost?" asks about Pro.
   const question = withoutContactDetails(message);
-  // A follow-up ("and on weekends?") gets its subject from the conversation: with a model, the model rewrites it as a
-  // standalone question (one short call; the raw question when it fails or is slow); without, retrieval reads the
-  // user's previous turns beside it and the built-in engine resolves it from them.
-  const standalone = config ? await condenseQuestion(question, history, config, { signal }) : null;
+  // A follow-up ("and on weekends?", "how much is it?") gets its subject from the conversation: with a model, the
+  // model rewrites it as a standalone question (one short call; the raw question when it fails or is slow); without,
+  // retrieval reads the user's previous turns beside it and the built-in engine resolves it from them. A message that
+  // names its own subject ("Is there an uptime SLA?") is searched as written, sparing the model call.
+  const followUp = history.length > 0 && isFollowUp(question);
+  const standalone = config && followUp ? await condenseQuestion(question, history, config, { signal }) : null;
   const context =
-    !standalone && isFollowUp(question)
+    !standalone && followUp
       ? history
           .filter((t) => t.role === "user")
           .slice(-2)
