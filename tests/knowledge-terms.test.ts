@@ -352,6 +352,33 @@ describe("the vocabulary cache", () => {
     }
   });
 
+  it("asks the database once for questions in flight together, and not again for words it has", async () => {
+    const { bot } = await botWith("We repair bicycles.");
+    let statements = 0;
+    const counted = new Proxy(h.db, {
+      get(target, prop, receiver) {
+        if (prop === "execute") statements++;
+        return Reflect.get(target, prop, receiver);
+      },
+    });
+    process.env.PARLEY_AUTH_CACHE_MS = "60000";
+    try {
+      const answers = await Promise.all(
+        Array.from({ length: 8 }, () =>
+          readQuestionVocabulary(counted, { botId: bot.id, words: ["bicycles", "tandems"], candidates: [] }),
+        ),
+      );
+      expect(statements).toBe(1);
+      expect(answers.every((a) => [...a.unknown.keys()].join() === "tandems")).toBe(true);
+      await readQuestionVocabulary(counted, { botId: bot.id, words: ["tandems"], candidates: ["bicycles"] });
+      expect(statements).toBe(1);
+      await readQuestionVocabulary(counted, { botId: bot.id, words: ["helmets"], candidates: [] });
+      expect(statements).toBe(2); // a word not asked about before
+    } finally {
+      delete process.env.PARLEY_AUTH_CACHE_MS;
+    }
+  });
+
   it("sees a bot's new language setting at once", async () => {
     const { bot } = await botWith("We repair bicycles.");
     expect((await ask(bot.id, ["bicycles"])).bot?.language).toBe("auto");

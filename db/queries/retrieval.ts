@@ -200,37 +200,27 @@ export async function readQuestionVocabulary(
   db: Db,
   { botId, words, candidates }: { botId: string; words: string[]; candidates: string[] },
 ): Promise<QuestionVocabulary> {
-  const now = Date.now();
   const ttl = authCacheMs();
-  let entry = remembered.bots.get(botId);
-  if (!entry || entry.expires <= now || ttl === 0) entry = undefined;
-  const wanted = new Map<string, boolean>(); // word → whether its closest vocabulary word is wanted too
-  const needs = (word: string, fix: boolean) => {
-    const facts = entry?.words.get(word);
-    if (!facts || (fix && !facts.known && facts.fix === undefined))
-      wanted.set(word, fix || (wanted.get(word) ?? false));
-  };
-  for (const word of words) needs(word, true);
-  for (const word of candidates) needs(word, false);
-  if (!entry || wanted.size) {
-    const changes = remembered.changes;
-    const found = await lookUpWords(db, { botId, words: wanted, withBot: !entry });
-    if (!entry) {
-      entry = { expires: now + ttl, bot: found.bot, languages: found.languages, words: new Map() };
-      // Not remembered when the knowledge changed while it was looked up: the answer may predate the change.
-      if (ttl > 0 && remembered.changes === changes) {
-        remembered.words -= remembered.bots.get(botId)?.words.size ?? 0; // an expired entry
-        remembered.bots.set(botId, entry);
+  const held = remembered.bots.get(botId);
+  let entry = ttl > 0 && held && held.expires > Date.now() ? held : undefined;
+  if (!entry) {
+    // One load per bot at a time: the replies in flight when the bot's entry expires wait for it, then ask only
+    // about the words it did not cover.
+    const loading = ttl > 0 ? loads.get(botId) : undefined;
+    if (loading) entry = await loading;
+    else {
+      const load = loadVocabulary(db, botId, wantedWords(undefined, words, candidates), ttl);
+      if (ttl > 0) {
+        loads.set(botId, load);
+        load.finally(() => loads.delete(botId)).catch(() => {}); // its callers see a failure
       }
+      entry = await load;
     }
-    if (remembered.words + found.words.size > MAX_REMEMBERED_WORDS) {
-      remembered.bots.clear();
-      remembered.words = 0;
-    }
-    for (const [word, facts] of found.words) {
-      if (!entry.words.has(word)) remembered.words++;
-      entry.words.set(word, facts);
-    }
+  }
+  const wanted = wantedWords(entry, words, candidates);
+  if (wanted.size) {
+    const found = await lookUpWords(db, { botId, words: wanted, withBot: false });
+    remember(entry, found.words);
   }
   const facts = (word: string) => entry.words.get(word)!;
   return {
@@ -242,6 +232,56 @@ export async function readQuestionVocabulary(
     present: new Set(candidates.filter((w) => facts(w).known && !facts(w).englishStopword)),
     englishStopwords: new Set(words.filter((w) => facts(w).englishStopword)),
   };
+}
+
+const loads = new Map<string, Promise<BotVocabulary>>();
+
+/** The words an entry cannot answer yet → whether their closest vocabulary word is wanted too (question words). */
+function wantedWords(entry: BotVocabulary | undefined, words: string[], candidates: string[]): Map<string, boolean> {
+  const wanted = new Map<string, boolean>();
+  const needs = (word: string, fix: boolean) => {
+    const facts = entry?.words.get(word);
+    if (!facts || (fix && !facts.known && facts.fix === undefined))
+      wanted.set(word, fix || (wanted.get(word) ?? false));
+  };
+  for (const word of words) needs(word, true);
+  for (const word of candidates) needs(word, false);
+  return wanted;
+}
+
+/** A bot's settings, its knowledge's languages and the given words, read afresh, remembered for `ttl` ms. */
+async function loadVocabulary(
+  db: Db,
+  botId: string,
+  wanted: Map<string, boolean>,
+  ttl: number,
+): Promise<BotVocabulary> {
+  const changes = remembered.changes;
+  const found = await lookUpWords(db, { botId, words: wanted, withBot: true });
+  const entry: BotVocabulary = {
+    expires: Date.now() + ttl,
+    bot: found.bot,
+    languages: found.languages,
+    words: new Map(),
+  };
+  // Not remembered when the knowledge changed while it was read: what was read may predate the change.
+  if (ttl > 0 && remembered.changes === changes) {
+    remembered.words -= remembered.bots.get(botId)?.words.size ?? 0; // an expired entry
+    remembered.bots.set(botId, entry);
+  }
+  remember(entry, found.words);
+  return entry;
+}
+
+function remember(entry: BotVocabulary, words: Map<string, WordFacts>): void {
+  if (remembered.words + words.size > MAX_REMEMBERED_WORDS) {
+    remembered.bots.clear();
+    remembered.words = 0;
+  }
+  for (const [word, facts] of words) {
+    if (!entry.words.has(word)) remembered.words++;
+    entry.words.set(word, facts);
+  }
 }
 
 /**
