@@ -501,8 +501,7 @@ function analyse(passage: Passage, language: string): AnalysedUnit[] {
       ranges: rangesIn(text),
       anaphoric: !raw.item && !raw.cells && ANAPHORA.test(foldAccents(normalise(text))),
       enumerates: ENUMERATION.test(text),
-      // Days and months are capitalised in English but name no thing ("on Tuesday and Thursday").
-      enumeratesNames: NAME_ENUMERATION.test(text.replace(DAYS_AND_MONTHS, "x")),
+      enumeratesNames: listsNamesInFull(text, language),
     });
   }
   if (analysed.size >= MAX_ANALYSED) analysed.delete(analysed.keys().next().value!);
@@ -539,6 +538,29 @@ const ENUMERATION =
 /** Two or more capitalised names joined in a list ("the Austria, Poland and Denmark", "Ashford and Kingsley"). */
 const NAME_ENUMERATION =
   /\p{Lu}[\p{L}'’-]*(?:\s+\p{Lu}[\p{L}'’-]*)*(?:\s*,\s*\p{Lu}[\p{L}'’-]*(?:\s+\p{Lu}[\p{L}'’-]*)*)*,?\s+(?:and|or|y|o|e|et|ou|und|oder)\s+\p{Lu}/u;
+
+/** Words that say a list gives examples, not all there is ("such as", "including"), per language (folded, lowercase). */
+const OPEN_LIST: Record<string, RegExp> = {
+  en: /(?<![\p{L}])(?:such as|including|like|e\.g|for example|for instance|among others|etc|and more|and many more|and others)(?![\p{L}])/u,
+  fr: /(?<![\p{L}])(?:comme|notamment|par exemple|entre autres|dont|etc)(?![\p{L}])/u,
+  de: /(?<![\p{L}])(?:wie|darunter|zum beispiel|z\. ?b|unter anderem|u\. ?a|usw|etc)(?![\p{L}])/u,
+  es: /(?<![\p{L}])(?:como|incluido|incluidos|incluida|incluidas|por ejemplo|entre otros|entre otras|etc)(?![\p{L}])/u,
+  it: /(?<![\p{L}])(?:come|tra cui|ad esempio|per esempio|eccetera|ecc|etc)(?![\p{L}])/u,
+  pt: /(?<![\p{L}])(?:como|incluindo|por exemplo|entre outros|entre outras|etc)(?![\p{L}])/u,
+  nl: /(?<![\p{L}])(?:zoals|waaronder|bijvoorbeeld|onder andere|enz|etc)(?![\p{L}])/u,
+};
+
+/** Whether a text lists names in full ("Polish, Tamil and Spanish"), not as examples ("such as Visa and Amex"). */
+function listsNamesInFull(original: string, language: string): boolean {
+  // Days and months are capitalised in English but name no thing ("on Tuesday and Thursday").
+  const text = original.replace(DAYS_AND_MONTHS, "x");
+  const found = NAME_ENUMERATION.exec(text);
+  if (!found) return false;
+  const open = OPEN_LIST[language] ?? OPEN_LIST.en!;
+  const end = found.index + found[0].length;
+  const around = (from: number, to: number) => foldAccents(normalise(text.slice(Math.max(0, from), to)));
+  return !open.test(around(found.index - 30, found.index)) && !open.test(around(end, end + 25));
+}
 
 const DAYS_AND_MONTHS = new RegExp(`\\b(?:${WEEKDAYS}|${WEEKEND_DAYS}|${MONTHS})\\b`, "giu");
 
@@ -1283,6 +1305,13 @@ function decideYesNo(
   const only = ONLY[language] ?? ONLY.en!;
   const restricting = chosen.find((unit) => only.test(fold(unit.text)));
   if (restricting && uncovered.length > 0) return { decision: "no", lead: restricting };
+  // "Do you have a dentist who speaks French?" against "Besides English, our team speaks Polish, Tamil and Spanish.":
+  // the one thing the answer lacks is a name, where a sentence that says the rest lists the names of its kind.
+  if (!askedNegatively && uncovered.length === 1 && query.names.includes(uncovered[0]!)) {
+    const rest = own.filter((term) => term !== uncovered[0]);
+    const lister = chosen.find((unit) => unit.enumeratesNames && rest.every((term) => covers(unit, term)));
+    if (lister) return { decision: "no", lead: lister };
+  }
   if (uncovered.length === 0 && own.length > 0) return { decision: "yes", lead: best };
   return undefined;
 }

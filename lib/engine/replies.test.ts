@@ -536,6 +536,31 @@ Every new account can try Pro free for 7 days, no card needed.`,
     expect(asked("Do you deliver furniture?").kind).toBe("fallback");
   });
 
+  it("answers no when the one thing the chosen sentence lacks is a name and it lists the names of its kind", () => {
+    const team: Passage[] = [
+      passage(
+        9502,
+        "Languages",
+        "# Languages\n\nBesides English, our physiotherapists speak Polish, Tamil and Spanish.",
+      ),
+    ];
+    const result = ask("Do your physiotherapists speak French?", { passages: team });
+    expect(result.kind).toBe("answer"); // confident enough to answer, not decided by omission after abstaining
+    expect(result.reply).toMatch(/^No, besides English, our physiotherapists speak Polish, Tamil and Spanish\./);
+    expect(ask("Do your physiotherapists speak Tamil?", { passages: team }).reply).toMatch(/^Yes\b/);
+  });
+
+  it('names given as examples ("such as") decide nothing by what they leave out', () => {
+    const examples: Passage[] = [
+      passage(
+        9503,
+        "Languages",
+        "# Languages\n\nOur physiotherapists speak many languages, such as Polish, Tamil and Spanish.",
+      ),
+    ];
+    expect(ask("Do your physiotherapists speak French?", { passages: examples }).reply).not.toMatch(/^No\b/);
+  });
+
   it("a negation about something else in the sentence does not make the answer no", () => {
     const { reply } = asked("Can I try Pro free?");
     expect(reply).toContain("free for 7 days");
