@@ -56,7 +56,7 @@ export const ABSTAIN_BELOW = 0.4;
 // ---------------------------------------------------------------------------------------------------------------
 // Answer types: what kind of fact a question asks for, so "How much is Pro?" finds "Plus: $49/month" although the
 // sentence never says "cost". Only kinds of value (an amount of money, a time, a duration, a day, a bound, a size,
-// a phone number), per language; related words for everything else come from retrieval (a lexical resource and the
+// a phone number, a list of parts), per language; related words for everything else come from retrieval (a lexical resource and the
 // bot owner's own list).
 
 type Cue =
@@ -70,7 +70,8 @@ type Cue =
   | "§place"
   | "§limit"
   | "§size"
-  | "§phone";
+  | "§phone"
+  | "§contents";
 
 const MONTHS =
   "january|february|march|april|may|june|july|august|september|october|november|december|janvier|fevrier|mars|avril|mai|juin|juillet|aout|septembre|octobre|novembre|decembre|januar|februar|marz|juni|juli|oktober|dezember|enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|setiembre|octubre|noviembre|diciembre";
@@ -112,6 +113,9 @@ const CUE_PATTERNS: Record<Cue, RegExp> = {
   // A phone number: "0117 496 0788", "963 55 21 47", "+44 117 496 0321", "07700 900123" (not "10 000", "13:00").
   "§phone":
     /(?<![\d,.])(?:\+\d{1,3}[\s.-]?)?(?:\(?\d{2,5}\)?(?:[\s.-]\d{2,5}){2,4}|\d{4,5}[\s.-]\d{5,6})(?!\d|[.,:]\d)/u,
+  // What a thing is made of or comes with: a list of three or more ("chicken, rabbit and green beans"), a list in
+  // brackets ("Paella (chicken, rabbit, beans)"), or a sentence that leads into a list ("The kit includes:").
+  "§contents": /\([^()]*,[^()]*\)|[^,;:()]+,\s*[^,;:()]+,?\s+(?:and|or|y|e|o|et|ou|und|oder)\s+[^,;:()]+|:\s*$/u,
   // A street address: "22 Canal Street", "12 rue de Rivoli", "Calle de la Reina 14", "Hauptstraße 5".
   "§place":
     /\b\d{1,5}[a-z]?,?\s+(?:[\p{L}'’.-]+\s+){0,3}(?:street|st|road|rd|avenue|ave|lane|way|square|boulevard|blvd|drive|rue|chemin|allee)\b|\b(?:calle|c\/|avenida|avda|plaza|paseo|carrer|via|viale|piazza|rua|travessa|avenue|rue)\s+(?:[\p{L}'’.-]+\s+){0,4}\d{1,5}\b|\b[\p{L}-]+(?:strasse|str\.|weg|platz|allee|gasse|damm)\s+\d{1,5}\b/u,
@@ -139,6 +143,10 @@ const CUE_PHRASES: [Cue, RegExp][] = [
     /\b(?:how much|combien(?: (?:ca|cela) coute)?|wie ?viel(?: kostet)?|was kostet|cuanto (?:cuesta|vale|es)|cuanto|quanto costa|quanto custa)\b/u,
   ],
   ["§time", /\b(?:what time|a quelle heure|quelle heure|um wie viel uhr|a que hora|que hora)\b/u],
+  [
+    "§contents",
+    /\bwhat(?:'s| is| are| comes?| goes)? (?:in|inside|into|included in|included with|with)\b|(?<=\bwhat (?:does|do|did|will) [^?.!]{1,40}?)\b(?:include|contain|come with|consist of)\b|\bque (?:lleva|llevan|incluye|incluyen|contiene|contienen|trae|traen)\b|\bqu'?est-ce qu'il y a dans\b|\bqu'y a-t-il dans\b|\bque (?:contient|contiennent|comprend|comprennent)\b|\bwas (?:ist|gehort) (?:in|drin|dazu)\b|\bwas (?:enthalt|beinhaltet)\b/u,
+  ],
   [
     "§phone",
     /\b(?:(?:tele)?phone number|number to call|numero de (?:telephone|telefono)|(?:telefon|handy)nummer|numero di telefono)\b/u,
@@ -176,6 +184,7 @@ const CUE_WORDS: Record<Cue, Record<string, string>> = {
     es: "maximo maxima limite limites",
   },
   "§phone": { en: "phone telephone", fr: "telephone", de: "telefon", es: "telefono" },
+  "§contents": { en: "ingredients contents", fr: "ingredients contenu", de: "zutaten inhalt", es: "ingredientes" },
   "§size": {
     en: "size sizes big large",
     fr: "taille tailles",

@@ -568,6 +568,48 @@ Every new account can try Pro free for 7 days, no card needed.`,
   });
 });
 
+describe("what a thing contains", () => {
+  const kits: Passage[] = [
+    passage(
+      9601,
+      "Workshops",
+      "# Workshops\n\nOn Saturdays our guide shows how to pack the Trek kit for a weekend in the hills.",
+      0.3,
+    ),
+    passage(
+      9602,
+      "Kits",
+      "# Kits\n\n| Kit | Price |\n| --- | --- |\n| Trek kit (tent, stove and two mats) | €240 |",
+      0.2,
+    ),
+  ];
+
+  it('answers "what does X include?" with the sentence that lists X\'s parts, over one that only names X', () => {
+    expect(ask("What does the Trek kit include?", { passages: kits }).reply).toContain("tent, stove and two mats");
+    expect(ask("What's in the Trek kit?", { passages: kits }).reply).toContain("tent, stove and two mats");
+  });
+
+  it('in Spanish too: "¿Qué lleva…?" asks for the parts, so its verb is no word the answer lacks', () => {
+    const kitsEs: Passage[] = [
+      passage(
+        9603,
+        "Talleres",
+        "# Talleres\n\nLos sábados nuestro guía enseña a preparar el kit Trek para un fin de semana en la sierra.",
+        0.3,
+      ),
+      passage(
+        9604,
+        "Kits",
+        "# Kits\n\n| Kit | Precio |\n| --- | --- |\n| Kit Trek (tienda, hornillo y dos esterillas) | 240 € |",
+        0.2,
+      ),
+    ];
+    const result = ask("¿Qué lleva el kit Trek?", { passages: kitsEs });
+    expect(result.reply).toContain("tienda, hornillo y dos esterillas");
+    expect(result.confidence).toBeGreaterThan(0.95);
+  });
+});
+
 describe("curated answers", () => {
   it("a passage titled with the customer's question answers it, though its sentences repeat none of its words", () => {
     const curated: Passage = {
