@@ -4,10 +4,10 @@ import { openDb, PREPARE_MAX_PARAMETERS, queryRows, type DbHandle } from "@/db";
 
 /**
  * On PostgreSQL the app's statements run as named prepared statements (db/index.ts): parsed once per
- * connection and planned once PostgreSQL keeps a generic plan. Read back from the server's own list of a
- * session's prepared statements, on a pool of one connection.
+ * connection and planned once PostgreSQL keeps a generic plan; and without JIT. Read back from the server's
+ * own list of a session's prepared statements and its settings, on a pool of one connection.
  */
-describe.skipIf(!process.env.DATABASE_URL)("prepared statements on PostgreSQL", () => {
+describe.skipIf(!process.env.DATABASE_URL)("the app's PostgreSQL connections", () => {
   async function preparedLike(h: DbHandle, marker: string): Promise<number> {
     // No parameter: sent as a simple query, so it is not in the list it reads.
     const [row] = await queryRows<{ n: number }>(
@@ -29,6 +29,16 @@ describe.skipIf(!process.env.DATABASE_URL)("prepared statements on PostgreSQL", 
       );
       expect(Number(row!.n)).toBe(PREPARE_MAX_PARAMETERS + 1);
       expect(await preparedLike(h, "probe_many")).toBe(0);
+    } finally {
+      await h.close();
+    }
+  });
+
+  it("runs without JIT compilation (short statements whose estimates can cross jit_above_cost)", async () => {
+    const h = await openDb({ url: process.env.DATABASE_URL, poolMax: 1 });
+    try {
+      const [row] = await queryRows<{ jit: string }>(h.db, sql`select current_setting('jit') as jit`);
+      expect(row!.jit).toBe("off");
     } finally {
       await h.close();
     }
