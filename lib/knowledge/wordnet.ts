@@ -159,7 +159,6 @@ const known = memoize((w: string) => /^[a-z][a-z'-]*$/.test(w) && baseForms(w).l
 
 /** Whether WordNet knows the word (as a lemma or an inflection of one). */
 export function isEnglishWord(word: string): boolean {
-  const w = word.toLowerCase();
   return known(word.toLowerCase());
 }
 
