@@ -56,8 +56,8 @@ export const ABSTAIN_BELOW = 0.4;
 // ---------------------------------------------------------------------------------------------------------------
 // Answer types: what kind of fact a question asks for, so "How much is Pro?" finds "Plus: $49/month" although the
 // sentence never says "cost". Only kinds of value (an amount of money, a time, a duration, a day, a bound, a size,
-// a phone number, a list of parts), per language; related words for everything else come from retrieval (a lexical resource and the
-// bot owner's own list).
+// a phone number, a list of parts), per language; related words for everything else come from retrieval (a lexical
+// resource and the bot owner's own list).
 
 type Cue =
   | "§money"
@@ -86,6 +86,10 @@ const DAY_RANGE = String.raw`\b(?:mon|tue|wed|thu|fri|sat|sun|lun|mar|mer|jeu|ve
 const NUMBER_WORDS =
   "\\b(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|few|several|couple of|deux|trois|quatre|cinq|sept|huit|neuf|dix|quinze|vingt|trente|quelques|zwei|drei|vier|funf|sechs|sieben|acht|neun|zehn|zwanzig|dreissig|wenigen|dos|tres|cuatro|cinco|seis|siete|ocho|nueve|diez|quince|veinte|treinta|unos pocos|pocos)";
 
+/** Three or more items in a row ("cash, cards and Bizum"), or two after a colon (not a time's) or in brackets. */
+const ENUMERATION =
+  /[^,;:()]+,\s*[^,;:()]+,?\s+(?:and|or|y|o|e|et|ou|und|oder)\s+[^,;:()]+|(?:(?<!\d):|\()\s*[^,;:()]+,\s*[^,;:()]+/u;
+
 /** Patterns over a unit's text (lowercased, accents folded) that show it holds a value of the kind. */
 const CUE_PATTERNS: Record<Cue, RegExp> = {
   "§money":
@@ -113,9 +117,9 @@ const CUE_PATTERNS: Record<Cue, RegExp> = {
   // A phone number: "0117 496 0788", "963 55 21 47", "+44 117 496 0321", "07700 900123" (not "10 000", "13:00").
   "§phone":
     /(?<![\d,.])(?:\+\d{1,3}[\s.-]?)?(?:\(?\d{2,5}\)?(?:[\s.-]\d{2,5}){2,4}|\d{4,5}[\s.-]\d{5,6})(?!\d|[.,:]\d)/u,
-  // What a thing is made of or comes with: a list of three or more ("chicken, rabbit and green beans"), a list in
-  // brackets ("Paella (chicken, rabbit, beans)"), or a sentence that leads into a list ("The kit includes:").
-  "§contents": /\([^()]*,[^()]*\)|[^,;:()]+,\s*[^,;:()]+,?\s+(?:and|or|y|e|o|et|ou|und|oder)\s+[^,;:()]+|:\s*$/u,
+  // What a thing is made of or comes with: a list ("chicken, rabbit and green beans", "Paella (chicken, rabbit,
+  // beans)"), or a sentence that leads into one ("The kit includes:").
+  "§contents": new RegExp(`${ENUMERATION.source}|:\\s*$`, "u"),
   // A street address: "22 Canal Street", "12 rue de Rivoli", "Calle de la Reina 14", "Hauptstraße 5".
   "§place":
     /\b\d{1,5}[a-z]?,?\s+(?:[\p{L}'’.-]+\s+){0,3}(?:street|st|road|rd|avenue|ave|lane|way|square|boulevard|blvd|drive|rue|chemin|allee)\b|\b(?:calle|c\/|avenida|avda|plaza|paseo|carrer|via|viale|piazza|rua|travessa|avenue|rue)\s+(?:[\p{L}'’.-]+\s+){0,4}\d{1,5}\b|\b[\p{L}-]+(?:strasse|str\.|weg|platz|allee|gasse|damm)\s+\d{1,5}\b/u,
@@ -541,9 +545,6 @@ function rangesIn(text: string): [number, number][] {
  */
 const ANAPHORA =
   /^(?:\p{L}+\s+)?(?:this|that|these|those|it|they|such|ese|esa|eso|esos|esas|este|esta|esto|estos|estas|ello|dicho|dicha|ce|cet|cette|ces|cela|ca|il|ils|elle|elles|dies|diese|dieser|dieses|das|danach|dafur|dabei|daher)(?![\p{L}])/u;
-/** Three or more items in a row ("cash, cards and Bizum"), or two after a colon or in brackets. */
-const ENUMERATION =
-  /[^,;:()]+,\s*[^,;:()]+,?\s+(?:and|or|y|o|e|et|ou|und|oder)\s+[^,;:()]+|[:(]\s*[^,;:()]+,\s*[^,;:()]+/u;
 /** Two or more capitalised names joined in a list ("the Austria, Poland and Denmark", "Ashford and Kingsley"). */
 const NAME_ENUMERATION =
   /\p{Lu}[\p{L}'’-]*(?:\s+\p{Lu}[\p{L}'’-]*)*(?:\s*,\s*\p{Lu}[\p{L}'’-]*(?:\s+\p{Lu}[\p{L}'’-]*)*)*,?\s+(?:and|or|y|o|e|et|ou|und|oder)\s+\p{Lu}/u;
