@@ -10,6 +10,7 @@ import {
   type Turn,
 } from "./types";
 import { rawUnits, tidy } from "./units";
+import { memoize } from "@/lib/memo";
 
 const MAX_REPLY_CHARS = 600;
 /** A list asked for is shown whole, up to this much. */
@@ -160,6 +161,11 @@ const CUE_PHRASES: [Cue, RegExp][] = [
     /\b(?:how old|what age|at what age|from what age|a partir de que edad|hasta que edad|que edad|a quel age|quel age|wie alt|ab welchem alter|bis zu welchem alter)\b/u,
   ],
 ];
+/** The same, each searching the whole text (matchAll). */
+const CUE_PHRASES_GLOBAL: [Cue, RegExp][] = CUE_PHRASES.map(([cue, pattern]) => [
+  cue,
+  new RegExp(pattern.source, "gu"),
+]);
 
 /** Single words that ask for a kind of value; they stay question words too ("price" also matches "prices"). */
 const CUE_WORDS: Record<Cue, Record<string, string>> = {
@@ -655,13 +661,30 @@ function previousQuestion(history: Turn[], language: string): { terms: string[];
     const turn = history[i];
     if (turn?.role !== "user") continue;
     checked++;
-    const stripped = stripCues(questionText(turn.content));
-    if (tags.size === 0) for (const tag of stripped.tags) tags.add(tag);
-    for (const term of termsIn(stripped.text, language, { parts: false })) if (!terms.includes(term)) terms.push(term);
-    if (terms.length > 0 && !isFollowUp(turn.content, language)) break;
+    const earlier = earlierTurn(`${language}\n${turn.content}`);
+    if (tags.size === 0) for (const tag of earlier.tags) tags.add(tag);
+    for (const term of earlier.terms) if (!terms.includes(term)) terms.push(term);
+    if (terms.length > 0 && !earlier.followUp) break;
   }
   return { terms, tags };
 }
+
+/**
+ * What an earlier user turn asked (its words, the kinds of value, whether it leaned on the turn before), by
+ * language and text: each turn is read again on every later turn of its conversation. At most 2,000 turns (of
+ * up to 8,000 characters) are remembered.
+ */
+const earlierTurn = memoize((key: string) => {
+  const cut = key.indexOf("\n");
+  const language = key.slice(0, cut);
+  const content = key.slice(cut + 1);
+  const stripped = stripCues(questionText(content));
+  return {
+    tags: stripped.tags,
+    terms: termsIn(stripped.text, language, { parts: false }),
+    followUp: isFollowUp(content, language),
+  };
+}, 2_000);
 
 /**
  * The question without its answer-type phrases ("how much", "cuánto"), and the types they ask for. Phrases are
@@ -669,11 +692,12 @@ function previousQuestion(history: Turn[], language: string): { terms: string[];
  */
 function stripCues(text: string): { text: string; tags: Set<Cue> } {
   const chars = [...text];
-  const foldedChars = chars.map((c) => (foldAccents(c).length === 1 ? foldAccents(c) : c));
+  const foldedChars = chars.map(foldChar);
   const tags = new Set<Cue>();
-  for (const [cue, pattern] of CUE_PHRASES) {
-    const folded = foldedChars.join("");
-    for (const match of folded.matchAll(new RegExp(pattern.source, "gu"))) {
+  let folded = foldedChars.join("");
+  for (const [cue, pattern] of CUE_PHRASES_GLOBAL) {
+    const matches = [...folded.matchAll(pattern)];
+    for (const match of matches) {
       tags.add(cue);
       // Code-unit offsets → character offsets (the same, but for characters outside the BMP).
       const start = [...folded.slice(0, match.index)].length;
@@ -683,8 +707,16 @@ function stripCues(text: string): { text: string; tags: Set<Cue> } {
         foldedChars[i] = " ";
       }
     }
+    if (matches.length > 0) folded = foldedChars.join("");
   }
   return { text: chars.join(""), tags };
+}
+
+/** One character without its accents, when that leaves one character ("é" → "e"; "ß", "æ" stay). */
+function foldChar(c: string): string {
+  if (c.charCodeAt(0) < 0x80) return c;
+  const folded = foldAccents(c);
+  return folded.length === 1 ? folded : c;
 }
 
 const YES_NO_START: Record<string, RegExp> = {
@@ -777,6 +809,22 @@ function expandable(words: string[]): string[] {
   return [...new Set(words)].slice(0, EXPANDED_WORDS);
 }
 
+/** The terms of each way to cut a word in two ("anytime" → "any" + "time"), by language and word; remembered per word. */
+const wordHalves = memoize((key: string): string[][] => {
+  const cut = key.indexOf("\n");
+  const language = key.slice(0, cut);
+  const token = key.slice(cut + 1);
+  const splits: string[][] = [];
+  for (let i = 2; i <= token.length - 2; i++) {
+    const halves = [token.slice(0, i), token.slice(i)].map((half) => ({ half, terms: termsIn(half, language) }));
+    // Each half a word of three letters or more, or a stopword ("any"); one of them at least a word.
+    if (halves.some((h) => h.terms.length > 0 && h.half.length < 3)) continue;
+    const parts = halves.flatMap((h) => h.terms);
+    if (parts.length > 0) splits.push(parts);
+  }
+  return splits;
+});
+
 function buildQuery(text: string, history: Turn[], language: string, analysis: QueryAnalysis | undefined): Query {
   const { text: stripped, tags } = stripCues(questionText(text));
   const own = termsIn(stripped, language, { parts: false });
@@ -813,15 +861,11 @@ function buildQuery(text: string, history: Turn[], language: string, analysis: Q
     const joined = token.length >= 6 && token.length <= JOINED_MAX && /^\p{L}+$/u.test(token);
     const [term] = joined ? termsIn(token, language, { parts: false }) : [];
     if (!term || !terms.has(term)) continue;
+    const splits = wordHalves(`${language}\n${token}`);
+    if (splits.length === 0) continue;
     const list = related.get(term) ?? [];
-    for (let i = 2; i <= token.length - 2; i++) {
-      const halves = [token.slice(0, i), token.slice(i)].map((half) => ({ half, terms: termsIn(half, language) }));
-      // Each half a word of three letters or more, or a stopword ("any"); one of them at least a word.
-      if (halves.some((h) => h.terms.length > 0 && h.half.length < 3)) continue;
-      const parts = halves.flatMap((h) => h.terms);
-      if (parts.length > 0) list.push({ terms: parts, weight: 1 });
-    }
-    if (list.length) related.set(term, list);
+    for (const parts of splits) list.push({ terms: parts, weight: 1 });
+    related.set(term, list);
   }
   const days = dayGroups(language);
   for (const term of terms.keys()) {
@@ -1340,9 +1384,12 @@ function negatesQuestion(s: Scorer, unit: Unit, query: Query, negation: RegExp):
 function clauseNegates(s: Scorer, unit: Unit, query: Query, negation: RegExp, clause: string, short: boolean): boolean {
   const words = clause.match(/[\p{L}\d']+/gu) ?? [];
   const negations: number[] = [];
-  const matches: number[] = [];
   words.forEach((word, i) => {
     if (negation.test(word) || negation.test(`${word} ${words[i + 1] ?? ""}`)) negations.push(i);
+  });
+  if (negations.length === 0) return false; // most clauses: no need to find the question's words in them
+  const matches: number[] = [];
+  words.forEach((word, i) => {
     const terms = termsIn(word, query.language);
     if (
       terms.some(
@@ -1354,7 +1401,7 @@ function clauseNegates(s: Scorer, unit: Unit, query: Query, negation: RegExp, cl
       matches.push(i);
   });
   // A negation word that is itself the answer's subject ("Closed at weekends." for a day's group).
-  if (negations.length && matches.length === 0 && short) return true;
+  if (matches.length === 0 && short) return true;
   return negations.some((n) => matches.some((m) => Math.abs(n - m) <= NEGATION_REACH));
 }
 
