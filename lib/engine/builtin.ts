@@ -721,7 +721,7 @@ function foldChar(c: string): string {
 
 const YES_NO_START: Record<string, RegExp> = {
   en: /^(?:(?:and|so|but|also|ok|okay|hi|hello)\W+)*(?:is|are|was|were|do|does|did|can|could|will|would|should|shall|have|has|had|may|might|must|am|isn't|aren't|don't|doesn't|didn't|can't|won't|wouldn't|couldn't)(?![\p{L}])/u,
-  fr: /^(?:(?:et|alors|mais|bonjour)\W+)*(?:est-ce qu|y a-t-il|\p{L}+-(?:vous|il|elle|on|ils|elles|je|tu|t-il|t-elle|t-on)(?![\p{L}]))/u,
+  fr: /^(?:(?:et|alors|mais|bonjour)\W+)*(?:est-ce qu|y a-t-il|ya[- ]?t[- ]?il|y a t il|\p{L}+-(?:vous|il|elle|on|ils|elles|je|tu|t-il|t-elle|t-on)(?![\p{L}]))/u,
   de: /^(?:(?:und|also|aber|hallo)\W+)*(?:ist|sind|war|waren|hat|haben|habt|hast|kann|kannst|können|konnen|darf|dürfen|durfen|gibt|muss|müssen|mussen|soll|sollen|wird|werden|bieten|liefern|akzeptieren|nehmen|machen|bist|seid|gilt|geht|brauche|brauchen)(?![\p{L}])/u,
   it: /^(?:(?:e|ma)\W+)*(?:è|e|sono|avete|posso|potete|c'è|ce|ci sono|fate|accettate)(?![\p{L}])/u,
   pt: /^(?:(?:e|mas)\W+)*(?:é|e|são|sao|tem|têm|posso|podem|há|ha|fazem|aceitam)(?![\p{L}])/u,
@@ -749,9 +749,24 @@ export function isYesNoQuestion(message: string, language = guessLanguage(messag
   if (whStart(code).test(text)) return false;
   const start = YES_NO_START[code];
   if (start?.test(text)) return true;
-  // Spanish (and others) ask yes/no by intonation alone: a question without a question word.
-  return language === "es" && /\?\s*$/.test(message) && text.split(/\s+/).length >= 2 && !FOLLOW_UP_START.test(text);
+  if (!/\?\s*$/.test(message) || text.split(/\s+/).length < 2 || FOLLOW_UP_START.test(text)) return false;
+  // German puts the verb first: a word, then a pronoun or an article ("Kommt ihr auch…?", "Hat die Sauna…?").
+  if (code === "de") return GERMAN_VERB_FIRST.test(text);
+  // Spanish, French, Italian and Portuguese also ask by intonation alone ("Le sauna est ouvert le mercredi ?"):
+  // a question with no question word, at its start or anywhere ("Vous ouvrez à quelle heure ?").
+  const inSitu = WH_IN_SITU[code];
+  return inSitu !== undefined && !inSitu.test(text);
 }
+
+/** Question words anywhere in a question, where a language asks by intonation (unaccented "que", "ou", "como" are conjunctions). */
+const WH_IN_SITU: Record<string, RegExp> = {
+  es: /(?<![\p{L}])(?:qué|cuál|cuáles|cuándo|dónde|cómo|cuánto|cuánta|cuántos|cuántas|quién|quiénes)(?![\p{L}])/u,
+  fr: /(?<![\p{L}])(?:quel|quelle|quels|quelles|quoi|quand|où|comment|combien|pourquoi)(?![\p{L}])/u,
+  it: /(?<![\p{L}])(?:quanto|quanta|quanti|quante|quando|dove|perché|quale|quali|cosa)(?![\p{L}])/u,
+  pt: /(?<![\p{L}])(?:quanto|quanta|quantos|quantas|quando|onde|qual|quais|porquê)(?![\p{L}])/u,
+};
+const GERMAN_VERB_FIRST =
+  /^\p{L}+(?:'s)?\s+(?:ich|du|er|sie|es|man|wir|ihr|der|die|das|den|dem|ein|eine|einen|einem|mein|meine|meinen|dein|deine|deinen|euer|eure|jemand)(?![\p{L}])/u;
 
 /**
  * The stems of capitalised words inside a question (not its first word): names of places, products, plans.

@@ -371,6 +371,18 @@ describe("the customer's language", () => {
     );
   });
 
+  it("hears a yes/no question asked by intonation or with the verb first", () => {
+    expect(isYesNoQuestion("Le cabinet est ouvert le samedi ?", "fr")).toBe(true);
+    expect(isYesNoQuestion("Vous ouvrez à quelle heure ?", "fr")).toBe(false); // the question word comes last
+    expect(isYesNoQuestion("ya til un parking", "fr")).toBe(true);
+    expect(isYesNoQuestion("Kommt ihr auch zu mir nach Hause?", "de")).toBe(true);
+    expect(isYesNoQuestion("Yoga am Sonntag?", "de")).toBe(false);
+    expect(isYesNoQuestion("Il negozio è aperto la domenica?", "it")).toBe(true);
+    expect(isYesNoQuestion("Il negozio apre quando?", "it")).toBe(false);
+    const q = "Vous faites des visites à domicile le week-end ?";
+    expect(ask(q, { passages: fr, analysis: { language: "fr", corrected: q, related: [] } }).reply).toMatch(/^Non, /);
+  });
+
   it("falls back in the question's language when the bot has no fallback message of its own", () => {
     const q = "¿Tienen aparcamiento para bicicletas?";
     expect(ask(q, { passages: es, analysis: { language: "es", corrected: q, related: [] } }).reply).toBe(
