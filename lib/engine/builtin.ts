@@ -443,6 +443,8 @@ type Unit = {
   headingTerms: Set<string>;
   /** A table row's column labels ("Plan", "Price"): the row names an instance of each ("Plan: Team"). */
   labelTerms: Set<string>;
+  /** A table row's columns: its label, its cell as shown, and the label's terms. */
+  columns?: { label: string; cell: string; terms: Set<string> }[];
   /** The unit's own section heading ("Family plan — €12 per month"), which often names its subject. */
   nearHeading: string;
   nearHeadingTerms: Set<string>;
@@ -467,6 +469,7 @@ type AnalysedUnit = Pick<
   | "terms"
   | "headingTerms"
   | "labelTerms"
+  | "columns"
   | "nearHeading"
   | "nearHeadingTerms"
   | "item"
@@ -513,6 +516,7 @@ function analyse(passage: Passage, language: string): AnalysedUnit[] {
       nearHeading: tidy(nearHeading).replace(/[.:]$/, ""),
       nearHeadingTerms: new Set<string>([...termsIn(nearHeading, language), ...cuesIn(nearHeading)]),
       labelTerms: new Set<string>(raw.labels ? termsIn(raw.labels, language) : []),
+      columns: raw.columns?.map(({ label, cell }) => ({ label, cell, terms: new Set(termsIn(label, language)) })),
       item: raw.item,
       ordered: raw.ordered === true,
       rawList: raw.list,
@@ -603,6 +607,7 @@ function buildUnits(passages: Passage[], language: string): Unit[] {
         nearHeading: unit.nearHeading,
         nearHeadingTerms: unit.nearHeadingTerms,
         labelTerms: unit.labelTerms,
+        columns: unit.columns,
         item: unit.item,
         ordered: unit.ordered,
         list: unit.rawList === undefined ? undefined : `${rank}:${unit.rawList}`,
@@ -1311,11 +1316,36 @@ function truncate(text: string, max: number): string {
 }
 
 /** Joins the units; a lead-in keeps its colon only when the list it introduces is shown after it. */
-function composeReply(chosen: Unit[], shownList: string | undefined): string {
+function composeReply(chosen: Unit[], shownList: string | undefined, query?: Query): string {
   const parts = chosen.map((unit) =>
-    unit.text.endsWith(":") && !(unit.leadIn && unit.list === shownList) ? `${unit.text.slice(0, -1)}.` : unit.text,
+    unit.text.endsWith(":") && !(unit.leadIn && unit.list === shownList)
+      ? `${unit.text.slice(0, -1)}.`
+      : query
+        ? askedColumns(unit, query)
+        : unit.text,
   );
   return truncate(parts.join(" "), shownList ? MAX_LIST_CHARS : MAX_REPLY_CHARS);
+}
+
+/**
+ * A table row cut to what the question asks for: its first cell (what the row is about) and the columns whose
+ * label says something the question says and the other columns' labels do not ("high season" of "Low season |
+ * Mid season | High season"). The whole row when the question picks out no column, or all of them, or when the
+ * columns it picks hold no value of the kind it asks for.
+ */
+function askedColumns(unit: Unit, query: Query): string {
+  const [first, ...values] = unit.columns ?? [];
+  if (!first || values.length < 2) return unit.text;
+  // A word of the row's own name ("Team" in "Plan: Team") says which row, not which column ("Team seats").
+  const named = new Set(termsIn(first.cell, query.language));
+  const terms = [...query.terms.keys()].filter((term) => !named.has(term));
+  const asked = values.filter((column) =>
+    terms.some((term) => column.terms.has(term) && !values.every((other) => other.terms.has(term))),
+  );
+  if (asked.length === 0 || asked.length === values.length) return unit.text;
+  if (query.tags.size > 0 && !asked.some((column) => [...cuesIn(column.cell)].some((cue) => query.tags.has(cue))))
+    return unit.text;
+  return tidy([first, ...asked].map(({ label, cell }) => (label ? `${label}: ${cell}` : cell)).join("; "));
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -1563,7 +1593,7 @@ export function answerBuiltin(input: EngineInput): EngineResult {
   const decided = query.yesNo ? decideYesNo(scorer(units, query), selection, query, text) : undefined;
   const lead = decided?.lead && !selection.shownList ? decided.lead : undefined;
   const ordered = lead ? [lead, ...selection.chosen.filter((unit) => unit !== lead)] : selection.chosen;
-  let reply = composeReply(ordered, selection.shownList);
+  let reply = composeReply(ordered, selection.shownList, query);
   // "Which clinics do you have?" where each clinic is a section of its own ("Clifton clinic", "Bedminster clinic")
   // and the best sentence names one of them: the sections are the answer.
   const sections = !query.yesNo && !selection.shownList ? sectionsOfKind(units, query) : [];

@@ -147,6 +147,46 @@ describe("only what was asked", () => {
   });
 });
 
+describe("a table's row and column, a number in words", () => {
+  const rates: Passage[] = [
+    passage(
+      9601,
+      "Kayak hire",
+      `# Kayak hire
+
+| Boat | Weekday | Weekend | Bank holiday |
+| --- | --- | --- | --- |
+| Single kayak | €25 | €30 | €35 |
+| Double kayak | €40 | €48 | €55 |
+
+| Group | Guide per hour |
+| --- | --- |
+| 1 to 4 paddlers | €60 |
+| 5 to 10 paddlers | €95 |`,
+    ),
+  ];
+  const q = (message: string) => ask(message, { passages: rates });
+
+  it("answers with the column the question names, not the whole row", () => {
+    const { reply } = q("How much is a double kayak at the weekend?");
+    expect(reply).toContain("€48");
+    expect(reply).not.toMatch(/€40|€55/);
+  });
+
+  it("keeps the whole row when the question names no column", () => {
+    const { reply } = q("How much is a double kayak?");
+    for (const price of ["€40", "€48", "€55"]) expect(reply).toContain(price);
+  });
+
+  it("reads a number written as a word as its digits, inside a range", () => {
+    const { reply } = q("How much is a guide for three paddlers?");
+    expect(reply).toContain("€60");
+    expect(reply).not.toContain("€95");
+    expect(contentTerms("Une navette pour deux personnes", "fr")).toContain("2");
+    expect(contentTerms("Un vélo neuf", "fr")).not.toContain("9"); // "neuf" is also "new"
+  });
+});
+
 describe("where", () => {
   const shop: Passage[] = [
     passage(

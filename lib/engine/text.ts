@@ -78,6 +78,35 @@ const CONVERSATIONAL: Record<string, string> = {
     más mas menos tan tanto también tampoco aún aun todavía todavia aquí aqui allí alli ahí ahi`,
 };
 
+/**
+ * Cardinal numbers two to twelve written as words, per language (accents folded). "One", "un", "ein" are also
+ * articles, French "neuf" is also "new" and Italian "sei" also "you are": those stay words ("-").
+ */
+const NUMBER_WORDS: Record<string, string> = {
+  en: "two three four five six seven eight nine ten eleven twelve",
+  fr: "deux trois quatre cinq six sept huit - dix onze douze",
+  de: "zwei drei vier funf sechs sieben acht neun zehn elf zwolf",
+  es: "dos tres cuatro cinco seis siete ocho nueve diez once doce",
+  it: "due tre quattro cinque - sette otto nove dieci undici dodici",
+  pt: "dois tres quatro cinco seis sete oito nove dez onze doze",
+  nl: "twee drie vier vijf zes zeven acht negen tien elf twaalf",
+};
+const numberWordCache = new Map<string, Map<string, string>>();
+function numberWordsOf(language: string): Map<string, string> {
+  const code = knownLanguage(language);
+  let map = numberWordCache.get(code);
+  if (!map) {
+    map = new Map();
+    (NUMBER_WORDS[code] ?? "").split(" ").forEach((word, i) => word !== "-" && map!.set(word, String(i + 2)));
+    if (code === "pt") map.set("duas", "2");
+    // Written with their accents too ("fünf", "três").
+    for (const [word, value] of [...map]) for (const accented of ACCENTED[word] ?? []) map.set(accented, value);
+    numberWordCache.set(code, map);
+  }
+  return map;
+}
+const ACCENTED: Record<string, string[]> = { funf: ["fünf"], zwolf: ["zwölf"], tres: ["três"] };
+
 /** The language used for a code: itself when the engine knows it, else English. */
 export function knownLanguage(language: string | undefined): string {
   const code = (language ?? "").toLowerCase().slice(0, 2);
@@ -148,9 +177,16 @@ export function contentTerms(text: string, language = "en", { parts = true }: { 
     const stemmed = stem(word, language);
     if (!stop.has(stemmed)) terms.add(stemmed); // "ups" is "up"
   };
+  const numbers = numberWordsOf(language);
   for (let token of tokens(text)) {
     if (/\d/.test(token)) {
       terms.add(token);
+      continue;
+    }
+    // "for two people" finds "1 to 4 people", "deux nuits" finds "2 nuits": a number word is its digits.
+    const value = numbers.get(token);
+    if (value) {
+      terms.add(value);
       continue;
     }
     if (stop.has(token)) continue;

@@ -9,6 +9,8 @@ export type RawUnit = {
   /** A table row's cells alone: the column names repeat in every row, so they label it rather than tell it apart. */
   cells?: string;
   labels?: string;
+  /** A table row's columns, each with its label (the header above it). */
+  columns?: { label: string; cell: string }[];
 };
 
 const ABBREVIATIONS = new Set(
@@ -34,7 +36,7 @@ export function rawUnits(content: string): RawUnit[] {
     }
     paragraph = [];
   };
-  const pushItem = (text: string, table?: { cells: string; labels: string }) => {
+  const pushItem = (text: string, table?: Pick<RawUnit, "cells" | "labels" | "columns">) => {
     flush();
     const previous = list !== undefined ? out[list] : undefined;
     if (previous && !previous.item) previous.list = list;
@@ -62,6 +64,7 @@ export function rawUnits(content: string): RawUnit[] {
         pushItem(cells.map((cell, i) => (tableHeader?.[i] ? `${tableHeader[i]}: ${cell}` : cell)).join("; "), {
           cells: cells.join(" "),
           labels: tableHeader.join(" "),
+          columns: cells.map((cell, i) => ({ label: tableHeader?.[i] ?? "", cell })),
         });
     } else if (LIST_ITEM.test(line)) {
       pushItem(line);
