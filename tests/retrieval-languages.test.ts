@@ -207,6 +207,20 @@ Puede devolver una bicicleta nueva en un plazo de treinta días si no la ha usad
     expect(es.passages[0]?.heading).toMatch(/Alquiler de bicicletas/);
   });
 
+  it("reads a German word typed in lower case, from a writer who capitalises nouns, as how the question is put", async () => {
+    const bot = await botWith("German subject", [GERMAN]);
+    // "buchen" (to book) is no word of the knowledge; "Inspektion" is capitalised, so "buchen" is a verb here.
+    const put = await ask(bot, "Kann ich bei euch eine Inspektion buchen?");
+    expect(put.analysis.language).toBe("de");
+    expect(put.analysis.subject).toContainEqual({ word: "buchen", weight: 0 });
+    // "Leihräder" (hire bikes), capitalised and unknown, stays what the question is about.
+    const about = await ask(bot, "Habt ihr auch Leihräder für die Werkstatt?");
+    expect(about.analysis.subject ?? []).not.toContainEqual(expect.objectContaining({ word: "leihräder" }));
+    // All in lower case tells nothing.
+    const lower = await ask(bot, "kann ich bei euch eine inspektion buchen");
+    expect(lower.analysis.subject ?? []).toEqual([]);
+  });
+
   it("meets another form of a question's verb through the language's dictionary, where the stemmer keeps them apart", async () => {
     const HOURS = {
       title: "Horario",

@@ -410,6 +410,9 @@ const FOLLOW_UP_START =
 const FOLLOW_UP_PRONOUN =
   /(?<![\p{L}\d])(?:it|its|it's|that|this|these|those|they|them|their|one|ones|same|else|ça|cela|celui|celle|ceux|celles|le|la|les|lui|es|das|dies|diese|dieser|dieses|ihn|ihm|sie|eso|esto|ese|esa|esos|esas|lo|la|los|las)(?![\p{L}\d])/u;
 
+const GERMAN_POINTING_BACK =
+  /(?<![\p{L}])(?:da|dabei|dafür|dafur|dort|dorthin|dazu|davon|daran|damit|darin|darauf|darüber|daruber)(?![\p{L}])/u;
+
 /** True for a short message that leans on an earlier turn ("How much does it cost?", "what about that one?", "Et le samedi ?"). */
 export function isFollowUp(message: string, language = guessLanguage(message)): boolean {
   const text = normalise(message)
@@ -419,10 +422,14 @@ export function isFollowUp(message: string, language = guessLanguage(message)): 
   if (words.length === 0 || words.length > 8 || detectSocial(message, "", language)) return false;
   if (FOLLOW_UP_START.test(text)) return true;
   // "la"/"le"/"las" are articles before a noun in French and Spanish; only English "it"-words count anywhere.
+  // German points back with "da", "dabei", "dafür" ("Kann ich da mitmachen?"); its "gibt es" points nowhere.
   if (
     language === "en"
       ? FOLLOW_UP_PRONOUN.test(text)
-      : /(?<![\p{L}])(?:ça|cela|es|das|dies|eso|esto)(?![\p{L}])/u.test(text)
+      : /(?<![\p{L}])(?:ça|cela|es|das|dies|eso|esto)(?![\p{L}])/u.test(
+          language === "de" ? text.replace(/\bgibt(?:'s|s| es)(?![\p{L}])/gu, "gibt") : text,
+        ) ||
+        (language === "de" && GERMAN_POINTING_BACK.test(text))
   )
     return true;
   if (language === "en" && /\bthere\b/.test(text) && !/\b(?:is|are|was|were|be)\s+there\b/.test(text)) return true;
@@ -503,7 +510,7 @@ function analyse(passage: Passage, language: string): AnalysedUnit[] {
   )
     return hit.units;
   const units: AnalysedUnit[] = [];
-  for (const raw of rawUnits(passage.content)) {
+  for (const raw of rawUnits(passage.content, language)) {
     const text = tidy(raw.text);
     const heading = `${passage.title} ${passage.heading} ${raw.heading} ${raw.labels ?? ""}`;
     const nearHeading = raw.heading || passage.heading.split("›").at(-1)?.trim() || "";
@@ -949,6 +956,7 @@ function scorer(units: Unit[], query: Query): Scorer {
     return best;
   };
   const df = (term: string) => documentFrequency.get(term) ?? 0;
+  const compounds = COMPOUNDING.has(query.language) ? compoundMatches(units, query) : undefined;
   const relatedDf = (term: string) => {
     let most = 0;
     for (const r of query.related.get(term) ?? [])
@@ -963,6 +971,7 @@ function scorer(units: Unit[], query: Query): Scorer {
     idf: (term) => Math.log(1 + units.length / (df(term) || relatedDf(term) || 0.5)),
     known: (term) =>
       df(term) > 0 ||
+      (compounds?.get(term)?.size ?? 0) > 0 ||
       df(`h:${term}`) > 0 ||
       (query.related.get(term) ?? []).some((r) => r.terms.every((t) => df(t) > 0 || df(`h:${t}`) > 0)),
     match(unit, term) {
@@ -974,7 +983,7 @@ function scorer(units: Unit[], query: Query): Scorer {
       const cue = query.cueOf.get(term);
       const viaRelated = relatedIn(unit.terms, term);
       const viaCue = cue && unit.terms.has(cue) ? CUE_WEIGHT : 0;
-      const best = Math.max(viaRelated, viaCue);
+      const best = Math.max(viaRelated, viaCue, compounds?.get(term)?.get(unit) ?? 0);
       if (best > 0) return best;
       // "What plans…?" and a price table's row "Plan: Team": the row names one.
       if (term === query.typeWord && unit.labelTerms.has(term)) return 1;
@@ -985,6 +994,45 @@ function scorer(units: Unit[], query: Query): Scorer {
       return 0;
     },
   };
+}
+
+/** Languages that write compounds as one word ("Schwangerschaftswoche", "fietsenstalling"). */
+const COMPOUNDING = new Set(["de", "nl", "sv", "da", "no", "nb"]);
+/** A compound of the knowledge whose last part is the question's word ("Schwangerschaftswoche" for "Woche"). */
+const COMPOUND_HEAD_WEIGHT = 0.7;
+/** The question's compound whose last part is a word of the knowledge ("Zehnerkarte" for "10er-Karte"'s "Karte"). */
+const COMPOUND_PART_WEIGHT = 0.5;
+/** The shortest word, and the shortest rest of a compound, that counts as a part of one. */
+const COMPOUND_MIN = 4;
+
+/**
+ * Question word → the units that hold it as the last part of a compound, or whose word is the last part of the
+ * question's compound, with the weight of the match. A compound names a kind of its last part: a
+ * "Schwangerschaftswoche" is a week, a "Zehnerkarte" a card.
+ */
+function compoundMatches(units: Unit[], query: Query): Map<string, Map<Unit, number>> {
+  const found = new Map<string, Map<Unit, number>>();
+  for (const term of query.terms.keys()) {
+    if (term.length < COMPOUND_MIN || term.startsWith("§") || /\d/.test(term)) continue;
+    const matched = new Map<Unit, number>();
+    for (const unit of units) {
+      let weight = 0;
+      for (const word of unit.terms) {
+        if (word.length >= term.length + COMPOUND_MIN && word.endsWith(term)) weight = COMPOUND_HEAD_WEIGHT;
+        else if (
+          weight === 0 &&
+          word.length >= COMPOUND_MIN &&
+          term.length >= word.length + COMPOUND_MIN &&
+          term.endsWith(word)
+        )
+          weight = COMPOUND_PART_WEIGHT;
+        if (weight === COMPOUND_HEAD_WEIGHT) break;
+      }
+      if (weight > 0) matched.set(unit, weight);
+    }
+    if (matched.size > 0) found.set(term, matched);
+  }
+  return found;
 }
 
 /** How much a question word weighs: rarer in the knowledge is more; answer-type words weigh as their type; unknown ones most. */

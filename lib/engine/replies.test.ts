@@ -6,9 +6,10 @@
  */
 import { describe, expect, it } from "vitest";
 import { bots } from "@/db/schema";
-import { ABSTAIN_BELOW, answerBuiltin, isYesNoQuestion } from "./builtin";
+import { ABSTAIN_BELOW, answerBuiltin, isFollowUp, isYesNoQuestion } from "./builtin";
 import { STOCK_MESSAGES } from "./phrases";
 import { contentTerms } from "./text";
+import { splitSentences } from "./units";
 import type { BotProfile, Passage, QueryAnalysis, Turn } from "./types";
 
 const bot: BotProfile = { name: "Max", instructions: "", welcomeMessage: "", fallbackMessage: "" };
@@ -184,6 +185,43 @@ describe("a table's row and column, a number in words", () => {
     expect(reply).not.toContain("€95");
     expect(contentTerms("Une navette pour deux personnes", "fr")).toContain("2");
     expect(contentTerms("Un vélo neuf", "fr")).not.toContain("9"); // "neuf" is also "new"
+  });
+});
+
+describe("German as it is written", () => {
+  const studio: Passage[] = [
+    passage(
+      9701,
+      "Kurse",
+      `# Yoga für Schwangere
+
+Mittwochs von 17:00 bis 18:15 Uhr im großen Saal. Du kannst ab der 13. Schwangerschaftswoche bis zur Geburt kommen.
+
+# Rückbildung
+
+Ab 8 Wochen nach der Geburt, immer freitags um 10 Uhr.`,
+    ),
+  ];
+  const analysis = (q: string): QueryAnalysis => ({ language: "de", corrected: q, related: [] });
+
+  it("does not end a sentence at an ordinal number", () => {
+    expect(splitSentences("Du kannst ab der 13. Schwangerschaftswoche kommen. Danach nicht.", "de")).toEqual([
+      "Du kannst ab der 13. Schwangerschaftswoche kommen.",
+      "Danach nicht.",
+    ]);
+    expect(splitSentences("It costs 13. Children go free.")).toHaveLength(2);
+  });
+
+  it("hears 'da' pointing back, but not 'gibt es'", () => {
+    expect(isFollowUp("Kann ich da mitmachen?", "de")).toBe(true);
+    expect(isFollowUp("Gibt es Parkplätze vor dem Studio?", "de")).toBe(false);
+  });
+
+  it("finds a word as the last part of a compound: a Schwangerschaftswoche is a week", () => {
+    const history = exchange("Gibt es Yoga für Schwangere?", "Ja, mittwochs von 17:00 bis 18:15 Uhr im großen Saal.");
+    const q = "Ab welcher Woche kann ich kommen?";
+    const { reply } = ask(q, { passages: studio, history, analysis: analysis(q) });
+    expect(reply).toContain("13. Schwangerschaftswoche");
   });
 });
 

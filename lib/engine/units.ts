@@ -23,14 +23,14 @@ const LIST_ITEM = /^(?:[-*+•]|\d{1,2}[.)])\s+/;
 const ORDERED_ITEM = /^\d{1,2}[.)]\s+/;
 
 /** Splits raw chunk text into display units: sentences of paragraphs, whole list items, table rows. */
-export function rawUnits(content: string): RawUnit[] {
+export function rawUnits(content: string, language = "en"): RawUnit[] {
   const out: RawUnit[] = [];
   let heading = "";
   let paragraph: string[] = [];
   let tableHeader: string[] | undefined;
   let list: number | undefined;
   const flush = () => {
-    for (const sentence of splitSentences(paragraph.join(" "))) {
+    for (const sentence of splitSentences(paragraph.join(" "), language)) {
       out.push({ text: sentence, heading, item: false });
       list = sentence.endsWith(":") ? out.length - 1 : undefined;
     }
@@ -76,8 +76,11 @@ export function rawUnits(content: string): RawUnit[] {
   return out;
 }
 
-/** Sentence boundaries that survive "e.g.", "$9.99", "Acme Inc." and "9 a.m.". */
-export function splitSentences(text: string): string[] {
+/**
+ * Sentence boundaries that survive "e.g.", "$9.99", "Acme Inc." and "9 a.m.", and in German an ordinal number
+ * ("ab der 13. Woche", "am 3. Oktober"), which a capitalised noun follows.
+ */
+export function splitSentences(text: string, language = "en"): string[] {
   const sentences: string[] = [];
   let start = 0;
   for (const match of text.matchAll(/[.!?]+["')\]»]*\s+(?=["'(\[«¿¡]?[\p{Lu}0-9$€£])/gu)) {
@@ -91,6 +94,7 @@ export function splitSentences(text: string): string[] {
       // "J. Smith" is an initial; "19 h. Les…" ends a sentence with a unit.
       const unitAfterNumber = /\d\s?\p{L}$/u.test(text.slice(Math.max(start, index - 4), index));
       if (ABBREVIATIONS.has(word) || (/^\p{L}$/u.test(word) && !unitAfterNumber)) continue;
+      if (language === "de" && /(?<![\d.,:])\d{1,3}$/.test(text.slice(start, index))) continue;
     }
     sentences.push(text.slice(start, index + match[0].trimEnd().length).trim());
     start = index + match[0].length;

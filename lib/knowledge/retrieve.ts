@@ -119,6 +119,11 @@ export async function analyzeQuestion(
         const weight = subjectWeight(word);
         if (weight < 1) subject.push({ word, weight });
       }
+  // German capitalises its nouns: from a customer who does, a word typed in lower case inside a sentence is a verb,
+  // an adjective or an adverb ("Kann ich da mitmachen?"), how the question is put rather than what it is about.
+  if (language === "de")
+    for (const word of lowerCaseWordsOfNounCapitaliser(corrected))
+      if (vocab.unknown.has(word) && !subject.some((s) => s.word === word)) subject.push({ word, weight: 0 });
 
   // Related words: the lexical resource's (English), then the owner's.
   const related: QueryAnalysis["related"] = [];
@@ -236,6 +241,16 @@ export function transpositions(word: string): string[] {
   for (let i = 0; i + 1 < word.length; i++)
     if (word[i] !== word[i + 1]) out.push(word.slice(0, i) + word[i + 1] + word[i] + word.slice(i + 2));
   return out;
+}
+
+/**
+ * The words typed in lower case inside a sentence (lowercased), when the text also has a capitalised word inside a
+ * sentence (its writer capitalises nouns); none otherwise, since many type everything in lower case.
+ */
+function lowerCaseWordsOfNounCapitaliser(text: string): string[] {
+  const inside = [...text.matchAll(/(?<![.!?:]\s*|^\s*|[\p{L}\p{M}'-])([\p{L}\p{M}]+)/gu)].map((m) => m[1]!);
+  if (!inside.some((word) => /^\p{Lu}\p{Ll}/u.test(word))) return [];
+  return inside.filter((word) => /^\p{Ll}+$/u.test(word)).map((word) => word.toLowerCase());
 }
 
 /** The text with each word in `fixes` replaced (whole words, any case). */
