@@ -1477,10 +1477,14 @@ function negatesQuestion(s: Scorer, unit: Unit, query: Query, negation: RegExp):
 function clauseNegates(s: Scorer, unit: Unit, query: Query, negation: RegExp, clause: string, short: boolean): boolean {
   const words = clause.match(/[\p{L}\d']+/gu) ?? [];
   const negations: number[] = [];
+  const exceptions: number[] = [];
+  const except = EXCEPT[query.language] ?? EXCEPT.en!;
   words.forEach((word, i) => {
     if (negation.test(word) || negation.test(`${word} ${words[i + 1] ?? ""}`)) negations.push(i);
+    if (except.test(word) || except.test(`${word} ${words[i + 1] ?? ""}`)) exceptions.push(i);
   });
-  if (negations.length === 0) return false; // most clauses: no need to find the question's words in them
+  // most clauses: no need to find the question's words in them
+  if (negations.length === 0 && exceptions.length === 0) return false;
   const matches: number[] = [];
   words.forEach((word, i) => {
     const terms = termsIn(word, query.language);
@@ -1494,9 +1498,24 @@ function clauseNegates(s: Scorer, unit: Unit, query: Query, negation: RegExp, cl
       matches.push(i);
   });
   // A negation word that is itself the answer's subject ("Closed at weekends." for a day's group).
-  if (matches.length === 0 && short) return true;
+  if (negations.length > 0 && matches.length === 0 && short) return true;
+  // "open every day except Wednesday" for "open on Wednesday?": the word asked about is the one excepted.
+  if (exceptions.some((e) => matches.some((m) => m > e && m - e <= EXCEPT_REACH))) return true;
   return negations.some((n) => matches.some((m) => Math.abs(n - m) <= NEGATION_REACH));
 }
+
+/** Words that leave something out of what a sentence says ("every day except Wednesday"), per language (folded). */
+const EXCEPT: Record<string, RegExp> = {
+  en: /^(?:except|excluding|apart from|other than|but not)$/u,
+  fr: /^(?:sauf|hormis|excepte|exceptes|exceptee|a l'exception)$/u,
+  de: /^(?:ausser|außer|ausgenommen|mit ausnahme)$/u,
+  es: /^(?:excepto|salvo|menos|a excepcion)$/u,
+  it: /^(?:tranne|eccetto|salvo|ad eccezione)$/u,
+  pt: /^(?:exceto|salvo|menos|a excecao)$/u,
+  nl: /^(?:behalve|uitgezonderd|met uitzondering)$/u,
+};
+/** Words after an exception word within which the question's word must come to be the thing excepted. */
+const EXCEPT_REACH = 3;
 
 function relatedTo(query: Query, term: string, word: string): boolean {
   return (query.related.get(term) ?? []).some((r) => r.terms.includes(word));

@@ -622,6 +622,14 @@ Every new account can try Pro free for 7 days, no card needed.`,
     expect(result.reply).toContain("France, Italy and Portugal");
   });
 
+  it("answers no when the thing asked about is the one a sentence excepts", () => {
+    const pool: Passage[] = [
+      passage(9503, "Pool", "# Pool\n\nThe pool is open from 7:00 to 21:00 every day except Monday (cleaning day)."),
+    ];
+    expect(ask("Is the pool open on Monday?", { passages: pool }).reply).toMatch(/^No, the pool is open/);
+    expect(ask("Is the pool open on Tuesday?", { passages: pool }).reply).not.toMatch(/^No\b/);
+  });
+
   it("a missing common word is not decided by omission: the knowledge does not cover it", () => {
     expect(asked("Do you deliver furniture?").kind).toBe("fallback");
   });
