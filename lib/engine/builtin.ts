@@ -885,10 +885,13 @@ function buildQuery(text: string, history: Turn[], language: string, analysis: Q
   // Only a word's length (up to JOINED_MAX letters): every split is stemmed, so a run of 8,000 letters would cost
   // seconds of CPU per request.
   for (const token of expandable(tokens(stripped))) {
-    const joined = token.length >= 6 && token.length <= JOINED_MAX && /^\p{L}+$/u.test(token);
+    const hyphenated = token.length <= JOINED_MAX && /^\p{L}+(?:-\p{L}+)+$/u.test(token);
+    const joined = hyphenated || (token.length >= 6 && token.length <= JOINED_MAX && /^\p{L}+$/u.test(token));
     const [term] = joined ? termsIn(token, language, { parts: false }) : [];
     if (!term || !terms.has(term)) continue;
-    const splits = wordHalves(`${language}\n${token}`);
+    // "Flex-Abo" where the page's table says "Abo: Flex": a hyphenated word also matches its parts together.
+    const parts = hyphenated ? termsIn(token, language).filter((part) => part !== term) : [];
+    const splits = hyphenated ? (parts.length > 1 ? [parts] : []) : wordHalves(`${language}\n${token}`);
     if (splits.length === 0) continue;
     const list = related.get(term) ?? [];
     for (const parts of splits) list.push({ terms: parts, weight: 1 });
@@ -949,10 +952,12 @@ function scorer(units: Unit[], query: Query): Scorer {
       if (!unit.terms.has(term)) documentFrequency.set(`h:${term}`, (documentFrequency.get(`h:${term}`) ?? 0) + 1);
   }
   const has = (set: Set<string>, term: string) => set.has(term);
-  const relatedIn = (set: Set<string>, term: string) => {
+  // `labels`: a table row's column labels also say its words, together with its cells ("Abo: Flex" for "Flex-Abo").
+  const relatedIn = (set: Set<string>, term: string, labels?: Set<string>) => {
     let best = 0;
     for (const r of query.related.get(term) ?? [])
-      if (r.terms.every((t) => has(set, t))) best = Math.max(best, r.weight);
+      if (r.terms.every((t) => has(set, t) || labels?.has(t)) && (!labels || r.terms.some((t) => has(set, t))))
+        best = Math.max(best, r.weight);
     return best;
   };
   const df = (term: string) => documentFrequency.get(term) ?? 0;
@@ -981,7 +986,7 @@ function scorer(units: Unit[], query: Query): Scorer {
         if (unit.ranges.some(([low, high]) => low <= n && n <= high)) return 1;
       }
       const cue = query.cueOf.get(term);
-      const viaRelated = relatedIn(unit.terms, term);
+      const viaRelated = relatedIn(unit.terms, term, unit.labelTerms);
       const viaCue = cue && unit.terms.has(cue) ? CUE_WEIGHT : 0;
       const best = Math.max(viaRelated, viaCue, compounds?.get(term)?.get(unit) ?? 0);
       if (best > 0) return best;

@@ -179,6 +179,15 @@ describe("a table's row and column, a number in words", () => {
     for (const price of ["€40", "€48", "€55"]) expect(reply).toContain(price);
   });
 
+  it("finds a hyphenated word's parts in a row and its column label: 'Flex-Pass' in 'Pass: Flex'", () => {
+    const passes: Passage[] = [
+      passage(9602, "Passes", "# Passes\n\n| Pass | Per month |\n| --- | --- |\n| Basic | €55 |\n| Flex | €109 |"),
+    ];
+    const { reply } = ask("How much is the Flex-Pass?", { passages: passes });
+    expect(reply).toContain("€109");
+    expect(reply).not.toContain("€55");
+  });
+
   it("reads a number written as a word as its digits, inside a range", () => {
     const { reply } = q("How much is a guide for three paddlers?");
     expect(reply).toContain("€60");
