@@ -91,10 +91,17 @@ const NUMBER_WORDS =
 const ENUMERATION =
   /[^,;:()]+,\s*[^,;:()]+,?\s+(?:and|or|y|o|e|et|ou|und|oder)\s+[^,;:()]+|(?:(?<!\d):|\()\s*[^,;:()]+,\s*[^,;:()]+/u;
 
+/** An amount of money ("€35", "9.99 USD", "12/month"), lowercased and accents folded. */
+const AMOUNT =
+  /[$€£¥₹]\s?\d|\d(?:[.,]\d+)?\s?(?:[$€£¥₹]|usd|eur|gbp|chf|dollars?|euros?|pounds?)(?![\p{L}])|\d\s?\/\s?(?:mo|month|yr|year|mois|an|monat|jahr|mes|ano)\b/u;
+/** A price that is none. */
+const FREE = /\b(?:free|gratuit\w*|kostenlos|gratis)\b/u;
+/** A unit whose only price is "free" counts this much of the answer type "how much". */
+const FREE_ONLY_FACTOR = 0.3;
+
 /** Patterns over a unit's text (lowercased, accents folded) that show it holds a value of the kind. */
 const CUE_PATTERNS: Record<Cue, RegExp> = {
-  "§money":
-    /[$€£¥₹]\s?\d|\d(?:[.,]\d+)?\s?(?:[$€£¥₹]|usd|eur|gbp|chf|dollars?|euros?|pounds?)(?![\p{L}])|\d\s?\/\s?(?:mo|month|yr|year|mois|an|monat|jahr|mes|ano)\b|\b(?:free|gratuit\w*|kostenlos|gratis)\b/u,
+  "§money": new RegExp(`${AMOUNT.source}|${FREE.source}`, "u"),
   "§time": new RegExp(
     `\\b\\d{1,2}(?::\\d{2})?\\s?(?:am|pm|a\\.m\\.|p\\.m\\.)|\\b\\d{1,2}[:h]\\d{2}\\b|\\b\\d{1,2}\\s?(?:h|uhr)\\b|\\b24\\/7\\b|\\b(?:${WEEKDAYS}|${WEEKEND_DAYS})\\b|${DAY_RANGE}`,
     "u",
@@ -467,6 +474,8 @@ type Unit = {
   enumerates: boolean;
   /** Names several things with capitals (places, brands, people). */
   enumeratesNames: boolean;
+  /** Its only price is "free" ("extended free of charge"), no amount. */
+  freeOnly: boolean;
 };
 
 /** A passage's display units with everything that depends only on its text and language (splitting, tidying, stemming). */
@@ -486,6 +495,7 @@ type AnalysedUnit = Pick<
   | "anaphoric"
   | "enumerates"
   | "enumeratesNames"
+  | "freeOnly"
 > & {
   key: string;
   rawList?: number;
@@ -532,6 +542,7 @@ function analyse(passage: Passage, language: string): AnalysedUnit[] {
       anaphoric: !raw.item && !raw.cells && ANAPHORA.test(foldAccents(normalise(text))),
       enumerates: ENUMERATION.test(text),
       enumeratesNames: listsNamesInFull(text, language),
+      freeOnly: FREE.test(foldAccents(normalise(matched))) && !AMOUNT.test(foldAccents(normalise(matched))),
     });
   }
   if (analysed.size >= MAX_ANALYSED) analysed.delete(analysed.keys().next().value!);
@@ -623,6 +634,7 @@ function buildUnits(passages: Passage[], language: string): Unit[] {
         anaphoric: unit.anaphoric,
         enumerates: unit.enumerates,
         enumeratesNames: unit.enumeratesNames,
+        freeOnly: unit.freeOnly,
       });
     });
   });
@@ -1107,7 +1119,9 @@ function score(s: Scorer, unit: Unit, query: Query): number {
   let total = 0;
   for (const [term, weight] of query.terms) total += weight * termWeight(s, query, term) * s.match(unit, term);
   // The value may be in the unit's own section heading ("Essential plan — £16.50 per month" above what it includes).
-  for (const tag of query.tags) if (hasValue(unit, tag)) total += s.idf(tag);
+  // "How much is the 10-class card?": an amount answers it better than "extended free of charge" beside the card.
+  for (const tag of query.tags)
+    if (hasValue(unit, tag)) total += s.idf(tag) * (tag === "§money" && unit.freeOnly ? FREE_ONLY_FACTOR : 1);
   // "How much…?" is answered by an amount, "how long…?" by a duration: a sentence without one is a poorer answer.
   if (query.tags.size > 0 && ![...query.tags].some((tag) => hasValue(unit, tag))) total *= MISSING_CUE_FACTOR;
   const onTopic = [...query.terms.keys()].some((term) => !query.frame.has(term) && unit.headingTerms.has(term));

@@ -188,6 +188,24 @@ describe("a table's row and column, a number in words", () => {
     expect(reply).not.toContain("€55");
   });
 
+  it("answers 'how much' with an amount rather than a 'free of charge' beside the thing", () => {
+    const card: Passage[] = [
+      passage(
+        9603,
+        "FAQ",
+        "# What if I am ill?\n\nIf you are ill for three weeks or more, we extend your class card free of charge.",
+        0.9,
+      ),
+      passage(
+        9604,
+        "Prices",
+        "# Prices\n\n| Offer | Price |\n| --- | --- |\n| Class card | €160 |\n| Single class | €19 |",
+        0.5,
+      ),
+    ];
+    expect(ask("How much is the class card?", { passages: card }).reply).toContain("€160");
+  });
+
   it("reads a number written as a word as its digits, inside a range", () => {
     const { reply } = q("How much is a guide for three paddlers?");
     expect(reply).toContain("€60");
