@@ -239,6 +239,11 @@ Ab 8 Wochen nach der Geburt, immer freitags um 10 Uhr.`,
     expect(splitSentences("It costs 13. Children go free.")).toHaveLength(2);
   });
 
+  it("stems a loanword's plural 's' away, as the singular", () => {
+    expect(contentTerms("Welche Abos, Kurse und Babys?", "de")).toEqual(["abo", "kurs", "baby"]);
+    expect(contentTerms("Das Abo für das Baby", "de")).toEqual(["abo", "baby"]);
+  });
+
   it("hears 'da' pointing back, but not 'gibt es'", () => {
     expect(isFollowUp("Kann ich da mitmachen?", "de")).toBe(true);
     expect(isFollowUp("Gibt es Parkplätze vor dem Studio?", "de")).toBe(false);

@@ -134,7 +134,11 @@ function stemmerOf(language: string): (word: string) => string {
   let stemFn = stemmers.get(code);
   if (!stemFn) {
     const stemmer = newStemmer(SNOWBALL[code]!);
-    stemFn = memoize((word: string) => foldAccents(stemmer.stem(word)));
+    // German's Snowball stemmer keeps the plural "s" of loanwords ("Abos", "Kinos", "Babys"): dropped after a, o, y.
+    stemFn =
+      code === "de"
+        ? memoize((word: string) => foldAccents(stemmer.stem(word)).replace(/(?<=\p{L}{2}[aoy])s$/u, ""))
+        : memoize((word: string) => foldAccents(stemmer.stem(word)));
     stemmers.set(code, stemFn);
   }
   return stemFn;
