@@ -72,7 +72,8 @@ type Cue =
   | "§limit"
   | "§size"
   | "§phone"
-  | "§contents";
+  | "§contents"
+  | "§when";
 
 const MONTHS =
   "january|february|march|april|may|june|july|august|september|october|november|december|janvier|fevrier|mars|avril|mai|juin|juillet|aout|septembre|octobre|novembre|decembre|januar|februar|marz|juni|juli|oktober|dezember|enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|setiembre|octubre|noviembre|diciembre";
@@ -100,7 +101,7 @@ const FREE = /\b(?:free|gratuit\w*|kostenlos|gratis)\b/u;
 const FREE_ONLY_FACTOR = 0.3;
 
 /** Patterns over a unit's text (lowercased, accents folded) that show it holds a value of the kind. */
-const CUE_PATTERNS: Record<Cue, RegExp> = {
+const VALUE_PATTERNS: Record<Exclude<Cue, "§when">, RegExp> = {
   "§money": new RegExp(`${AMOUNT.source}|${FREE.source}`, "u"),
   "§time": new RegExp(
     `\\b\\d{1,2}(?::\\d{2})?\\s?(?:am|pm|a\\.m\\.|p\\.m\\.)|\\b\\d{1,2}[:h]\\d{2}\\b|\\b\\d{1,2}\\s?(?:h|uhr)\\b|\\b24\\/7\\b|\\b(?:${WEEKDAYS}|${WEEKEND_DAYS})\\b|${DAY_RANGE}`,
@@ -132,6 +133,16 @@ const CUE_PATTERNS: Record<Cue, RegExp> = {
   "§place":
     /\b\d{1,5}[a-z]?,?\s+(?:[\p{L}'’.-]+\s+){0,3}(?:street|st|road|rd|avenue|ave|lane|way|square|boulevard|blvd|drive|rue|chemin|allee)\b|\b(?:calle|c\/|avenida|avda|plaza|paseo|carrer|via|viale|piazza|rua|travessa|avenue|rue)\s+(?:[\p{L}'’.-]+\s+){0,4}\d{1,5}\b|\b[\p{L}-]+(?:strasse|str\.|weg|platz|allee|gasse|damm)\s+\d{1,5}\b/u,
 };
+const CUE_PATTERNS: Record<Cue, RegExp> = {
+  ...VALUE_PATTERNS,
+  // "When…?" is answered by a time, a day, a month or a span ("up to 24 hours before").
+  "§when": new RegExp(
+    (["§time", "§weekday", "§weekend", "§month", "§duration"] as const)
+      .map((cue) => VALUE_PATTERNS[cue].source)
+      .join("|"),
+    "u",
+  ),
+};
 
 /** The question word of "Where…?": a pseudo-term that a street address matches (see CUE_PATTERNS). */
 const PLACE = "§place";
@@ -155,6 +166,11 @@ const CUE_PHRASES: [Cue, RegExp][] = [
     /\b(?:how much|combien(?: (?:ca|cela) coute)?|wie ?viel(?: kostet)?|was kostet|cuanto (?:cuesta|vale|es)|cuanto|quanto costa|quanto custa)\b/u,
   ],
   ["§time", /\b(?:what time|a quelle heure|quelle heure|um wie viel uhr|a que hora|que hora)\b/u],
+  // "When…?" at the start of a question ("when" inside one is a conjunction: "What happens when I cancel?").
+  [
+    "§when",
+    /^(?:(?:and|et|und|y|e|en)\s+)?(?:when|quand|a partir de quand|jusqu'a quand|wann|ab wann|bis wann|cuando|desde cuando|hasta cuando|quando|wanneer)\b/u,
+  ],
   [
     "§contents",
     /\bwhat(?:'s| is| are| comes?| goes)? (?:in|inside|into|included in|included with|with)\b|(?<=\bwhat (?:does|do|did|will) [^?.!]{1,40}?)\b(?:include|contain|come with|consist of)\b|\bque (?:lleva|llevan|incluye|incluyen|contiene|contienen|trae|traen)\b|\bqu'?est-ce qu'il y a dans\b|\bqu'y a-t-il dans\b|\bque (?:contient|contiennent|comprend|comprennent)\b|\bwas (?:ist|gehort) (?:in|drin|dazu)\b|\bwas (?:enthalt|beinhaltet)\b/u,
@@ -201,6 +217,7 @@ const CUE_WORDS: Record<Cue, Record<string, string>> = {
     es: "maximo maxima limite limites",
   },
   "§phone": { en: "phone telephone", fr: "telephone", de: "telefon", es: "telefono" },
+  "§when": {},
   "§contents": { en: "ingredients contents", fr: "ingredients contenu", de: "zutaten inhalt", es: "ingredientes" },
   "§size": {
     en: "size sizes big large",

@@ -257,6 +257,34 @@ Ab 8 Wochen nach der Geburt, immer freitags um 10 Uhr.`,
   });
 });
 
+describe("when", () => {
+  const classes: Passage[] = [
+    passage(
+      9801,
+      "Classes",
+      `# Pregnancy yoga
+
+Pregnancy yoga is an open class: you can join it at any point with a single ticket, a class card or a membership. Every Wednesday from 17:00 to 18:15 in the big room.`,
+    ),
+  ];
+
+  it("answers 'when' with the sentence that says a day or a time", () => {
+    const { reply } = ask("When is pregnancy yoga?", { passages: classes });
+    expect(reply).toMatch(/^Every Wednesday from 17:00/);
+    const de: Passage[] = [
+      passage(
+        9802,
+        "Kurse",
+        "# Yoga für Schwangere\n\nYoga für Schwangere ist eine offene Stunde: Du kannst jederzeit einsteigen. Mittwochs von 17:00 bis 18:15 Uhr im Saal Linde.",
+      ),
+    ];
+    const q = "Wann ist Yoga für Schwangere?";
+    expect(ask(q, { passages: de, analysis: { language: "de", corrected: q, related: [] } }).reply).toMatch(
+      /^Mittwochs/,
+    );
+  });
+});
+
 describe("where", () => {
   const shop: Passage[] = [
     passage(
