@@ -802,7 +802,9 @@ export function isYesNoQuestion(message: string, language = guessLanguage(messag
 /** Question words anywhere in a question, where a language asks by intonation (unaccented "que", "ou", "como" are conjunctions). */
 const WH_IN_SITU: Record<string, RegExp> = {
   es: /(?<![\p{L}])(?:qué|cuál|cuáles|cuándo|dónde|cómo|cuánto|cuánta|cuántos|cuántas|quién|quiénes)(?![\p{L}])/u,
-  fr: /(?<![\p{L}])(?:quel|quelle|quels|quelles|quoi|quand|où|comment|combien|pourquoi)(?![\p{L}])/u,
+  // "quand" and "où" also join clauses ("fourni quand on loue un vélo", "la salle où on mange"): a question word
+  // only near the end ("Vous ouvrez quand ?", "On se gare où ?").
+  fr: /(?<![\p{L}])(?:quel|quelle|quels|quelles|quoi|comment|combien|pourquoi)(?![\p{L}])|(?<![\p{L}])(?:quand|où)(?:\W+[\p{L}'-]+){0,2}\W*$/u,
   it: /(?<![\p{L}])(?:quanto|quanta|quanti|quante|quando|dove|perché|quale|quali|cosa)(?![\p{L}])/u,
   pt: /(?<![\p{L}])(?:quanto|quanta|quantos|quantas|quando|onde|qual|quais|porquê)(?![\p{L}])/u,
 };

@@ -513,6 +513,8 @@ describe("the customer's language", () => {
     expect(isYesNoQuestion("Le cabinet est ouvert le samedi ?", "fr")).toBe(true);
     expect(isYesNoQuestion("Vous ouvrez à quelle heure ?", "fr")).toBe(false); // the question word comes last
     expect(isYesNoQuestion("ya til un parking", "fr")).toBe(true);
+    expect(isYesNoQuestion("Le casque est fourni quand on loue un vélo ?", "fr")).toBe(true);
+    expect(isYesNoQuestion("Le petit-déj, c'est quand ?", "fr")).toBe(false);
     expect(isYesNoQuestion("Kommt ihr auch zu mir nach Hause?", "de")).toBe(true);
     expect(isYesNoQuestion("Yoga am Sonntag?", "de")).toBe(false);
     expect(isYesNoQuestion("Il negozio è aperto la domenica?", "it")).toBe(true);
