@@ -1004,7 +1004,7 @@ function scorer(units: Unit[], query: Query): Scorer {
     // A term the knowledge never uses weighs most: it is what the question is about and the knowledge is not.
     // A word the knowledge uses only in another form ("abrís" where it says "abrimos" or "abre") is as common as
     // that form, not as rare as a word it never uses.
-    idf: (term) => Math.log(1 + units.length / (df(term) || relatedDf(term) || 0.5)),
+    idf: (term) => Math.log(1 + units.length / (df(term) || relatedDf(term) || df(`h:${term}`) || 0.5)),
     known: (term) =>
       df(term) > 0 ||
       (compounds?.get(term)?.size ?? 0) > 0 ||

@@ -257,6 +257,28 @@ Ab 8 Wochen nach der Geburt, immer freitags um 10 Uhr.`,
   });
 });
 
+describe("a word of the headings alone", () => {
+  it("weighs as common as the headings that say it: 'venir' of 'Venir à l'hôtel' is not the subject", () => {
+    const hotel: Passage[] = [
+      passage(
+        9901,
+        "Venir à l'hôtel",
+        "# Venir à l'hôtel\n\nL'hôtel est au 14 chemin des Tilleuls, à Annecy. La navette depuis l'aéroport coûte 110 € par trajet.",
+        0.5,
+      ),
+      passage(
+        9902,
+        "Animaux",
+        "# Animaux\n\nLes chiens sont les bienvenus dans les chambres Classiques pour 14 € par nuit. Un seul chien par chambre. Les chiens ne vont pas au restaurant.",
+        0.6,
+      ),
+    ];
+    const q = "Je peux venir avec mon chien ?";
+    const { reply } = ask(q, { passages: hotel, analysis: { language: "fr", corrected: q, related: [] } });
+    expect(reply).toContain("14 € par nuit");
+  });
+});
+
 describe("when", () => {
   const classes: Passage[] = [
     passage(
