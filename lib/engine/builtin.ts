@@ -45,8 +45,14 @@ const UNRECOGNISED_WEIGHT = 0.5;
 const TYPE_WORD_WEIGHT = 0.5;
 /** In the confidence, a word matched by the heading alone counts this much. */
 const HEADING_CONFIDENCE = 0.6;
-/** In the confidence, an answer type asked for ("how much") that the answer does not have. */
+/** In a unit's score and relevance, an answer type asked for ("how much") that the unit does not have. */
 const MISSING_CUE_FACTOR = 0.6;
+/**
+ * In the reply's confidence, an amount, a time, a duration… asked for that the answer does not hold: below the bar
+ * whatever else it covers ("How much is a massage?" is not answered by "Massages by appointment"). Not for "when",
+ * which "after we receive the parcel" may answer.
+ */
+const MISSING_VALUE_CONFIDENCE = 0.3;
 
 /**
  * Below this confidence the engine says it does not know (the bot's fallback, after which the conversation's
@@ -1091,7 +1097,13 @@ function termWeight(s: Scorer, query: Query, term: string): number {
 }
 
 /** The share of the question's weight a set of units covers (0..1); a heading counts as `headingCredit`. */
-function coverage(s: Scorer, units: Unit[], query: Query, headingCredit: number): number {
+function coverage(
+  s: Scorer,
+  units: Unit[],
+  query: Query,
+  headingCredit: number,
+  missingValue = MISSING_CUE_FACTOR,
+): number {
   if (query.terms.size === 0) {
     if (query.tags.size === 0) return 0;
     let found = 0;
@@ -1111,7 +1123,8 @@ function coverage(s: Scorer, units: Unit[], query: Query, headingCredit: number)
     total += weight;
   }
   let result = total > 0 ? covered / total : 0;
-  for (const tag of query.tags) if (!units.some((unit) => hasValue(unit, tag))) result *= MISSING_CUE_FACTOR;
+  for (const tag of query.tags)
+    if (!units.some((unit) => hasValue(unit, tag))) result *= tag === "§when" ? MISSING_CUE_FACTOR : missingValue;
   return result;
 }
 
@@ -1311,7 +1324,7 @@ function selectUnits(units: Unit[], query: Query, exclude: Set<string> = new Set
     chosen: chosen.sort(compareDocOrder),
     best,
     shownList,
-    confidence: coverage(s, chosen, query, HEADING_CONFIDENCE),
+    confidence: coverage(s, chosen, query, HEADING_CONFIDENCE, MISSING_VALUE_CONFIDENCE),
   };
 }
 

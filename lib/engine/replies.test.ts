@@ -379,6 +379,19 @@ describe("an acronym the page spells out", () => {
 });
 
 describe("abstains rather than state an unrelated fact", () => {
+  it("does not answer 'how much' with sentences that hold no price, nor 'how long' with no duration", () => {
+    const spa: Passage[] = [
+      passage(
+        9951,
+        "Spa",
+        "# Spa\n\nSophie offers relaxing massages by appointment. Book at least 48 hours ahead at reception. The sauna is free for guests.",
+      ),
+    ];
+    expect(ask("How much is a massage?", { passages: spa }).kind).toBe("fallback");
+    expect(ask("How long is a massage?", { passages: spa }).kind).toBe("fallback");
+    expect(ask("How much is the sauna?", { passages: spa }).reply).toContain("free");
+  });
+
   it.each([
     "Can I work from Portugal?", // shares only "work" with the knowledge
     "How fast do your staff reply to emails?", // a duration, but not this one
