@@ -1510,7 +1510,10 @@ function decideYesNo(
     const lister = chosen.find((unit) => unit.enumeratesNames && rest.every((term) => covers(unit, term)));
     if (lister) return { decision: "no", lead: lister };
   }
-  if (uncovered.length === 0 && own.length > 0) return { decision: "yes", lead: best };
+  // Yes only from a sentence that says all of it: "no licence or insurance is needed" and "We sell bikes" do not
+  // together say "yes" to "Do you sell insurance?".
+  const whole = chosen.find((unit) => own.every((term) => covers(unit, term)));
+  if (uncovered.length === 0 && own.length > 0 && whole) return { decision: "yes", lead: whole };
   return undefined;
 }
 

@@ -719,6 +719,18 @@ Every new account can try Pro free for 7 days, no card needed.`,
     expect(result.reply).toContain("France, Italy and Portugal");
   });
 
+  it("says yes only from a sentence that says all of it, not from two that each say a part", () => {
+    const shop: Passage[] = [
+      passage(
+        9504,
+        "Bikes",
+        "# Bikes\n\nWe sell new city bikes and e-bikes. Our e-bikes assist up to 25 km/h, so no licence, insurance or number plate is needed.",
+      ),
+    ];
+    expect(ask("Do you sell insurance?", { passages: shop }).reply).not.toMatch(/^Yes\b/);
+    expect(ask("Do you sell e-bikes?", { passages: shop }).reply).toMatch(/^Yes, we sell new city bikes and e-bikes/);
+  });
+
   it("answers no when the thing asked about is the one a sentence excepts", () => {
     const pool: Passage[] = [
       passage(9503, "Pool", "# Pool\n\nThe pool is open from 7:00 to 21:00 every day except Monday (cleaning day)."),
