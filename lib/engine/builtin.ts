@@ -999,6 +999,7 @@ function scorer(units: Unit[], query: Query): Scorer {
   };
   const df = (term: string) => documentFrequency.get(term) ?? 0;
   const compounds = COMPOUNDING.has(query.language) ? compoundMatches(units, query) : undefined;
+  const clipped = clippedMatches(units, query, (term) => documentFrequency.has(term));
   const relatedDf = (term: string) => {
     let most = 0;
     for (const r of query.related.get(term) ?? [])
@@ -1014,6 +1015,7 @@ function scorer(units: Unit[], query: Query): Scorer {
     known: (term) =>
       df(term) > 0 ||
       (compounds?.get(term)?.size ?? 0) > 0 ||
+      (clipped.get(term)?.size ?? 0) > 0 ||
       df(`h:${term}`) > 0 ||
       (query.related.get(term) ?? []).some((r) => r.terms.every((t) => df(t) > 0 || df(`h:${t}`) > 0)),
     match(unit, term) {
@@ -1025,7 +1027,12 @@ function scorer(units: Unit[], query: Query): Scorer {
       const cue = query.cueOf.get(term);
       const viaRelated = relatedIn(unit.terms, term, unit.labelTerms);
       const viaCue = cue && unit.terms.has(cue) ? CUE_WEIGHT : 0;
-      const best = Math.max(viaRelated, viaCue, compounds?.get(term)?.get(unit) ?? 0);
+      const best = Math.max(
+        viaRelated,
+        viaCue,
+        compounds?.get(term)?.get(unit) ?? 0,
+        clipped.get(term)?.has(unit) ? CLIPPED_WEIGHT : 0,
+      );
       if (best > 0) return best;
       // "What plans…?" and a price table's row "Plan: Team": the row names one.
       if (term === query.typeWord && unit.labelTerms.has(term)) return 1;
@@ -1036,6 +1043,33 @@ function scorer(units: Unit[], query: Query): Scorer {
       return 0;
     },
   };
+}
+
+/** A clipped word ("clim", "perso", "dispo", "info") matching the word it shortens counts this much. */
+const CLIPPED_WEIGHT = 0.6;
+/** The shortest clipped word, and how many letters at least it leaves out. */
+const CLIPPED_MIN = 4;
+const CLIPPED_CUT = 3;
+
+/**
+ * Question word that no unit says → the units with a word it begins ("clim" → "climatisation", "dispo" →
+ * "disponible"): chat clips long words. Only for a word that is not a word of the passages itself.
+ */
+function clippedMatches(units: Unit[], query: Query, said: (term: string) => boolean): Map<string, Set<Unit>> {
+  const found = new Map<string, Set<Unit>>();
+  for (const term of query.terms.keys()) {
+    if (term.length < CLIPPED_MIN || term.startsWith("§") || /\d/.test(term) || said(term)) continue;
+    if ((query.related.get(term) ?? []).length > 0) continue;
+    const matched = new Set<Unit>();
+    for (const unit of units)
+      for (const word of unit.terms)
+        if (word.length >= term.length + CLIPPED_CUT && word.startsWith(term)) {
+          matched.add(unit);
+          break;
+        }
+    if (matched.size > 0) found.set(term, matched);
+  }
+  return found;
 }
 
 /** Languages that write compounds as one word ("Schwangerschaftswoche", "fietsenstalling"). */

@@ -257,6 +257,21 @@ Ab 8 Wochen nach der Geburt, immer freitags um 10 Uhr.`,
   });
 });
 
+describe("a clipped word", () => {
+  it("matches the word it shortens ('clim' for 'climatisation'), and chat's 'ya til' is no word", () => {
+    const rooms: Passage[] = [
+      passage(
+        9961,
+        "Chambres",
+        "# Chambres\n\nLa climatisation équipe les chambres Supérieures et la Suite. Le Wi-Fi est gratuit partout.",
+      ),
+    ];
+    const q = "ya til la clim dans les chambres";
+    const { reply } = ask(q, { passages: rooms, analysis: { language: "fr", corrected: q, related: [] } });
+    expect(reply).toMatch(/^Oui, la climatisation équipe/);
+  });
+});
+
 describe("a word of the headings alone", () => {
   it("weighs as common as the headings that say it: 'venir' of 'Venir à l'hôtel' is not the subject", () => {
     const hotel: Passage[] = [
