@@ -27,6 +27,19 @@ describe("chunkSections", () => {
     expect(chunks.every((c) => c.content.trim() === c.content && c.content.length > 0)).toBe(true);
   });
 
+  it("starts every chunk that continues a table with the table's header", () => {
+    const rows = Array.from({ length: 30 }, (_, i) => `| Day ${i} | ${10 + (i % 9)}:00 | Class number ${i} |`);
+    const text = `The timetable:\n\n| Day | Time | Class |\n| --- | --- | --- |\n${rows.join("\n")}`;
+    const chunks = chunkSections([{ heading: "Timetable", text }], { maxChars: 300, overlapChars: 60 });
+    expect(chunks.length).toBeGreaterThan(2);
+    const tableChunks = chunks.filter((c) => c.content.includes("| Class number"));
+    for (const chunk of tableChunks.slice(1))
+      expect(chunk.content.startsWith("| Day | Time | Class |\n| --- | --- | --- |\n")).toBe(true);
+    // Every row is in some chunk, whole.
+    for (const row of rows) expect(chunks.some((c) => c.content.split("\n").includes(row))).toBe(true);
+    expect(chunks.every((c) => c.content.length <= 300)).toBe(true);
+  });
+
   it("never merges text from different headings into one chunk", () => {
     const chunks = chunkSections([
       { heading: "Pricing › Free", text: "Free costs nothing." },

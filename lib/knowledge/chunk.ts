@@ -38,18 +38,23 @@ function chunkText(text: string, maxChars: number, overlapChars: number): string
   };
 
   for (const paragraph of normalise(text).split("\n\n")) {
-    const units = paragraphUnits(paragraph, maxChars);
+    const table = tableOf(paragraph, maxChars);
+    const units = table ? [...table.header, ...table.rows] : paragraphUnits(paragraph, maxChars);
     if (!units.length) continue;
     // Prefer a paragraph boundary: start a new chunk rather than split a paragraph that would fit in one.
     if (fresh && length([...current, ...units]) > maxChars && length(units) <= maxChars) emit();
-    for (const unit of units) {
+    units.forEach((unit, index) => {
       while (current.length && length([...current, unit]) > maxChars) {
-        if (fresh) emit();
-        else current.shift(); // shrink the carried overlap before giving up new text
+        if (fresh) {
+          emit();
+          // A table's rows mean nothing without its header ("| Day | Time | Class |"): a chunk that continues a
+          // table starts with it again, instead of the overlap.
+          if (table && index >= table.header.length) current = [...table.header];
+        } else current.shift(); // shrink the carried overlap before giving up new text
       }
       current.push(unit);
       fresh++;
-    }
+    });
   }
   if (fresh) emit();
   return out;
@@ -66,6 +71,20 @@ function normalise(text: string): string {
     .join("\n")
     .replace(/\n{3,}/g, "\n\n")
     .trim();
+}
+
+/** A markdown table's header (its first line and the |---| line) and rows, one unit per line; else undefined. */
+function tableOf(paragraph: string, maxChars: number): { header: Unit[]; rows: Unit[] } | undefined {
+  const lines = paragraph.split("\n");
+  if (lines.length < 3 || !lines.every((line) => line.startsWith("|"))) return undefined;
+  if (!/^\|(?:\s*:?-{2,}:?\s*\|)+\s*$/.test(lines[1]!)) return undefined;
+  const units = lines
+    .flatMap((line) => hardWrap(line, maxChars))
+    .map((text, i) => ({
+      text,
+      separator: i === 0 ? "\n\n" : "\n",
+    }));
+  return { header: units.slice(0, 2), rows: units.slice(2) };
 }
 
 /** The paragraph's sentences, each at most maxChars; the first carries a paragraph separator. */
