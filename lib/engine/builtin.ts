@@ -139,13 +139,19 @@ const VALUE_PATTERNS: Record<Exclude<Cue, "§when">, RegExp> = {
   "§place":
     /\b\d{1,5}[a-z]?,?\s+(?:[\p{L}'’.-]+\s+){0,3}(?:street|st|road|rd|avenue|ave|lane|way|square|boulevard|blvd|drive|rue|chemin|allee)\b|\b(?:calle|c\/|avenida|avda|plaza|paseo|carrer|via|viale|piazza|rua|travessa|avenue|rue)\s+(?:[\p{L}'’.-]+\s+){0,4}\d{1,5}\b|\b[\p{L}-]+(?:strasse|str\.|weg|platz|allee|gasse|damm)\s+\d{1,5}\b/u,
 };
+/** A point in time relative to another: "before", "in advance", "vorher", "avant", "antes"… (folded). */
+const RELATIVE =
+  /\b(?:before|after|ahead|in advance|beforehand|prior to|vor beginn|im voraus|avant|apres|a l'avance|antes|despues|con antelacion|prima|dopo|in anticipo)\b/u;
+
 const CUE_PATTERNS: Record<Cue, RegExp> = {
   ...VALUE_PATTERNS,
-  // "When…?" is answered by a time, a day, a month or a span ("up to 24 hours before").
+  // "When…?" is answered by a time, a day, a month, or a point relative to something ("24 hours before",
+  // "6 Stunden vor Beginn"); not by how long a thing lasts ("held for three to five minutes").
   "§when": new RegExp(
-    (["§time", "§weekday", "§weekend", "§month", "§duration"] as const)
-      .map((cue) => VALUE_PATTERNS[cue].source)
-      .join("|"),
+    [
+      ...(["§time", "§weekday", "§weekend", "§month"] as const).map((cue) => VALUE_PATTERNS[cue].source),
+      RELATIVE.source,
+    ].join("|"),
     "u",
   ),
 };
