@@ -305,6 +305,14 @@ Pregnancy yoga is an open class: you can join it at any point with a single tick
     ),
   ];
 
+  it("does not answer 'when' with how long a thing lasts", () => {
+    const yin: Passage[] = [
+      passage(9803, "Yin yoga", "# Yin yoga\n\nYin yoga holds passive poses for three to five minutes.", 0.9),
+      passage(9804, "Timetable", "# Timetable\n\nYin yoga is on Fridays at 18:30 in the small room.", 0.5),
+    ];
+    expect(ask("When is yin yoga?", { passages: yin }).reply).toMatch(/^Yin yoga is on Fridays/);
+  });
+
   it("answers 'when' with the sentence that says a day or a time", () => {
     const { reply } = ask("When is pregnancy yoga?", { passages: classes });
     expect(reply).toMatch(/^Every Wednesday from 17:00/);
