@@ -1005,7 +1005,11 @@ function scorer(units: Unit[], query: Query): Scorer {
   };
   const df = (term: string) => documentFrequency.get(term) ?? 0;
   const compounds = COMPOUNDING.has(query.language) ? compoundMatches(units, query) : undefined;
-  const clipped = clippedMatches(units, query, (term) => documentFrequency.has(term));
+  const clipped = clippedMatches(
+    units,
+    query,
+    (term) => documentFrequency.has(term) || documentFrequency.has(`h:${term}`),
+  );
   const relatedDf = (term: string) => {
     let most = 0;
     for (const r of query.related.get(term) ?? [])
@@ -1455,13 +1459,11 @@ function truncate(text: string, max: number): string {
 }
 
 /** Joins the units; a lead-in keeps its colon only when the list it introduces is shown after it. */
-function composeReply(chosen: Unit[], shownList: string | undefined, query?: Query): string {
+function composeReply(chosen: Unit[], shownList: string | undefined, query: Query): string {
   const parts = chosen.map((unit) =>
     unit.text.endsWith(":") && !(unit.leadIn && unit.list === shownList)
       ? `${unit.text.slice(0, -1)}.`
-      : query
-        ? askedColumns(unit, query)
-        : unit.text,
+      : askedColumns(unit, query),
   );
   return truncate(parts.join(" "), shownList ? MAX_LIST_CHARS : MAX_REPLY_CHARS);
 }
@@ -1741,7 +1743,7 @@ export function answerBuiltin(input: EngineInput): EngineResult {
 
   const previous = lastReply(history);
   let repeated = false;
-  if (previous && same(composeReply(selection.chosen, selection.shownList), stripYesNo(previous))) {
+  if (previous && same(composeReply(selection.chosen, selection.shownList, query), stripYesNo(previous))) {
     // Never the same text twice in a row: the next best answer if it answers as much of the question (a sibling
     // that answers less, "Basic costs $9" when the question was about Pro, is a wrong answer, not a new one),
     // else say that it was the answer.
