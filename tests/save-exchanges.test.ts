@@ -8,7 +8,7 @@ import { randomBytes } from "node:crypto";
 import { asc, eq, inArray, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { queryRows, type DbHandle } from "@/db";
-import { findApiConversationWithTurns, saveExchange } from "@/db/queries/conversations";
+import { findApiConversationWithTurns, nextMessageTimestamp, saveExchange } from "@/db/queries/conversations";
 import { conversations, messages } from "@/db/schema";
 import { newId } from "@/lib/ids";
 import { openTestDb } from "./db";
@@ -236,7 +236,15 @@ describe("one way to store an exchange", () => {
     const c = fresh("u-team");
     await saveExchange(h.db, { conversation: c, userMessage: "hi", reply: reply("hello") });
     const agentId = newId("msg");
-    await h.db.insert(messages).values({ id: agentId, conversationId: c.id, role: "agent", content: "A person here" });
+    // As the inbox writes it (db/queries/handoff.ts): after the conversation's last message, whatever the clock's
+    // resolution (PGlite's now() can equal the reply's time).
+    await h.db.insert(messages).values({
+      id: agentId,
+      conversationId: c.id,
+      role: "agent",
+      content: "A person here",
+      createdAt: nextMessageTimestamp(c.id),
+    });
     const saved = await saveExchange(h.db, {
       conversation: { id: c.id },
       userMessage: "thanks",
