@@ -1263,6 +1263,15 @@ function nearDuplicate(a: Unit, b: Unit): boolean {
   return shared / Math.max(1, Math.min(a.terms.size, b.terms.size)) > 0.8;
 }
 
+/** Whether a word of the question is said by some of a list's items and not all ("the Team plan" of the plans). */
+function namesAnItem(s: Scorer, units: Unit[], list: string, query: Query): boolean {
+  const items = units.filter((unit) => unit.list === list && unit.item);
+  return query.own.some((term) => {
+    const saying = items.filter((unit) => s.match(unit, term) === 1).length;
+    return saying > 0 && saying < items.length;
+  });
+}
+
 /** Whether the question names this list item in particular ("the Plus plan"), not the list ("your plans"). */
 function singlesOut(s: Scorer, units: Unit[], best: Unit, query: Query): boolean {
   if (!best.item || !best.list) return true;
@@ -1294,10 +1303,34 @@ function selectUnits(units: Unit[], query: Query, exclude: Set<string> = new Set
         a.terms.size - b.terms.size ||
         compareDocOrder(a, b),
     );
-  const best = ranked[0];
-  if (!best) return { chosen: [], confidence: 0 };
+  const top = ranked[0];
+  if (!top) return { chosen: [], confidence: 0 };
+  // "What should I bring?" under a section "What to bring" that is a list: the list answers it, though a sentence
+  // beside it says other words of the question ("first class"). A word of the question must be the section's, said
+  // by none of its items nor by that sentence, and no word may single out one item ("the Team plan").
+  const sectionWords = query.yesNo ? [] : query.own.filter((term) => !query.cueOf.has(term) && !top.terms.has(term));
+  const sectionList = top.item
+    ? undefined
+    : ranked.find(
+        (unit) =>
+          unit.item &&
+          unit.list &&
+          sectionWords.some(
+            (term) =>
+              unit.nearHeadingTerms.has(term) &&
+              !units.some((other) => other.list === unit.list && other.terms.has(term)),
+          ) &&
+          !namesAnItem(s, units, unit.list, query),
+      );
+  const best = sectionList ?? top;
 
-  const wholeList = best.leadIn ? best.list : !singlesOut(s, units, best, query) ? best.list : undefined;
+  const wholeList = sectionList
+    ? sectionList.list
+    : best.leadIn
+      ? best.list
+      : !singlesOut(s, units, best, query)
+        ? best.list
+        : undefined;
   const chosen = [best];
   let length = best.text.length;
   if (wholeList) {

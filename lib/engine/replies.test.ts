@@ -257,6 +257,31 @@ Ab 8 Wochen nach der Geburt, immer freitags um 10 Uhr.`,
   });
 });
 
+describe("a section that is the list asked for", () => {
+  it("answers 'What should I bring?' with the list under 'What to bring', not a sentence beside it", () => {
+    const first: Passage[] = [
+      passage(
+        9971,
+        "Your first class",
+        `# Your first class
+
+Please arrive ten minutes before your first class.
+
+## What to bring
+
+- comfortable clothes you can move in
+- a water bottle
+- a small towel for the mat
+
+Do not eat a heavy meal in the two hours before class.`,
+      ),
+    ];
+    const { reply } = ask("What should I bring to my first class?", { passages: first });
+    for (const item of ["comfortable clothes", "water bottle", "small towel"])
+      expect(reply.toLowerCase()).toContain(item);
+  });
+});
+
 describe("a clipped word", () => {
   it("matches the word it shortens ('clim' for 'climatisation'), and chat's 'ya til' is no word", () => {
     const rooms: Passage[] = [
