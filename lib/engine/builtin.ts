@@ -446,6 +446,9 @@ const FOLLOW_UP_START =
 const FOLLOW_UP_PRONOUN =
   /(?<![\p{L}\d])(?:it|its|it's|that|this|these|those|they|them|their|one|ones|same|else|ça|cela|celui|celle|ceux|celles|le|la|les|lui|es|das|dies|diese|dieser|dieses|ihn|ihm|sie|eso|esto|ese|esa|esos|esas|lo|la|los|las)(?![\p{L}\d])/u;
 
+/** The longest message starting with "and", "but", "what about"… that still leans on the turn before. */
+const FOLLOW_UP_AND_WORDS = 14;
+
 const GERMAN_POINTING_BACK =
   /(?<![\p{L}])(?:da|dabei|dafür|dafur|dort|dorthin|dazu|davon|daran|damit|darin|darauf|darüber|daruber)(?![\p{L}])/u;
 
@@ -455,8 +458,10 @@ export function isFollowUp(message: string, language = guessLanguage(message)): 
     .replace(/^[\s¿¡"'«]+/, "")
     .trim();
   const words = text.match(/[\p{L}\d']+/gu) ?? [];
-  if (words.length === 0 || words.length > 8 || detectSocial(message, "", language)) return false;
-  if (FOLLOW_UP_START.test(text)) return true;
+  if (words.length === 0 || detectSocial(message, "", language)) return false;
+  // "And if the class starts at 7 in the morning?": an "and…" leans on the turn before, however it goes on.
+  if (FOLLOW_UP_START.test(text)) return words.length <= FOLLOW_UP_AND_WORDS;
+  if (words.length > 8) return false;
   // "la"/"le"/"las" are articles before a noun in French and Spanish; only English "it"-words count anywhere.
   // German points back with "da", "dabei", "dafür" ("Kann ich da mitmachen?"); its "gibt es" points nowhere.
   if (
@@ -497,6 +502,8 @@ type Unit = {
   leadIn: boolean;
   /** Number ranges the unit states ("10–14 years"), so a question's "7" finds them. */
   ranges: [number, number][];
+  /** Open bounds it states ("under 12", "vor 9 Uhr", "ab 16 Jahren"), as ranges: a question's number inside one. */
+  bounds: [number, number][];
   /** Leans on the sentence before it ("Tras ese plazo…", "It is refunded…"): shown with it. */
   anaphoric: boolean;
   /** Names several things ("Visa, Mastercard and Bizum", "Austria, Poland and Denmark"). */
@@ -521,6 +528,7 @@ type AnalysedUnit = Pick<
   | "ordered"
   | "leadIn"
   | "ranges"
+  | "bounds"
   | "anaphoric"
   | "enumerates"
   | "enumeratesNames"
@@ -568,6 +576,7 @@ function analyse(passage: Passage, language: string): AnalysedUnit[] {
       rawList: raw.list,
       leadIn: !raw.item && raw.list !== undefined,
       ranges: rangesIn(text),
+      bounds: boundsIn(foldAccents(normalise(text))),
       anaphoric: !raw.item && !raw.cells && ANAPHORA.test(foldAccents(normalise(text))),
       enumerates: ENUMERATION.test(text),
       enumeratesNames: listsNamesInFull(text, language),
@@ -580,6 +589,35 @@ function analyse(passage: Passage, language: string): AnalysedUnit[] {
     units,
   });
   return units;
+}
+
+function inRangeOrBound(unit: Unit, n: number): boolean {
+  return [...unit.ranges, ...unit.bounds].some(([low, high]) => low <= n && n <= high);
+}
+
+/** A question's number inside a bound a sentence states ("7" in "before 9 o'clock") counts this much. */
+const BOUND_WEIGHT = 0.7;
+/** Words before a number that bound it from above ("under 12") or from below ("over 65", "ab 16"), folded. */
+const UPPER_BOUND =
+  /(?<![\p{L}])(?:before|under|below|less than|younger than|vor|unter|weniger als|juenger als|avant|moins de|antes de|menos de|menores de|prima delle|sotto i)\s+(?:(?:the|der|den|dem|les|las|los|le|la)\s+)?(\d{1,4})(?![\d.,:])/gu;
+const LOWER_BOUND =
+  /(?<![\p{L}])(?:after|over|above|more than|older than|at least|from|nach|uber|ueber|ab|mehr als|mindestens|apres|plus de|au moins|a partir de|despues de|mas de|mayores de|desde|al menos|dopo le|oltre)\s+(?:(?:the|der|den|dem|les|las|los|le|la)\s+)?(\d{1,4})(?![\d.,:])/gu;
+
+/** "under 12" → [0, 11], "before 9" → [0, 8], "over 65" → [66, ∞), "ab 16" → [16, ∞): open bounds a text states. */
+function boundsIn(folded: string): [number, number][] {
+  const bounds: [number, number][] = [];
+  for (const m of folded.matchAll(UPPER_BOUND)) bounds.push([0, Number(m[1]) - 1]);
+  for (const m of folded.matchAll(LOWER_BOUND)) {
+    // "from 2 to 4" is a range (rangesIn), not "2 or more".
+    if (/^\s*(?:-|–|to|a|à|au|bis|y|and|till|until|hasta)\s*\d/u.test(folded.slice(m.index + m[0].length))) continue;
+    const n = Number(m[1]);
+    // "from 12" and "ab 16" include the number; "over 65", "after 9" do not.
+    bounds.push([
+      /^(?:from|ab|a partir de|desde|at least|mindestens|au moins|al menos)\b/.test(m[0]) ? n : n + 1,
+      Infinity,
+    ]);
+  }
+  return bounds;
 }
 
 /** "10–14 years", "from 2 to 4", "de 13 a 16": the ranges of whole numbers a text states. */
@@ -660,6 +698,7 @@ function buildUnits(passages: Passage[], language: string): Unit[] {
         list: unit.rawList === undefined ? undefined : `${rank}:${unit.rawList}`,
         leadIn: unit.leadIn,
         ranges: unit.ranges,
+        bounds: unit.bounds,
         anaphoric: unit.anaphoric,
         enumerates: unit.enumerates,
         enumeratesNames: unit.enumeratesNames,
@@ -1024,6 +1063,7 @@ function scorer(units: Unit[], query: Query): Scorer {
     idf: (term) => Math.log(1 + units.length / (df(term) || relatedDf(term) || df(`h:${term}`) || 0.5)),
     known: (term) =>
       df(term) > 0 ||
+      (/^\d+$/.test(term) && units.some((unit) => inRangeOrBound(unit, Number(term)))) ||
       (compounds?.get(term)?.size ?? 0) > 0 ||
       (clipped.get(term)?.size ?? 0) > 0 ||
       df(`h:${term}`) > 0 ||
@@ -1033,6 +1073,7 @@ function scorer(units: Unit[], query: Query): Scorer {
       if (/^\d+$/.test(term)) {
         const n = Number(term);
         if (unit.ranges.some(([low, high]) => low <= n && n <= high)) return 1;
+        if (unit.bounds.some(([low, high]) => low <= n && n <= high)) return BOUND_WEIGHT;
       }
       const cue = query.cueOf.get(term);
       const viaRelated = relatedIn(unit.terms, term, unit.labelTerms);

@@ -206,6 +206,19 @@ describe("a table's row and column, a number in words", () => {
     expect(ask("How much is the class card?", { passages: card }).reply).toContain("€160");
   });
 
+  it("finds a number inside a bound a sentence states: '7' in 'under 12'", () => {
+    const fares: Passage[] = [
+      passage(
+        9605,
+        "Fares",
+        "# Fares\n\nAdults pay €5 a ride. Children under 12 ride free with an adult. Dogs ride free.",
+      ),
+    ];
+    const { reply } = ask("Do children of 7 ride free?", { passages: fares });
+    expect(reply).toMatch(/^Yes, children under 12 ride free/);
+    expect(isFollowUp("And what if the class starts at 7 in the morning?", "en")).toBe(true);
+  });
+
   it("reads a number written as a word as its digits, inside a range", () => {
     const { reply } = q("How much is a guide for three paddlers?");
     expect(reply).toContain("€60");
