@@ -210,11 +210,12 @@ const CUE_WORDS: Record<Cue, Record<string, string>> = {
     de: "preis preise kosten kostet gebuhr gebuhren teuer gunstig",
     es: "precio precios cuesta cuestan costo costos coste tarifa tarifas caro barato",
   },
+  // Parts of the day are answered by a time ("in the morning" by "from 7:00").
   "§time": {
-    en: "hour hours schedule",
-    fr: "heure heures horaire horaires",
-    de: "uhrzeit uhrzeiten offnungszeiten zeiten",
-    es: "hora horas horario horarios",
+    en: "hour hours schedule morning mornings afternoon afternoons evening evenings midday noon",
+    fr: "heure heures horaire horaires matin matins matinee apres-midi soir soirs soiree midi",
+    de: "uhrzeit uhrzeiten offnungszeiten zeiten morgens vormittag vormittags nachmittag nachmittags abends mittags",
+    es: "hora horas horario horarios mañana mañanas tarde tardes mediodia",
   },
   "§duration": { en: "", fr: "delai delais", de: "dauer dauert", es: "plazo plazos tarda tardan" },
   "§weekend": { en: "weekend weekends", fr: "week-end week-ends weekend", de: "wochenende", es: "finde" },

@@ -343,6 +343,16 @@ Pregnancy yoga is an open class: you can join it at any point with a single tick
     ),
   ];
 
+  it("answers a part of the day with a time", () => {
+    const bakery: Passage[] = [
+      passage(9805, "Zeiten", "# Zeiten\n\nDie Bäckerei hat werktags ab 6:30 Uhr geöffnet. Im Café gibt es 20 Plätze."),
+    ];
+    const q = "Hat die Bäckerei morgens geöffnet?";
+    expect(ask(q, { passages: bakery, analysis: { language: "de", corrected: q, related: [] } }).reply).toMatch(
+      /^Ja, die Bäckerei hat werktags ab 6:30 Uhr geöffnet/,
+    );
+  });
+
   it("does not answer 'when' with how long a thing lasts", () => {
     const yin: Passage[] = [
       passage(9803, "Yin yoga", "# Yin yoga\n\nYin yoga holds passive poses for three to five minutes.", 0.9),
