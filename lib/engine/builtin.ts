@@ -177,7 +177,8 @@ const CUE_PHRASES: [Cue, RegExp][] = [
     "§money",
     /\b(?:how much|combien(?: (?:ca|cela) coute)?|wie ?viel(?: kostet)?|was kostet|cuanto (?:cuesta|vale|es)|cuanto|quanto costa|quanto custa)\b/u,
   ],
-  ["§time", /\b(?:what time|a quelle heure|quelle heure|um wie viel uhr|a que hora|que hora)\b/u],
+  // "a quel heure" as typed, "um wieviel uhr", "a q hora".
+  ["§time", /\b(?:what time|a quel(?:le)? heure|quel(?:le)? heure|um wie ?viel uhr|a (?:que|q) hora|que hora)\b/u],
   // "When…?" at the start of a question ("when" inside one is a conjunction: "What happens when I cancel?").
   [
     "§when",
@@ -919,6 +920,9 @@ function expandable(words: string[]): string[] {
   return [...new Set(words)].slice(0, EXPANDED_WORDS);
 }
 
+/** "lhotel" → "hotel", "quil" → "il": an article or pronoun elided before a vowel or h, without its apostrophe. */
+const ELIDED_WITHOUT_APOSTROPHE = /^(?:l|d|j|m|n|s|t|c|qu)((?:[aeiouyh]|[\u00e0-\u00ff])\p{L}{2,})$/u;
+
 /** The terms of each way to cut a word in two ("anytime" → "any" + "time"), by language and word; remembered per word. */
 const wordHalves = memoize((key: string): string[][] => {
   const cut = key.indexOf("\n");
@@ -980,6 +984,15 @@ function buildQuery(text: string, history: Turn[], language: string, analysis: Q
     for (const parts of splits) list.push({ terms: parts, weight: 1 });
     related.set(term, list);
   }
+  // "lhotel", "darriver": a French or Italian elision typed without its apostrophe is the word after it.
+  if (language === "fr" || language === "it")
+    for (const token of expandable(tokens(stripped))) {
+      const elided = ELIDED_WITHOUT_APOSTROPHE.exec(token)?.[1];
+      const [term] = elided ? termsIn(token, language, { parts: false }) : [];
+      const [word] = elided ? termsIn(elided, language, { parts: false }) : [];
+      if (!term || !word || !terms.has(term)) continue;
+      related.set(term, [...(related.get(term) ?? []), { terms: [word], weight: 1 }]);
+    }
   const days = dayGroups(language);
   for (const term of terms.keys()) {
     const group = days.get(term);

@@ -295,6 +295,21 @@ Do not eat a heavy meal in the two hours before class.`,
   });
 });
 
+describe("French typed without apostrophes or the feminine", () => {
+  it("reads 'lhotel' as 'l'hôtel' and 'a quel heure' as asking for a time", () => {
+    const hours: Passage[] = [
+      passage(
+        9981,
+        "Horaires",
+        "# Horaires\n\nL'hôtel ouvre à 7 h 00. Le restaurant ouvre à 19 h 00. Le parking est gratuit.",
+      ),
+    ];
+    const q = "a quel heure ouvre lhotel";
+    const { reply } = ask(q, { passages: hours, analysis: { language: "fr", corrected: q, related: [] } });
+    expect(reply).toBe("L'hôtel ouvre à 7 h 00.");
+  });
+});
+
 describe("a clipped word", () => {
   it("matches the word it shortens ('clim' for 'climatisation'), and chat's 'ya til' is no word", () => {
     const rooms: Passage[] = [
