@@ -47,6 +47,13 @@ export async function screenshot(page: Page, name: string) {
 
 /** No WCAG 2.1 A or AA violation that axe finds on the page as it is now; `what` names it in the failure. */
 export async function expectNoViolations(page: Page, what: string) {
+  // A dialog that is still fading in has its text at part opacity: axe would measure the contrast mid-animation
+  // (seen once in CI on the New bot dialog). Wait for finite animations to end; spinners loop forever.
+  await page.waitForFunction(() =>
+    document
+      .getAnimations()
+      .every((a) => a.playState !== "running" || a.effect?.getComputedTiming().iterations === Infinity),
+  );
   const { violations } = await new AxeBuilder({ page })
     .withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"])
     .analyze();
