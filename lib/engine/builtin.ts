@@ -49,7 +49,7 @@ const HEADING_CONFIDENCE = 0.6;
 const MISSING_CUE_FACTOR = 0.6;
 /**
  * In the reply's confidence, an amount, a time, a duration… asked for that the answer does not hold: below the bar
- * whatever else it covers ("How much is a massage?" is not answered by "Massages by appointment"). Not for "when",
+ * whatever else it covers ("How much is a haircut?" is not answered by "Haircuts by appointment"). Not for "when",
  * which "after we receive the parcel" may answer.
  */
 const MISSING_VALUE_CONFIDENCE = 0.3;
@@ -146,7 +146,7 @@ const RELATIVE =
 const CUE_PATTERNS: Record<Cue, RegExp> = {
   ...VALUE_PATTERNS,
   // "When…?" is answered by a time, a day, a month, or a point relative to something ("24 hours before",
-  // "6 Stunden vor Beginn"); not by how long a thing lasts ("held for three to five minutes").
+  // "2 Tage vor Beginn"); not by how long a thing lasts ("held for three to five minutes").
   "§when": new RegExp(
     [
       ...(["§time", "§weekday", "§weekend", "§month"] as const).map((cue) => VALUE_PATTERNS[cue].source),
@@ -167,41 +167,36 @@ const WHERE =
 /** A "where is" question is about the place more than the thing named ("the store"): its weight, as an unknown word's. */
 const PLACE_WEIGHT = 1.5;
 
-/** Phrases of a question that ask for a kind of value; removed from the words matched, since the kind stands for them. */
+/** Phrases of a question that ask for a kind of value; removed from the words matched, since the kind stands for them (global: matchAll). */
 const CUE_PHRASES: [Cue, RegExp][] = [
   [
     "§duration",
-    /\b(?:how (?:long|quickly|soon|fast)|how much (?:time|notice)|how many (?:days|weeks|hours|minutes)|combien de temps|en combien de temps|quels? delais?|wie (?:lange|schnell)|wie viele (?:tage|wochen|stunden)|cuanto tiempo|cuanto tarda\w*|que plazo)\b/u,
+    /\b(?:how (?:long|quickly|soon|fast)|how much (?:time|notice)|how many (?:days|weeks|hours|minutes)|combien de temps|en combien de temps|quels? delais?|wie (?:lange|schnell)|wie viele (?:tage|wochen|stunden)|cuanto tiempo|cuanto tarda\w*|que plazo)\b/gu,
   ],
   [
     "§money",
-    /\b(?:how much|combien(?: (?:ca|cela) coute)?|wie ?viel(?: kostet)?|was kostet|cuanto (?:cuesta|vale|es)|cuanto|quanto costa|quanto custa)\b/u,
+    /\b(?:how much|combien(?: (?:ca|cela) coute)?|wie ?viel(?: kostet)?|was kostet|cuanto (?:cuesta|vale|es)|cuanto|quanto costa|quanto custa)\b/gu,
   ],
   // "a quel heure" as typed, "um wieviel uhr", "a q hora".
-  ["§time", /\b(?:what time|a quel(?:le)? heure|quel(?:le)? heure|um wie ?viel uhr|a (?:que|q) hora|que hora)\b/u],
+  ["§time", /\b(?:what time|a quel(?:le)? heure|quel(?:le)? heure|um wie ?viel uhr|a (?:que|q) hora|que hora)\b/gu],
   // "When…?" at the start of a question ("when" inside one is a conjunction: "What happens when I cancel?").
   [
     "§when",
-    /^(?:(?:and|et|und|y|e|en)\s+)?(?:when|quand|a partir de quand|jusqu'a quand|wann|ab wann|bis wann|cuando|desde cuando|hasta cuando|quando|wanneer)\b/u,
+    /^(?:(?:and|et|und|y|e|en)\s+)?(?:when|quand|a partir de quand|jusqu'a quand|wann|ab wann|bis wann|cuando|desde cuando|hasta cuando|quando|wanneer)\b/gu,
   ],
   [
     "§contents",
-    /\bwhat(?:'s| is| are| comes?| goes)? (?:in|inside|into|included in|included with|with)\b|(?<=\bwhat (?:does|do|did|will) [^?.!]{1,40}?)\b(?:include|contain|come with|consist of)\b|\bque (?:lleva|llevan|incluye|incluyen|contiene|contienen|trae|traen)\b|\bqu'?est-ce qu'il y a dans\b|\bqu'y a-t-il dans\b|\bque (?:contient|contiennent|comprend|comprennent)\b|\bwas (?:ist|gehort) (?:in|drin|dazu)\b|\bwas (?:enthalt|beinhaltet)\b/u,
+    /\bwhat(?:'s| is| are| comes?| goes)? (?:in|inside|into|included in|included with|with)\b|(?<=\bwhat (?:does|do|did|will) [^?.!]{1,40}?)\b(?:include|contain|come with|consist of)\b|\bque (?:lleva|llevan|incluye|incluyen|contiene|contienen|trae|traen)\b|\bqu'?est-ce qu'il y a dans\b|\bqu'y a-t-il dans\b|\bque (?:contient|contiennent|comprend|comprennent)\b|\bwas (?:ist|gehort) (?:in|drin|dazu)\b|\bwas (?:enthalt|beinhaltet)\b/gu,
   ],
   [
     "§phone",
-    /\b(?:(?:tele)?phone number|number to call|numero de (?:telephone|telefono)|(?:telefon|handy)nummer|numero di telefono)\b/u,
+    /\b(?:(?:tele)?phone number|number to call|numero de (?:telephone|telefono)|(?:telefon|handy)nummer|numero di telefono)\b/gu,
   ],
   [
     "§age",
-    /\b(?:how old|what age|at what age|from what age|a partir de que edad|hasta que edad|que edad|a quel age|quel age|wie alt|ab welchem alter|bis zu welchem alter)\b/u,
+    /\b(?:how old|what age|at what age|from what age|a partir de que edad|hasta que edad|que edad|a quel age|quel age|wie alt|ab welchem alter|bis zu welchem alter)\b/gu,
   ],
 ];
-/** The same, each searching the whole text (matchAll). */
-const CUE_PHRASES_GLOBAL: [Cue, RegExp][] = CUE_PHRASES.map(([cue, pattern]) => [
-  cue,
-  new RegExp(pattern.source, "gu"),
-]);
 
 /** Single words that ask for a kind of value; they stay question words too ("price" also matches "prices"). */
 const CUE_WORDS: Record<Cue, Record<string, string>> = {
@@ -461,11 +456,11 @@ export function isFollowUp(message: string, language = guessLanguage(message)): 
     .trim();
   const words = text.match(/[\p{L}\d']+/gu) ?? [];
   if (words.length === 0 || detectSocial(message, "", language)) return false;
-  // "And if the class starts at 7 in the morning?": an "and…" leans on the turn before, however it goes on.
+  // "And if I only arrive after six in the evening?": an "and…" leans on the turn before, however it goes on.
   if (FOLLOW_UP_START.test(text)) return words.length <= FOLLOW_UP_AND_WORDS;
   if (words.length > 8) return false;
   // "la"/"le"/"las" are articles before a noun in French and Spanish; only English "it"-words count anywhere.
-  // German points back with "da", "dabei", "dafür" ("Kann ich da mitmachen?"); its "gibt es" points nowhere.
+  // German points back with "da", "dabei", "dafür" ("Kann ich da parken?"); its "gibt es" points nowhere.
   if (
     language === "en"
       ? FOLLOW_UP_PRONOUN.test(text)
@@ -504,7 +499,7 @@ type Unit = {
   leadIn: boolean;
   /** Number ranges the unit states ("10–14 years"), so a question's "7" finds them. */
   ranges: [number, number][];
-  /** Open bounds it states ("under 12", "vor 9 Uhr", "ab 16 Jahren"), as ranges: a question's number inside one. */
+  /** Open bounds it states ("under 12", "vor 8 Uhr", "ab 18 Jahren"), as ranges: a question's number inside one. */
   bounds: [number, number][];
   /** Leans on the sentence before it ("Tras ese plazo…", "It is refunded…"): shown with it. */
   anaphoric: boolean;
@@ -512,7 +507,7 @@ type Unit = {
   enumerates: boolean;
   /** Names several things with capitals (places, brands, people). */
   enumeratesNames: boolean;
-  /** Its only price is "free" ("extended free of charge"), no amount. */
+  /** Its only price is "free" ("wrapped free of charge"), no amount. */
   freeOnly: boolean;
 };
 
@@ -564,6 +559,7 @@ function analyse(passage: Passage, language: string): AnalysedUnit[] {
     const heading = `${passage.title} ${passage.heading} ${raw.heading} ${raw.labels ?? ""}`;
     const nearHeading = raw.heading || passage.heading.split("›").at(-1)?.trim() || "";
     const matched = raw.cells ?? text;
+    const folded = foldAccents(normalise(matched));
     units.push({
       key: foldAccents(text.toLowerCase()).replace(/[^\p{L}\d]+/gu, ""),
       text,
@@ -582,7 +578,7 @@ function analyse(passage: Passage, language: string): AnalysedUnit[] {
       anaphoric: !raw.item && !raw.cells && ANAPHORA.test(foldAccents(normalise(text))),
       enumerates: ENUMERATION.test(text),
       enumeratesNames: listsNamesInFull(text, language),
-      freeOnly: FREE.test(foldAccents(normalise(matched))) && !AMOUNT.test(foldAccents(normalise(matched))),
+      freeOnly: FREE.test(folded) && !AMOUNT.test(folded),
     });
   }
   if (analysed.size >= MAX_ANALYSED) analysed.delete(analysed.keys().next().value!);
@@ -789,7 +785,7 @@ function stripCues(text: string): { text: string; tags: Set<Cue> } {
   const foldedChars = chars.map(foldChar);
   const tags = new Set<Cue>();
   let folded = foldedChars.join("");
-  for (const [cue, pattern] of CUE_PHRASES_GLOBAL) {
+  for (const [cue, pattern] of CUE_PHRASES) {
     const matches = [...folded.matchAll(pattern)];
     for (const match of matches) {
       tags.add(cue);
@@ -844,9 +840,9 @@ export function isYesNoQuestion(message: string, language = guessLanguage(messag
   const start = YES_NO_START[code];
   if (start?.test(text)) return true;
   if (!/\?\s*$/.test(message) || text.split(/\s+/).length < 2 || FOLLOW_UP_START.test(text)) return false;
-  // German puts the verb first: a word, then a pronoun or an article ("Kommt ihr auch…?", "Hat die Sauna…?").
+  // German puts the verb first: a word, then a pronoun or an article ("Liefert ihr auch…?", "Hat der Laden…?").
   if (code === "de") return GERMAN_VERB_FIRST.test(text);
-  // Spanish, French, Italian and Portuguese also ask by intonation alone ("Le sauna est ouvert le mercredi ?"):
+  // Spanish, French, Italian and Portuguese also ask by intonation alone ("Le magasin est ouvert le lundi ?"):
   // a question with no question word, at its start or anywhere ("Vous ouvrez à quelle heure ?").
   const inSitu = WH_IN_SITU[code];
   return inSitu !== undefined && !inSitu.test(text);
@@ -855,7 +851,7 @@ export function isYesNoQuestion(message: string, language = guessLanguage(messag
 /** Question words anywhere in a question, where a language asks by intonation (unaccented "que", "ou", "como" are conjunctions). */
 const WH_IN_SITU: Record<string, RegExp> = {
   es: /(?<![\p{L}])(?:qué|cuál|cuáles|cuándo|dónde|cómo|cuánto|cuánta|cuántos|cuántas|quién|quiénes)(?![\p{L}])/u,
-  // "quand" and "où" also join clauses ("fourni quand on loue un vélo", "la salle où on mange"): a question word
+  // "quand" and "où" also join clauses ("inclus quand on achète un an", "la salle où on mange"): a question word
   // only near the end ("Vous ouvrez quand ?", "On se gare où ?").
   fr: /(?<![\p{L}])(?:quel|quelle|quels|quelles|quoi|comment|combien|pourquoi)(?![\p{L}])|(?<![\p{L}])(?:quand|où)(?:\W+[\p{L}'-]+){0,2}\W*$/u,
   it: /(?<![\p{L}])(?:quanto|quanta|quanti|quante|quando|dove|perché|quale|quali|cosa)(?![\p{L}])/u,
@@ -920,7 +916,7 @@ function expandable(words: string[]): string[] {
   return [...new Set(words)].slice(0, EXPANDED_WORDS);
 }
 
-/** "lhotel" → "hotel", "quil" → "il": an article or pronoun elided before a vowel or h, without its apostrophe. */
+/** "lecole" → "ecole", "quil" → "il": an article or pronoun elided before a vowel or h, without its apostrophe. */
 const ELIDED_WITHOUT_APOSTROPHE = /^(?:l|d|j|m|n|s|t|c|qu)((?:[aeiouyh]|[\u00e0-\u00ff])\p{L}{2,})$/u;
 
 /** The terms of each way to cut a word in two ("anytime" → "any" + "time"), by language and word; remembered per word. */
@@ -976,7 +972,7 @@ function buildQuery(text: string, history: Turn[], language: string, analysis: Q
     const joined = hyphenated || (token.length >= 6 && token.length <= JOINED_MAX && /^\p{L}+$/u.test(token));
     const [term] = joined ? termsIn(token, language, { parts: false }) : [];
     if (!term || !terms.has(term)) continue;
-    // "Flex-Abo" where the page's table says "Abo: Flex": a hyphenated word also matches its parts together.
+    // "Gold-Tarif" where the page's table says "Tarif: Gold": a hyphenated word also matches its parts together.
     const parts = hyphenated ? termsIn(token, language).filter((part) => part !== term) : [];
     const splits = hyphenated ? (parts.length > 1 ? [parts] : []) : wordHalves(`${language}\n${token}`);
     if (splits.length === 0) continue;
@@ -984,7 +980,7 @@ function buildQuery(text: string, history: Turn[], language: string, analysis: Q
     for (const parts of splits) list.push({ terms: parts, weight: 1 });
     related.set(term, list);
   }
-  // "lhotel", "darriver": a French or Italian elision typed without its apostrophe is the word after it.
+  // "lecole", "darriver": a French or Italian elision typed without its apostrophe is the word after it.
   if (language === "fr" || language === "it")
     for (const token of expandable(tokens(stripped))) {
       const elided = ELIDED_WITHOUT_APOSTROPHE.exec(token)?.[1];
@@ -1048,7 +1044,7 @@ function scorer(units: Unit[], query: Query): Scorer {
       if (!unit.terms.has(term)) documentFrequency.set(`h:${term}`, (documentFrequency.get(`h:${term}`) ?? 0) + 1);
   }
   const has = (set: Set<string>, term: string) => set.has(term);
-  // `labels`: a table row's column labels also say its words, together with its cells ("Abo: Flex" for "Flex-Abo").
+  // `labels`: a table row's column labels also say its words, together with its cells ("Tarif: Gold" for "Gold-Tarif").
   const relatedIn = (set: Set<string>, term: string, labels?: Set<string>) => {
     let best = 0;
     for (const r of query.related.get(term) ?? [])
@@ -1110,14 +1106,14 @@ function scorer(units: Unit[], query: Query): Scorer {
   };
 }
 
-/** A clipped word ("clim", "perso", "dispo", "info") matching the word it shortens counts this much. */
+/** A clipped word ("appart", "dispo", "info") matching the word it shortens counts this much. */
 const CLIPPED_WEIGHT = 0.6;
 /** The shortest clipped word, and how many letters at least it leaves out. */
 const CLIPPED_MIN = 4;
 const CLIPPED_CUT = 3;
 
 /**
- * Question word that no unit says → the units with a word it begins ("clim" → "climatisation", "dispo" →
+ * Question word that no unit says → the units with a word it begins ("appart" → "appartement", "dispo" →
  * "disponible"): chat clips long words. Only for a word that is not a word of the passages itself.
  */
 function clippedMatches(units: Unit[], query: Query, said: (term: string) => boolean): Map<string, Set<Unit>> {
@@ -1137,11 +1133,11 @@ function clippedMatches(units: Unit[], query: Query, said: (term: string) => boo
   return found;
 }
 
-/** Languages that write compounds as one word ("Schwangerschaftswoche", "fietsenstalling"). */
+/** Languages that write compounds as one word ("Kinderwagen", "fietsenstalling"). */
 const COMPOUNDING = new Set(["de", "nl", "sv", "da", "no", "nb"]);
-/** A compound of the knowledge whose last part is the question's word ("Schwangerschaftswoche" for "Woche"). */
+/** A compound of the knowledge whose last part is the question's word ("Kinderwagen" for "Wagen"). */
 const COMPOUND_HEAD_WEIGHT = 0.7;
-/** The question's compound whose last part is a word of the knowledge ("Zehnerkarte" for "10er-Karte"'s "Karte"). */
+/** The question's compound whose last part is a word of the knowledge ("Jahresvertrag" for "Vertrag"). */
 const COMPOUND_PART_WEIGHT = 0.5;
 /** The shortest word, and the shortest rest of a compound, that counts as a part of one. */
 const COMPOUND_MIN = 4;
@@ -1149,7 +1145,7 @@ const COMPOUND_MIN = 4;
 /**
  * Question word → the units that hold it as the last part of a compound, or whose word is the last part of the
  * question's compound, with the weight of the match. A compound names a kind of its last part: a
- * "Schwangerschaftswoche" is a week, a "Zehnerkarte" a card.
+ * "Kinderwagen" is a "Wagen", a "Jahresvertrag" a "Vertrag".
  */
 function compoundMatches(units: Unit[], query: Query): Map<string, Map<Unit, number>> {
   const found = new Map<string, Map<Unit, number>>();
@@ -1250,7 +1246,7 @@ function score(s: Scorer, unit: Unit, query: Query): number {
   let total = 0;
   for (const [term, weight] of query.terms) total += weight * termWeight(s, query, term) * s.match(unit, term);
   // The value may be in the unit's own section heading ("Essential plan — £16.50 per month" above what it includes).
-  // "How much is the 10-class card?": an amount answers it better than "extended free of charge" beside the card.
+  // "How much is the gift box?": an amount answers it better than "wrapped free of charge" beside the box.
   for (const tag of query.tags)
     if (hasValue(unit, tag)) total += s.idf(tag) * (tag === "§money" && unit.freeOnly ? FREE_ONLY_FACTOR : 1);
   // "How much…?" is answered by an amount, "how long…?" by a duration: a sentence without one is a poorer answer.
@@ -1318,7 +1314,7 @@ function nearDuplicate(a: Unit, b: Unit): boolean {
   return shared / Math.max(1, Math.min(a.terms.size, b.terms.size)) > 0.8;
 }
 
-/** Whether a word of the question is said by some of a list's items and not all ("the Team plan" of the plans). */
+/** Whether a word of the question is said by some of a list's items and not all ("the Gold plan" of the plans). */
 function namesAnItem(s: Scorer, units: Unit[], list: string, query: Query): boolean {
   const items = units.filter((unit) => unit.list === list && unit.item);
   return query.own.some((term) => {
@@ -1361,8 +1357,8 @@ function selectUnits(units: Unit[], query: Query, exclude: Set<string> = new Set
   const top = ranked[0];
   if (!top) return { chosen: [], confidence: 0 };
   // "What should I bring?" under a section "What to bring" that is a list: the list answers it, though a sentence
-  // beside it says other words of the question ("first class"). A word of the question must be the section's, said
-  // by none of its items nor by that sentence, and no word may single out one item ("the Team plan").
+  // beside it says other words of the question ("first visit"). A word of the question must be the section's, said
+  // by none of its items nor by that sentence, and no word may single out one item ("the Gold plan").
   const sectionWords = query.yesNo ? [] : query.own.filter((term) => !query.cueOf.has(term) && !top.terms.has(term));
   const sectionList = top.item
     ? undefined
@@ -1565,7 +1561,7 @@ function composeReply(chosen: Unit[], shownList: string | undefined, query: Quer
 function askedColumns(unit: Unit, query: Query): string {
   const [first, ...values] = unit.columns ?? [];
   if (!first || values.length < 2) return unit.text;
-  // A word of the row's own name ("Team" in "Plan: Team") says which row, not which column ("Team seats").
+  // A word of the row's own name ("Gold" in "Plan: Gold") says which row, not which column ("Gold members").
   const named = new Set(termsIn(first.cell, query.language));
   const terms = [...query.terms.keys()].filter((term) => !named.has(term));
   const asked = values.filter((column) =>
@@ -1640,8 +1636,8 @@ function decideYesNo(
     const lister = chosen.find((unit) => unit.enumeratesNames && rest.every((term) => covers(unit, term)));
     if (lister) return { decision: "no", lead: lister };
   }
-  // Yes only from a sentence that says all of it: "no licence or insurance is needed" and "We sell bikes" do not
-  // together say "yes" to "Do you sell insurance?".
+  // Yes only from a sentence that says all of it: "no passport or visa is needed" and "We sell tours" do not
+  // together say "yes" to "Do you sell visas?".
   const whole = chosen.find((unit) => own.every((term) => covers(unit, term)));
   if (uncovered.length === 0 && own.length > 0 && whole) return { decision: "yes", lead: whole };
   return undefined;

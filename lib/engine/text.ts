@@ -91,21 +91,17 @@ const NUMBER_WORDS: Record<string, string> = {
   pt: "dois tres quatro cinco seis sete oito nove dez onze doze",
   nl: "twee drie vier vijf zes zeven acht negen tien elf twaalf",
 };
-const numberWordCache = new Map<string, Map<string, string>>();
-function numberWordsOf(language: string): Map<string, string> {
-  const code = knownLanguage(language);
-  let map = numberWordCache.get(code);
-  if (!map) {
-    map = new Map();
-    (NUMBER_WORDS[code] ?? "").split(" ").forEach((word, i) => word !== "-" && map!.set(word, String(i + 2)));
-    if (code === "pt") map.set("duas", "2");
-    // Written with their accents too ("fünf", "três").
-    for (const [word, value] of [...map]) for (const accented of ACCENTED[word] ?? []) map.set(accented, value);
-    numberWordCache.set(code, map);
-  }
-  return map;
-}
 const ACCENTED: Record<string, string[]> = { funf: ["fünf"], zwolf: ["zwölf"], tres: ["três"] };
+/** Number word → its digits, for a language code (knownLanguage's). */
+const numberWordsFor = memoize((code: string): Map<string, string> => {
+  const map = new Map<string, string>();
+  (NUMBER_WORDS[code] ?? "").split(" ").forEach((word, i) => word !== "-" && map.set(word, String(i + 2)));
+  if (code === "pt") map.set("duas", "2");
+  // Written with their accents too ("fünf", "três").
+  for (const [word, value] of [...map]) for (const accented of ACCENTED[word] ?? []) map.set(accented, value);
+  return map;
+});
+const numberWordsOf = (language: string) => numberWordsFor(knownLanguage(language));
 
 /** The language used for a code: itself when the engine knows it, else English. */
 export function knownLanguage(language: string | undefined): string {
@@ -134,7 +130,7 @@ function stemmerOf(language: string): (word: string) => string {
   let stemFn = stemmers.get(code);
   if (!stemFn) {
     const stemmer = newStemmer(SNOWBALL[code]!);
-    // German's Snowball stemmer keeps the plural "s" of loanwords ("Abos", "Kinos", "Babys"): dropped after a, o, y.
+    // German's Snowball stemmer keeps the plural "s" of loanwords ("Kinos", "Autos", "Babys"): dropped after a, o, y.
     stemFn =
       code === "de"
         ? memoize((word: string) => foldAccents(stemmer.stem(word)).replace(/(?<=\p{L}{2}[aoy])s$/u, ""))

@@ -78,7 +78,7 @@ export function rawUnits(content: string, language = "en"): RawUnit[] {
 
 /**
  * Sentence boundaries that survive "e.g.", "$9.99", "Acme Inc." and "9 a.m.", and in German an ordinal number
- * ("ab der 13. Woche", "am 3. Oktober"), which a capitalised noun follows.
+ * ("am 3. Oktober", "ab dem 2. Besuch"), which a capitalised noun follows.
  */
 export function splitSentences(text: string, language = "en"): string[] {
   const sentences: string[] = [];

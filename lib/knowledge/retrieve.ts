@@ -120,7 +120,7 @@ export async function analyzeQuestion(
         if (weight < 1) subject.push({ word, weight });
       }
   // German capitalises its nouns: from a customer who does, a word typed in lower case inside a sentence is a verb,
-  // an adjective or an adverb ("Kann ich da mitmachen?"), how the question is put rather than what it is about.
+  // an adjective or an adverb ("Kann ich da parken?"), how the question is put rather than what it is about.
   if (language === "de")
     for (const word of lowerCaseWordsOfNounCapitaliser(corrected))
       if (vocab.unknown.has(word) && !subject.some((s) => s.word === word)) subject.push({ word, weight: 0 });
