@@ -29,6 +29,11 @@ describe("extractLeadDetails", () => {
     expect(extractLeadDetails("ring 020 7946 0958", { defaultCountry: "GB" }).phone).toBe("+442079460958");
   });
 
+  it("finds the shortest numbers there are (Niue's, seven digits with the calling code)", () => {
+    expect(extractLeadDetails("my number is +683 4002").phone).toBe("+6834002");
+    expect(withoutContactDetails("my number is +683 4002, what are your hours?")).toBe("what are your hours?");
+  });
+
   const noLead = [
     "I'm interested in the Pro plan",
     "I'm looking for pricing",

@@ -3,6 +3,13 @@ import { z } from "zod";
 
 export type LeadDetails = { name?: string; email?: string; phone?: string; company?: string };
 
+/**
+ * Fewer digits than this and no phone number can be valid (the shortest, a small country's, have seven with
+ * their calling code): libphonenumber's search, a third of the lead logic's CPU per message, is skipped.
+ */
+const MIN_PHONE_DIGITS = 5;
+const mayHoldPhone = (text: string) => (text.match(/\d/g)?.length ?? 0) >= MIN_PHONE_DIGITS;
+
 const EMAIL_CANDIDATE = /[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}/g;
 const emailSchema = z.email();
 
@@ -66,7 +73,9 @@ export function extractLeadDetails(
   }
 
   const withoutEmails = text.replace(EMAIL_CANDIDATE, " ");
-  const phone = findPhoneNumbersInText(withoutEmails, { defaultCountry }).find((p) => p.number.isValid());
+  const phone = mayHoldPhone(withoutEmails)
+    ? findPhoneNumbersInText(withoutEmails, { defaultCountry }).find((p) => p.number.isValid())
+    : undefined;
   if (phone) found.phone = phone.number.number;
 
   for (const pattern of NAME_PATTERNS) {
@@ -114,8 +123,8 @@ export function withoutContactDetails(
   { defaultCountry = "US" }: { defaultCountry?: CountryCode } = {},
 ): string {
   let text = message.replace(EMAIL_CANDIDATE, " ");
-  for (const p of findPhoneNumbersInText(text, { defaultCountry }).reverse())
-    text = text.slice(0, p.startsAt) + " " + text.slice(p.endsAt);
+  const phones = mayHoldPhone(text) ? findPhoneNumbersInText(text, { defaultCountry }) : [];
+  for (const p of phones.reverse()) text = text.slice(0, p.startsAt) + " " + text.slice(p.endsAt);
   for (const pattern of NAME_PATTERNS) {
     const m = text.match(pattern);
     if (m?.[1] && cleanName(m[1])) text = text.replace(m[0], " ");
