@@ -293,6 +293,19 @@ function cueStems(language: string): Map<string, Cue> {
   return map;
 }
 
+/**
+ * The single words that ask for a kind of value in a language ("price", "horario", "Öffnungszeiten"), without
+ * accents: a question is built of them as of function words, so retrieval corrects a typo of one even where the
+ * knowledge never uses the word.
+ */
+export const valueWordsOf = memoize((language: string): string[] => [
+  ...new Set(
+    Object.values(CUE_WORDS).flatMap((byLanguage) =>
+      (byLanguage[knownLanguage(language)] ?? "").split(/\s+/).filter(Boolean).map(foldAccents),
+    ),
+  ),
+]);
+
 function cuesIn(text: string): Set<Cue> {
   const folded = foldAccents(normalise(text));
   const found = new Set<Cue>();

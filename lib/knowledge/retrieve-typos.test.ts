@@ -9,6 +9,13 @@ describe("typo fixes for question words", () => {
     expect(functionWordFix("cuanot", "es")).toBeUndefined(); // two edits from "cuanto"
   });
 
+  it("reads a typo of a word that asks for a kind of value as that word, though no page may use it", () => {
+    expect(functionWordFix("horaro", "es")?.word).toBe("horario"); // the engine reads it as asking for a time
+    expect(functionWordFix("pirce", "en")).toBeUndefined(); // two edits: a swap is retrieval's own rule
+    expect(functionWordFix("prics", "en")?.word).toBe("prices"); // a letter left out of "prices"
+    expect(functionWordFix("horario", "es")).toBeUndefined();
+  });
+
   it("leaves function words, and words too short to tell, alone", () => {
     expect(functionWordFix("where", "en")).toBeUndefined();
     expect(functionWordFix("teneis", "es")).toBeUndefined(); // "tenéis" without its accent

@@ -1,5 +1,6 @@
 import { distance } from "fastest-levenshtein";
 import type { VocabularyFix } from "@/db/queries/retrieval";
+import { valueWordsOf } from "@/lib/engine/builtin";
 import { foldAccents, stopwordsOf } from "@/lib/engine/text";
 
 /**
@@ -45,9 +46,11 @@ export type TypoFix = { word: string; edits: number; similarity: number; subsequ
 export function functionWordFix(word: string, language: string): TypoFix | undefined {
   if (word.length < 3) return undefined;
   const stop = stopwordsOf(language);
-  if (stop.has(word) || stop.has(foldAccents(word))) return undefined;
+  const valueWords = valueWordsOf(language);
+  const folded = foldAccents(word);
+  if (stop.has(word) || stop.has(folded) || valueWords.includes(folded)) return undefined;
   let best: TypoFix | undefined;
-  for (const candidate of stop) {
+  for (const candidate of [...stop, ...valueWords]) {
     if (candidate.length < 2 || Math.abs(candidate.length - word.length) > 1 || !/^\p{L}+$/u.test(candidate)) continue;
     const edits = distance(word, candidate);
     if (edits !== 1) continue;
