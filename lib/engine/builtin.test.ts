@@ -28,6 +28,13 @@ describe("contentTerms", () => {
     expect(contentTerms("Brightleaf's $9.99 plan")).toEqual(["brightleaf", "9.99", "plan"]);
   });
 
+  it("drops a preposition joined to its article and the conjunction 'si'", () => {
+    // "unterm" is "unter dem": no word of the question's subject, as "im" and "zum" are none.
+    expect(contentTerms("Ist der Saal unterm Dach erreichbar?", "de")).toEqual(["saal", "dach", "erreichbar"]);
+    expect(contentTerms("Gibt es Rabatte fürs Abo?", "de")).toEqual(["rabatt", "abo"]);
+    expect(contentTerms("Même si on ne dort pas à l'hôtel ?", "fr")).toEqual(["dort", "hotel"]);
+  });
+
   it("returns nothing for small talk", () => {
     expect(contentTerms("Hi! How are you?")).toEqual([]);
   });

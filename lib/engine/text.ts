@@ -67,9 +67,9 @@ const CONVERSATIONAL: Record<string, string> = {
   where's which while who who's whom why why's will with won't would wouldn't yes yet you you'd you'll you're you've
   your yours yourself yourselves hi hello hey thanks thank thx help question`,
   fr: `est-ce quoi comment combien pourquoi quand puis peux peut pouvez pouvons voudrais veux voulez savoir dire
-    bonjour salut merci svp stp plaît plait oui non faut chez fait ya til`,
+    bonjour salut merci svp stp plaît plait oui non si faut chez fait ya til`,
   de: `bitte danke hallo ja nein gibt wie was wann wo warum welche welcher welches möchte möchten kann können könnt
-    wissen sagen mal`,
+    wissen sagen mal ans aufs durchs fürs hinterm hinters ums unterm unters überm übers vorm vors`,
   es: `hola gracias favor sí si es son está están hay puedo puede pueden tienen tiene tengo hacen hace cómo como
     cuándo cuando dónde donde qué cuál cuáles cuánto cuánta cuántos cuántas quiero quisiera saber decir usted ustedes
     las los unos unas este esta estos estas tenéis tenemos tienes hacéis podéis puedes sois estáis vuestro vuestra
