@@ -287,7 +287,9 @@ function cueStems(language: string): Map<string, Cue> {
   if (!map) {
     map = new Map();
     for (const [cue, byLanguage] of Object.entries(CUE_WORDS) as [Cue, Record<string, string>][])
-      for (const word of (byLanguage[language] ?? "").split(/\s+/).filter(Boolean)) map.set(stem(word, language), cue);
+      // As a question's words become terms: "après-midi" and "week-end" are one term each, without the hyphen.
+      for (const word of (byLanguage[language] ?? "").split(/\s+/).filter(Boolean))
+        for (const term of termsIn(word, language, { parts: false })) map.set(term, cue);
     cueStemCache.set(language, map);
   }
   return map;

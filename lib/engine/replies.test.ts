@@ -368,6 +368,20 @@ Pregnancy yoga is an open class: you can join it at any point with a single tick
     );
   });
 
+  it("reads a hyphenated part of the day ('après-midi') as asking for a time", () => {
+    const pool: Passage[] = [
+      passage(
+        9806,
+        "Piscine",
+        "# Piscine\n\nLa piscine intérieure est chauffée et réservée aux clients. Elle est ouverte de 14 h à 19 h.",
+      ),
+    ];
+    const q = "La piscine est ouverte l'après-midi ?";
+    expect(ask(q, { passages: pool, analysis: { language: "fr", corrected: q, related: [] } }).reply).toMatch(
+      /^Oui, elle est ouverte de 14 h à 19 h/,
+    );
+  });
+
   it("does not answer 'when' with how long a thing lasts", () => {
     const yin: Passage[] = [
       passage(9803, "Yin yoga", "# Yin yoga\n\nYin yoga holds passive poses for three to five minutes.", 0.9),

@@ -66,7 +66,8 @@ const CONVERSATIONAL: Record<string, string> = {
   under until up us very want wants was wasn't way we we'd we'll we're we've well were weren't what what's when where
   where's which while who who's whom why why's will with won't would wouldn't yes yet you you'd you'll you're you've
   your yours yourself yourselves hi hello hey thanks thank thx help question`,
-  fr: `est-ce quoi comment combien pourquoi quand puis peux peut pouvez pouvons voudrais veux voulez savoir dire
+  fr: `est-ce quoi comment combien pourquoi quand puis peux peut pouvez pouvons peuvent pourrais pourrait pourriez voudrais
+    voudrait voudriez veux veut voulons voulez veulent savoir dire
     bonjour salut merci svp stp plaît plait oui non si faut chez fait ya til`,
   de: `bitte danke hallo ja nein gibt wie was wann wo warum welche welcher welches möchte möchten kann können könnt
     wissen sagen mal ans aufs durchs fürs hinterm hinters ums unterm unters überm übers vorm vors`,
