@@ -35,6 +35,12 @@ describe("contentTerms", () => {
     expect(contentTerms("Même si on ne dort pas à l'hôtel ?", "fr")).toEqual(["dort", "hotel"]);
   });
 
+  it("reads a German gender-inclusive form as both forms ('Freund*innen': Freunde, Freundinnen)", () => {
+    const terms = contentTerms("Du kannst sie mit Freund*innen teilen.", "de");
+    for (const word of ["Freundin", "Freunde", "Freundinnen"]) expect(terms).toContain(contentTerms(word, "de")[0]);
+    expect(terms).not.toContain(contentTerms("innen", "de")[0]);
+  });
+
   it("returns nothing for small talk", () => {
     expect(contentTerms("Hi! How are you?")).toEqual([]);
   });

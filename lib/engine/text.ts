@@ -155,6 +155,10 @@ export function tokens(text: string): string[] {
   return normalise(text).match(/\d+(?:[.,]\d+)*|\p{L}+(?:['-]\p{L}+)*/gu) ?? [];
 }
 
+/** German gender-inclusive forms ("Freund*innen", "Lehrer:innen", "Kund_innen") say both forms at once: a question's
+ * "Freundin" or "Freunde" finds them. */
+const GENDER_INCLUSIVE = /(\p{L}+)[*:_·]in(?:nen)?(?!\p{L})/gu;
+
 const ACRONYM_PLURAL = /(?<![\p{L}\d])(\p{Lu}{2,})s(?![\p{L}\d])/gu;
 
 const ELISION = /^(?:l|d|j|m|n|s|t|c|qu|jusqu|lorsqu|puisqu|quoiqu|dell|all|dall|nell|sull)'/;
@@ -172,6 +176,7 @@ export function stem(word: string, language: string): string {
 export function contentTerms(text: string, language = "en", { parts = true }: { parts?: boolean } = {}): string[] {
   // "SDKs", "APIs", "FAQs": an acronym's plural is the acronym (a stemmer keeps the "s" of a word without a vowel).
   text = text.replace(ACRONYM_PLURAL, "$1");
+  if (knownLanguage(language) === "de") text = text.replace(GENDER_INCLUSIVE, "$1 $1in $1innen");
   const stop = stopwordsOf(language);
   const terms = new Set<string>();
   const add = (word: string) => {
