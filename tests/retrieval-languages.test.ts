@@ -6,7 +6,7 @@ import { createBot, updateBot } from "@/db/queries/bots";
 import { insertSource } from "@/db/queries/knowledge";
 import type { Bot } from "@/db/schema";
 import { processNextSource } from "@/lib/knowledge/ingest";
-import { FORM_WEIGHT, fullTextRetriever } from "@/lib/knowledge/retrieve";
+import { COMPOUND_WEIGHT, FORM_WEIGHT, fullTextRetriever } from "@/lib/knowledge/retrieve";
 import { BIKE_SHOP } from "./fixtures/knowledge/bike-shop";
 import { openTestDb } from "./db";
 
@@ -243,6 +243,31 @@ Puede devolver una bicicleta nueva en un plazo de treinta días si no la ha usad
       k: 3,
     });
     expect(followUp.analysis.related).toContainEqual({ word: "abrimos", for: "abrís", weight: FORM_WEIGHT });
+  });
+
+  it("finds a German compound for its last part, where the knowledge never says the part alone", async () => {
+    const SHOP = {
+      title: "Sortiment",
+      text: `# Schirme
+
+Wir verkaufen Regenschirme und Sonnenschirme aus recyceltem Material, ab 19 Euro.
+
+# Taschen
+
+Unsere Rucksäcke sind wasserdicht und haben ein Laptopfach.`,
+    };
+    const bot = await botWith("Compounds", [SHOP, GERMAN]);
+    // "Schirm" is no word of the knowledge; "Regenschirme" and "Sonnenschirme" are kinds of it.
+    const found = await ask(bot, "Habt ihr einen Schirm für mich?");
+    expect(found.analysis.language).toBe("de");
+    expect(found.analysis.related).toContainEqual({ word: "regenschirme", for: "schirm", weight: COMPOUND_WEIGHT });
+    expect(found.passages[0]?.heading).toMatch(/Schirme/);
+    // Not in a language that writes compounds apart: an English bot's "umbrellas" are no kind of "brella".
+    const english = await botWith("No compounds", [
+      { title: "Shop", text: "# Shop\n\nWe sell umbrellas and parasols." },
+    ]);
+    const none = await ask(english, "Do you sell a brella?");
+    expect(none.analysis.related.filter((r) => r.weight === COMPOUND_WEIGHT)).toEqual([]);
   });
 
   it("takes a question too short to tell in the bot's language setting, or the knowledge's with “auto”", async () => {

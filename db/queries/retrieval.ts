@@ -137,6 +137,10 @@ export async function rankChunks(db: Db, questions: RankRequest[]): Promise<Rank
   return byQuestion;
 }
 
+/** The shortest rest of a compound before the question's word, and how many compounds one word brings at most. */
+const COMPOUND_MIN = 4;
+const MAX_COMPOUNDS = 3;
+
 /** A vocabulary word close to a question word: how many edits away, and how trigram-similar (0..1). */
 export type VocabularyFix = { word: string; edits: number; similarity: number };
 
@@ -148,14 +152,22 @@ export type QuestionVocabulary = {
   languages: { language: string; chunks: number }[];
   /** Per question word not in the vocabulary: the closest vocabulary word (from four letters on), if one is close enough. */
   unknown: Map<string, VocabularyFix | null>;
+  /**
+   * Per question word not in the vocabulary, where the knowledge writes compounds (German, Dutch, Scandinavian): the
+   * vocabulary's compounds whose last part it is ("regenschirme" for "schirm"), most common first; none otherwise.
+   */
+  compounds: Map<string, string[]>;
   /** The candidate related words that the vocabulary holds (English stopwords left out). */
   present: Set<string>;
   /** The question's words (and their corrections) that are English stopwords: no related words are looked up for them. */
   englishStopwords: Set<string>;
 };
 
-/** What the vocabulary says of one word; `fix` is undefined until it is looked for (question words only). */
-type WordFacts = { known: boolean; englishStopword: boolean; fix?: VocabularyFix | null };
+/**
+ * What the vocabulary says of one word; `fix` and `compounds` are undefined until they are looked for (question words
+ * only).
+ */
+type WordFacts = { known: boolean; englishStopword: boolean; fix?: VocabularyFix | null; compounds?: string[] };
 
 type BotVocabulary = {
   expires: number;
@@ -198,7 +210,18 @@ export function forgetVocabulary(botId?: string): void {
  */
 export async function readQuestionVocabulary(
   db: Db,
-  { botId, words, candidates }: { botId: string; words: string[]; candidates: string[] },
+  {
+    botId,
+    words,
+    candidates,
+    compounding = [],
+  }: {
+    botId: string;
+    words: string[];
+    candidates: string[];
+    /** Languages that write compounds: for a bot whose knowledge is in one, unknown words' compounds are looked up. */
+    compounding?: readonly string[];
+  },
 ): Promise<QuestionVocabulary> {
   const ttl = authCacheMs();
   const held = remembered.bots.get(botId);
@@ -209,7 +232,7 @@ export async function readQuestionVocabulary(
     const loading = ttl > 0 ? loads.get(botId) : undefined;
     if (loading) entry = await loading;
     else {
-      const load = loadVocabulary(db, botId, wantedWords(undefined, words, candidates), ttl);
+      const load = loadVocabulary(db, botId, wantedWords(undefined, words, candidates), ttl, compounding);
       if (ttl > 0) {
         loads.set(botId, load);
         load.finally(() => loads.delete(botId)).catch(() => {}); // its callers see a failure
@@ -219,7 +242,7 @@ export async function readQuestionVocabulary(
   }
   const wanted = wantedWords(entry, words, candidates);
   if (wanted.size) {
-    const found = await lookUpWords(db, { botId, words: wanted, withBot: false });
+    const found = await lookUpWords(db, { botId, words: wanted, withBot: false, compounding });
     remember(entry, found.words);
   }
   const facts = (word: string) => entry.words.get(word)!;
@@ -229,6 +252,7 @@ export async function readQuestionVocabulary(
     unknown: new Map(
       words.filter((w) => w.length >= 2 && !facts(w).known).map((w) => [w, facts(w).fix ?? null] as const),
     ),
+    compounds: new Map(words.flatMap((w) => (facts(w).compounds?.length ? [[w, facts(w).compounds!] as const] : []))),
     present: new Set(candidates.filter((w) => facts(w).known && !facts(w).englishStopword)),
     englishStopwords: new Set(words.filter((w) => facts(w).englishStopword)),
   };
@@ -255,9 +279,10 @@ async function loadVocabulary(
   botId: string,
   wanted: Map<string, boolean>,
   ttl: number,
+  compounding: readonly string[],
 ): Promise<BotVocabulary> {
   const changes = remembered.changes;
-  const found = await lookUpWords(db, { botId, words: wanted, withBot: true });
+  const found = await lookUpWords(db, { botId, words: wanted, withBot: true, compounding });
   const entry: BotVocabulary = {
     expires: Date.now() + ttl,
     bot: found.bot,
@@ -289,12 +314,18 @@ function remember(entry: BotVocabulary, words: Map<string, WordFacts>): void {
  * migration 0006) holds it and whether it is an English stopword; for a word it lacks whose closest word is wanted
  * (of four letters or more), the closest vocabulary word: trigram-similar (pg_trgm's `%`, through the trigram
  * index) and at most one edit away up to five letters, two beyond (fuzzystrmatch's levenshtein), fewest edits
- * first, then most similar, then most common in the knowledge. With `withBot`, also the bot's settings that
- * retrieval reads and the languages of its knowledge.
+ * first, then most similar, then most common in the knowledge; and when the knowledge is in a `compounding` language,
+ * the compounds of the vocabulary that end in it. With `withBot`, also the bot's settings that retrieval reads and
+ * the languages of its knowledge.
  */
 async function lookUpWords(
   db: Db,
-  { botId, words, withBot }: { botId: string; words: Map<string, boolean>; withBot: boolean },
+  {
+    botId,
+    words,
+    withBot,
+    compounding,
+  }: { botId: string; words: Map<string, boolean>; withBot: boolean; compounding: readonly string[] },
 ): Promise<Pick<QuestionVocabulary, "bot" | "languages"> & { words: Map<string, WordFacts> }> {
   const fixFor = [...words].filter(([, fix]) => fix).map(([word]) => word);
   const [row] = await queryRows<{ bot: unknown; languages: unknown; words: unknown }>(
@@ -308,7 +339,7 @@ async function lookUpWords(
                from knowledge_languages l where l.bot_id = ${botId})
           end as languages,
           (select coalesce(json_agg(json_build_array(w.word, w.known, to_tsvector('english', w.word) = ''::tsvector,
-                                                     w.want_fix and not w.known, f.fix, f.edits, f.sim)), '[]')
+                                                     w.want_fix and not w.known, f.fix, f.edits, f.sim, c.compounds)), '[]')
              from (
                -- Looked up word by word through the primary key (offset 0 keeps the planner from merging it
                -- into the lateral search below): by trigrams, an equality search is many times slower.
@@ -325,17 +356,39 @@ async function lookUpWords(
                  and levenshtein(v.word, w.word) <= case when length(w.word) <= 5 then 1 else 2 end
                order by levenshtein(v.word, w.word), similarity(v.word, w.word) desc, v.df desc, v.word
                limit 1
-             ) f on true) as words`,
+             ) f on true
+             -- Where the knowledge writes compounds: those ending in the word, give or take an inflection ("schirm" →
+             -- "regenschirme"), with at least COMPOUND_MIN letters before it (through the trigram index).
+             left join lateral (
+               select json_agg(v.word order by v.df desc, v.word) as compounds
+               from (
+                 select v.word, v.df from knowledge_words v
+                 where w.want_fix and not w.known and length(w.word) >= ${COMPOUND_MIN}
+                   and exists (select 1 from knowledge_languages l
+                               where l.bot_id = ${botId} and l.language = any(${sql.param([...compounding])}::text[]))
+                   and v.bot_id = ${botId}
+                   and v.word ~ ('^.{${sql.raw(String(COMPOUND_MIN))},}'
+                                 || regexp_replace(w.word, '(e|en|n|s|es|er|ern|nen)$', '')
+                                 || '(e|en|n|s|es|er|ern|nen)?$')
+                 order by v.df desc, v.word
+                 limit ${MAX_COMPOUNDS}
+               ) v
+             ) c on true) as words`,
   );
   const parse = <T>(v: unknown): T => (typeof v === "string" ? JSON.parse(v) : v) as T;
   const found = new Map<string, WordFacts>();
-  for (const [word, known, englishStopword, looked, fix, edits, sim] of parse<
-    [string, boolean, boolean, boolean, string | null, number | null, number | null][]
+  for (const [word, known, englishStopword, looked, fix, edits, sim, compounds] of parse<
+    [string, boolean, boolean, boolean, string | null, number | null, number | null, string[] | null][]
   >(row?.words ?? "[]"))
     found.set(word, {
       known,
       englishStopword,
-      ...(looked ? { fix: fix ? { word: fix, edits: Number(edits), similarity: Number(sim) } : null } : {}),
+      ...(looked
+        ? {
+            fix: fix ? { word: fix, edits: Number(edits), similarity: Number(sim) } : null,
+            compounds: compounds ?? [],
+          }
+        : {}),
     });
   return {
     bot: parse<QuestionVocabulary["bot"] | null>(row?.bot) ?? undefined,

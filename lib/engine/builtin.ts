@@ -1,5 +1,14 @@
 import { fill, ownOr, phrasesFor, type Phrases } from "./phrases";
-import { contentTerms as termsIn, foldAccents, knownLanguage, normalise, stem, stopwordsOf, tokens } from "./text";
+import {
+  COMPOUNDING,
+  contentTerms as termsIn,
+  foldAccents,
+  knownLanguage,
+  normalise,
+  stem,
+  stopwordsOf,
+  tokens,
+} from "./text";
 import {
   MIN_RELEVANCE,
   type BotProfile,
@@ -1148,11 +1157,9 @@ function clippedMatches(units: Unit[], query: Query, said: (term: string) => boo
   return found;
 }
 
-/** Languages that write compounds as one word ("Kinderwagen", "fietsenstalling"). */
-const COMPOUNDING = new Set(["de", "nl", "sv", "da", "no", "nb"]);
-/** A compound of the knowledge whose last part is the question's word ("Kinderwagen" for "Wagen"). */
+/** A compound of the knowledge whose last part is the question's word ("Regenschirm" for "Schirm"). */
 const COMPOUND_HEAD_WEIGHT = 0.7;
-/** The question's compound whose last part is a word of the knowledge ("Jahresvertrag" for "Vertrag"). */
+/** The question's compound whose last part is a word of the knowledge ("Mietvertrag" for "Vertrag"). */
 const COMPOUND_PART_WEIGHT = 0.5;
 /** The shortest word, and the shortest rest of a compound, that counts as a part of one. */
 const COMPOUND_MIN = 4;
@@ -1160,7 +1167,7 @@ const COMPOUND_MIN = 4;
 /**
  * Question word → the units that hold it as the last part of a compound, or whose word is the last part of the
  * question's compound, with the weight of the match. A compound names a kind of its last part: a
- * "Kinderwagen" is a "Wagen", a "Jahresvertrag" a "Vertrag".
+ * "Regenschirm" is a "Schirm", a "Mietvertrag" a "Vertrag".
  */
 function compoundMatches(units: Unit[], query: Query): Map<string, Map<Unit, number>> {
   const found = new Map<string, Map<Unit, number>>();

@@ -104,6 +104,9 @@ const numberWordsFor = memoize((code: string): Map<string, string> => {
 });
 const numberWordsOf = (language: string) => numberWordsFor(knownLanguage(language));
 
+/** Languages that write compounds as one word ("Regenschirm", "fietsenstalling"): a compound names a kind of its last part. */
+export const COMPOUNDING = new Set(["de", "nl", "sv", "da", "no", "nb"]);
+
 /** The language used for a code: itself when the engine knows it, else English. */
 export function knownLanguage(language: string | undefined): string {
   const code = (language ?? "").toLowerCase().slice(0, 2);

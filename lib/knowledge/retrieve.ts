@@ -11,6 +11,7 @@ import type { Passage, QueryAnalysis } from "@/lib/engine/types";
 import { grouped } from "@/db/grouped";
 import { memoize } from "@/lib/memo";
 import { detectLanguage, textSearchConfig, UNDETERMINED } from "@/lib/language";
+import { COMPOUNDING } from "@/lib/engine/text";
 import { customerWordsFor, parseCustomerWords, type CustomerWordRule } from "./customer-words";
 import { lexiconFor } from "./lexicon";
 import { chooseFix } from "./retrieve-typos";
@@ -41,6 +42,8 @@ export const CONTEXT_WEIGHT = 0.5;
 export const CUSTOMER_WORD_WEIGHT = 0.9;
 /** Another form of the question's word in the dictionary ("abre" for "abrís"): nearly the word itself. */
 export const FORM_WEIGHT = 0.9;
+/** A compound of the knowledge whose last part is the question's word ("Regenschirm" for "Schirm"). */
+export const COMPOUND_WEIGHT = 0.7;
 /** At most this many forms of one question word are looked up, and this many in all. */
 const FORMS_PER_WORD = 80;
 const MAX_FORMS = 400;
@@ -81,6 +84,7 @@ export async function analyzeQuestion(
     botId,
     words,
     candidates: [...variants(words), ...swaps.keys()],
+    compounding: [...COMPOUNDING],
   });
   const stop = vocab.englishStopwords;
 
@@ -168,6 +172,18 @@ export async function analyzeQuestion(
         }
     }
   }
+  // "Schirm" where the page says "Regenschirme": in a language that writes compounds as one word, a compound names a
+  // kind of its last part. Not for a word typed in lower case by a writer who capitalises nouns (how the question is
+  // put, not its subject), nor for one corrected as a typo.
+  if (COMPOUNDING.has(language))
+    for (const [word, compounds] of vocab.compounds) {
+      if (fixes.has(word) || subject.some((s) => s.word === word && s.weight === 0)) continue;
+      for (const compound of compounds)
+        if (!seen.has(compound)) {
+          seen.add(compound);
+          related.push({ word: compound, for: word, weight: COMPOUND_WEIGHT });
+        }
+    }
   for (const r of customerWordsFor(`${query}\n${corrected}`, customerRules(vocab.bot?.customerWords ?? "")))
     related.push({ word: r.word, for: r.for, weight: CUSTOMER_WORD_WEIGHT });
 
