@@ -41,6 +41,12 @@ describe("contentTerms", () => {
     expect(terms).not.toContain(contentTerms("innen", "de")[0]);
   });
 
+  it("drops chat abbreviations, which say nothing of the subject ('vllt', 'bcp', 'porfa')", () => {
+    expect(contentTerms("gilt die karte vllt auch samstags", "de")).toEqual(["gilt", "kart", "samstag"]);
+    expect(contentTerms("vous avez bcp de chambres", "fr")).toEqual(["chambr"]);
+    expect(contentTerms("porfa dnd esta el parking", "es")).toEqual(["parking"]);
+  });
+
   it("returns nothing for small talk", () => {
     expect(contentTerms("Hi! How are you?")).toEqual([]);
   });

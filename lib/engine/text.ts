@@ -65,18 +65,22 @@ const CONVERSATIONAL: Record<string, string> = {
   themselves then there there's these they they'd they'll they're they've thing things this those through to too
   under until up us very want wants was wasn't way we we'd we'll we're we've well were weren't what what's when where
   where's which while who who's whom why why's will with won't would wouldn't yes yet you you'd you'll you're you've
-  your yours yourself yourselves hi hello hey thanks thank thx help question`,
+  your yours yourself yourselves hi hello hey thanks thank thx help question
+  plz btw idk wanna gonna gotta lemme gimme kinda sorta yep nope yeah cuz coz`,
   fr: `est-ce quoi comment combien pourquoi quand puis peux peut pouvez pouvons peuvent pourrais pourrait pourriez voudrais
     voudrait voudriez veux veut voulons voulez veulent savoir dire
-    bonjour salut merci svp stp plaît plait oui non si faut chez fait ya til`,
+    bonjour salut merci svp stp plaît plait oui non si faut chez fait ya til
+    bcp tjrs tjs qqn qqch mtn jsp koi chui pcq`,
   de: `bitte danke hallo ja nein gibt wie was wann wo warum welche welcher welches möchte möchten kann können könnt
-    wissen sagen mal ans aufs durchs fürs hinterm hinters ums unterm unters überm übers vorm vors`,
+    wissen sagen mal ans aufs durchs fürs hinterm hinters ums unterm unters überm übers vorm vors
+    eig eigentlich vllt vlt vielleicht evtl eventuell ggf bzw usw grad halt nen`,
   es: `hola gracias favor sí si es son está están hay puedo puede pueden tienen tiene tengo hacen hace cómo como
     cuándo cuando dónde donde qué cuál cuáles cuánto cuánta cuántos cuántas quiero quisiera saber decir usted ustedes
     las los unos unas este esta estos estas tenéis tenemos tienes hacéis podéis puedes sois estáis vuestro vuestra
     vuestros vuestras entre sobre hasta desde durante según segun hacia tras cada otro otra otros otras mismo misma
     algo nada alguien nadie algún algun alguna algunos algunas mucho mucha muchos muchas poco poca pocos pocas muy
-    más mas menos tan tanto también tampoco aún aun todavía todavia aquí aqui allí alli ahí ahi`,
+    más mas menos tan tanto también tampoco aún aun todavía todavia aquí aqui allí alli ahí ahi
+    porq tmb tambn dnd cdo xfa porfa`,
 };
 
 /**
