@@ -270,6 +270,48 @@ Unsere Rucksäcke sind wasserdicht und haben ein Laptopfach.`,
     expect(none.analysis.related.filter((r) => r.weight === COMPOUND_WEIGHT)).toEqual([]);
   });
 
+  it("in a follow-up, searches for the earlier subject rather than for the kind of value asked ('¿En qué meses?')", async () => {
+    const MENU = {
+      title: "Carta",
+      text: `# Temporada
+
+Las ostras solo se sirven de octubre a marzo.
+
+# Comedor
+
+En el comedor caben 20 mesas.
+
+# Terraza
+
+Las mesas de la terraza no se reservan.
+
+# Horario
+
+Abrimos de martes a domingo, de 13:00 a 16:00.
+
+# Pago
+
+Aceptamos tarjeta y efectivo.
+
+# Alergias
+
+Indícanos tus alergias al reservar.`,
+    };
+    const bot = await botWith("Follow-up value words", [MENU]);
+    const followUp = await fullTextRetriever.retrieve(h.db, {
+      botId: bot.id,
+      query: "¿En qué meses?",
+      context: "¿Tenéis ostras?",
+      k: 3,
+    });
+    expect(followUp.analysis.language).toBe("es");
+    // "meses" and "mesas" stem alike ("mes"), and "mesas" is also a dictionary form of "meses" (of the verb "mesar"):
+    // neither may outweigh the oysters of the earlier turn. Nor are a function word's forms searched ("tenéis").
+    expect(followUp.analysis.related.map((r) => r.word)).not.toContain("mesas");
+    expect(followUp.analysis.related.map((r) => r.word)).not.toContain("tenemos");
+    expect(followUp.passages[0]?.content).toMatch(/ostras/);
+  });
+
   it("takes a question too short to tell in the bot's language setting, or the knowledge's with “auto”", async () => {
     const bot = await botWith("Short questions", [FRENCH]);
     expect((await ask(bot, "horaires ?")).analysis.language).toBe("fr"); // auto: the knowledge is French

@@ -1345,12 +1345,15 @@ function namesAnItem(s: Scorer, units: Unit[], list: string, query: Query): bool
   });
 }
 
-/** Whether the question names this list item in particular ("the Plus plan"), not the list ("your plans"). */
+/**
+ * Whether the question names this list item in particular ("the Plus plan"), not the list ("your plans"); or the
+ * conversation did, for a follow-up ("In which months?" after "Do you have mussels?").
+ */
 function singlesOut(s: Scorer, units: Unit[], best: Unit, query: Query): boolean {
   if (!best.item || !best.list) return true;
   const siblings = units.filter((unit) => unit.list === best.list && unit !== best && unit.item);
   if (siblings.length === 0) return true;
-  return query.own.some(
+  return [...query.terms.keys()].some(
     (term) =>
       !query.cueOf.has(term) && s.match(best, term) === 1 && !siblings.some((unit) => s.match(unit, term) === 1),
   );

@@ -553,6 +553,20 @@ describe("follow-ups without a model", () => {
     expect(reply).not.toMatch(/parking/i);
   });
 
+  it("answers a follow-up about one row of a table with that row, not the whole table", () => {
+    const menu = [
+      passage(
+        9203,
+        "Menu",
+        "# Starters\n\n| Dish | Price |\n|---|---|\n| Oysters (October to March) | £14 |\n| Soup of the day | £7 |\n| Garden salad | £8 |",
+      ),
+    ];
+    const history = exchange("Do you have oysters?", "Yes, oysters are on the menu from October to March.");
+    const { reply } = ask("How much are they?", { history, passages: menu });
+    expect(reply).toMatch(/£14/);
+    expect(reply).not.toMatch(/Soup|salad/);
+  });
+
   it("resolves a pronoun from the previous turn: 'Is it waterproof?' after a product", () => {
     const fjell = ask("Is it waterproof?", {
       passages: shop,

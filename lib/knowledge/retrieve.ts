@@ -11,7 +11,8 @@ import type { Passage, QueryAnalysis } from "@/lib/engine/types";
 import { grouped } from "@/db/grouped";
 import { memoize } from "@/lib/memo";
 import { detectLanguage, textSearchConfig, UNDETERMINED } from "@/lib/language";
-import { COMPOUNDING } from "@/lib/engine/text";
+import { valueWordsOf } from "@/lib/engine/builtin";
+import { COMPOUNDING, foldAccents, stopwordsOf } from "@/lib/engine/text";
 import { customerWordsFor, parseCustomerWords, type CustomerWordRule } from "./customer-words";
 import { lexiconFor } from "./lexicon";
 import { chooseFix } from "./retrieve-typos";
@@ -153,7 +154,13 @@ export async function analyzeQuestion(
   const questionLexicon = lexicons[0];
   if (language !== "en" && questionLexicon) {
     const forms = new Map<string, string>();
+    // Not for a function word ("tenéis": its forms are function words too) nor a word that asks for a kind of value,
+    // whose forms may be another word's ("meses", of "mes", is also a form of the verb "mesar", as "mesas" is).
+    const stop = stopwordsOf(language);
+    const values = new Set(valueWordsOf(language));
     const add = (word: string) => {
+      const folded = foldAccents(word);
+      if (stop.has(word) || stop.has(folded) || values.has(folded)) return;
       for (const form of questionLexicon.forms(word, FORMS_PER_WORD))
         if (!forms.has(form) && forms.size < MAX_FORMS) forms.set(form, word);
     };
@@ -191,8 +198,18 @@ export async function analyzeQuestion(
   const knowledgeConfigs = [...new Set(knowledgeLanguages.map(textSearchConfig))];
   const configs = [...new Set([questionConfig, ...knowledgeConfigs])];
   const searchConfigs = knowledgeConfigs.length ? knowledgeConfigs : [questionConfig];
+  // In a follow-up, a word that asks for a kind of value ("¿En qué meses?", "And the price?") says what is asked, not
+  // about what: the earlier turns say that, so it weighs as they do (a stemmer may also make it another word: Spanish
+  // "meses" and "mesas" are both "mes").
+  const valueWords = context ? new Set(valueWordsOf(language)) : undefined;
+  const isValueWord = (word: string) => valueWords?.has(foldAccents(word.toLowerCase())) ?? false;
+  const asked = corrected.match(/[\p{L}\p{M}]+/gu)?.filter(isValueWord) ?? [];
+  const about = asked.length ? corrected.replace(/[\p{L}\p{M}]+/gu, (w) => (isValueWord(w) ? " " : w)) : corrected;
   const texts: SearchText[] = [
-    ...configs.map((config) => ({ text: corrected, config, weight: 1, own: true })),
+    ...configs.map((config) => ({ text: about, config, weight: 1, own: true })),
+    ...(asked.length
+      ? configs.map((config) => ({ text: asked.join(" "), config, weight: CONTEXT_WEIGHT, own: false }))
+      : []),
     ...related.flatMap((r) => searchConfigs.map((config) => ({ text: r.word, config, weight: r.weight, own: false }))),
     ...(context ? configs.map((config) => ({ text: context, config, weight: CONTEXT_WEIGHT, own: false })) : []),
   ];
