@@ -1171,12 +1171,15 @@ const COMPOUND_MIN = 4;
  */
 function compoundMatches(units: Unit[], query: Query): Map<string, Map<Unit, number>> {
   const found = new Map<string, Map<Unit, number>>();
+  // A day's name is no kind of its last part: "Mittwoch" is no "Woche", "Sonntag" no "Tag".
+  const days = dayGroups(query.language);
   for (const term of query.terms.keys()) {
     if (term.length < COMPOUND_MIN || term.startsWith("§") || /\d/.test(term)) continue;
     const matched = new Map<Unit, number>();
     for (const unit of units) {
       let weight = 0;
       for (const word of unit.terms) {
+        if (days.has(word)) continue;
         if (word.length >= term.length + COMPOUND_MIN && word.endsWith(term)) weight = COMPOUND_HEAD_WEIGHT;
         else if (
           weight === 0 &&

@@ -268,6 +268,19 @@ Ab 8 Wochen nach der Geburt, immer freitags um 10 Uhr.`,
     const { reply } = ask(q, { passages: studio, history, analysis: analysis(q) });
     expect(reply).toContain("13. Schwangerschaftswoche");
   });
+
+  it("does not take a day's name for a compound: 'Mittwoch' is no kind of 'Woche'", () => {
+    const club: Passage[] = [
+      passage(
+        9807,
+        "Preise",
+        "# Preise\n\nMittwochs kostet der Eintritt 12 Euro. Eine Probewoche kostet 30 Euro, mit allen Kursen.",
+      ),
+    ];
+    const q = "Was kostet eine Woche?";
+    const { reply } = ask(q, { passages: club, analysis: { language: "de", corrected: q, related: [] } });
+    expect(reply).toMatch(/^Eine Probewoche kostet 30 Euro/);
+  });
 });
 
 describe("a section that is the list asked for", () => {
