@@ -73,7 +73,7 @@ const CONVERSATIONAL: Record<string, string> = {
     bcp tjrs tjs qqn qqch mtn jsp koi chui pcq`,
   de: `bitte danke hallo ja nein gibt wie was wann wo warum welche welcher welches möchte möchten kann können könnt
     wissen sagen mal ans aufs durchs fürs hinterm hinters ums unterm unters überm übers vorm vors
-    eig eigentlich vllt vlt vielleicht evtl eventuell ggf bzw usw grad halt nen`,
+    eig eigentlich vllt vlt vielleicht evtl eventuell ggf bzw usw nen`,
   es: `hola gracias favor sí si es son está están hay puedo puede pueden tienen tiene tengo hacen hace cómo como
     cuándo cuando dónde donde qué cuál cuáles cuánto cuánta cuántos cuántas quiero quisiera saber decir usted ustedes
     las los unos unas este esta estos estas tenéis tenemos tienes hacéis podéis puedes sois estáis vuestro vuestra
@@ -162,8 +162,10 @@ export function tokens(text: string): string[] {
   return normalise(text).match(/\d+(?:[.,]\d+)*|\p{L}+(?:['-]\p{L}+)*/gu) ?? [];
 }
 
-/** German gender-inclusive forms ("Freund*innen", "Lehrer:innen", "Kund_innen") say both forms at once: a question's
- * "Freundin" or "Freunde" finds them. */
+/**
+ * German gender-inclusive forms ("Freund*innen", "Lehrer:innen", "Kund_innen") say both forms at once: a question's
+ * "Freundin" or "Freunde" finds them.
+ */
 const GENDER_INCLUSIVE = /(\p{L}+)[*:_·]in(?:nen)?(?!\p{L})/gu;
 
 const ACRONYM_PLURAL = /(?<![\p{L}\d])(\p{Lu}{2,})s(?![\p{L}\d])/gu;
