@@ -1451,6 +1451,25 @@ function selectUnits(units: Unit[], query: Query, exclude: Set<string> = new Set
       chosen.push(unit);
       length += unit.text.length + 1;
     }
+    // "How can I pay?" under a section "Paying": the question names the section's subject and nothing else, so the
+    // section's other sentences answer it too, though they do not say the word ("Memberships are collected by direct
+    // debit"). Not when a kind of value is asked for (the time of breakfast, not what it costs), nor for yes or no.
+    const valueAsked = query.tags.size > 0 || query.cueOf.size > 0;
+    const asksForSection =
+      !query.yesNo &&
+      !valueAsked &&
+      query.own.some((term) => best.nearHeadingTerms.has(term)) &&
+      query.own.every((term) => best.nearHeadingTerms.has(term) || termWeight(s, query, term) === 0);
+    if (asksForSection)
+      for (const unit of units
+        .filter((u) => u.passage === best.passage && u.nearHeading === best.nearHeading)
+        .sort(compareDocOrder)) {
+        if (chosen.length >= limit || length + unit.text.length + 1 > MAX_REPLY_CHARS) break;
+        if (chosen.includes(unit) || unit.terms.size === 0 || unit.leadIn || unit.item) continue;
+        if (chosen.some((other) => nearDuplicate(other, unit)) || exclude.has(unit.text)) continue;
+        chosen.push(unit);
+        length += unit.text.length + 1;
+      }
     if (announced)
       for (const unit of following(units, best, announced)) {
         if (chosen.includes(unit) || length + unit.text.length + 1 > MAX_LIST_CHARS) break;

@@ -284,6 +284,27 @@ Ab 8 Wochen nach der Geburt, immer freitags um 10 Uhr.`,
 });
 
 describe("a section that is the list asked for", () => {
+  it("adds a sentence of the answer's own section whose heading says what was asked, though the sentence does not", () => {
+    const paying: Passage[] = [
+      passage(
+        9808,
+        "Prices",
+        `# Prices
+
+A single class costs £12.
+
+## Paying
+
+In the studio you can pay in cash or by card. Memberships are collected monthly by direct debit. Gift cards can also be paid online with PayPal.`,
+      ),
+    ];
+    const { reply } = ask("How can I pay?", { passages: paying });
+    expect(reply).toMatch(/cash or by card/);
+    expect(reply).toMatch(/direct debit/);
+    expect(reply).toMatch(/PayPal/);
+    expect(reply).not.toMatch(/£12/);
+  });
+
   it("answers 'What should I bring?' with the list under 'What to bring', not a sentence beside it", () => {
     const first: Passage[] = [
       passage(
