@@ -180,7 +180,7 @@ const PLACE_WEIGHT = 1.5;
 const CUE_PHRASES: [Cue, RegExp][] = [
   [
     "§duration",
-    /\b(?:how (?:long|quickly|soon|fast)|how much (?:time|notice)|how many (?:days|weeks|hours|minutes)|combien de temps|en combien de temps|quels? delais?|wie (?:lange|schnell)|wie viele (?:tage|wochen|stunden)|cuanto tiempo|cuanto tarda\w*|que plazo)\b/gu,
+    /\b(?:how (?:long|quickly|soon|fast)|how much (?:time|notice)|how many (?:days|weeks|hours|minutes)|combien de temps|en combien de temps|quels? delais?|wie (?:lange?|schnell)|wie viele (?:tage|wochen|stunden)|cuanto tiempo|cuanto tarda\w*|que plazo)\b/gu,
   ],
   [
     "§money",

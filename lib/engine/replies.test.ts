@@ -416,6 +416,16 @@ Pregnancy yoga is an open class: you can join it at any point with a single tick
     );
   });
 
+  it("hears colloquial 'wie lang' as asking how long", () => {
+    const course: Passage[] = [
+      passage(9809, "Kurs", "# Kurs\n\nDer Anfängerkurs kostet 90 Euro. Der Anfängerkurs läuft über acht Wochen."),
+    ];
+    const q = "wie lang geht der anfängerkurs";
+    expect(ask(q, { passages: course, analysis: { language: "de", corrected: q, related: [] } }).reply).toMatch(
+      /^Der Anfängerkurs läuft über 8 Wochen|^Der Anfängerkurs läuft über acht Wochen/,
+    );
+  });
+
   it("does not answer 'when' with how long a thing lasts", () => {
     const yin: Passage[] = [
       passage(9803, "Yin yoga", "# Yin yoga\n\nYin yoga holds passive poses for three to five minutes.", 0.9),
