@@ -279,11 +279,11 @@ Las ostras solo se sirven de octubre a marzo.
 
 # Comedor
 
-En el comedor caben 20 mesas.
+En el comedor caben 20 mesas. Tenemos menú del día.
 
 # Terraza
 
-Las mesas de la terraza no se reservan.
+Las mesas de la terraza no se reservan. Tenemos estufas en invierno.
 
 # Horario
 
