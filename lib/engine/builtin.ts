@@ -309,13 +309,14 @@ function cueStems(language: string): Map<string, Cue> {
  * accents: a question is built of them as of function words, so retrieval corrects a typo of one even where the
  * knowledge never uses the word.
  */
-export const valueWordsOf = memoize((language: string): string[] => [
-  ...new Set(
-    Object.values(CUE_WORDS).flatMap((byLanguage) =>
-      (byLanguage[knownLanguage(language)] ?? "").split(/\s+/).filter(Boolean).map(foldAccents),
+export const valueWordsOf = memoize(
+  (language: string): ReadonlySet<string> =>
+    new Set(
+      Object.values(CUE_WORDS).flatMap((byLanguage) =>
+        (byLanguage[knownLanguage(language)] ?? "").split(/\s+/).filter(Boolean).map(foldAccents),
+      ),
     ),
-  ),
-]);
+);
 
 function cuesIn(text: string): Set<Cue> {
   const folded = foldAccents(normalise(text));

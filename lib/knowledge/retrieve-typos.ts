@@ -48,7 +48,7 @@ export function functionWordFix(word: string, language: string): TypoFix | undef
   const stop = stopwordsOf(language);
   const valueWords = valueWordsOf(language);
   const folded = foldAccents(word);
-  if (stop.has(word) || stop.has(folded) || valueWords.includes(folded)) return undefined;
+  if (stop.has(word) || stop.has(folded) || valueWords.has(folded)) return undefined;
   let best: TypoFix | undefined;
   for (const candidate of [...stop, ...valueWords]) {
     if (candidate.length < 2 || Math.abs(candidate.length - word.length) > 1 || !/^\p{L}+$/u.test(candidate)) continue;

@@ -156,11 +156,11 @@ export async function analyzeQuestion(
     const forms = new Map<string, string>();
     // Not for a function word ("tenéis": its forms are function words too) nor a word that asks for a kind of value,
     // whose forms may be another word's ("meses", of "mes", is also a form of the verb "mesar", as "mesas" is).
-    const stop = stopwordsOf(language);
-    const values = new Set(valueWordsOf(language));
+    const functionWords = stopwordsOf(language);
+    const values = valueWordsOf(language);
     const add = (word: string) => {
       const folded = foldAccents(word);
-      if (stop.has(word) || stop.has(folded) || values.has(folded)) return;
+      if (functionWords.has(word) || functionWords.has(folded) || values.has(folded)) return;
       for (const form of questionLexicon.forms(word, FORMS_PER_WORD))
         if (!forms.has(form) && forms.size < MAX_FORMS) forms.set(form, word);
     };
@@ -201,7 +201,7 @@ export async function analyzeQuestion(
   // In a follow-up, a word that asks for a kind of value ("¿En qué meses?", "And the price?") says what is asked, not
   // about what: the earlier turns say that, so it weighs as they do (a stemmer may also make it another word: Spanish
   // "meses" and "mesas" are both "mes").
-  const valueWords = context ? new Set(valueWordsOf(language)) : undefined;
+  const valueWords = context ? valueWordsOf(language) : undefined;
   const isValueWord = (word: string) => valueWords?.has(foldAccents(word.toLowerCase())) ?? false;
   const asked = corrected.match(/[\p{L}\p{M}]+/gu)?.filter(isValueWord) ?? [];
   const about = asked.length ? corrected.replace(/[\p{L}\p{M}]+/gu, (w) => (isValueWord(w) ? " " : w)) : corrected;
