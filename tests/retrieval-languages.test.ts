@@ -221,6 +221,20 @@ Puede devolver una bicicleta nueva en un plazo de treinta días si no la ha usad
     expect(lower.analysis.subject ?? []).toEqual([]);
   });
 
+  it("weighs an English question word as how the question is put even when the knowledge uses it elsewhere", async () => {
+    const bot = await botWith("English subject", [
+      { title: "Branding", text: "# Branding\n\nUpload your own logo and colours in Settings." },
+      { title: "Domains", text: "# Domains\n\nThe Team plan can use a custom domain for its pages." },
+    ]);
+    // "own" is a word of the knowledge (the branding page), but an adjective: when the passages the engine is given
+    // lack it ("a custom domain"), it must not weigh as a subject they miss.
+    const { analysis } = await ask(bot, "Can I use my own domain on the Team plan?");
+    expect(analysis.subject).toContainEqual({ word: "own", weight: 0 });
+    // A noun stays the subject, and function words are not listed.
+    expect(analysis.subject ?? []).not.toContainEqual(expect.objectContaining({ word: "domain" }));
+    expect(analysis.subject ?? []).not.toContainEqual(expect.objectContaining({ word: "my" }));
+  });
+
   it("meets another form of a question's verb through the language's dictionary, where the stemmer keeps them apart", async () => {
     const HOURS = {
       title: "Horario",

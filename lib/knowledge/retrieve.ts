@@ -115,12 +115,14 @@ export async function analyzeQuestion(
     (word) => language === "en" && !fixes.has(word) && word.length >= 3 && typed.has(word) && !isCorrectWord(word),
   );
 
-  // How much each English question word the knowledge lacks is the question's subject (a noun) rather than how it
-  // is put (a verb, an adjective, a general word): the engines weigh the absence of a subject most.
+  // How much each English question word is the question's subject (a noun) rather than how it is put (a verb, an
+  // adjective, a general word): the engines weigh the absence of a subject most. For every word, not only those the
+  // knowledge lacks: one it uses elsewhere ("own" in "your own logo") may still be missing from the passages found.
   const subject: QueryAnalysis["subject"] = [];
+  const stopwords = stopwordsOf(language);
   if (language === "en")
     for (const word of wordsOf(corrected))
-      if (vocab.unknown.has(word) && !unrecognised.includes(word)) {
+      if (!unrecognised.includes(word) && !stopwords.has(word)) {
         const weight = subjectWeight(word);
         if (weight < 1) subject.push({ word, weight });
       }
@@ -128,7 +130,7 @@ export async function analyzeQuestion(
   // an adjective or an adverb ("Kann ich da parken?"), how the question is put rather than what it is about.
   if (language === "de")
     for (const word of lowerCaseWordsOfNounCapitaliser(corrected))
-      if (vocab.unknown.has(word) && !subject.some((s) => s.word === word)) subject.push({ word, weight: 0 });
+      if (!stopwords.has(word) && !subject.some((s) => s.word === word)) subject.push({ word, weight: 0 });
 
   // Related words: the lexical resource's (English), then the owner's.
   const related: QueryAnalysis["related"] = [];
@@ -156,11 +158,10 @@ export async function analyzeQuestion(
     const forms = new Map<string, string>();
     // Not for a function word ("tenéis": its forms are function words too) nor a word that asks for a kind of value,
     // whose forms may be another word's ("meses", of "mes", is also a form of the verb "mesar", as "mesas" is).
-    const functionWords = stopwordsOf(language);
     const values = valueWordsOf(language);
     const add = (word: string) => {
       const folded = foldAccents(word);
-      if (functionWords.has(word) || functionWords.has(folded) || values.has(folded)) return;
+      if (stopwords.has(word) || stopwords.has(folded) || values.has(folded)) return;
       for (const form of questionLexicon.forms(word, FORMS_PER_WORD))
         if (!forms.has(form) && forms.size < MAX_FORMS) forms.set(form, word);
     };
