@@ -1059,7 +1059,13 @@ function buildQuery(text: string, history: Turn[], language: string, analysis: Q
 // ---------------------------------------------------------------------------------------------------------------
 // Matching the question against the units
 
-type Scorer = { idf(term: string): number; match(unit: Unit, term: string): number; known(term: string): boolean };
+type Scorer = {
+  idf(term: string): number;
+  match(unit: Unit, term: string): number;
+  known(term: string): boolean;
+  /** Whether another sentence of the unit's section (same passage, same heading) says the term. */
+  sectionSays(unit: Unit, term: string): boolean;
+};
 
 function scorer(units: Unit[], query: Query): Scorer {
   const documentFrequency = new Map<string, number>();
@@ -1091,7 +1097,22 @@ function scorer(units: Unit[], query: Query): Scorer {
         most = Math.max(most, documentFrequency.get(r.terms[0]!) ?? 0);
     return most;
   };
+  let sections: Map<Passage, Map<string, Set<string>>> | undefined;
+  const sectionTerms = (unit: Unit) => {
+    if (!sections) {
+      sections = new Map();
+      for (const u of units) {
+        const byHeading = sections.get(u.passage) ?? new Map<string, Set<string>>();
+        sections.set(u.passage, byHeading);
+        const terms = byHeading.get(u.nearHeading) ?? new Set<string>();
+        byHeading.set(u.nearHeading, terms);
+        for (const term of u.terms) terms.add(term);
+      }
+    }
+    return sections.get(unit.passage)?.get(unit.nearHeading);
+  };
   return {
+    sectionSays: (unit, term) => sectionTerms(unit)?.has(term) ?? false,
     // A term the knowledge never uses weighs most: it is what the question is about and the knowledge is not.
     // A word the knowledge uses only in another form ("abrís" where it says "abrimos" or "abre") is as common as
     // that form, not as rare as a word it never uses.
@@ -1258,8 +1279,10 @@ function isRelevant(s: Scorer, unit: Unit, query: Query): boolean {
     );
     if (!direct) return false;
   }
-  // A question about a name the knowledge knows is not answered by a sentence about something else.
-  if (query.names.some((name) => s.known(name) && s.match(unit, name) === 0)) return false;
+  // A question about a name the knowledge knows is not answered by a sentence about something else; a sentence
+  // of the section that names it speaks of it too ("Our orchard in Kessingland grows… Visits to the orchard are…").
+  if (query.names.some((name) => s.known(name) && s.match(unit, name) === 0 && !s.sectionSays(unit, name)))
+    return false;
   return coverage(s, [unit], query, 1) >= MIN_RELEVANCE;
 }
 
@@ -1445,6 +1468,8 @@ function selectUnits(units: Unit[], query: Query, exclude: Set<string> = new Set
       if (unit.leadIn || (unit.item && unit.list && chosen.some((other) => other.list === unit.list) && !unit.ordered))
         continue;
       if (unit.passage !== best.passage && !addsCoverage(s, chosen, unit, query)) continue;
+      // Relevant only through its section's mention of a name the answer itself says: a neighbour, not the answer.
+      if (query.names.some((name) => s.match(best, name) > 0 && s.match(unit, name) === 0)) continue;
       if (bySection && unit.nearHeading !== best.nearHeading) continue;
       if (key && s.match(unit, key) < CUE_WEIGHT && !addsCoverage(s, chosen, unit, query)) continue;
       // The same kind of value for something else ("Basic: $9" beside "Plus: $49", the weekday hours beside Sunday's).

@@ -915,6 +915,37 @@ Every new account can try Pro free for 7 days, no card needed.`,
     expect(ask("Do your physiotherapists speak Tamil?", { passages: team }).reply).toMatch(/^Yes\b/);
   });
 
+  it("a sentence of the section that names the place asked about speaks of it too", () => {
+    const orchard: Passage[] = [
+      passage(
+        9505,
+        "Our orchard",
+        "# Our orchard\n\nOur orchard in Kessingland grows apples, pears and plums. Visits to the orchard are only for school groups, by appointment.",
+      ),
+      passage(
+        9508,
+        "Farm shop",
+        "# Farm shop\n\nOur farm shop in Kessingland sells juice and cider for the whole family.",
+      ),
+    ];
+    const { reply } = ask("Can my family visit your orchard in Kessingland?", { passages: orchard });
+    expect(reply).toMatch(/^No, visits to the orchard are only for school groups/);
+  });
+
+  it("but a neighbour that does not name what the answer names is not added for its section's sake", () => {
+    const limits: Passage[] = [
+      passage(
+        9506,
+        "API",
+        "# API rate limits\n\nGold accounts can make 600 requests per minute. A request over the limit gets status 429 and a Retry-After header.",
+      ),
+      passage(9507, "Plans", "# Plans\n\nSilver accounts can make 100 requests per minute. The Gold plan costs €30."),
+    ];
+    const { reply } = ask("What is the API rate limit on the Gold plan?", { passages: limits });
+    expect(reply).toContain("600 requests per minute");
+    expect(reply).not.toContain("429");
+  });
+
   it('names given as examples ("such as") decide nothing by what they leave out', () => {
     const examples: Passage[] = [
       passage(
