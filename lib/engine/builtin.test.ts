@@ -44,6 +44,7 @@ describe("contentTerms", () => {
   it("drops chat abbreviations, which say nothing of the subject ('vllt', 'bcp', 'porfa')", () => {
     expect(contentTerms("gilt die karte vllt auch samstags", "de")).toEqual(["gilt", "kart", "samstag"]);
     expect(contentTerms("vous avez bcp de chambres", "fr")).toEqual(["chambr"]);
+    expect(contentTerms("le bar il ouvre a kel heure stp", "fr")).toEqual(["bar", "ouvr", "heur"]);
     expect(contentTerms("porfa dnd esta el parking", "es")).toEqual(["parking"]);
   });
 

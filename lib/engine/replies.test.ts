@@ -342,6 +342,15 @@ describe("French typed without apostrophes or the feminine", () => {
     const { reply } = ask(q, { passages: hours, analysis: { language: "fr", corrected: q, related: [] } });
     expect(reply).toBe("L'hôtel ouvre à 7 h 00.");
   });
+
+  it("reads 'jusqu'à' as no word of the question's subject", () => {
+    const shop: Passage[] = [
+      passage(9982, "Gâteaux", "# Gâteaux\n\nUn gâteau coûte 25 €. Il faut le commander avant 16 h la veille."),
+    ];
+    const both = "Combien coûte un gâteau et jusqu'à quelle heure faut-il le commander ?";
+    const cake = ask(both, { passages: shop, analysis: { language: "fr", corrected: both, related: [] } });
+    expect(cake.reply).toContain("25 €");
+  });
 });
 
 describe("a clipped word", () => {
