@@ -94,6 +94,22 @@ describe("slips", () => {
     const names = await ask(bot, "Are you HIPAA compliant or do you sell scooters?");
     expect(names.analysis.unrecognised ?? []).toEqual([]);
   });
+
+  it("reads a correct word the knowledge lacks that is a little word with two letters swapped as that word", async () => {
+    const bot = await botWith("Swapped little words", [
+      { title: "Whitening", text: "# Whitening\n\nHome whitening takes two to three weeks." },
+    ]);
+    // "dose" is an English word, but "does" with two letters swapped, and the knowledge never says "dose".
+    const swapped = await ask(bot, "how long dose whitening take");
+    expect(swapped.analysis.corrected).toBe("how long does whitening take");
+    // Where the knowledge uses the word, it is the word.
+    const dosing = await botWith("Dosing", [
+      { title: "Fluoride", text: "# Fluoride\n\nOne dose of fluoride varnish protects for three months." },
+    ]);
+    expect((await ask(dosing, "how big is a dose of fluoride")).analysis.corrected).toBe(
+      "how big is a dose of fluoride",
+    );
+  });
 });
 
 describe("related words", () => {

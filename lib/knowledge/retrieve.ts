@@ -64,7 +64,7 @@ export const RELATED_WEIGHT_SCALE = 1;
  *    closest vocabulary word (trigram-similar and one edit away, two from six letters on), unless it
  *    is a correct word of the question's or the knowledge's language (its Hunspell dictionary, and
  *    WordNet for English): a correct rare word is a question about something the bot does not know,
- *    not a typo.
+ *    not a typo, unless it is a function word with two letters swapped ("dose" for "does").
  * 3. Related words: for an English question, the synonyms of each word's most frequent senses in
  *    WordNet, kept only where the bot's vocabulary holds them (in any inflection), at reduced weight;
  *    and the owner's own word list at nearly full weight.
@@ -99,8 +99,15 @@ export async function analyzeQuestion(
   const englishToo = language === "en" || knowledgeLanguages.includes("en");
   const isCorrectWord = (w: string) => lexicons.some((l) => l?.has(w)) || (englishToo && isEnglishWord(w));
   const fixes = new Map<string, string>();
+  const stopwords = stopwordsOf(language);
   for (const [word, candidate] of vocab.unknown) {
-    if (isCorrectWord(word)) continue;
+    if (isCorrectWord(word)) {
+      // "how long dose it take": two letters of a little word swapped can make another word ("dose", "form"), which
+      // the knowledge does not use; the question's own function word is what was meant.
+      const little = transpositions(word).find((swap) => stopwords.has(swap));
+      if (little) fixes.set(word, little);
+      continue;
+    }
     const swapped = transpositions(word).find((swap) => swaps.get(swap) === word && vocab.present.has(swap));
     const fix = swapped && (!candidate || candidate.edits > 1) ? swapped : chooseFix(word, candidate, language);
     if (fix && fix !== word) fixes.set(word, fix);
@@ -119,7 +126,6 @@ export async function analyzeQuestion(
   // adjective, a general word): the engines weigh the absence of a subject most. For every word, not only those the
   // knowledge lacks: one it uses elsewhere ("own" in "your own logo") may still be missing from the passages found.
   const subject: QueryAnalysis["subject"] = [];
-  const stopwords = stopwordsOf(language);
   if (language === "en")
     for (const word of wordsOf(corrected))
       if (!unrecognised.includes(word) && !stopwords.has(word)) {
