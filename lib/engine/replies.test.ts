@@ -606,6 +606,28 @@ describe("follow-ups without a model", () => {
     expect(reply).not.toMatch(/parking/i);
   });
 
+  it("answers what the follow-up asks about now: 'And for kids?' after the price of a canoe", () => {
+    const passages = [
+      passage(9204, "Canoe hire", "# Canoe hire\n\nCanoes cost €40 per day. A canoe seats two adults."),
+      passage(
+        9205,
+        "Children",
+        "# Children\n\nChildren's boats are also for hire: €15 per day, life jackets included.",
+      ),
+      passage(
+        9206,
+        "Safety",
+        "# Safety\n\nChildren under 12 paddle with an adult. Children wear a life jacket. Children love the lake.",
+      ),
+    ];
+    const history = exchange("How much is a canoe for a day?", "Canoes cost €40 per day. A canoe seats two adults.");
+    // As retrieval relates them (WordNet): "kids" to the page's "children".
+    const analysis: QueryAnalysis = { language: "en", related: [{ word: "children", for: "kids", weight: 0.6 }] };
+    const { reply } = ask("And for kids?", { history, passages, analysis });
+    expect(reply).toContain("€15 per day");
+    expect(reply).not.toContain("€40");
+  });
+
   it("answers a follow-up about one row of a table with that row, not the whole table", () => {
     const menu = [
       passage(
