@@ -1408,7 +1408,8 @@ function selectUnits(units: Unit[], query: Query, exclude: Set<string> = new Set
     );
   // "And for kids?" after the price of an e-bike: the follow-up's own word is what it asks about now; a sentence
   // that says only the earlier turn's words answers the earlier question, whatever its score.
-  if (query.own.length < query.terms.size) {
+  const borrows = [...query.terms.keys()].some((t) => t !== PLACE && !query.frame.has(t) && !query.own.includes(t));
+  if (borrows) {
     const fresh = query.own.filter((term) => !query.cueOf.has(term) && termWeight(s, query, term) > 0);
     const says = (unit: Unit) => fresh.some((term) => s.match(unit, term) > 0);
     if (fresh.length > 0 && ranked.some(says)) ranked.sort((a, b) => Number(says(b)) - Number(says(a)));

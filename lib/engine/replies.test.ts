@@ -622,7 +622,11 @@ describe("follow-ups without a model", () => {
     ];
     const history = exchange("How much is a canoe for a day?", "Canoes cost €40 per day. A canoe seats two adults.");
     // As retrieval relates them (WordNet): "kids" to the page's "children".
-    const analysis: QueryAnalysis = { language: "en", related: [{ word: "children", for: "kids", weight: 0.6 }] };
+    const analysis: QueryAnalysis = {
+      language: "en",
+      corrected: "And for kids?",
+      related: [{ word: "children", for: "kids", weight: 0.6 }],
+    };
     const { reply } = ask("And for kids?", { history, passages, analysis });
     expect(reply).toContain("€15 per day");
     expect(reply).not.toContain("€40");
