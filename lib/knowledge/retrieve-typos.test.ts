@@ -16,10 +16,18 @@ describe("typo fixes for question words", () => {
     expect(functionWordFix("horario", "es")).toBeUndefined();
   });
 
+  it("reads two letters as the one three-letter function word they drop a letter of ('hw much')", () => {
+    expect(functionWordFix("hw", "en")?.word).toBe("how"); // so that "hw much" asks for an amount
+    expect(functionWordFix("nd", "en")?.word).toBe("and");
+    expect(functionWordFix("tv", "en")).toBeUndefined(); // no function word it could stand for
+    expect(functionWordFix("ok", "en")).toBeUndefined(); // a function word itself
+  });
+
   it("leaves function words, and words too short to tell, alone", () => {
     expect(functionWordFix("where", "en")).toBeUndefined();
     expect(functionWordFix("teneis", "es")).toBeUndefined(); // "tenéis" without its accent
     expect(functionWordFix("xy", "en")).toBeUndefined();
+    expect(functionWordFix("h", "en")).toBeUndefined();
     // Three letters: only a dropped letter counts ("gas" is not a typo of "has").
     expect(functionWordFix("gas", "en")).toBeUndefined();
   });

@@ -40,11 +40,12 @@ export type TypoFix = { word: string; edits: number; similarity: number; subsequ
 
 /**
  * The function word of `language` a misspelt word stands for: one edit away, and for words of three
- * letters only by a letter left out ("mch" → much); none for one or two letters (too many are one edit
- * from anything).
+ * letters only by a letter left out ("mch" → much); for two letters only the one three-letter word it
+ * drops a letter of, when there is only one ("hw" → how); none for one letter.
  */
 export function functionWordFix(word: string, language: string): TypoFix | undefined {
-  if (word.length < 3) return undefined;
+  if (word.length < 2) return undefined;
+  if (word.length === 2) return shortFix(word, language);
   const stop = stopwordsOf(language);
   const valueWords = valueWordsOf(language);
   const folded = foldAccents(word);
@@ -60,6 +61,16 @@ export function functionWordFix(word: string, language: string): TypoFix | undef
     if (!best || better(fix, best)) best = fix;
   }
   return best;
+}
+
+/** "hw" → how, "nd" → and: the only three-letter function word the two typed letters are a subsequence of. */
+function shortFix(word: string, language: string): TypoFix | undefined {
+  const stop = stopwordsOf(language);
+  if (stop.has(word) || !/^\p{L}+$/u.test(word)) return undefined;
+  const candidates = [...stop].filter((c) => c.length === 3 && /^\p{L}+$/u.test(c) && isSubsequence(word, c));
+  if (candidates.length !== 1) return undefined;
+  const candidate = candidates[0]!;
+  return { word: candidate, edits: 1, similarity: trigramSimilarity(word, candidate), subsequence: true };
 }
 
 function better(a: TypoFix, b: TypoFix): boolean {
