@@ -95,6 +95,30 @@ describe("slips", () => {
     expect(names.analysis.unrecognised ?? []).toEqual([]);
   });
 
+  it("reads a word written in one where the knowledge writes two, and two where it writes one, as the knowledge's", async () => {
+    const bot = await botWith("Joined and split", [
+      { title: "Workshop", text: "# Tune-ups\n\nA full tune-up costs €49 and takes two days." },
+      { title: "Kurse", text: "# Kurse\n\nDer Einsteigerkurs kostet 129 € für sechs Termine." },
+      { title: "Shop", text: "# Shop\n\nWe sell city bikes and a tune kit for guitars." },
+    ]);
+    const split = await ask(bot, "whats the price of a tuneup");
+    expect(split.analysis.corrected).toBe("whats the price of a tune-up");
+    expect(split.passages[0]?.heading).toMatch(/Tune-ups/);
+    const joined = await ask(bot, "was kostet der einsteiger kurs");
+    expect(joined.analysis.corrected).toBe("was kostet der einsteigerkurs");
+    expect(joined.passages[0]?.title).toBe("Kurse");
+    // Words the knowledge writes apart stay apart.
+    expect((await ask(bot, "do you sell city bikes")).analysis.corrected).toBe("do you sell city bikes");
+  });
+
+  it("reads a question's first word one letter short of a question word as that word, before what follows one", async () => {
+    const bot = await botWith("Question words", [{ title: "Prices", text: "# Prices\n\nA tune-up costs €49." }]);
+    // "wats" is an English word (temples), but at the start of a question, before "the", it is "what's".
+    expect((await ask(bot, "wats the price of a tune-up")).analysis.corrected).toBe("what's the price of a tune-up");
+    // "hats" one letter short of "whats", before no word that follows a question word: a subject.
+    expect((await ask(bot, "hats for sale?")).analysis.corrected).toBe("hats for sale?");
+  });
+
   it("reads a correct word the knowledge lacks that is a little word with two letters swapped as that word", async () => {
     const bot = await botWith("Swapped little words", [
       { title: "Whitening", text: "# Whitening\n\nHome whitening takes two to three weeks." },

@@ -852,6 +852,12 @@ const WH: Record<string, string> = {
   pt: "o que|que|qual|quais|quando|onde|como|porque|porquê|quanto|quanta|quantos|quem",
   nl: "wat|welk|welke|waar|wanneer|hoe|waarom|wie|hoeveel",
 };
+/** The language's question words of one word ("what", "quand"), and in English with "'s" ("what's"). */
+export const questionWordsOf = memoize((language: string): readonly string[] => {
+  const code = knownLanguage(language);
+  const words = (WH[code] ?? WH.en!).split("|").filter((w) => /^\p{L}+$/u.test(w));
+  return code === "en" ? [...words, ...words.map((w) => `${w}'s`)] : words;
+});
 const whStart = (language: string) =>
   new RegExp(`^(?:(?:and|et|und|y|e|pero|mais|aber|en|ma|mas)\\W+)*(?:${WH[language] ?? WH.en})(?![\\p{L}])`, "u");
 

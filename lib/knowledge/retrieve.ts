@@ -11,11 +11,11 @@ import type { Passage, QueryAnalysis } from "@/lib/engine/types";
 import { grouped } from "@/db/grouped";
 import { memoize } from "@/lib/memo";
 import { detectLanguage, textSearchConfig, UNDETERMINED } from "@/lib/language";
-import { valueWordsOf } from "@/lib/engine/builtin";
+import { questionWordsOf, valueWordsOf } from "@/lib/engine/builtin";
 import { COMPOUNDING, foldAccents, stopwordsOf } from "@/lib/engine/text";
 import { customerWordsFor, parseCustomerWords, type CustomerWordRule } from "./customer-words";
 import { lexiconFor } from "./lexicon";
-import { chooseFix } from "./retrieve-typos";
+import { chooseFix, isSubsequence } from "./retrieve-typos";
 import { isEnglishWord, relatedEnglishWords, subjectWeight } from "./wordnet";
 
 export { ALL_TERMS_CANDIDATES, CANDIDATE_BUDGET } from "@/db/queries/retrieval";
@@ -64,7 +64,9 @@ export const RELATED_WEIGHT_SCALE = 1;
  *    closest vocabulary word (trigram-similar and one edit away, two from six letters on), unless it
  *    is a correct word of the question's or the knowledge's language (its Hunspell dictionary, and
  *    WordNet for English): a correct rare word is a question about something the bot does not know,
- *    not a typo, unless it is a function word with two letters swapped ("dose" for "does").
+ *    not a typo, unless it is a function word with two letters swapped ("dose" for "does") or the first
+ *    word, a question word with a letter left out ("wats the…"). Words written in one where the knowledge
+ *    writes two with a hyphen, or two where it writes one, are read as the knowledge writes them.
  * 3. Related words: for an English question, the synonyms of each word's most frequent senses in
  *    WordNet, kept only where the bot's vocabulary holds them (in any inflection), at reduced weight;
  *    and the owner's own word list at nearly full weight.
@@ -81,10 +83,11 @@ export async function analyzeQuestion(
   const swaps = new Map<string, string>();
   for (const word of words.slice(0, SWAPPED_WORDS))
     for (const swap of transpositions(word)) if (!swaps.has(swap)) swaps.set(swap, word);
+  const joins = joinedForms(query);
   const vocab = await readQuestionVocabulary(db, {
     botId,
     words,
-    candidates: [...variants(words), ...swaps.keys()],
+    candidates: [...variants(words), ...swaps.keys(), ...joins.keys()],
     compounding: [...COMPOUNDING],
   });
   const stop = vocab.englishStopwords;
@@ -104,15 +107,37 @@ export async function analyzeQuestion(
     if (isCorrectWord(word)) {
       // "how long dose it take": two letters of a little word swapped can make another word ("dose", "form"), which
       // the knowledge does not use; the question's own function word is what was meant.
+      if (stopwords.has(word)) continue;
       const little = transpositions(word).find((swap) => stopwords.has(swap));
-      if (little) fixes.set(word, little);
+      // "wats the price…", "wen do you open": a question's first word with a letter left out of a question word,
+      // followed by what follows a question word (an article, a verb, a pronoun; not "hats for sale").
+      const asking =
+        word === words[0] &&
+        AFTER_QUESTION_WORD[language]?.test(words[1] ?? "") &&
+        !questionWordsOf(language).includes(word)
+          ? questionWordsOf(language).find(
+              (w) => w.replace("'", "").length === word.length + 1 && isSubsequence(word, w.replace("'", "")),
+            )
+          : undefined;
+      const fix = little ?? asking;
+      if (fix) fixes.set(word, fix);
       continue;
     }
     const swapped = transpositions(word).find((swap) => swaps.get(swap) === word && vocab.present.has(swap));
     const fix = swapped && (!candidate || candidate.edits > 1) ? swapped : chooseFix(word, candidate, language);
     if (fix && fix !== word) fixes.set(word, fix);
   }
-  const corrected = fixes.size ? replaceWords(query, fixes) : query;
+  // "tuneup" where the page writes "tune-up", "einsteiger kurs" where it writes "Einsteigerkurs": a word written
+  // in one where the knowledge writes two joined by a hyphen, or two where it writes one, is the knowledge's word.
+  const rejoined = new Map<string, string>();
+  for (const [form, { written, split }] of joins) {
+    if (!vocab.present.has(form) || vocab.unknown.has(form)) continue;
+    if (split) {
+      if (vocab.unknown.has(written) && !fixes.has(written)) fixes.set(written, form);
+    } else if (!written.split(" ").some((w) => fixes.has(w))) rejoined.set(written, form);
+  }
+  const fixed = fixes.size ? replaceWords(query, fixes) : query;
+  const corrected = rejoined.size ? joinWords(fixed, rejoined) : fixed;
   // Typed in lower case, neither the knowledge's nor the language's, and no typo of either ("libary" where the page
   // says "libraries"): a slip, not a subject the bot lacks. Capitalised words are names ("HIPAA", "Botox"). English
   // only, where Hunspell and WordNet together know nearly every word; the other dictionaries miss too many
@@ -291,6 +316,49 @@ function lowerCaseWordsOfNounCapitaliser(text: string): string[] {
   const inside = [...text.matchAll(/(?<![.!?:]\s*|^\s*|[\p{L}\p{M}'-])([\p{L}\p{M}]+)/gu)].map((m) => m[1]!);
   if (!inside.some((word) => /^\p{Lu}\p{Ll}/u.test(word))) return [];
   return inside.filter((word) => /^\p{Ll}+$/u.test(word)).map((word) => word.toLowerCase());
+}
+
+/** Words that follow a question word at a question's start ("what is", "when do", "où est"), per language. */
+const AFTER_QUESTION_WORD: Record<string, RegExp> = {
+  en: /^(?:the|a|an|is|are|r|was|were|do|does|did|can|will|would|should|u|you|ur|your)$/u,
+  fr: /^(?:est|sont|le|la|les|l|vous|tu|on|il|elle|ce|c)$/u,
+  de: /^(?:ist|sind|kann|kannst|gibt|hat|habt|der|die|das|du|ihr|man)$/u,
+  es: /^(?:es|son|está|esta|están|estan|el|la|los|las|hay)$/u,
+};
+
+/** At most this many of a question's words are tried joined to the next or split by a hyphen. */
+const JOINED_WORDS = 24;
+
+/**
+ * The ways the question's words may be written in the knowledge instead: each word of four letters or more split
+ * by a hyphen ("tuneup" → tune-up, "ebike" → e-bike), and each two words in a row joined, as one word when both have
+ * three letters or more ("einsteiger kurs" → einsteigerkurs) or by a hyphen ("check in" → check-in). Form → the
+ * words as the question writes them, and whether it splits one word.
+ */
+function joinedForms(query: string): Map<string, { written: string; split: boolean }> {
+  const seq = (query.toLowerCase().match(/[\p{L}\p{M}]+/gu) ?? []).slice(0, JOINED_WORDS);
+  const forms = new Map<string, { written: string; split: boolean }>();
+  seq.forEach((word, i) => {
+    if (word.length >= 4)
+      for (let cut = 1; cut <= word.length - 2; cut++)
+        forms.set(`${word.slice(0, cut)}-${word.slice(cut)}`, { written: word, split: true });
+    const next = seq[i + 1];
+    if (!next) return;
+    const written = `${word} ${next}`;
+    if (word.length >= 3 && next.length >= 3) forms.set(`${word}${next}`, { written, split: false });
+    forms.set(`${word}-${next}`, { written, split: false });
+  });
+  return forms;
+}
+
+/** The text with each pair of words in a row in `joins` ("einsteiger kurs") written as its form ("einsteigerkurs"). */
+function joinWords(text: string, joins: Map<string, string>): string {
+  let out = text;
+  for (const [written, form] of joins) {
+    const [a, b] = written.split(" ").map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
+    out = out.replace(new RegExp(`(?<![\\p{L}\\p{M}])${a}[\\s-]+${b}(?![\\p{L}\\p{M}])`, "giu"), form);
+  }
+  return out;
 }
 
 /** The text with each word in `fixes` replaced (whole words, any case). */
