@@ -1426,17 +1426,28 @@ function selectUnits(units: Unit[], query: Query, exclude: Set<string> = new Set
   // beside it says other words of the question ("first visit"). A word of the question must be the section's, said
   // by none of its items nor by that sentence, and no word may single out one item ("the Gold plan").
   const sectionWords = query.yesNo ? [] : query.own.filter((term) => !query.cueOf.has(term) && !top.terms.has(term));
+  // "Which amenities are there in every room?" under a section "In every room" that is a list: its heading says all
+  // the question says besides the kind asked for, so its items are the things of that kind.
+  const besidesKind = query.own.filter(
+    (term) => term !== query.typeWord && !query.cueOf.has(term) && termWeight(s, query, term) > 0,
+  );
+  const headingSaysAll = (unit: Unit) =>
+    !query.yesNo &&
+    query.typeWord !== undefined &&
+    besidesKind.length > 0 &&
+    besidesKind.every((t) => unit.nearHeadingTerms.has(t));
   const sectionList = top.item
     ? undefined
     : ranked.find(
         (unit) =>
           unit.item &&
           unit.list &&
-          sectionWords.some(
+          (sectionWords.some(
             (term) =>
               unit.nearHeadingTerms.has(term) &&
               !units.some((other) => other.list === unit.list && other.terms.has(term)),
-          ) &&
+          ) ||
+            headingSaysAll(unit)) &&
           !namesAnItem(s, units, unit.list, query),
       );
   const best = sectionList ?? top;
@@ -1539,7 +1550,16 @@ function selectUnits(units: Unit[], query: Query, exclude: Set<string> = new Set
     chosen: chosen.sort(compareDocOrder),
     best,
     shownList,
-    confidence: coverage(s, chosen, query, HEADING_CONFIDENCE, MISSING_VALUE_CONFIDENCE),
+    // A list chosen because its heading says all the question says besides the kind: its items are of that kind.
+    confidence: coverage(
+      s,
+      chosen,
+      sectionList && headingSaysAll(sectionList)
+        ? { ...query, terms: new Map([...query.terms].filter(([term]) => term !== query.typeWord)) }
+        : query,
+      HEADING_CONFIDENCE,
+      MISSING_VALUE_CONFIDENCE,
+    ),
   };
 }
 

@@ -284,6 +284,19 @@ Ab 8 Wochen nach der Geburt, immer freitags um 10 Uhr.`,
 });
 
 describe("a section that is the list asked for", () => {
+  it("lists a section's items when its heading says all the question says besides the kind asked for", () => {
+    const cabins: Passage[] = [
+      passage(
+        9990,
+        "Cabins",
+        "# Our cabins\n\nWe have 12 cabins, all with a lake view and all with a private bathroom.\n\n## In all cabins\n\n- Wood stove\n- Kettle\n- Hair dryer",
+      ),
+    ];
+    const { reply, kind } = ask("Which amenities are there in all cabins?", { passages: cabins });
+    expect(kind).toBe("answer");
+    for (const item of ["Wood stove", "Kettle", "Hair dryer"]) expect(reply).toContain(item);
+  });
+
   it("adds a sentence of the answer's own section whose heading says what was asked, though the sentence does not", () => {
     const paying: Passage[] = [
       passage(
