@@ -1654,9 +1654,35 @@ function composeReply(chosen: Unit[], shownList: string | undefined, query: Quer
   const parts = chosen.map((unit) =>
     unit.text.endsWith(":") && !(unit.leadIn && unit.list === shownList)
       ? `${unit.text.slice(0, -1)}.`
-      : askedColumns(unit, query),
+      : askedItem(askedColumns(unit, query), query),
   );
   return truncate(parts.join(" "), shownList ? MAX_LIST_CHARS : MAX_REPLY_CHARS);
+}
+
+/** Between the items of a list in a sentence: a comma, "and", "or" (per language). */
+const ITEM_SEPARATOR = /,\s+(?:(?:and|or|y|o|e|et|ou|und|oder|en|of)\s+)?|\s+(?:and|or|y|o|e|et|ou|und|oder|en|of)\s+/u;
+
+/**
+ * A sentence that gives a value of the kind asked for to each of several things ("Starter is then $182 a year, Team
+ * $470 a year and Business $1,238 a year") cut to the one the question singles out: the item that alone says a word
+ * of the question. The words before a colon stay ("Paying yearly saves 20%: Starter is then $182 a year.").
+ */
+function askedItem(text: string, query: Query): string {
+  if (query.yesNo || query.tags.size === 0) return text;
+  const colon = text.search(/:\s/);
+  const head = colon >= 0 ? text.slice(0, colon + 2) : "";
+  const body = (colon >= 0 ? text.slice(colon + 2) : text).replace(/[.!]\s*$/u, "");
+  const items = body.split(ITEM_SEPARATOR);
+  if (items.length < 3 || !items.every((item) => [...cuesIn(item)].some((cue) => query.tags.has(cue)))) return text;
+  const termsOf = items.map((item) => new Set(termsIn(item, query.language)));
+  const singled = new Set<number>();
+  for (const term of query.own) {
+    const holders = termsOf.flatMap((terms, i) => (terms.has(term) ? [i] : []));
+    if (holders.length === 1) singled.add(holders[0]!);
+  }
+  if (singled.size !== 1) return text;
+  const item = items[[...singled][0]!]!;
+  return `${head}${head ? item : upperFirst(item)}.`;
 }
 
 /**

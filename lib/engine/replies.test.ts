@@ -140,6 +140,20 @@ describe("only what was asked", () => {
     expect(reply).not.toMatch(/€60|€500/);
   });
 
+  it("a sentence that prices several things is cut to the one asked about", () => {
+    const yearly: Passage[] = [
+      passage(
+        9991,
+        "Yearly",
+        "# Paying yearly\n\nBooking a year ahead saves 10%: Bronze is then $90 a year, Silver $180 a year and Gold $270 a year. Two prices are given per item. Rent costs $5 a day or $20 a week.",
+      ),
+    ];
+    const silver = ask("How much is Silver if I book a year ahead?", { passages: yearly });
+    expect(silver.reply).toBe("Booking a year ahead saves 10%: Silver $180 a year.");
+    // Two items are a price and its alternative, not a list to cut.
+    expect(ask("How much is rent for a week?", { passages: yearly }).reply).toContain("$5 a day or $20 a week");
+  });
+
   it("a question that asks for the list gets the whole list", () => {
     for (const question of ["What packages do you offer?", "fees", "What are your prices?"]) {
       const { reply } = ask(question);
