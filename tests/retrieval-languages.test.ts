@@ -98,7 +98,10 @@ describe("slips", () => {
   it("reads a word written in one where the knowledge writes two, and two where it writes one, as the knowledge's", async () => {
     const bot = await botWith("Joined and split", [
       { title: "Workshop", text: "# Tune-ups\n\nA full tune-up costs €49 and takes two days." },
-      { title: "Kurse", text: "# Kurse\n\nDer Einsteigerkurs kostet 129 € für sechs Termine." },
+      {
+        title: "Kurse",
+        text: "# Kurse\n\nDer Einsteigerkurs kostet 129 € für sechs Termine. Die 10er-Karte gilt 6 Monate.",
+      },
       { title: "Shop", text: "# Shop\n\nWe sell city bikes and a tune kit for guitars." },
     ]);
     const split = await ask(bot, "whats the price of a tuneup");
@@ -107,6 +110,8 @@ describe("slips", () => {
     const joined = await ask(bot, "was kostet der einsteiger kurs");
     expect(joined.analysis.corrected).toBe("was kostet der einsteigerkurs");
     expect(joined.passages[0]?.title).toBe("Kurse");
+    // A German number in a compound, in words where the page writes digits.
+    expect((await ask(bot, "wie lange gilt die zehnerkarte")).analysis.corrected).toBe("wie lange gilt die 10er-karte");
     // Words the knowledge writes apart stay apart.
     expect((await ask(bot, "do you sell city bikes")).analysis.corrected).toBe("do you sell city bikes");
   });

@@ -106,7 +106,7 @@ const numberWordsFor = memoize((code: string): Map<string, string> => {
   for (const [word, value] of [...map]) for (const accented of ACCENTED[word] ?? []) map.set(accented, value);
   return map;
 });
-const numberWordsOf = (language: string) => numberWordsFor(knownLanguage(language));
+export const numberWordsOf = (language: string) => numberWordsFor(knownLanguage(language));
 
 /** Languages that write compounds as one word ("Regenschirm", "fietsenstalling"): a compound names a kind of its last part. */
 export const COMPOUNDING = new Set(["de", "nl", "sv", "da", "no", "nb"]);

@@ -12,7 +12,7 @@ import { grouped } from "@/db/grouped";
 import { memoize } from "@/lib/memo";
 import { detectLanguage, textSearchConfig, UNDETERMINED } from "@/lib/language";
 import { questionWordsOf, valueWordsOf } from "@/lib/engine/builtin";
-import { COMPOUNDING, foldAccents, stopwordsOf } from "@/lib/engine/text";
+import { COMPOUNDING, foldAccents, numberWordsOf, stopwordsOf } from "@/lib/engine/text";
 import { customerWordsFor, parseCustomerWords, type CustomerWordRule } from "./customer-words";
 import { lexiconFor } from "./lexicon";
 import { chooseFix, isSubsequence } from "./retrieve-typos";
@@ -342,6 +342,10 @@ function joinedForms(query: string): Map<string, { written: string; split: boole
     if (word.length >= 4)
       for (let cut = 1; cut <= word.length - 2; cut++)
         forms.set(`${word.slice(0, cut)}-${word.slice(cut)}`, { written: word, split: true });
+    // "zehnerkarte" where the page writes "10er-Karte": German writes a number in a compound in words or digits.
+    for (const [numberWord, digits] of numberWordsOf("de"))
+      if (word.startsWith(`${numberWord}er`) && word.length >= numberWord.length + 5)
+        forms.set(`${digits}er-${word.slice(numberWord.length + 2)}`, { written: word, split: true });
     const next = seq[i + 1];
     if (!next) return;
     const written = `${word} ${next}`;
