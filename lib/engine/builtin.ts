@@ -1287,7 +1287,10 @@ function isRelevant(s: Scorer, unit: Unit, query: Query): boolean {
   }
   // A question about a name the knowledge knows is not answered by a sentence about something else; a sentence
   // of the section that names it speaks of it too ("Our orchard in Kessingland grows… Visits to the orchard are…").
-  if (query.names.some((name) => s.known(name) && s.match(unit, name) === 0 && !s.sectionSays(unit, name)))
+  if (
+    query.names.some((name) => s.known(name) && s.match(unit, name) === 0 && !s.sectionSays(unit, name)) &&
+    !coversEveryOf(unit, query)
+  )
     return false;
   return coverage(s, [unit], query, 1) >= MIN_RELEVANCE;
 }
@@ -1748,7 +1751,9 @@ function decideYesNo(
   const askedNegatively = negation.test(fold(message));
   const own = query.own;
   // Said in the sentence, or by the heading of its own section ("SDKs" above "Client libraries exist for Python").
-  const covers = (unit: Unit, term: string) => s.match(unit, term) >= NEAR_HEADING_WEIGHT;
+  // A name is said of every thing of its kind too ("Two-factor authentication is available on every plan").
+  const covers = (unit: Unit, term: string) =>
+    s.match(unit, term) >= NEAR_HEADING_WEIGHT || (query.names.includes(term) && coversEveryOf(unit, query));
   const uncovered = own.filter((term) => !chosen.some((unit) => covers(unit, term)));
   if (!askedNegatively) {
     // A negation in the sentence most about the question ("Opened bags cannot be refunded"), or in one that
@@ -1829,6 +1834,37 @@ const EXCEPT: Record<string, RegExp> = {
 };
 /** Words after an exception word within which the question's word must come to be the thing excepted. */
 const EXCEPT_REACH = 3;
+
+/** Words that say "each one of": "every plan", "toutes les chambres", "alle Kurse", "todos los días" (folded). */
+const EVERY: Record<string, RegExp> = {
+  en: /^(?:every|all|any|each)$/u,
+  fr: /^(?:tous|toutes|chaque|tout|toute)$/u,
+  de: /^(?:alle|allen|aller|jede|jeder|jedem|jeden|jedes)$/u,
+  es: /^(?:todos|todas|cada|cualquier)$/u,
+  it: /^(?:tutti|tutte|ogni|qualsiasi)$/u,
+  pt: /^(?:todos|todas|cada|qualquer)$/u,
+  nl: /^(?:alle|elk|elke|ieder|iedere)$/u,
+};
+
+/**
+ * Whether a unit speaks of every thing of a kind the question names one of ("available on every plan" for "on the
+ * Free plan"): a word for "each" before a word of the question (an article may come between), with no exception.
+ */
+function coversEveryOf(unit: Unit, query: Query): boolean {
+  const every = EVERY[query.language] ?? EVERY.en!;
+  const except = EXCEPT[query.language] ?? EXCEPT.en!;
+  const words = foldAccents(normalise(unit.text)).match(/[\p{L}\d']+/gu) ?? [];
+  if (words.some((word, i) => except.test(word) || except.test(`${word} ${words[i + 1] ?? ""}`))) return false;
+  return words.some(
+    (word, i) =>
+      every.test(word) &&
+      words
+        .slice(i + 1, i + 3)
+        .some((next) =>
+          termsIn(next, query.language).some((term) => query.terms.has(term) && !query.names.includes(term)),
+        ),
+  );
+}
 
 function relatedTo(query: Query, term: string, word: string): boolean {
   return (query.related.get(term) ?? []).some((r) => r.terms.includes(word));

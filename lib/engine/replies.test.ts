@@ -1008,6 +1008,27 @@ Every new account can try Pro free for 7 days, no card needed.`,
     expect(reply).not.toContain("429");
   });
 
+  it("a sentence about every thing of a kind answers for the one the question names", () => {
+    const plans: Passage[] = [
+      passage(
+        9507,
+        "Plans",
+        "# Plans\n\nThe Bronze plan costs €5. Single sign-on is available on every plan. File uploads are not available on the Bronze plan.",
+      ),
+    ];
+    expect(ask("Is single sign-on available on the Bronze plan?", { passages: plans }).reply).toMatch(
+      /^Yes, single sign-on is available on every plan\./,
+    );
+    const except: Passage[] = [
+      passage(
+        9508,
+        "Plans",
+        "# Plans\n\nThe Bronze plan costs €5. Single sign-on is available on every plan except Bronze.",
+      ),
+    ];
+    expect(ask("Is single sign-on available on the Bronze plan?", { passages: except }).reply).not.toMatch(/^Yes\b/);
+  });
+
   it('names given as examples ("such as") decide nothing by what they leave out', () => {
     const examples: Passage[] = [
       passage(
