@@ -1778,6 +1778,14 @@ function decideYesNo(
   // together say "yes" to "Do you sell visas?".
   const whole = chosen.find((unit) => own.every((term) => covers(unit, term)));
   if (uncovered.length === 0 && own.length > 0 && whole) return { decision: "yes", lead: whole };
+  // Or from one that says all of what it is about when only how it is put is missing ("Can I bring my dog to the
+  // garden?" and "Dogs are welcome in the garden."): two subject words or more, and no negation.
+  const about = own.filter((term) => query.subject.get(term) !== 0);
+  const sayer =
+    about.length >= 2 && !askedNegatively
+      ? chosen.find((unit) => about.every((term) => covers(unit, term)) && !negation.test(fold(unit.text)))
+      : undefined;
+  if (sayer) return { decision: "yes", lead: sayer };
   return undefined;
 }
 

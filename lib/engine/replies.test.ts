@@ -1008,6 +1008,24 @@ Every new account can try Pro free for 7 days, no card needed.`,
     expect(reply).not.toContain("429");
   });
 
+  it("says yes from a sentence that says all the question is about when only how it is put is missing", () => {
+    const garden: Passage[] = [
+      passage(9509, "Garden", "# Garden\n\nDogs are welcome in the garden. The garden closes at dusk."),
+      passage(9510, "Rooms", "# Rooms\n\nDogs are not allowed in the rooms."),
+    ];
+    // As retrieval weighs them (WordNet): "bring" is a verb, how the question is put.
+    const analysis = (q: string): QueryAnalysis => ({
+      language: "en",
+      corrected: q,
+      related: [],
+      subject: [{ word: "bring", weight: 0 }],
+    });
+    const q = "Can I bring my dog to the garden?";
+    expect(ask(q, { passages: garden, analysis: analysis(q) }).reply).toMatch(/^Yes, dogs are welcome in the garden\./);
+    const rooms = "Can I bring my dog to the rooms?";
+    expect(ask(rooms, { passages: garden, analysis: analysis(rooms) }).reply).toMatch(/^No\b/);
+  });
+
   it("a sentence about every thing of a kind answers for the one the question names", () => {
     const plans: Passage[] = [
       passage(
