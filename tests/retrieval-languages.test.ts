@@ -72,6 +72,8 @@ describe("typos", () => {
     // A real typo of the same word is corrected.
     const typo = await ask(bot, "When are the cyclng courses?");
     expect(typo.analysis.corrected).toBe("When are the cycling courses?");
+    // Also one that WordNet's inflection rules would take for a word ("cycleing" as cycle + ing).
+    expect((await ask(bot, "When are the cycleing courses?")).analysis.corrected).toBe("When are the cycling courses?");
     expect(typo.passages[0]?.heading).toMatch(/Cycling courses/);
   });
 });

@@ -16,7 +16,7 @@ import { COMPOUNDING, foldAccents, numberWordsOf, stopwordsOf } from "@/lib/engi
 import { customerWordsFor, parseCustomerWords, type CustomerWordRule } from "./customer-words";
 import { lexiconFor } from "./lexicon";
 import { chooseFix, isSubsequence } from "./retrieve-typos";
-import { isEnglishWord, relatedEnglishWords, subjectWeight } from "./wordnet";
+import { isEnglishLemma, relatedEnglishWords, subjectWeight } from "./wordnet";
 
 export { ALL_TERMS_CANDIDATES, CANDIDATE_BUDGET } from "@/db/queries/retrieval";
 
@@ -100,7 +100,9 @@ export async function analyzeQuestion(
   // Typos.
   const lexicons = await Promise.all([...new Set([language, ...knowledgeLanguages])].map((l) => lexiconFor(l)));
   const englishToo = language === "en" || knowledgeLanguages.includes("en");
-  const isCorrectWord = (w: string) => lexicons.some((l) => l?.has(w)) || (englishToo && isEnglishWord(w));
+  // The dictionaries know a language's inflections; WordNet adds the lemmas they lack ("veneer"), not its own
+  // guesses at inflections ("shiping" as ship + ing).
+  const isCorrectWord = (w: string) => lexicons.some((l) => l?.has(w)) || (englishToo && isEnglishLemma(w));
   const fixes = new Map<string, string>();
   const stopwords = stopwordsOf(language);
   for (const [word, candidate] of vocab.unknown) {
