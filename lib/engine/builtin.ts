@@ -1225,6 +1225,11 @@ function compoundMatches(units: Unit[], query: Query): Map<string, Map<Unit, num
   return found;
 }
 
+/** "ur", "iz": a word of one or two letters the knowledge does not use is chat shorthand, not a subject. */
+function isShorthand(term: string): boolean {
+  return term.length <= 2 && !/\d/.test(term);
+}
+
 /** How much a question word weighs: rarer in the knowledge is more; answer-type words weigh as their type; unknown ones most. */
 function termWeight(s: Scorer, query: Query, term: string): number {
   // No address among the passages: a "where" question is answered in other ways ("We ship to Belgium").
@@ -1232,8 +1237,7 @@ function termWeight(s: Scorer, query: Query, term: string): number {
   const cue = query.cueOf.get(term);
   const weight = s.idf(cue ?? term);
   if (cue || s.known(term)) return weight;
-  // "ur", "iz": a word of one or two letters the knowledge does not use is chat shorthand, not a subject.
-  if (term.length <= 2 && !/\d/.test(term)) return 0;
+  if (isShorthand(term)) return 0;
   // A word of an earlier turn that the knowledge does not use says nothing about this answer.
   if ((query.terms.get(term) ?? 1) < 1) return 0;
   // "Which regions do you deliver to?" is answered by "the Austria, Poland and Denmark".
@@ -1252,16 +1256,18 @@ function coverage(
   headingCredit: number,
   missingValue = MISSING_CUE_FACTOR,
 ): number {
-  if (query.terms.size === 0) {
+  const byTags = () => {
     if (query.tags.size === 0) return 0;
     let found = 0;
     for (const tag of query.tags) if (units.some((unit) => unit.terms.has(tag))) found++;
     return found / query.tags.size;
-  }
+  };
+  if (query.terms.size === 0) return byTags();
   let covered = 0;
   let total = 0;
   for (const [term, share] of query.terms) {
     const weight = termWeight(s, query, term) * share;
+    if (weight === 0) continue;
     let best = 0;
     for (const unit of units) {
       const match = s.match(unit, term);
@@ -1270,6 +1276,8 @@ function coverage(
     covered += weight * best;
     total += weight;
   }
+  // Only chat shorthand ("ur phone number?"): the kind of value asked for is all there is to go by.
+  if (total === 0 && [...query.terms.keys()].every((term) => isShorthand(term) && !s.known(term))) return byTags();
   let result = total > 0 ? covered / total : 0;
   for (const tag of query.tags)
     if (!units.some((unit) => hasValue(unit, tag))) result *= tag === "§when" ? MISSING_CUE_FACTOR : missingValue;
@@ -1280,10 +1288,12 @@ function coverage(
 function isRelevant(s: Scorer, unit: Unit, query: Query): boolean {
   if (query.terms.size === 0) return [...query.tags].some((tag) => unit.terms.has(tag));
   if (query.needsDirect) {
-    const direct = [...query.terms.keys()].some(
-      (term) => !query.cueOf.has(term) && (s.match(unit, term) >= HEADING_ONLY_WEIGHT || unit.headingTerms.has(term)),
+    // Of the words that weigh something: chat shorthand the knowledge does not use ("ur") is no word to share.
+    const words = [...query.terms.keys()].filter(
+      (term) => !query.cueOf.has(term) && !(isShorthand(term) && !s.known(term)),
     );
-    if (!direct) return false;
+    const direct = words.some((term) => s.match(unit, term) >= HEADING_ONLY_WEIGHT || unit.headingTerms.has(term));
+    if (words.length > 0 && !direct) return false;
   }
   // A question about a name the knowledge knows is not answered by a sentence about something else; a sentence
   // of the section that names it speaks of it too ("Our orchard in Kessingland grows… Visits to the orchard are…").

@@ -559,6 +559,22 @@ describe("an acronym the page spells out", () => {
 });
 
 describe("abstains rather than state an unrelated fact", () => {
+  it("answers a question of chat shorthand and a kind of value by the value ('ur phone number?')", () => {
+    const contact: Passage[] = [
+      passage(
+        9992,
+        "Contact",
+        "# Contact\n\nCall us on +44 20 7946 0000 during opening hours. We sell kayaks and canoes.",
+      ),
+    ];
+    expect(ask("ur phone number?", { passages: contact }).reply).toContain("+44 20 7946 0000");
+    // A word of the earlier turn that the knowledge lacks is no shorthand: "how much?" about scooters is not answered
+    // with another price.
+    const prices: Passage[] = [passage(9993, "Prices", "# Prices\n\nKayaks cost €40 a day.")];
+    const history = exchange("Do you sell scooters?", "Sorry, I don't have an answer to that.");
+    expect(ask("How much are they?", { history, passages: prices }).kind).toBe("fallback");
+  });
+
   it("does not answer 'how much' with sentences that hold no price, nor 'how long' with no duration", () => {
     const spa: Passage[] = [
       passage(
