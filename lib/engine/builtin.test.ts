@@ -70,6 +70,11 @@ describe("isFollowUp", () => {
   ])("%s is not", (message) => {
     expect(isFollowUp(message)).toBe(false);
   });
+
+  it("reads French 'c'est' as pointing back unless the message names what it is", () => {
+    expect(isFollowUp("C'est combien par personne ?", "fr")).toBe(true);
+    expect(isFollowUp("C'est quoi le code du wifi de la chambre ?", "fr")).toBe(false);
+  });
 });
 
 describe("answerBuiltin: small talk", () => {

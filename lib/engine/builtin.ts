@@ -498,6 +498,8 @@ export function isFollowUp(message: string, language = guessLanguage(message)): 
   if (language === "en" && /\bthere\b/.test(text) && !/\b(?:is|are|was|were|be)\s+there\b/.test(text)) return true;
   // "¿A partir de qué edad?", "Which months?": three words or fewer with one thing named lean on the turn before.
   const content = termsIn(message, language).length;
+  // "C'est combien par personne ?": French "c'est" points back, unless the message names what "ce" is.
+  if (language === "fr" && /^c'?est(?![\p{L}])/u.test(text) && content <= 1) return true;
   return content === 0 || (words.length <= 3 && content <= 1);
 }
 
