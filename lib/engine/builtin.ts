@@ -1290,9 +1290,12 @@ function coverage(
 function isRelevant(s: Scorer, unit: Unit, query: Query): boolean {
   if (query.terms.size === 0) return [...query.tags].some((tag) => unit.terms.has(tag));
   if (query.needsDirect) {
-    // Of the words that weigh something: chat shorthand the knowledge does not use ("ur") is no word to share.
+    // Of the words that weigh something: chat shorthand the knowledge does not use ("ur") is no word to share. A
+    // word for a kind of value other than the one asked for is what the question is about ("When can I reach you by
+    // phone?" asks for a time).
+    const asksOther = (term: string) => query.tags.size > 0 && !query.tags.has(query.cueOf.get(term)!);
     const words = [...query.terms.keys()].filter(
-      (term) => !query.cueOf.has(term) && !(isShorthand(term) && !s.known(term)),
+      (term) => (!query.cueOf.has(term) || asksOther(term)) && !(isShorthand(term) && !s.known(term)),
     );
     const direct = words.some((term) => s.match(unit, term) >= HEADING_ONLY_WEIGHT || unit.headingTerms.has(term));
     if (words.length > 0 && !direct) return false;

@@ -418,6 +418,19 @@ describe("a word of the headings alone", () => {
 });
 
 describe("when", () => {
+  it("reads a word for another kind of value as what the question is about ('telefonisch' when a time is asked)", () => {
+    const contact: Passage[] = [
+      passage(
+        9994,
+        "Kontakt",
+        "# Kontakt\n\nTelefon: 0761 123 456 (Montag bis Freitag, 10:00–13:00 Uhr). Das Studio ist mit dem Rad gut erreichbar.",
+      ),
+    ];
+    const q = "Wann seid ihr telefonisch erreichbar?";
+    const { reply } = ask(q, { passages: contact, analysis: { language: "de", corrected: q, related: [] } });
+    expect(reply).toContain("10:00–13:00");
+  });
+
   const classes: Passage[] = [
     passage(
       9801,
