@@ -872,6 +872,14 @@ export function isYesNoQuestion(message: string, language = guessLanguage(messag
   if (whStart(code).test(text)) return false;
   const start = YES_NO_START[code];
   if (start?.test(text)) return true;
+  // "Our son is 15, can he come to the spa?": what comes first says how things are; the question is the last part.
+  const last = /\?\s*$/.test(message)
+    ? text
+        .split(/[.!;:–—]\s*|,\s+|\s-\s|¿/)
+        .pop()
+        ?.trim()
+    : undefined;
+  if (last && last !== text && last.split(/\s+/).length >= 2) return isYesNoQuestion(last, language);
   if (!/\?\s*$/.test(message) || text.split(/\s+/).length < 2 || FOLLOW_UP_START.test(text)) return false;
   // German puts the verb first: a word, then a pronoun or an article ("Liefert ihr auch…?", "Hat der Laden…?").
   if (code === "de") return GERMAN_VERB_FIRST.test(text);
@@ -1789,6 +1797,8 @@ function decideYesNo(
     const lister = chosen.find((unit) => unit.enumeratesNames && rest.every((term) => covers(unit, term)));
     if (lister) return { decision: "no", lead: lister };
   }
+  const outside = !askedNegatively ? outsideBound(chosen, query, fold(message)) : undefined;
+  if (outside) return { decision: "no", lead: outside };
   // Yes only from a sentence that says all of it: "no passport or visa is needed" and "We sell tours" do not
   // together say "yes" to "Do you sell visas?".
   const whole = chosen.find((unit) => own.every((term) => covers(unit, term)));
@@ -1801,6 +1811,32 @@ function decideYesNo(
       ? chosen.find((unit) => about.every((term) => covers(unit, term)) && !negation.test(fold(unit.text)))
       : undefined;
   if (sayer) return { decision: "yes", lead: sayer };
+  return undefined;
+}
+
+/**
+ * "Ich hatte vor 8 Wochen einen Kaiserschnitt – kann ich schon anfangen?" and "…, nach einem Kaiserschnitt ab 10
+ * Wochen": the question's number lies outside the bound that a clause about the question's subject sets for the
+ * same kind of quantity (the word after both numbers), so the answer is no. The unit of that clause, if any.
+ */
+function outsideBound(chosen: Unit[], query: Query, folded: string): Unit | undefined {
+  const stated = [...folded.matchAll(/(?<![\d.,])(\d{1,4})\s+(\p{L}+)/gu)];
+  if (stated.length !== 1) return undefined;
+  const n = Number(stated[0]![1]);
+  const [kind] = termsIn(stated[0]![2]!, query.language, { parts: false });
+  if (!kind) return undefined;
+  const about = query.own.filter((term) => !/^\d+$/.test(term) && term !== kind && query.subject.get(term) !== 0);
+  for (const unit of chosen)
+    for (const clause of foldAccents(normalise(unit.text)).split(/[,;:()]/)) {
+      const bounds = [...clause.matchAll(UPPER_BOUND), ...clause.matchAll(LOWER_BOUND)].filter((m) => {
+        const after = clause.slice(m.index + m[0].length).match(/^\s+(\p{L}+)/u)?.[1];
+        return after !== undefined && termsIn(after, query.language, { parts: false })[0] === kind;
+      });
+      if (bounds.length === 0 || rangesIn(clause).some(([low, high]) => low <= n && n <= high)) continue;
+      const words = new Set(termsIn(clause, query.language));
+      if (!about.some((term) => words.has(term))) continue;
+      if (boundsIn(bounds.map((m) => m[0]).join(" ")).every(([low, high]) => n < low || n > high)) return unit;
+    }
   return undefined;
 }
 

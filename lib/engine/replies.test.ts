@@ -128,6 +128,11 @@ describe("yes or no first", () => {
     ["Wann haben Sie geöffnet?", "de", false],
     ["¿Hacen envíos a Canadá?", "es", true],
     ["¿Cuánto cuesta el envío?", "es", false],
+    // What comes first says how things are; the question is the last part.
+    ["My son is 12, can he ride an e-bike?", "en", true],
+    ["Ich hatte vor 8 Wochen eine OP – kann ich schon anfangen?", "de", true],
+    ["Soy celíaco, ¿puedo comer paella?", "es", true],
+    ["My son is 12, which bike fits him?", "en", false],
   ])("%s is a yes/no question: %s → %s", (question, language, expected) => {
     expect(isYesNoQuestion(question, language)).toBe(expected);
   });
@@ -1053,6 +1058,24 @@ Every new account can try Pro free for 7 days, no card needed.`,
     expect(ask(q, { passages: garden, analysis: analysis(q) }).reply).toMatch(/^Yes, dogs are welcome in the garden\./);
     const rooms = "Can I bring my dog to the rooms?";
     expect(ask(rooms, { passages: garden, analysis: analysis(rooms) }).reply).toMatch(/^No\b/);
+  });
+
+  it("answers no when the question's number is outside the bound a sentence about its subject sets", () => {
+    const rides: Passage[] = [
+      passage(
+        9511,
+        "Kayak tours",
+        "# Kayak tours\n\nTours last 3 hours, and kayak tours are open to paddlers from 14 years.",
+      ),
+    ];
+    // As retrieval weighs it (WordNet): "join" is a verb, how the question is put.
+    const asked = (q: string) =>
+      ask(q, {
+        passages: rides,
+        analysis: { language: "en", corrected: q, related: [], subject: [{ word: "join", weight: 0 }] },
+      }).reply;
+    expect(asked("Can paddlers of 11 years join kayak tours?")).toMatch(/^No, tours last 3 hours/);
+    expect(asked("Can paddlers of 15 years join kayak tours?")).not.toMatch(/^No\b/);
   });
 
   it("a sentence about every thing of a kind answers for the one the question names", () => {
