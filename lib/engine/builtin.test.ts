@@ -46,6 +46,8 @@ describe("contentTerms", () => {
     expect(contentTerms("vous avez bcp de chambres", "fr")).toEqual(["chambr"]);
     expect(contentTerms("le bar il ouvre a kel heure stp", "fr")).toEqual(["bar", "ouvr", "heur"]);
     expect(contentTerms("porfa dnd esta el parking", "es")).toEqual(["parking"]);
+    // Forms of "ser" and "estar": how a Spanish question is put ("Soy alérgico…", "Estamos en el hotel…").
+    expect(contentTerms("soy eres somos estoy estás estamos parking", "es")).toEqual(["parking"]);
   });
 
   it("returns nothing for small talk", () => {

@@ -74,7 +74,7 @@ const CONVERSATIONAL: Record<string, string> = {
   de: `bitte danke hallo ja nein gibt wie was wann wo warum welche welcher welches möchte möchten kann können könnt
     wissen sagen mal ans aufs durchs fürs hinterm hinters ums unterm unters überm übers vorm vors
     eig eigentlich vllt vlt vielleicht evtl eventuell ggf bzw usw nen`,
-  es: `hola gracias favor sí si es son está están hay puedo puede pueden tienen tiene tengo hacen hace cómo como
+  es: `hola gracias favor sí si soy eres es somos son estoy estás está estamos están hay puedo puede pueden tienen tiene tengo hacen hace cómo como
     cuándo cuando dónde donde qué cuál cuáles cuánto cuánta cuántos cuántas quiero quisiera saber decir usted ustedes
     las los unos unas este esta estos estas tenéis tenemos tienes hacéis podéis puedes sois estáis vuestro vuestra
     vuestros vuestras entre sobre hasta desde durante según segun hacia tras cada otro otra otros otras mismo misma
