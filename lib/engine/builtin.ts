@@ -289,6 +289,44 @@ function dayGroups(language: string): Map<string, string[]> {
   return map;
 }
 
+/** Another month than the question's, in a unit: less than a word of the same kind, so never the key of an answer. */
+const OTHER_MONTH_WEIGHT = 0.6;
+/** The months in order, per language (folded, lowercase). */
+const MONTH_NAMES: Record<string, string[]> = {
+  en: "january february march april may june july august september october november december".split(" "),
+  fr: "janvier fevrier mars avril mai juin juillet aout septembre octobre novembre decembre".split(" "),
+  de: "januar februar marz april mai juni juli august september oktober november dezember".split(" "),
+  es: "enero febrero marzo abril mayo junio julio agosto septiembre octubre noviembre diciembre".split(" "),
+};
+/** Month name (folded) → 0..11, for the language. */
+const monthIndex = memoize(
+  (language: string): Map<string, number> =>
+    new Map((MONTH_NAMES[knownLanguage(language)] ?? []).map((name, i) => [name, i] as const)),
+);
+/** Month term (stemmed) → the other months' terms, for the language: any month matches a question's month a little. */
+const monthTerms = memoize((language: string): Map<string, string[]> => {
+  const terms = (MONTH_NAMES[knownLanguage(language)] ?? []).map((name) => termsIn(name, language)[0] ?? name);
+  return new Map(terms.map((term) => [term, terms.filter((other) => other !== term)] as const));
+});
+/**
+ * "from April to October", "d'avril à octobre", "von April bis Oktober", "de abril a octubre": the months a text says
+ * something lasts, as [first, last] (0..11; a range over the new year wraps).
+ */
+function monthRangesIn(folded: string, language: string): [number, number][] {
+  const index = monthIndex(language);
+  if (index.size === 0) return [];
+  const names = [...index.keys()].join("|");
+  const ranges: [number, number][] = [];
+  const pattern = new RegExp(
+    `(?<![\\p{L}])(${names})\\s*(?:-|–|—|to|until|till|through|a|à|au|jusqu'a|bis|hasta)\\s*(${names})(?![\\p{L}])`,
+    "gu",
+  );
+  for (const m of folded.matchAll(pattern)) ranges.push([index.get(m[1]!)!, index.get(m[2]!)!]);
+  return ranges;
+}
+const inMonthRange = (month: number, [first, last]: [number, number]) =>
+  first <= last ? first <= month && month <= last : month >= first || month <= last;
+
 const cueStemCache = new Map<string, Map<string, Cue>>();
 /** Stem → answer type, for the language. */
 function cueStems(language: string): Map<string, Cue> {
@@ -1031,11 +1069,14 @@ function buildQuery(text: string, history: Turn[], language: string, analysis: Q
       related.set(term, [...(related.get(term) ?? []), { terms: [word], weight: 1 }]);
     }
   const days = dayGroups(language);
+  const months = monthTerms(language);
   for (const term of terms.keys()) {
-    const group = days.get(term);
+    // "in December" and "from April to October": another month says a little about this one (and may say no).
+    const group = days.get(term) ?? months.get(term);
     if (!group) continue;
     const list = related.get(term) ?? [];
-    for (const word of group) list.push({ terms: [word], weight: CUE_WEIGHT });
+    const weight = days.has(term) ? CUE_WEIGHT : OTHER_MONTH_WEIGHT;
+    for (const word of group) list.push({ terms: [word], weight });
     related.set(term, list);
   }
   const folded = foldAccents(stripped.trim());
@@ -1799,6 +1840,18 @@ function decideYesNo(
   }
   const outside = !askedNegatively ? outsideBound(chosen, query, fold(message)) : undefined;
   if (outside) return { decision: "no", lead: outside };
+  // "Can I do the tour in December?" and "The tour runs from April to October.": a month outside the months it lasts.
+  const asked = [...monthIndex(language)].filter(([name]) =>
+    new RegExp(`(?<![\\p{L}])${name}(?![\\p{L}])`, "u").test(fold(message)),
+  );
+  if (!askedNegatively && asked.length === 1) {
+    const month = asked[0]![1];
+    const seasonal = chosen.find((unit) => {
+      const ranges = monthRangesIn(fold(unit.text), language);
+      return ranges.length > 0 && ranges.every((range) => !inMonthRange(month, range));
+    });
+    if (seasonal) return { decision: "no", lead: seasonal };
+  }
   // Yes only from a sentence that says all of it: "no passport or visa is needed" and "We sell tours" do not
   // together say "yes" to "Do you sell visas?".
   const whole = chosen.find((unit) => own.every((term) => covers(unit, term)));

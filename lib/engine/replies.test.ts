@@ -1078,6 +1078,19 @@ Every new account can try Pro free for 7 days, no card needed.`,
     expect(asked("Can paddlers of 15 years join kayak tours?")).not.toMatch(/^No\b/);
   });
 
+  it("answers no for a month outside the months a thing runs", () => {
+    const season: Passage[] = [
+      passage(9512, "Kayak hire", "# Kayak hire\n\nKayak hire runs from April to October. A kayak costs €30 a day."),
+    ];
+    expect(ask("Can I hire a kayak in December?", { passages: season }).reply).toMatch(
+      /^No, kayak hire runs from April to October\./,
+    );
+    expect(ask("Can I hire a kayak in June?", { passages: season }).reply).not.toMatch(/^No\b/);
+    const bac: Passage[] = [passage(9513, "Bac", "# Le bac\n\nLe bac traverse le lac d'avril à octobre.")];
+    const q = "Le bac traverse le lac en décembre ?";
+    expect(ask(q, { passages: bac, analysis: { language: "fr", corrected: q, related: [] } }).reply).toMatch(/^Non\b/);
+  });
+
   it("a sentence about every thing of a kind answers for the one the question names", () => {
     const plans: Passage[] = [
       passage(
