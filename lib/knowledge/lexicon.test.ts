@@ -23,6 +23,21 @@ describe("a Hunspell lexicon", () => {
     expect(lexicon.forms("hablamos", 2)).toHaveLength(2);
   });
 
+  it("knows a word one of whose entries is only a part of compounds, by its other entry", () => {
+    const two = parseHunspell({
+      aff: encode("SET UTF-8\nONLYINCOMPOUND o\nSFX V Y 1\nSFX V en e en\n"),
+      dic: encode("3\nsprechen/V\nsprechen/o\nteil/o\n"),
+    });
+    expect(two.has("sprechen")).toBe(true);
+    expect(two.has("spreche")).toBe(true);
+    expect(two.has("teil")).toBe(false); // only inside compounds
+  });
+
+  it("reads the installed German dictionary's common verbs", async () => {
+    const de = await lexiconFor("de");
+    for (const word of ["sprechen", "sprachen", "spricht"]) expect(de?.has(word), word).toBe(true);
+  });
+
   it("reads the installed Spanish dictionary's verb forms", async () => {
     const es = await lexiconFor("es");
     expect(es?.forms("abrís")).toEqual(expect.arrayContaining(["abrir", "abrimos", "abre"]));

@@ -105,6 +105,14 @@ export function parseHunspell({ aff, dic }: Dictionary): Lexicon {
     flagMode === "num" ? flags.split(",") : flagMode === "long" ? (flags.match(/../gu) ?? []) : [...flags];
 
   const stems = new Map<string, Set<string>>();
+  const standsAlone = (flags: Set<string>) =>
+    !(needAffix && flags.has(needAffix)) && !(onlyInCompound && flags.has(onlyInCompound));
+  /**
+   * Stems with an entry that is a word on its own. A word may have several entries ("sprechen/DIV", the verb, and
+   * "sprechen/Sozm", only inside compounds): their flags are merged for the suffix rules, but one entry's
+   * "only in a compound" must not take the word away from the other.
+   */
+  const alone = new Set<string>();
   const dicLines = decoder.decode(dic).split(/\r?\n/);
   for (let i = 1; i < dicLines.length; i++) {
     const line = dicLines[i]!;
@@ -118,19 +126,16 @@ export function parseHunspell({ aff, dic }: Dictionary): Lexicon {
     const word = written.toLowerCase();
     const flags = splitFlags(slash < 0 ? "" : entry.slice(slash + 1));
     if (forbidden && flags.includes(forbidden)) continue;
+    if (standsAlone(new Set(flags))) alone.add(word);
     const known = stems.get(word);
     if (known) for (const f of flags) known.add(f);
     else stems.set(word, new Set(flags));
   }
 
-  const standsAlone = (flags: Set<string>) =>
-    !(needAffix && flags.has(needAffix)) && !(onlyInCompound && flags.has(onlyInCompound));
-
   /** The dictionary entries the word is a form of (itself when it is one). */
   const entriesOf = (word: string): string[] => {
     const found: string[] = [];
-    const own = stems.get(word);
-    if (own && standsAlone(own)) found.push(word);
+    if (alone.has(word)) found.push(word);
     for (let n = Math.min(longestAdd, word.length - 1); n >= 0; n--) {
       const rules = suffixes.get(n === 0 ? "" : word.slice(-n));
       if (!rules) continue;
@@ -155,7 +160,7 @@ export function parseHunspell({ aff, dic }: Dictionary): Lexicon {
       for (const entry of entriesOf(word)) {
         const flags = stems.get(entry);
         if (!flags) continue;
-        if (standsAlone(flags) && entry !== word && out.size < max) out.add(entry);
+        if (alone.has(entry) && entry !== word && out.size < max) out.add(entry);
         for (const flag of flags)
           for (const rule of rulesByFlag.get(flag) ?? []) {
             if (out.size >= max) break;
