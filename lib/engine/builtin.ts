@@ -313,17 +313,25 @@ const monthTerms = memoize((language: string): Map<string, string[]> => {
  * something lasts, as [first, last] (0..11; a range over the new year wraps).
  */
 function monthRangesIn(folded: string, language: string): [number, number][] {
+  const { range } = monthPatterns(language);
+  if (!range) return [];
   const index = monthIndex(language);
-  if (index.size === 0) return [];
-  const names = [...index.keys()].join("|");
   const ranges: [number, number][] = [];
-  const pattern = new RegExp(
-    `(?<![\\p{L}])(${names})\\s*(?:-|–|—|to|until|till|through|a|à|au|jusqu'a|bis|hasta)\\s*(${names})(?![\\p{L}])`,
-    "gu",
-  );
-  for (const m of folded.matchAll(pattern)) ranges.push([index.get(m[1]!)!, index.get(m[2]!)!]);
+  for (const m of folded.matchAll(range)) ranges.push([index.get(m[1]!)!, index.get(m[2]!)!]);
   return ranges;
 }
+/** The language's month names as one pattern (a month named) and as a range ("april to october"), built once. */
+const monthPatterns = memoize((language: string): { name?: RegExp; range?: RegExp } => {
+  const names = [...monthIndex(language).keys()].join("|");
+  if (!names) return {};
+  return {
+    name: new RegExp(`(?<![\\p{L}])(${names})(?![\\p{L}])`, "gu"),
+    range: new RegExp(
+      `(?<![\\p{L}])(${names})\\s*(?:-|–|—|to|until|till|through|a|à|au|jusqu'a|bis|hasta)\\s*(${names})(?![\\p{L}])`,
+      "gu",
+    ),
+  };
+});
 const inMonthRange = (month: number, [first, last]: [number, number]) =>
   first <= last ? first <= month && month <= last : month >= first || month <= last;
 
@@ -1841,11 +1849,11 @@ function decideYesNo(
   const outside = !askedNegatively ? outsideBound(chosen, query, fold(message)) : undefined;
   if (outside) return { decision: "no", lead: outside };
   // "Can I do the tour in December?" and "The tour runs from April to October.": a month outside the months it lasts.
-  const asked = [...monthIndex(language)].filter(([name]) =>
-    new RegExp(`(?<![\\p{L}])${name}(?![\\p{L}])`, "u").test(fold(message)),
-  );
-  if (!askedNegatively && asked.length === 1) {
-    const month = asked[0]![1];
+  const { name: monthName } = monthPatterns(language);
+  const asked =
+    !askedNegatively && monthName ? new Set([...fold(message).matchAll(monthName)].map((m) => m[1]!)) : undefined;
+  if (asked?.size === 1) {
+    const month = monthIndex(language).get([...asked][0]!)!;
     const seasonal = chosen.find((unit) => {
       const ranges = monthRangesIn(fold(unit.text), language);
       return ranges.length > 0 && ranges.every((range) => !inMonthRange(month, range));

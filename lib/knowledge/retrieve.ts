@@ -113,11 +113,10 @@ export async function analyzeQuestion(
       const little = transpositions(word).find((swap) => stopwords.has(swap));
       // "wats the price…", "wen do you open": a question's first word with a letter left out of a question word,
       // followed by what follows a question word (an article, a verb, a pronoun; not "hats for sale").
+      const questionWords = questionWordsOf(language);
       const asking =
-        word === words[0] &&
-        AFTER_QUESTION_WORD[language]?.test(words[1] ?? "") &&
-        !questionWordsOf(language).includes(word)
-          ? questionWordsOf(language).find(
+        word === words[0] && AFTER_QUESTION_WORD[language]?.test(words[1] ?? "") && !questionWords.includes(word)
+          ? questionWords.find(
               (w) => w.replace("'", "").length === word.length + 1 && isSubsequence(word, w.replace("'", "")),
             )
           : undefined;
@@ -133,7 +132,7 @@ export async function analyzeQuestion(
   // in one where the knowledge writes two joined by a hyphen, or two where it writes one, is the knowledge's word.
   const rejoined = new Map<string, string>();
   for (const [form, { written, split }] of joins) {
-    if (!vocab.present.has(form) || vocab.unknown.has(form)) continue;
+    if (!vocab.present.has(form)) continue;
     if (split) {
       if (vocab.unknown.has(written) && !fixes.has(written)) fixes.set(written, form);
     } else if (!written.split(" ").some((w) => fixes.has(w))) rejoined.set(written, form);
