@@ -76,6 +76,17 @@ describe("typos", () => {
     expect((await ask(bot, "When are the cycleing courses?")).analysis.corrected).toBe("When are the cycling courses?");
     expect(typo.passages[0]?.heading).toMatch(/Cycling courses/);
   });
+
+  it("reads three typed letters as the four-letter word they leave one out of, but never an acronym", async () => {
+    const bot = await botWith("Short slips", [
+      { title: "Plans", text: "# Plans\n\nThe Free plan includes 100 responses a month. Paid plans start at $19." },
+      { title: "Developers", text: "# SDKs\n\nOfficial SDKs exist for JavaScript and Python." },
+    ]);
+    const short = await ask(bot, "how many responses on the fre plan");
+    expect(short.analysis.corrected).toBe("how many responses on the free plan");
+    // "SDK" typed in capitals among lower-case words is an acronym, though "sdks" is one letter away.
+    expect((await ask(bot, "Is there a Python SDK?")).analysis.corrected).toBe("Is there a Python SDK?");
+  });
 });
 
 describe("slips", () => {

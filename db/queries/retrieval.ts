@@ -312,11 +312,11 @@ function remember(entry: BotVocabulary, words: Map<string, WordFacts>): void {
 /**
  * One statement: for each word, whether the bot's vocabulary (knowledge_words, kept exact by the trigger of
  * migration 0006) holds it and whether it is an English stopword; for a word it lacks whose closest word is wanted
- * (of four letters or more), the closest vocabulary word: trigram-similar (pg_trgm's `%`, through the trigram
- * index) and at most one edit away up to five letters, two beyond (fuzzystrmatch's levenshtein), fewest edits
- * first, then most similar, then most common in the knowledge; and when the knowledge is in a `compounding` language,
- * the compounds of the vocabulary that end in it. With `withBot`, also the bot's settings that retrieval reads and
- * the languages of its knowledge.
+ * (of four letters or more; of three, only a four-letter word it leaves a letter out of), the closest vocabulary
+ * word: trigram-similar (pg_trgm's `%`, through the trigram index) and at most one edit away up to five letters,
+ * two beyond (fuzzystrmatch's levenshtein), fewest edits first, then most similar, then most common in the
+ * knowledge; and when the knowledge is in a `compounding` language, the compounds of the vocabulary that end in it.
+ * With `withBot`, also the bot's settings that retrieval reads and the languages of its knowledge.
  */
 async function lookUpWords(
   db: Db,
@@ -351,7 +351,9 @@ async function lookUpWords(
              left join lateral (
                select v.word as fix, levenshtein(v.word, w.word) as edits, similarity(v.word, w.word)::float8 as sim
                from knowledge_words v
-               where w.want_fix and not w.known and length(w.word) >= 4
+               where w.want_fix and not w.known
+                 -- Three typed letters: only a word of four they leave one out of ("fre" for "free").
+                 and (length(w.word) >= 4 or (length(w.word) = 3 and length(v.word) = 4))
                  and v.bot_id = ${botId} and v.word % w.word and v.word ~ '^[[:alpha:]]+$'
                  and levenshtein(v.word, w.word) <= case when length(w.word) <= 5 then 1 else 2 end
                order by levenshtein(v.word, w.word), similarity(v.word, w.word) desc, v.df desc, v.word

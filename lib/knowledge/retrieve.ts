@@ -61,8 +61,9 @@ export const RELATED_WEIGHT_SCALE = 1;
  *    knowledge's main language. The question is parsed with its language's text search configuration
  *    and, where the knowledge is in others, with theirs too.
  * 2. Typos: each question word that the bot's vocabulary (knowledge_words) lacks is replaced by the
- *    closest vocabulary word (trigram-similar and one edit away, two from six letters on), unless it
- *    is a correct word of the question's or the knowledge's language (its Hunspell dictionary, and
+ *    closest vocabulary word (trigram-similar and one edit away, two from six letters on; three typed
+ *    letters only a four-letter word they leave one out of), unless it is an acronym typed in capitals
+ *    or a correct word of the question's or the knowledge's language (its Hunspell dictionary, and
  *    WordNet for English): a correct rare word is a question about something the bot does not know,
  *    not a typo, unless it is a function word with two letters swapped ("dose" for "does") or the first
  *    word, a question word with a letter left out ("wats the…"). Words written in one where the knowledge
@@ -105,7 +106,16 @@ export async function analyzeQuestion(
   const isCorrectWord = (w: string) => lexicons.some((l) => l?.has(w)) || (englishToo && isEnglishLemma(w));
   const fixes = new Map<string, string>();
   const stopwords = stopwordsOf(language);
+  // "Is there a Python SDK?": a word typed in capitals among lower-case ones is an acronym, not a slip.
+  const acronyms = /\p{Ll}/u.test(query)
+    ? new Set(
+        (query.match(/[\p{L}\p{M}]+/gu) ?? [])
+          .filter((w) => w.length >= 2 && w === w.toUpperCase())
+          .map((w) => w.toLowerCase()),
+      )
+    : new Set<string>();
   for (const [word, candidate] of vocab.unknown) {
+    if (acronyms.has(word)) continue;
     if (isCorrectWord(word)) {
       // "how long dose it take": two letters of a little word swapped can make another word ("dose", "form"), which
       // the knowledge does not use; the question's own function word is what was meant.
