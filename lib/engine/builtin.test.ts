@@ -28,6 +28,11 @@ describe("contentTerms", () => {
     expect(contentTerms("Brightleaf's $9.99 plan")).toEqual(["brightleaf", "9.99", "plan"]);
   });
 
+  it("reads a number word in a hyphenated word as its digits, as in the words apart ('six-week' and 'six weeks')", () => {
+    expect(contentTerms("a six-week check")).toEqual(["sixweek", "6", "week", "check"]);
+    expect(contentTerms("after six weeks")).toEqual(["6", "week"]);
+  });
+
   it("drops a preposition joined to its article and the conjunction 'si'", () => {
     // "unterm" is "unter dem": no word of the question's subject, as "im" and "zum" are none.
     expect(contentTerms("Ist der Saal unterm Dach erreichbar?", "de")).toEqual(["saal", "dach", "erreichbar"]);

@@ -215,7 +215,8 @@ export function contentTerms(text: string, language = "en", { parts = true }: { 
       continue;
     }
     add(pieces.join(""));
-    if (parts) for (const piece of pieces) if (piece.length >= 2) add(piece);
+    // "a six-week check" is a check after "six weeks", which reads "6 weeks".
+    if (parts) for (const piece of pieces) if (piece.length >= 2) add(numbers.get(piece) ?? piece);
   }
   return [...terms];
 }
