@@ -1824,8 +1824,11 @@ function decideYesNo(
   const own = query.own;
   // Said in the sentence, or by the heading of its own section ("SDKs" above "Client libraries exist for Python").
   // A name is said of every thing of its kind too ("Two-factor authentication is available on every plan").
+  // A name is said by every sentence of the section that names it ("Invisalign aligners are… Retainers are included
+  // in the price.").
   const covers = (unit: Unit, term: string) =>
-    s.match(unit, term) >= NEAR_HEADING_WEIGHT || (query.names.includes(term) && coversEveryOf(unit, query));
+    s.match(unit, term) >= NEAR_HEADING_WEIGHT ||
+    (query.names.includes(term) && (coversEveryOf(unit, query) || s.sectionSays(unit, term)));
   const uncovered = own.filter((term) => !chosen.some((unit) => covers(unit, term)));
   if (!askedNegatively) {
     // A negation in the sentence most about the question ("Opened bags cannot be refunded"), or in one that

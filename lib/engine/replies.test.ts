@@ -1128,6 +1128,19 @@ Every new account can try Pro free for 7 days, no card needed.`,
     expect(reply).toContain("free for 7 days");
     expect(reply).not.toMatch(/^No\b/);
   });
+
+  it("says yes from a sentence of the section that names the thing asked about", () => {
+    const insoles: Passage[] = [
+      passage(
+        9509,
+        "Orthotics",
+        "# Orthotics\n\nFlexiStep insoles are made to measure from a scan of your feet. A second fitting is included in the price.",
+      ),
+    ];
+    expect(ask("Is a second fitting included in the price of FlexiStep?", { passages: insoles }).reply).toMatch(
+      /^Yes, a second fitting is included in the price\./,
+    );
+  });
 });
 
 describe("what a thing contains", () => {
