@@ -1823,12 +1823,14 @@ function decideYesNo(
   const askedNegatively = negation.test(fold(message));
   const own = query.own;
   // Said in the sentence, or by the heading of its own section ("SDKs" above "Client libraries exist for Python").
-  // A name is said of every thing of its kind too ("Two-factor authentication is available on every plan").
+  // A name is said of every thing of its kind too ("Two-factor authentication is available on every plan"), and so
+  // is a word that qualifies the thing ("the free plan").
   // A name is said by every sentence of the section that names it ("Invisalign aligners are… Retainers are included
   // in the price.").
   const covers = (unit: Unit, term: string) =>
     s.match(unit, term) >= NEAR_HEADING_WEIGHT ||
-    (query.names.includes(term) && (coversEveryOf(unit, query) || s.sectionSays(unit, term)));
+    (query.names.includes(term) && (coversEveryOf(unit, query) || s.sectionSays(unit, term))) ||
+    qualifiesEvery(unit, query, message, term);
   const uncovered = own.filter((term) => !chosen.some((unit) => covers(unit, term)));
   if (!askedNegatively) {
     // A negation in the sentence most about the question ("Opened bags cannot be refunded"), or in one that
@@ -1974,18 +1976,37 @@ const EVERY: Record<string, RegExp> = {
  * Free plan"): a word for "each" before a word of the question (an article may come between), with no exception.
  */
 function coversEveryOf(unit: Unit, query: Query): boolean {
+  return everyOf(unit, query).size > 0;
+}
+
+/** The question's words (not names) that a unit says "every" of ("every plan"), none when it makes an exception. */
+function everyOf(unit: Unit, query: Query): Set<string> {
   const every = EVERY[query.language] ?? EVERY.en!;
   const except = EXCEPT[query.language] ?? EXCEPT.en!;
   const words = foldAccents(normalise(unit.text)).match(/[\p{L}\d']+/gu) ?? [];
-  if (words.some((word, i) => except.test(word) || except.test(`${word} ${words[i + 1] ?? ""}`))) return false;
+  const found = new Set<string>();
+  if (words.some((word, i) => except.test(word) || except.test(`${word} ${words[i + 1] ?? ""}`))) return found;
+  words.forEach((word, i) => {
+    if (!every.test(word)) return;
+    for (const next of words.slice(i + 1, i + 3))
+      for (const term of termsIn(next, query.language))
+        if (query.terms.has(term) && !query.names.includes(term)) found.add(term);
+  });
+  return found;
+}
+
+/**
+ * Whether the question's word qualifies, next to it, a word the unit says "every" of: "Embedding works on every plan"
+ * says it of the "free plan" too.
+ */
+function qualifiesEvery(unit: Unit, query: Query, message: string, term: string): boolean {
+  const all = everyOf(unit, query);
+  if (all.size === 0) return false;
+  const words = (foldAccents(normalise(message)).match(/[\p{L}\d']+/gu) ?? []).map(
+    (word) => termsIn(word, query.language, { parts: false })[0],
+  );
   return words.some(
-    (word, i) =>
-      every.test(word) &&
-      words
-        .slice(i + 1, i + 3)
-        .some((next) =>
-          termsIn(next, query.language).some((term) => query.terms.has(term) && !query.names.includes(term)),
-        ),
+    (word, i) => word === term && [words[i - 1], words[i + 1]].some((next) => next !== undefined && all.has(next)),
   );
 }
 

@@ -1129,6 +1129,15 @@ Every new account can try Pro free for 7 days, no card needed.`,
     expect(reply).not.toMatch(/^No\b/);
   });
 
+  it("says yes of a thing qualified by a word from a sentence that says it of every such thing ('the basic plan')", () => {
+    const plans = (text: string): Passage[] => [passage(9510, "Plans", `# Plans\n\n${text}`)];
+    expect(
+      ask("Can I export to PDF on the basic plan?", { passages: plans("PDF export works on every plan.") }).reply,
+    ).toMatch(/^Yes, PDF export works on every plan\./);
+    const except = plans("PDF export works on every plan except the basic one.");
+    expect(ask("Can I export to PDF on the basic plan?", { passages: except }).reply).not.toMatch(/^Yes\b/);
+  });
+
   it("says yes from a sentence of the section that names the thing asked about", () => {
     const insoles: Passage[] = [
       passage(
