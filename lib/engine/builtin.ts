@@ -124,7 +124,8 @@ const VALUE_PATTERNS: Record<Exclude<Cue, "§when">, RegExp> = {
   ),
   "§duration": new RegExp(
     `(?:\\b\\d+|${NUMBER_WORDS})\\s*(?:(?:-|–|to|a|à|bis|y|or|ou|oder|o)\\s*(?:\\d+|${NUMBER_WORDS})\\s*)?` +
-      String.raw`(?:business\s+|working\s+|jours?\s+ouvr\w*\s*|werk\w*\s+|dias?\s+habiles?\s*)?(?:minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?|heures?|jours?|semaines?|mois|ans|annees?|minuten|stunden?|tagen?|wochen?|monaten?|jahren?|minutos?|horas?|dias?|semanas?|meses|anos?)\b`,
+      // "a 60-minute call", "a 30-day guarantee": the number joined to its unit by a hyphen.
+      String.raw`-?(?:business\s+|working\s+|jours?\s+ouvr\w*\s*|werk\w*\s+|dias?\s+habiles?\s*)?(?:minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?|heures?|jours?|semaines?|mois|ans|annees?|minuten|stunden?|tagen?|wochen?|monaten?|jahren?|minutos?|horas?|dias?|semanas?|meses|anos?)\b`,
     "u",
   ),
   "§weekend": new RegExp(`\\b(?:${WEEKEND_DAYS})\\b|\\bweekends?\\b|\\bweek-ends?\\b|\\bwochenenden?\\b`, "u"),

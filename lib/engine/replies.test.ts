@@ -423,6 +423,19 @@ describe("a word of the headings alone", () => {
 });
 
 describe("when", () => {
+  it("reads a duration joined to its number by a hyphen ('a 45-minute consultation') as a duration", () => {
+    const consult: Passage[] = [
+      passage(
+        9520,
+        "Consultations",
+        "# Consultations\n\nNew patients get a free 45-minute consultation with a physiotherapist.",
+      ),
+    ];
+    expect(ask("How long is the consultation for new patients?", { passages: consult }).reply).toBe(
+      "New patients get a free 45-minute consultation with a physiotherapist.",
+    );
+  });
+
   it("reads a word for another kind of value as what the question is about ('telefonisch' when a time is asked)", () => {
     const contact: Passage[] = [
       passage(
