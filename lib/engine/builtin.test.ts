@@ -33,6 +33,12 @@ describe("contentTerms", () => {
     expect(contentTerms("after six weeks")).toEqual(["6", "week"]);
   });
 
+  it("reads German 'zu zweit', 'zu fünft' as how many come together, not the ordinals", () => {
+    expect(contentTerms("Und wenn wir zu zweit kommen?", "de")).toContain("2");
+    expect(contentTerms("Wir kommen zu fünft", "de")).toContain("5");
+    expect(contentTerms("die zweite Stunde", "de")).not.toContain("2");
+  });
+
   it("drops a preposition joined to its article and the conjunction 'si'", () => {
     // "unterm" is "unter dem": no word of the question's subject, as "im" and "zum" are none.
     expect(contentTerms("Ist der Saal unterm Dach erreichbar?", "de")).toEqual(["saal", "dach", "erreichbar"]);

@@ -96,12 +96,14 @@ const NUMBER_WORDS: Record<string, string> = {
   pt: "dois tres quatro cinco seis sete oito nove dez onze doze",
   nl: "twee drie vier vijf zes zeven acht negen tien elf twaalf",
 };
-const ACCENTED: Record<string, string[]> = { funf: ["fünf"], zwolf: ["zwölf"], tres: ["três"] };
+const ACCENTED: Record<string, string[]> = { funf: ["fünf"], funft: ["fünft"], zwolf: ["zwölf"], tres: ["três"] };
 /** Number word → its digits, for a language code (knownLanguage's). */
 const numberWordsFor = memoize((code: string): Map<string, string> => {
   const map = new Map<string, string>();
   (NUMBER_WORDS[code] ?? "").split(" ").forEach((word, i) => word !== "-" && map.set(word, String(i + 2)));
   if (code === "pt") map.set("duas", "2");
+  // "zu zweit", "zu dritt": how many come together (the ordinals are "zweite", "dritte").
+  if (code === "de") ["zweit", "dritt", "viert", "funft", "sechst"].forEach((word, i) => map.set(word, String(i + 2)));
   // Written with their accents too ("fünf", "três").
   for (const [word, value] of [...map]) for (const accented of ACCENTED[word] ?? []) map.set(accented, value);
   return map;
