@@ -2018,8 +2018,9 @@ function relatedTo(query: Query, term: string, word: string): boolean {
 /**
  * "Do you ship to Norway?" when the knowledge says "We ship to the Austria, Poland and Denmark": no, by
  * omission. A sentence that says everything the question asks but the name it asks about, and instead lists other
- * names or says no, decides it. Only for names (places, plans, brands): a missing common word is a question the
- * knowledge does not cover.
+ * names, restricts it to another of the kind ("on the Business plan only") or says no, decides it. Only for names
+ * (places, plans, brands): a missing common word is a question the knowledge does not cover. A word of how the
+ * question is put ("use") counts as little as it is the subject; a word the section's heading says counts as said.
  */
 /** "Not outside Valencia": a negated restriction decides by omission too. */
 const OUTSIDE: Record<string, RegExp> = {
@@ -2031,7 +2032,7 @@ const OUTSIDE: Record<string, RegExp> = {
 /** Share of the question's other words (by weight) a sentence must say to decide by omission. */
 const OMISSION_COVERAGE = 0.7;
 
-function answerByOmission(units: Unit[], query: Query): Unit | undefined {
+function answerByOmission(units: Unit[], query: Query, message: string): Unit | undefined {
   if (!query.yesNo || query.names.length === 0) return undefined;
   const s = scorer(units, query);
   const negation = NEGATIONS[query.language] ?? NEGATIONS.en!;
@@ -2044,14 +2045,17 @@ function answerByOmission(units: Unit[], query: Query): Unit | undefined {
     let covered = 0;
     let total = 0;
     for (const term of rest) {
-      const weight = termWeight(s, query, term);
+      // How the question is put ("use", "get") weighs as little as it is the subject.
+      const weight = termWeight(s, query, term) * (query.subject.get(term) ?? 1);
       total += weight;
-      if (s.match(unit, term) >= CUE_WEIGHT) covered += weight;
+      if (s.match(unit, term) >= NEAR_HEADING_WEIGHT) covered += weight;
     }
     if (total === 0 || covered / total < OMISSION_COVERAGE) continue;
     const outside = OUTSIDE[query.language] ?? OUTSIDE.en!;
     const fold = foldAccents(normalise(unit.text));
-    if (!unit.enumeratesNames && !(negation.test(fold) && outside.test(fold))) continue;
+    // "Salesforce is available on the Business plan only": restricted to another name than the one asked about.
+    const restricted = (ONLY[query.language] ?? ONLY.en!).test(fold) && namesAnother(unit, query, missing, message);
+    if (!unit.enumeratesNames && !restricted && !(negation.test(fold) && outside.test(fold))) continue;
     const value = score(s, unit, query);
     if (value > bestScore) {
       best = unit;
@@ -2061,8 +2065,30 @@ function answerByOmission(units: Unit[], query: Query): Unit | undefined {
   return best;
 }
 
+/**
+ * Whether the unit names another thing of the kind of a name the question asks about: a name beside the word that
+ * stands beside that name in the question ("the Business plan" for "the Team plan").
+ */
+function namesAnother(unit: Unit, query: Query, asked: string[], message: string): boolean {
+  const termsOf = (text: string) =>
+    (foldAccents(normalise(text)).match(/[\p{L}\d']+/gu) ?? []).map(
+      (w) => termsIn(w, query.language, { parts: false })[0],
+    );
+  const question = termsOf(message);
+  const kinds = new Set<string>();
+  question.forEach((term, i) => {
+    if (term && asked.includes(term))
+      for (const next of [question[i - 1], question[i + 1]]) if (next && !query.names.includes(next)) kinds.add(next);
+  });
+  const others = new Set(namesIn(unit.text, query.language).filter((name) => !query.terms.has(name)));
+  const words = termsOf(unit.text);
+  return words.some(
+    (term, i) => term && others.has(term) && [words[i - 1], words[i + 1]].some((n) => n && kinds.has(n)),
+  );
+}
+
 /** "Yes, we ship to Canada." from "We ship to Canada.": the first word lowercased unless it is a name. */
-function prefixWith(word: string, reply: string, passages: Passage[], language: string): string {
+function prefixWith(word: string, reply: string, passages: Passage[], language: string, message: string): string {
   const first = /^\p{L}[\p{L}'-]*/u.exec(reply)?.[0];
   if (!first) return `${word}. ${reply}`;
   const lower = first.toLowerCase();
@@ -2070,8 +2096,10 @@ function prefixWith(word: string, reply: string, passages: Passage[], language: 
   // A name is written with its capital in the middle of a sentence too, somewhere in what retrieval found (the
   // answer may be the one sentence that starts with it); German writes every noun so.
   const midSentence = new RegExp(`(?<=[\\p{Ll},;] )${escape(first)}(?![\\p{L}])`, "u");
+  // The question may write it so ("the Pipedrive integration") where the knowledge starts a sentence with it.
   const capitalisedMidSentence =
     language === "de" ||
+    midSentence.test(message) ||
     passages.some((passage) =>
       midSentence.test(
         `${passage.title}. ${passage.heading}. ${passage.content}`.replace(/\s*\n\s*/g, ". ").replace(/\s+/g, " "),
@@ -2122,11 +2150,11 @@ export function answerBuiltin(input: EngineInput): EngineResult {
   expandAcronyms(text, query, units);
   let selection = selectUnits(units, query);
   if (selection.chosen.length === 0 || selection.confidence < ABSTAIN_BELOW) {
-    const omitted = answerByOmission(units, query);
+    const omitted = answerByOmission(units, query, text);
     if (omitted) {
       const reply = YES_NO_WORD.test(omitted.text)
         ? omitted.text
-        : prefixWith(phrases.no, omitted.text, passages, language);
+        : prefixWith(phrases.no, omitted.text, passages, language, text);
       return {
         reply,
         usedPassages: [omitted.passage],
@@ -2181,7 +2209,7 @@ export function answerBuiltin(input: EngineInput): EngineResult {
     reply = `${first.nearHeading}: ${reply}`;
   }
   if (decided && !YES_NO_WORD.test(reply))
-    reply = prefixWith(decided.decision === "yes" ? phrases.yes : phrases.no, reply, passages, language);
+    reply = prefixWith(decided.decision === "yes" ? phrases.yes : phrases.no, reply, passages, language, text);
   if (repeated || (previous && same(reply, previous))) {
     // The yes or no still comes first: "Yes. As I said: …".
     const lead = YES_NO_LEAD.exec(reply);

@@ -1151,6 +1151,33 @@ Every new account can try Pro free for 7 days, no card needed.`,
     expect(ask("Can I export to PDF on the basic plan?", { passages: except }).reply).not.toMatch(/^Yes\b/);
   });
 
+  it("says no when the sentence restricts the thing to another of the kind asked about ('on the Gold plan only')", () => {
+    const integrations: Passage[] = [
+      passage(
+        9511,
+        "Integrations",
+        `# Integrations
+
+Connect Tallyo to the tools you already use.
+
+- Trello: create a card for each new order.
+- Airtable: add orders to a base.
+
+Trello works on every plan. Pipedrive is available on the Gold plan only.`,
+      ),
+      passage(9512, "Plans", "# Plans\n\nThe Silver plan costs €12 a month and the Gold plan €30."),
+    ];
+    // Retrieval's reading of how much each word is the subject (WordNet: "use" is mostly a verb).
+    const q = "Can I use the Pipedrive integration on the Silver plan?";
+    const analysis = { language: "en", corrected: q, related: [], subject: [{ word: "use", weight: 0.25 }] };
+    expect(ask(q, { passages: integrations, analysis }).reply).toMatch(
+      /^No, Pipedrive is available on the Gold plan only\./,
+    );
+    // "Only" about something else than the kind asked about decides nothing.
+    const visits: Passage[] = [passage(9513, "Visits", "# Visits\n\nWe offer home visits on Tuesday afternoons only.")];
+    expect(ask("Do you offer Pilates on the Silver plan?", { passages: visits }).reply).not.toMatch(/^No\b/);
+  });
+
   it("says yes from a sentence of the section that names the thing asked about", () => {
     const insoles: Passage[] = [
       passage(
