@@ -59,6 +59,9 @@ describe("contentTerms", () => {
     expect(contentTerms("porfa dnd esta el parking", "es")).toEqual(["parking"]);
     // Forms of "ser" and "estar": how a Spanish question is put ("Soy alérgico…", "Estamos en el hotel…").
     expect(contentTerms("soy eres somos estoy estás estamos parking", "es")).toEqual(["parking"]);
+    // And of "ir" / "aller": "Vamos con un bebé…", "On va arriver tard…".
+    expect(contentTerms("vamos voy van trona", "es")).toEqual(["tron"]);
+    expect(contentTerms("on va arriver tard", "fr")).toEqual(contentTerms("arriver tard", "fr"));
   });
 
   it("returns nothing for small talk", () => {
