@@ -590,6 +590,18 @@ describe("an acronym the page spells out", () => {
 });
 
 describe("abstains rather than state an unrelated fact", () => {
+  it("reads 'how many years' as asking for a duration, which a price does not give", () => {
+    const fees: Passage[] = [
+      passage(
+        9521,
+        "Fees",
+        "# Fees\n\nOrthotic insoles: €180 a pair. The last appointment of the day starts at 6pm.\n\n# About\n\nWe have treated runners for 20 years.",
+      ),
+    ];
+    expect(ask("How many years do orthotic insoles last?", { passages: fees }).kind).toBe("fallback");
+    expect(ask("How much are orthotic insoles?", { passages: fees }).reply).toContain("€180");
+  });
+
   it("answers a question of chat shorthand and a kind of value by the value ('ur phone number?')", () => {
     const contact: Passage[] = [
       passage(
