@@ -1092,7 +1092,14 @@ function buildQuery(text: string, history: Turn[], language: string, analysis: Q
   const phrase =
     (language === "en" ? TYPE_PHRASE_EN.exec(folded)?.[1]?.split(/\s+/).at(-1) : undefined) ??
     TYPE_WORD.exec(folded)?.[1];
-  const [typeWord] = phrase ? termsIn(phrase, language, { parts: false }) : [];
+  const subject = new Map(
+    (analysis?.subject ?? []).flatMap(({ word, weight }) =>
+      termsIn(word, language, { parts: false }).map((term) => [term, weight] as const),
+    ),
+  );
+  // The kind of thing asked for is a noun: not "happen" in "What happens if…?".
+  const [candidate] = phrase ? termsIn(phrase, language, { parts: false }) : [];
+  const typeWord = candidate !== undefined && subject.get(candidate) !== 0 ? candidate : undefined;
   const frame = new Set<string>();
   if (typeWord && own.includes(typeWord))
     for (const verb of frameVerbs(language))
@@ -1114,11 +1121,7 @@ function buildQuery(text: string, history: Turn[], language: string, analysis: Q
     context: earlier.terms.filter((term) => !terms.has(term)),
     frame,
     unrecognised: new Set((analysis?.unrecognised ?? []).flatMap((word) => termsIn(word, language, { parts: false }))),
-    subject: new Map(
-      (analysis?.subject ?? []).flatMap(({ word, weight }) =>
-        termsIn(word, language, { parts: false }).map((term) => [term, weight] as const),
-      ),
-    ),
+    subject,
   };
 }
 
@@ -1341,6 +1344,10 @@ function coverage(
   let result = total > 0 ? covered / total : 0;
   for (const tag of query.tags)
     if (!units.some((unit) => hasValue(unit, tag))) result *= tag === "§when" ? MISSING_CUE_FACTOR : missingValue;
+  // "Which bus goes to the clinic?": a kind of thing the knowledge never names, and no list of things, is a value of
+  // the kind asked for that is missing.
+  if (query.typeWord && !s.known(query.typeWord) && !units.some((unit) => unit.item || unit.enumerates))
+    result *= missingValue;
   return result;
 }
 

@@ -590,6 +590,21 @@ describe("an acronym the page spells out", () => {
 });
 
 describe("abstains rather than state an unrelated fact", () => {
+  it("abstains on 'which X' when the knowledge never names X and lists nothing, but not on 'what happens if'", () => {
+    const clinic: Passage[] = [
+      passage(
+        9523,
+        "Visiting us",
+        "# Visiting us\n\nThe Harbour clinic is on the ground floor with step-free access. Missed sessions are charged in full.",
+      ),
+    ];
+    expect(ask("Which bus goes to the Harbour clinic?", { passages: clinic }).kind).toBe("fallback");
+    // Retrieval's reading of the words: "happens" is a verb, no kind of thing.
+    const q = "What happens if I miss a session?";
+    const analysis = { language: "en", corrected: q, related: [], subject: [{ word: "happens", weight: 0 }] };
+    expect(ask(q, { passages: clinic, analysis }).reply).toBe("Missed sessions are charged in full.");
+  });
+
   it("reads 'how many years' as asking for a duration, which a price does not give", () => {
     const fees: Passage[] = [
       passage(
