@@ -172,6 +172,16 @@ describe("related words", () => {
     expect(children!.weight).toBeLessThan(1);
   });
 
+  it("reads a word used as a verb as a verb: no subject, and only its verb senses' related words", async () => {
+    const bot = await botWith("Verbs", FAMILY);
+    // "store" as a noun is a shop; "Can I store…" keeps something.
+    const stored = await ask(bot, "Can I store my bike in the shop?");
+    expect(stored.analysis.subject).toContainEqual({ word: "store", weight: 0 });
+    expect(stored.analysis.related.filter((r) => r.for === "store")).toEqual([]);
+    const noun = await ask(bot, "Is there a bike store near the garage?");
+    expect(noun.analysis.related).toContainEqual({ word: "shop", for: "store", weight: expect.any(Number) });
+  });
+
   it("only adds related words that the bot's own knowledge holds", async () => {
     const bot = await botWith("Kids only", FAMILY);
     const { analysis } = await ask(bot, "Can my kids ride for free?");

@@ -2036,6 +2036,8 @@ const OUTSIDE: Record<string, RegExp> = {
   de: /(?<![\p{L}])(?:ausserhalb|ausser)(?![\p{L}])/u,
   es: /(?<![\p{L}])(?:fuera|salvo|excepto)(?![\p{L}])/u,
 };
+/** The least share of its weight a word of how the question is put (a verb) keeps in deciding by omission. */
+const HOW_PUT_SHARE = 0.25;
 /** Share of the question's other words (by weight) a sentence must say to decide by omission. */
 const OMISSION_COVERAGE = 0.7;
 
@@ -2052,8 +2054,9 @@ function answerByOmission(units: Unit[], query: Query, message: string): Unit | 
     let covered = 0;
     let total = 0;
     for (const term of rest) {
-      // How the question is put ("use", "get") weighs as little as it is the subject.
-      const weight = termWeight(s, query, term) * (query.subject.get(term) ?? 1);
+      // How the question is put ("use", "get") weighs as little as it is the subject, but something: "Do you ship to
+      // France?" is about shipping.
+      const weight = termWeight(s, query, term) * Math.max(HOW_PUT_SHARE, query.subject.get(term) ?? 1);
       total += weight;
       if (s.match(unit, term) >= NEAR_HEADING_WEIGHT) covered += weight;
     }

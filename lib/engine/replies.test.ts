@@ -1011,6 +1011,10 @@ Every new account can try Pro free for 7 days, no card needed.`,
     const result = asked("Do you deliver to Spain?");
     expect(result.reply).toMatch(/^No\b/);
     expect(result.reply).toContain("France, Italy and Portugal");
+    // Retrieval reads "deliver" there as a verb, how the question is put; it is still what the question is about.
+    const q = "Do you deliver to Spain?";
+    const analysis = { language: "en", corrected: q, related: [], subject: [{ word: "deliver", weight: 0 }] };
+    expect(ask(q, { passages: delivery, analysis }).reply).toMatch(/^No, we deliver to France, Italy and Portugal\./);
   });
 
   it("says yes only from a sentence that says all of it, not from two that each say a part", () => {

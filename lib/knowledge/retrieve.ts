@@ -16,7 +16,7 @@ import { COMPOUNDING, foldAccents, numberWordsOf, stopwordsOf } from "@/lib/engi
 import { customerWordsFor, parseCustomerWords, type CustomerWordRule } from "./customer-words";
 import { lexiconFor } from "./lexicon";
 import { chooseFix, isSubsequence } from "./retrieve-typos";
-import { isEnglishLemma, relatedEnglishWords, subjectWeight } from "./wordnet";
+import { englishVerbsIn, isEnglishLemma, relatedEnglishWords, subjectWeight } from "./wordnet";
 
 export { ALL_TERMS_CANDIDATES, CANDIDATE_BUDGET } from "@/db/queries/retrieval";
 
@@ -69,7 +69,8 @@ export const RELATED_WEIGHT_SCALE = 1;
  *    word, a question word with a letter left out ("wats the…"). Words written in one where the knowledge
  *    writes two with a hyphen, or two where it writes one, are read as the knowledge writes them.
  * 3. Related words: for an English question, the synonyms of each word's most frequent senses in
- *    WordNet, kept only where the bot's vocabulary holds them (in any inflection), at reduced weight;
+ *    WordNet (its verb senses only where the question uses it as a verb: "Can I store…" is no shop),
+ *    kept only where the bot's vocabulary holds them (in any inflection), at reduced weight;
  *    and the owner's own word list at nearly full weight.
  */
 export async function analyzeQuestion(
@@ -162,10 +163,13 @@ export async function analyzeQuestion(
   // adjective, a general word): the engines weigh the absence of a subject most. For every word, not only those the
   // knowledge lacks: one it uses elsewhere ("own" in "your own logo") may still be missing from the passages found.
   const subject: QueryAnalysis["subject"] = [];
+  // "Can I store my bike…?": a word used as a verb is how the question is put, whatever else it can mean.
+  const verbs =
+    language === "en" ? englishVerbsIn(corrected.toLowerCase().match(/[\p{L}\p{M}']+/gu) ?? []) : new Set<string>();
   if (language === "en")
     for (const word of wordsOf(corrected))
       if (!unrecognised.includes(word) && !stopwords.has(word)) {
-        const weight = subjectWeight(word);
+        const weight = verbs.has(word) ? 0 : subjectWeight(word);
         if (weight < 1) subject.push({ word, weight });
       }
   // German capitalises its nouns: from a customer who does, a word typed in lower case inside a sentence is a verb,
@@ -186,7 +190,7 @@ export async function analyzeQuestion(
       for (const w of more.englishStopwords) stop.add(w);
     }
     for (const word of wordsOf(corrected).filter((w) => !stop.has(w)))
-      for (const r of relatedEnglishWords(word))
+      for (const r of relatedEnglishWords(word, { verb: verbs.has(word) }))
         for (const form of surfaceForms(r.word))
           if (present.has(form) && !seen.has(form)) {
             seen.add(form);

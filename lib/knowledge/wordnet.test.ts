@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { isEnglishWord, relatedEnglishWords, subjectWeight } from "./wordnet";
+import { englishVerbsIn, isEnglishWord, relatedEnglishWords, subjectWeight } from "./wordnet";
 
 const related = (word: string) => relatedEnglishWords(word).map((r) => r.word);
 
@@ -43,5 +43,24 @@ describe("subjectWeight", () => {
     expect(subjectWeight("puffy")).toBe(0); // an adjective
     expect(subjectWeight("mend")).toBeLessThan(0.6); // mostly a verb
     expect(subjectWeight("set")).toBeLessThan(0.1); // a noun among many verb senses
+  });
+});
+
+describe("englishVerbsIn", () => {
+  it("finds the words a question uses as verbs, after an auxiliary and a pronoun or after 'how to'", () => {
+    const words = (text: string) => [...englishVerbsIn(text.split(" "))];
+    expect(words("can i store my bike with you over the winter")).toEqual(["store"]);
+    expect(words("how to book a table")).toEqual(["book"]);
+    expect(words("do you ship to france")).toEqual(["ship"]);
+    // A noun after the pronoun, or a word with no verb sense, is none.
+    expect(words("do you have a store in town")).toEqual(["have"]);
+    expect(words("can you kindly help")).toEqual([]);
+  });
+
+  it("gives a verb only the synonyms of its verb senses ('store' as in keep, not a shop)", () => {
+    expect(related("store")).toContain("shop");
+    const asVerb = relatedEnglishWords("store", { verb: true }).map((r) => r.word);
+    expect(asVerb).not.toContain("shop");
+    expect(asVerb).toContain("storage");
   });
 });

@@ -176,17 +176,23 @@ export function isEnglishWord(word: string): boolean {
  * forms in another part of speech in those senses ("deliver" → delivery, "rent" → rental; not "renter"), as
  * WordNet lemmas (base forms, single words only), best first with a weight in (0, 1).
  */
-export function relatedEnglishWords(word: string): { word: string; weight: number }[] {
-  return related(word.toLowerCase());
+export function relatedEnglishWords(
+  word: string,
+  { verb = false }: { verb?: boolean } = {},
+): { word: string; weight: number }[] {
+  return related(`${verb ? "v" : "*"}${word.toLowerCase()}`);
 }
 
-const related = memoize((w: string): { word: string; weight: number }[] => {
+/** `key`: "v" + word for its verb senses only (the word is used as a verb), "*" + word for all. */
+const related = memoize((key: string): { word: string; weight: number }[] => {
+  const w = key.slice(1);
   const best = new Map<string, number>();
   if (/^[a-z][a-z'-]*$/.test(w)) {
     const own = new Set<string>([w]);
     const forms = baseForms(w);
     for (const f of forms) own.add(f.lemma);
     for (const { pos, lemma } of forms) {
+      if (key[0] === "v" && pos !== "verb") continue;
       const offsets = lookup(pos, lemma) ?? [];
       if (offsets.length > MAX_SENSES) continue;
       offsets.slice(0, SENSE_WEIGHTS.length).forEach((offset, sense) => {
@@ -216,6 +222,26 @@ const related = memoize((w: string): { word: string; weight: number }[] => {
     .slice(0, MAX_RELATED_PER_WORD)
     .map(([word, weight]) => ({ word, weight }));
 });
+
+/** Modal and auxiliary verbs after which, with a pronoun between ("can I store…", "do you ship…"), a verb follows. */
+const AUXILIARY = new Set("can could may might will would shall should must do does did".split(" "));
+const PRONOUN = new Set("i you we they u he she it".split(" "));
+/** Words after which "to" introduces a verb ("how to cancel", "want to book"). */
+const BEFORE_INFINITIVE = new Set("how want wants need needs have has able like going".split(" "));
+
+/**
+ * The words of an English question used as verbs, by position: after an auxiliary and a pronoun ("Can I store my
+ * bike…?", "Do you ship…?") or after "how to", "want to"… A word WordNet knows no verb sense of is none.
+ */
+export function englishVerbsIn(words: readonly string[]): Set<string> {
+  const verbs = new Set<string>();
+  words.forEach((word, i) => {
+    const afterAuxiliary = i >= 2 && PRONOUN.has(words[i - 1]!) && AUXILIARY.has(words[i - 2]!);
+    const afterTo = i >= 2 && words[i - 1] === "to" && BEFORE_INFINITIVE.has(words[i - 2]!);
+    if ((afterAuxiliary || afterTo) && baseForms(word.toLowerCase()).some((f) => f.pos === "verb")) verbs.add(word);
+  });
+  return verbs;
+}
 
 /** A word of up to this many senses in all is specific; beyond, it counts for proportionally less. */
 export const SPECIFIC_SENSES = 6;
