@@ -61,6 +61,9 @@ describe("contentTerms", () => {
     expect(contentTerms("soy eres somos estoy estás estamos parking", "es")).toEqual(["parking"]);
     // And of "ir" / "aller": "Vamos con un bebé…", "On va arriver tard…".
     expect(contentTerms("vamos voy van trona", "es")).toEqual(["tron"]);
+    // Possessives and a preposition the stopword lists lack, and texting's "kiero" for "quiero".
+    expect(contentTerms("kiero borrar mis datos y tus fotos", "es")).toEqual(contentTerms("borrar datos fotos", "es"));
+    expect(contentTerms("on arrive vers 23h", "fr")).toEqual(contentTerms("on arrive 23h", "fr"));
     expect(contentTerms("on va arriver tard", "fr")).toEqual(contentTerms("arriver tard", "fr"));
   });
 

@@ -200,7 +200,7 @@ const CUE_PHRASES: [Cue, RegExp][] = [
   ],
   [
     "§phone",
-    /\b(?:(?:tele)?phone number|number to call|numero de (?:telephone|telefono)|(?:telefon|handy)nummer|numero di telefono)\b/gu,
+    /\b(?:(?:tele)?phone number|(?:tel|phone) (?:no|nr|number)|number to call|num(?:ero)? de tel(?:ephone|efono)?|(?:telefon|handy)nummer|numero di telefono)\b/gu,
   ],
   [
     "§age",

@@ -626,6 +626,11 @@ describe("abstains rather than state an unrelated fact", () => {
       ),
     ];
     expect(ask("ur phone number?", { passages: contact }).reply).toContain("+44 20 7946 0000");
+    // "num de tel" in French chat, "tel no" in English: a phone number asked for.
+    const contacto: Passage[] = [
+      passage(9994, "Contact", "# Contact\n\nAppelez-nous au 04 50 12 34 56. Nous louons des kayaks et des canoës."),
+    ];
+    expect(ask("c koi le num de tel svp", { passages: contacto }).reply).toContain("04 50 12 34 56");
     // A word of the earlier turn that the knowledge lacks is no shorthand: "how much?" about scooters is not answered
     // with another price.
     const prices: Passage[] = [passage(9993, "Prices", "# Prices\n\nKayaks cost €40 a day.")];

@@ -70,7 +70,7 @@ const CONVERSATIONAL: Record<string, string> = {
   fr: `est-ce quoi comment combien pourquoi quand puis peux peut pouvez pouvons peuvent pourrais pourrait pourriez voudrais
     voudrait voudriez veux veut voulons voulez veulent savoir dire
     bonjour salut merci svp stp plaît plait oui non si faut chez fait ya til
-    vais vas va allons allez vont
+    vais vas va allons allez vont vers
     jusqu jusque bcp tjrs tjs qqn qqch mtn jsp koi kel kelle chui pcq`,
   de: `bitte danke hallo ja nein gibt wie was wann wo warum welche welcher welches möchte möchten kann können könnt
     wissen sagen mal ans aufs durchs fürs hinterm hinters ums unterm unters überm übers vorm vors
@@ -81,7 +81,7 @@ const CONVERSATIONAL: Record<string, string> = {
     vuestros vuestras entre sobre hasta desde durante según segun hacia tras cada otro otra otros otras mismo misma
     algo nada alguien nadie algún algun alguna algunos algunas mucho mucha muchos muchas poco poca pocos pocas muy
     más mas menos tan tanto también tampoco aún aun todavía todavia aquí aqui allí alli ahí ahi
-    voy vas va vamos vais van
+    voy vas va vamos vais van mis tus kiero
     porq tmb tambn dnd cdo xfa porfa`,
 };
 
