@@ -275,20 +275,31 @@ const DAY_GROUPS: Record<string, { days: string; group: string }[]> = {
   ],
 };
 
-const dayCache = new Map<string, Map<string, string[]>>();
-/** Day stem → its group's stems, for the language. */
-function dayGroups(language: string): Map<string, string[]> {
-  let map = dayCache.get(language);
-  if (!map) {
-    map = new Map();
-    for (const { days, group } of DAY_GROUPS[language] ?? []) {
+const dayCache = new Map<string, { own: Map<string, string[]>; other: Map<string, string[]> }>();
+/** Day stem → its group's stems, and → the other groups' words ("weekdays" for Saturday), for the language. */
+function dayGroups(language: string): { own: Map<string, string[]>; other: Map<string, string[]> } {
+  let maps = dayCache.get(language);
+  if (!maps) {
+    maps = { own: new Map(), other: new Map() };
+    const groups = DAY_GROUPS[language] ?? [];
+    for (const { days, group } of groups) {
       const groupTerms = termsIn(group, language);
-      for (const day of termsIn(days, language)) map.set(day, groupTerms);
+      const others = groups.filter((g) => g.group !== group).flatMap((g) => termsIn(g.group, language));
+      for (const day of termsIn(days, language)) {
+        maps.own.set(day, groupTerms);
+        maps.other.set(day, others);
+      }
     }
-    dayCache.set(language, map);
+    dayCache.set(language, maps);
   }
-  return map;
+  return maps;
 }
+
+/**
+ * The other group's word for a day ("on weekdays only" for Saturday): it says a little about the day, and may say no;
+ * less than a word of the question, so it never covers the day.
+ */
+const OTHER_DAY_GROUP_WEIGHT = 0.5;
 
 /** Another month than the question's, in a unit: less than a word of the same kind, so never the key of an answer. */
 const OTHER_MONTH_WEIGHT = 0.6;
@@ -1077,7 +1088,7 @@ function buildQuery(text: string, history: Turn[], language: string, analysis: Q
       if (!term || !word || !terms.has(term)) continue;
       related.set(term, [...(related.get(term) ?? []), { terms: [word], weight: 1 }]);
     }
-  const days = dayGroups(language);
+  const { own: days, other: otherDays } = dayGroups(language);
   const months = monthTerms(language);
   for (const term of terms.keys()) {
     // "in December" and "from April to October": another month says a little about this one (and may say no).
@@ -1086,6 +1097,7 @@ function buildQuery(text: string, history: Turn[], language: string, analysis: Q
     const list = related.get(term) ?? [];
     const weight = days.has(term) ? CUE_WEIGHT : OTHER_MONTH_WEIGHT;
     for (const word of group) list.push({ terms: [word], weight });
+    for (const word of otherDays.get(term) ?? []) list.push({ terms: [word], weight: OTHER_DAY_GROUP_WEIGHT });
     related.set(term, list);
   }
   const folded = foldAccents(stripped.trim());
@@ -1263,7 +1275,7 @@ const COMPOUND_MIN = 4;
 function compoundMatches(units: Unit[], query: Query): Map<string, Map<Unit, number>> {
   const found = new Map<string, Map<Unit, number>>();
   // A day's name is no kind of its last part: "Mittwoch" is no "Woche", "Sonntag" no "Tag".
-  const days = dayGroups(query.language);
+  const days = dayGroups(query.language).own;
   for (const term of query.terms.keys()) {
     if (term.length < COMPOUND_MIN || term.startsWith("§") || /\d/.test(term)) continue;
     const matched = new Map<Unit, number>();

@@ -697,6 +697,21 @@ describe("what retrieval understood", () => {
 });
 
 describe("follow-ups without a model", () => {
+  it("answers a day asked about by the other group's word ('on weekdays only' for a Saturday), not another topic's day", () => {
+    const service: Passage[] = [
+      passage(
+        9524,
+        "Service",
+        "# Pick-up\n\nWe collect kayaks from your home and return them for €15, on weekdays only.\n\n# Tours\n\nOur guided paddling tours run on Saturdays and Sundays and cost €45.",
+      ),
+    ];
+    const first = "Can you collect my kayak from home?";
+    const history = exchange(first, ask(first, { passages: service }).reply);
+    const { reply } = ask("can you do it on a saturday?", { history, passages: service });
+    expect(reply).toMatch(/^No\b/);
+    expect(reply).toContain("on weekdays only");
+  });
+
   it("resolves ellipsis from the previous turn: 'And on weekends?' after opening hours", () => {
     const passages = [
       passage(
