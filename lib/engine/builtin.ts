@@ -1526,11 +1526,13 @@ function selectUnits(units: Unit[], query: Query, exclude: Set<string> = new Set
   const besidesKind = query.own.filter(
     (term) => term !== query.typeWord && !query.cueOf.has(term) && termWeight(s, query, term) > 0,
   );
+  // Or it names the kind itself, under headings that say the rest ("¿Qué arroces tenéis en la carta?" and a table
+  // under "Carta › Arroces").
   const headingSaysAll = (unit: Unit) =>
     !query.yesNo &&
     query.typeWord !== undefined &&
-    besidesKind.length > 0 &&
-    besidesKind.every((t) => unit.nearHeadingTerms.has(t));
+    ((besidesKind.length > 0 && besidesKind.every((t) => unit.nearHeadingTerms.has(t))) ||
+      (unit.nearHeadingTerms.has(query.typeWord) && besidesKind.every((t) => unit.headingTerms.has(t))));
   const sectionList = top.item
     ? undefined
     : ranked.find(

@@ -303,6 +303,26 @@ Ab 8 Wochen nach der Geburt, immer freitags um 10 Uhr.`,
 });
 
 describe("a section that is the list asked for", () => {
+  it("answers 'which X…' with the table under a heading that names X, below one that says the rest", () => {
+    const menu: Passage[] = [
+      {
+        ...passage(
+          9525,
+          "Menu",
+          "| Soup | Price |\n| --- | --- |\n| Tomato soup | €6 |\n| Onion soup | €7 |\n| Pumpkin soup | €6 |",
+        ),
+        heading: "Menu › Soups (per bowl)",
+      },
+      passage(
+        9526,
+        "Good to know",
+        "# Good to know\n\nOur soups take about 10 minutes to heat. All soups on the menu can be taken away.",
+      ),
+    ];
+    const { reply } = ask("Which soups are on your menu?", { passages: menu });
+    for (const soup of ["Tomato soup", "Onion soup", "Pumpkin soup"]) expect(reply).toContain(soup);
+  });
+
   it("lists a section's items when its heading says all the question says besides the kind asked for", () => {
     const cabins: Passage[] = [
       passage(
