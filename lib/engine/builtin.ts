@@ -806,7 +806,8 @@ type Query = {
   /** Question word → the answer type it also stands for ("price" → §money). */
   cueOf: Map<string, Cue>;
   /** Question word → words retrieval searched for it, each with its weight. */
-  related: Map<string, { terms: string[]; weight: number }[]>;
+  /** `halves`: the two words a long word is made of ("any time" for "anytime"). */
+  related: Map<string, { terms: string[]; weight: number; halves?: boolean }[]>;
   /** The kind of thing a "which X" question asks for ("countries"): the answer names instances, rarely the word. */
   typeWord?: string;
   /** False when every question word is an answer-type word, so "How much does it cost?" may match "$99". */
@@ -1076,7 +1077,7 @@ function buildQuery(text: string, history: Turn[], language: string, analysis: Q
     const splits = hyphenated ? (parts.length > 1 ? [parts] : []) : wordHalves(`${language}\n${token}`);
     if (splits.length === 0) continue;
     const list = related.get(term) ?? [];
-    for (const parts of splits) list.push({ terms: parts, weight: 1 });
+    for (const parts of splits) list.push({ terms: parts, weight: 1, ...(hyphenated ? {} : { halves: true }) });
     related.set(term, list);
   }
   // "lecole", "darriver": a French or Italian elision typed without its apostrophe is the word after it.
@@ -1157,14 +1158,17 @@ function scorer(units: Unit[], query: Query): Scorer {
   }
   const has = (set: Set<string>, term: string) => set.has(term);
   // `labels`: a table row's column labels also say its words, together with its cells ("Tarif: Gold" for "Gold-Tarif").
+  const df = (term: string) => documentFrequency.get(term) ?? 0;
   const relatedIn = (set: Set<string>, term: string, labels?: Set<string>) => {
     let best = 0;
-    for (const r of query.related.get(term) ?? [])
+    for (const r of query.related.get(term) ?? []) {
+      // "uptime" where the knowledge writes "uptime": its halves ("time") are other words.
+      if (r.halves && df(term) > 0) continue;
       if (r.terms.every((t) => has(set, t) || labels?.has(t)) && (!labels || r.terms.some((t) => has(set, t))))
         best = Math.max(best, r.weight);
+    }
     return best;
   };
-  const df = (term: string) => documentFrequency.get(term) ?? 0;
   const compounds = COMPOUNDING.has(query.language) ? compoundMatches(units, query) : undefined;
   const clipped = clippedMatches(
     units,

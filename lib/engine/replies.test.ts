@@ -570,6 +570,17 @@ describe("where", () => {
 });
 
 describe("a word written in one where the page writes two", () => {
+  it("does not split a word the page itself writes in one ('uptime' is no 'time')", () => {
+    const service: Passage[] = [
+      passage(
+        9527,
+        "Service",
+        "# Service\n\nBasic: email support only, no guaranteed response time. The Pro plan comes with 99.5% uptime.",
+      ),
+    ];
+    expect(ask("do you guarantee uptime", { passages: service }).reply).toContain("99.5% uptime");
+  });
+
   const billing: Passage[] = [
     passage(
       9201,
