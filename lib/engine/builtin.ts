@@ -1080,6 +1080,15 @@ function buildQuery(text: string, history: Turn[], language: string, analysis: Q
     for (const parts of splits) list.push({ terms: parts, weight: 1, ...(hyphenated ? {} : { halves: true }) });
     related.set(term, list);
   }
+  // "bar auszahlen" where the page writes "Barauszahlung": two words in a row are the compound they make, in a
+  // language that writes compounds as one word.
+  if (COMPOUNDING.has(language))
+    own.forEach((term, i) => {
+      const next = own[i + 1];
+      if (!next || /\d/.test(term + next)) return;
+      for (const part of [term, next])
+        related.set(part, [...(related.get(part) ?? []), { terms: [term + next], weight: 1 }]);
+    });
   // "lecole", "darriver": a French or Italian elision typed without its apostrophe is the word after it.
   if (language === "fr" || language === "it")
     for (const token of expandable(tokens(stripped))) {

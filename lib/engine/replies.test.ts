@@ -248,6 +248,19 @@ describe("a table's row and column, a number in words", () => {
 });
 
 describe("German as it is written", () => {
+  it("reads two words in a row as the compound the page writes ('bar auszahlen', 'Barauszahlung')", () => {
+    const gutscheine: Passage[] = [
+      passage(
+        9528,
+        "Gutscheine",
+        "# Gutscheine\n\nGutscheine gelten drei Jahre. Eine Barauszahlung ist nicht möglich. Ein Restbetrag bleibt auf dem Gutschein.",
+      ),
+    ];
+    expect(ask("Kann ich mir den Gutschein bar auszahlen lassen?", { passages: gutscheine }).reply).toMatch(
+      /^Nein, eine Barauszahlung ist nicht möglich\./,
+    );
+  });
+
   const studio: Passage[] = [
     passage(
       9701,
