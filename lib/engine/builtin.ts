@@ -1912,7 +1912,48 @@ function decideYesNo(
       ? chosen.find((unit) => about.every((term) => covers(unit, term)) && !negation.test(fold(unit.text)))
       : undefined;
   if (sayer) return { decision: "yes", lead: sayer };
+  // Or from one that says all of the question proper, when the rest sets the scene ("If I buy lights from you, will
+  // you fit them for free?" and "Fitting is free when you buy the part from us.") and it covers most of the rest.
+  const main = askedNegatively ? [] : termsIn(mainClause(message, language), language).filter((t) => own.includes(t));
+  const proper =
+    main.length > 0 && main.length < own.length
+      ? chosen.find(
+          (unit) =>
+            main.every((term) => covers(unit, term)) &&
+            !negation.test(fold(unit.text)) &&
+            coverage(s, [unit], query, HEADING_CONFIDENCE, MISSING_VALUE_CONFIDENCE) >= SCENE_COVERAGE,
+        )
+      : undefined;
+  if (proper) return { decision: "yes", lead: proper };
   return undefined;
+}
+
+/** The share of the whole question a sentence that says the question proper must cover to answer yes. */
+const SCENE_COVERAGE = 0.5;
+/** Words that open a clause setting the scene, before or after the question proper ("If my bike breaks down, …"). */
+const CONDITION: Record<string, string> = {
+  en: "if|when|while",
+  fr: "si|quand|lorsque",
+  es: "si|cuando",
+  de: "wenn|falls",
+  it: "se|quando",
+  pt: "se|quando",
+};
+
+/** The question proper: the last sentence, without a clause of condition before or after it. */
+function mainClause(message: string, language: string): string {
+  const text = normalise(message).trim();
+  let last =
+    text
+      .split(/(?<=[.!?])\s+/)
+      .filter(Boolean)
+      .at(-1) ?? text;
+  const condition = CONDITION[knownLanguage(language)];
+  if (condition) {
+    last = last.replace(new RegExp(`^[¿¡\\s]*(?:${condition})(?![\\p{L}])[^,]*,\\s*`, "iu"), "");
+    last = last.replace(new RegExp(`\\s(?:${condition})(?![\\p{L}]).*$`, "iu"), "");
+  }
+  return last;
 }
 
 /**

@@ -1273,6 +1273,32 @@ Trello works on every plan. Pipedrive is available on the Gold plan only.`,
     expect(ask("Do you offer Pilates on the Silver plan?", { passages: visits }).reply).not.toMatch(/^No\b/);
   });
 
+  it("says yes from a sentence that says the question proper, when a clause before it only sets the scene", () => {
+    const repairs: Passage[] = [
+      passage(
+        9529,
+        "Repairs",
+        "# Repairs\n\nA broken zip is replaced for free when the jacket was bought from us. Other repairs cost €20.",
+      ),
+    ];
+    expect(
+      ask("If I bought my jacket from you last winter, will you replace a broken zip for free?", { passages: repairs })
+        .reply,
+    ).toMatch(/^Yes, a broken zip is replaced for free/);
+    // Not when the sentence says no.
+    const none: Passage[] = [
+      passage(
+        9530,
+        "Repairs",
+        "# Repairs\n\nA broken zip is not replaced for free, even when the jacket was bought from us.",
+      ),
+    ];
+    expect(
+      ask("If I bought my jacket from you last winter, will you replace a broken zip for free?", { passages: none })
+        .reply,
+    ).not.toMatch(/^Yes\b/);
+  });
+
   it("says yes from a sentence of the section that names the thing asked about", () => {
     const insoles: Passage[] = [
       passage(
