@@ -2081,10 +2081,16 @@ function qualifiesEvery(unit: Unit, query: Query, message: string, term: string)
   const words = (foldAccents(normalise(message)).match(/[\p{L}\d']+/gu) ?? []).map(
     (word) => termsIn(word, query.language, { parts: false })[0],
   );
-  return words.some(
-    (word, i) => word === term && [words[i - 1], words[i + 1]].some((next) => next !== undefined && all.has(next)),
-  );
+  // English and German put the qualifier before the thing ("the free plan"), the Romance languages after it ("la
+  // chambre Supérieure"); the other way round it is the thing qualified ("the pricing page" is no price).
+  const before = QUALIFIER_FIRST.has(knownLanguage(query.language));
+  return words.some((word, i) => {
+    const thing = before ? words[i + 1] : words[i - 1];
+    return word === term && thing !== undefined && all.has(thing);
+  });
 }
+/** Languages that put an adjective or a noun that qualifies another before it. */
+const QUALIFIER_FIRST = new Set(["en", "de", "nl", "sv", "da", "no", "nb"]);
 
 function relatedTo(query: Query, term: string, word: string): boolean {
   return (query.related.get(term) ?? []).some((r) => r.terms.includes(word));

@@ -1244,6 +1244,11 @@ Every new account can try Pro free for 7 days, no card needed.`,
     ).toMatch(/^Yes, PDF export works on every plan\./);
     const except = plans("PDF export works on every plan except the basic one.");
     expect(ask("Can I export to PDF on the basic plan?", { passages: except }).reply).not.toMatch(/^Yes\b/);
+    // The thing qualified is not said of every such qualifier: "the pricing page" is no price.
+    const vat = plans("All prices exclude VAT, which is added at checkout.");
+    const q = "Is VAT included on your pricing page?";
+    const analysis = { language: "en", corrected: q, related: [], subject: [{ word: "included", weight: 0 }] };
+    expect(ask(q, { passages: vat, analysis }).reply).not.toMatch(/^Yes\b/);
   });
 
   it("says no when the sentence restricts the thing to another of the kind asked about ('on the Gold plan only')", () => {
