@@ -1778,12 +1778,14 @@ const ITEM_SEPARATOR = /,\s+(?:(?:and|or|y|o|e|et|ou|und|oder|en|of)\s+)?|\s+(?:
  * of the question. The words before a colon stay ("Paying yearly saves 20%: Starter is then $182 a year.").
  */
 function askedItem(text: string, query: Query): string {
-  if (query.yesNo || query.tags.size === 0) return text;
+  // The kind of value asked for, by phrase ("how much") or by word ("What does it cost…?").
+  const asked = new Set<Cue>([...query.tags, ...query.cueOf.values()]);
+  if (query.yesNo || asked.size === 0) return text;
   const colon = text.search(/:\s/);
   const head = colon >= 0 ? text.slice(0, colon + 2) : "";
   const body = (colon >= 0 ? text.slice(colon + 2) : text).replace(/[.!]\s*$/u, "");
   const items = body.split(ITEM_SEPARATOR);
-  if (items.length < 3 || !items.every((item) => [...cuesIn(item)].some((cue) => query.tags.has(cue)))) return text;
+  if (items.length < 3 || !items.every((item) => [...cuesIn(item)].some((cue) => asked.has(cue)))) return text;
   const termsOf = items.map((item) => new Set(termsIn(item, query.language)));
   const singled = new Set<number>();
   for (const term of query.own) {

@@ -155,6 +155,10 @@ describe("only what was asked", () => {
     ];
     const silver = ask("How much is Silver if I book a year ahead?", { passages: yearly });
     expect(silver.reply).toBe("Booking a year ahead saves 10%: Silver $180 a year.");
+    // Asked by the word "cost" rather than "how much".
+    expect(ask("What does Gold cost if I book a year ahead?", { passages: yearly }).reply).toBe(
+      "Booking a year ahead saves 10%: Gold $270 a year.",
+    );
     // Two items are a price and its alternative, not a list to cut.
     expect(ask("How much is rent for a week?", { passages: yearly }).reply).toContain("$5 a day or $20 a week");
   });
