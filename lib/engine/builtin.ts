@@ -805,8 +805,10 @@ type Query = {
   own: string[];
   /** Question word → the answer type it also stands for ("price" → §money). */
   cueOf: Map<string, Cue>;
-  /** Question word → words retrieval searched for it, each with its weight. */
-  /** `halves`: the two words a long word is made of ("any time" for "anytime"). */
+  /**
+   * Question word → words retrieval searched for it, each with its weight; `halves` marks the two words a long word
+   * is made of ("any time" for "anytime").
+   */
   related: Map<string, { terms: string[]; weight: number; halves?: boolean }[]>;
   /** The kind of thing a "which X" question asks for ("countries"): the answer names instances, rarely the word. */
   typeWord?: string;
@@ -1860,10 +1862,9 @@ function decideYesNo(
   const askedNegatively = negation.test(fold(message));
   const own = query.own;
   // Said in the sentence, or by the heading of its own section ("SDKs" above "Client libraries exist for Python").
-  // A name is said of every thing of its kind too ("Two-factor authentication is available on every plan"), and so
-  // is a word that qualifies the thing ("the free plan").
-  // A name is said by every sentence of the section that names it ("Invisalign aligners are… Retainers are included
-  // in the price.").
+  // A name is said of every thing of its kind too ("Two-factor authentication is available on every plan"), as is a
+  // word that qualifies the thing ("the free plan"); and by every sentence of the section that names it
+  // ("Invisalign aligners are… Retainers are included in the price.").
   const covers = (unit: Unit, term: string) =>
     s.match(unit, term) >= NEAR_HEADING_WEIGHT ||
     (query.names.includes(term) && (coversEveryOf(unit, query) || s.sectionSays(unit, term))) ||
