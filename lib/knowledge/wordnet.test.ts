@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { englishVerbsIn, isEnglishWord, relatedEnglishWords, subjectWeight } from "./wordnet";
+import { englishVerbsIn, isEnglishLemma, relatedEnglishWords, subjectWeight } from "./wordnet";
 
 const related = (word: string) => relatedEnglishWords(word).map((r) => r.word);
 
@@ -28,9 +28,10 @@ describe("relatedEnglishWords", () => {
     expect(Math.max(...weights)).toBeLessThanOrEqual(0.6);
   });
 
-  it("knows English words and their inflections, and not made-up ones", () => {
-    expect(isEnglishWord("deliveries")).toBe(true);
-    expect(isEnglishWord("qwzrt")).toBe(false);
+  it("knows English lemmas, not made-up words nor misspelt inflections its rules would accept", () => {
+    expect(isEnglishLemma("delivery")).toBe(true);
+    expect(isEnglishLemma("qwzrt")).toBe(false);
+    expect(isEnglishLemma("shiping")).toBe(false);
   });
 });
 

@@ -155,8 +155,6 @@ function baseForms(word: string): { pos: Pos; lemma: string }[] {
   return out;
 }
 
-const known = memoize((w: string) => /^[a-z][a-z'-]*$/.test(w) && baseForms(w).length > 0);
-
 /**
  * Whether the word is a WordNet lemma as it stands. WordNet's inflection rules only strip endings ("shiping" →
  * ship + ing), so an inflection they accept may be misspelt; the language's dictionary knows the real ones.
@@ -164,11 +162,6 @@ const known = memoize((w: string) => /^[a-z][a-z'-]*$/.test(w) && baseForms(w).l
 export function isEnglishLemma(word: string): boolean {
   const w = word.toLowerCase();
   return /^[a-z][a-z'-]*$/.test(w) && POS.some((pos) => lookup(pos, w) !== undefined);
-}
-
-/** Whether WordNet knows the word (as a lemma or an inflection of one). */
-export function isEnglishWord(word: string): boolean {
-  return known(word.toLowerCase());
 }
 
 /**
