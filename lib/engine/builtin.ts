@@ -1865,10 +1865,13 @@ function decideYesNo(
   // A name is said of every thing of its kind too ("Two-factor authentication is available on every plan"), as is a
   // word that qualifies the thing ("the free plan"); and by every sentence of the section that names it
   // ("Invisalign aligners are… Retainers are included in the price.").
+  const questionWords = wordTerms(message, language);
+  const every = new Map<Unit, Set<string>>();
+  const everyIn = (unit: Unit) => every.get(unit) ?? every.set(unit, everyOf(unit, query)).get(unit)!;
   const covers = (unit: Unit, term: string) =>
     s.match(unit, term) >= NEAR_HEADING_WEIGHT ||
-    (query.names.includes(term) && (coversEveryOf(unit, query) || s.sectionSays(unit, term))) ||
-    qualifiesEvery(unit, query, message, term);
+    (query.names.includes(term) && (everyIn(unit).size > 0 || s.sectionSays(unit, term))) ||
+    qualifiesEvery(everyIn(unit), questionWords, term, language);
   const uncovered = own.filter((term) => !chosen.some((unit) => covers(unit, term)));
   if (!askedNegatively) {
     // A negation in the sentence most about the question ("Opened bags cannot be refunded"), or in one that
@@ -2074,19 +2077,22 @@ function everyOf(unit: Unit, query: Query): Set<string> {
   return found;
 }
 
-/**
- * Whether the question's word qualifies, next to it, a word the unit says "every" of: "Embedding works on every plan"
- * says it of the "free plan" too.
- */
-function qualifiesEvery(unit: Unit, query: Query, message: string, term: string): boolean {
-  const all = everyOf(unit, query);
-  if (all.size === 0) return false;
-  const words = (foldAccents(normalise(message)).match(/[\p{L}\d']+/gu) ?? []).map(
-    (word) => termsIn(word, query.language, { parts: false })[0],
+/** Each word of a text as its term, in order (undefined for a function word): what stands next to what. */
+function wordTerms(text: string, language: string): (string | undefined)[] {
+  return (foldAccents(normalise(text)).match(/[\p{L}\d']+/gu) ?? []).map(
+    (word) => termsIn(word, language, { parts: false })[0],
   );
+}
+
+/**
+ * Whether the question's word qualifies, next to it, a word the unit says "every" of (`all`, from everyOf):
+ * "Embedding works on every plan" says it of the "free plan" too. `words`: the question's wordTerms.
+ */
+function qualifiesEvery(all: Set<string>, words: (string | undefined)[], term: string, language: string): boolean {
+  if (all.size === 0) return false;
   // English and German put the qualifier before the thing ("the free plan"), the Romance languages after it ("la
   // chambre Supérieure"); the other way round it is the thing qualified ("the pricing page" is no price).
-  const before = QUALIFIER_FIRST.has(knownLanguage(query.language));
+  const before = QUALIFIER_FIRST.has(knownLanguage(language));
   return words.some((word, i) => {
     const thing = before ? words[i + 1] : words[i - 1];
     return word === term && thing !== undefined && all.has(thing);
@@ -2157,18 +2163,14 @@ function answerByOmission(units: Unit[], query: Query, message: string): Unit | 
  * stands beside that name in the question ("the Business plan" for "the Team plan").
  */
 function namesAnother(unit: Unit, query: Query, asked: string[], message: string): boolean {
-  const termsOf = (text: string) =>
-    (foldAccents(normalise(text)).match(/[\p{L}\d']+/gu) ?? []).map(
-      (w) => termsIn(w, query.language, { parts: false })[0],
-    );
-  const question = termsOf(message);
+  const question = wordTerms(message, query.language);
   const kinds = new Set<string>();
   question.forEach((term, i) => {
     if (term && asked.includes(term))
       for (const next of [question[i - 1], question[i + 1]]) if (next && !query.names.includes(next)) kinds.add(next);
   });
   const others = new Set(namesIn(unit.text, query.language).filter((name) => !query.terms.has(name)));
-  const words = termsOf(unit.text);
+  const words = wordTerms(unit.text, query.language);
   return words.some(
     (term, i) => term && others.has(term) && [words[i - 1], words[i + 1]].some((n) => n && kinds.has(n)),
   );
