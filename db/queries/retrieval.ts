@@ -352,7 +352,7 @@ async function lookUpWords(
                select v.word as fix, levenshtein(v.word, w.word) as edits, similarity(v.word, w.word)::float8 as sim
                from knowledge_words v
                where w.want_fix and not w.known
-                 -- Three typed letters: only a word of four they leave one out of ("fre" for "free").
+                 -- Three typed letters: only a word of four they leave one out of ("tme" for "time").
                  and (length(w.word) >= 4 or (length(w.word) = 3 and length(v.word) = 4))
                  and v.bot_id = ${botId} and v.word % w.word and v.word ~ '^[[:alpha:]]+$'
                  and levenshtein(v.word, w.word) <= case when length(w.word) <= 5 then 1 else 2 end

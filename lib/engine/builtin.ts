@@ -124,7 +124,7 @@ const VALUE_PATTERNS: Record<Exclude<Cue, "§when">, RegExp> = {
   ),
   "§duration": new RegExp(
     `(?:\\b\\d+|${NUMBER_WORDS})\\s*(?:(?:-|–|to|a|à|bis|y|or|ou|oder|o)\\s*(?:\\d+|${NUMBER_WORDS})\\s*)?` +
-      // "a 60-minute call", "a 30-day guarantee": the number joined to its unit by a hyphen.
+      // "a 45-minute session", "a 14-day return window": the number joined to its unit by a hyphen.
       String.raw`-?(?:business\s+|working\s+|jours?\s+ouvr\w*\s*|werk\w*\s+|dias?\s+habiles?\s*)?(?:minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?|heures?|jours?|semaines?|mois|ans|annees?|minuten|stunden?|tagen?|wochen?|monaten?|jahren?|minutos?|horas?|dias?|semanas?|meses|anos?)\b`,
     "u",
   ),
@@ -1082,7 +1082,7 @@ function buildQuery(text: string, history: Turn[], language: string, analysis: Q
     for (const parts of splits) list.push({ terms: parts, weight: 1, ...(hyphenated ? {} : { halves: true }) });
     related.set(term, list);
   }
-  // "bar auszahlen" where the page writes "Barauszahlung": two words in a row are the compound they make, in a
+  // "Wasser Flasche" where the page writes "Wasserflasche": two words in a row are the compound they make, in a
   // language that writes compounds as one word.
   if (COMPOUNDING.has(language))
     own.forEach((term, i) => {
@@ -1173,7 +1173,7 @@ function scorer(units: Unit[], query: Query): Scorer {
   const relatedIn = (set: Set<string>, term: string, labels?: Set<string>) => {
     let best = 0;
     for (const r of query.related.get(term) ?? []) {
-      // "uptime" where the knowledge writes "uptime": its halves ("time") are other words.
+      // "weekend" where the knowledge writes "weekend": its halves ("end") are other words.
       if (r.halves && df(term) > 0) continue;
       if (r.terms.every((t) => has(set, t) || labels?.has(t)) && (!labels || r.terms.some((t) => has(set, t))))
         best = Math.max(best, r.weight);
@@ -1371,7 +1371,7 @@ function coverage(
   let result = total > 0 ? covered / total : 0;
   for (const tag of query.tags)
     if (!units.some((unit) => hasValue(unit, tag))) result *= tag === "§when" ? MISSING_CUE_FACTOR : missingValue;
-  // "Which bus goes to the clinic?": a kind of thing the knowledge never names, and no list of things, is a value of
+  // "Which ferry goes to the island?": a kind of thing the knowledge never names, and no list of things, is a value of
   // the kind asked for that is missing.
   if (query.typeWord && !s.known(query.typeWord) && !units.some((unit) => unit.item || unit.enumerates))
     result *= missingValue;
@@ -1541,8 +1541,8 @@ function selectUnits(units: Unit[], query: Query, exclude: Set<string> = new Set
   const besidesKind = query.own.filter(
     (term) => term !== query.typeWord && !query.cueOf.has(term) && termWeight(s, query, term) > 0,
   );
-  // Or it names the kind itself, under headings that say the rest ("¿Qué arroces tenéis en la carta?" and a table
-  // under "Carta › Arroces").
+  // Or it names the kind itself, under headings that say the rest ("Which soups are on your menu?" and a table
+  // under "Menu › Soups").
   const headingSaysAll = (unit: Unit) =>
     !query.yesNo &&
     query.typeWord !== undefined &&
@@ -1863,8 +1863,8 @@ function decideYesNo(
   const own = query.own;
   // Said in the sentence, or by the heading of its own section ("SDKs" above "Client libraries exist for Python").
   // A name is said of every thing of its kind too ("Two-factor authentication is available on every plan"), as is a
-  // word that qualifies the thing ("the free plan"); and by every sentence of the section that names it
-  // ("Invisalign aligners are… Retainers are included in the price.").
+  // word that qualifies the thing ("the basic plan"); and by every sentence of the section that names it
+  // ("FlexiStep insoles are… A second fitting is included in the price.").
   const questionWords = wordTerms(message, language);
   const every = new Map<Unit, Set<string>>();
   const everyIn = (unit: Unit) => every.get(unit) ?? every.set(unit, everyOf(unit, query)).get(unit)!;
@@ -1918,8 +1918,9 @@ function decideYesNo(
       ? chosen.find((unit) => about.every((term) => covers(unit, term)) && !negation.test(fold(unit.text)))
       : undefined;
   if (sayer) return { decision: "yes", lead: sayer };
-  // Or from one that says all of the question proper, when the rest sets the scene ("If I buy lights from you, will
-  // you fit them for free?" and "Fitting is free when you buy the part from us.") and it covers most of the rest.
+  // Or from one that says all of the question proper, when the rest sets the scene ("If I bought my jacket from you,
+  // will you replace a broken zip for free?" and "A broken zip is replaced for free when the jacket was bought from
+  // us.") and it covers most of the rest.
   const main = askedNegatively ? [] : termsIn(mainClause(message, language), language).filter((t) => own.includes(t));
   const proper =
     main.length > 0 && main.length < own.length
@@ -2086,12 +2087,12 @@ function wordTerms(text: string, language: string): (string | undefined)[] {
 
 /**
  * Whether the question's word qualifies, next to it, a word the unit says "every" of (`all`, from everyOf):
- * "Embedding works on every plan" says it of the "free plan" too. `words`: the question's wordTerms.
+ * "PDF export works on every plan" says it of the "basic plan" too. `words`: the question's wordTerms.
  */
 function qualifiesEvery(all: Set<string>, words: (string | undefined)[], term: string, language: string): boolean {
   if (all.size === 0) return false;
-  // English and German put the qualifier before the thing ("the free plan"), the Romance languages after it ("la
-  // chambre Supérieure"); the other way round it is the thing qualified ("the pricing page" is no price).
+  // English and German put the qualifier before the thing ("the basic plan"), the Romance languages after it ("la
+  // chambre Supérieure"); the other way round it is the thing qualified ("the sales page" is no sale).
   const before = QUALIFIER_FIRST.has(knownLanguage(language));
   return words.some((word, i) => {
     const thing = before ? words[i + 1] : words[i - 1];
@@ -2108,7 +2109,7 @@ function relatedTo(query: Query, term: string, word: string): boolean {
 /**
  * "Do you ship to Norway?" when the knowledge says "We ship to the Austria, Poland and Denmark": no, by
  * omission. A sentence that says everything the question asks but the name it asks about, and instead lists other
- * names, restricts it to another of the kind ("on the Business plan only") or says no, decides it. Only for names
+ * names, restricts it to another of the kind ("on the Gold plan only") or says no, decides it. Only for names
  * (places, plans, brands): a missing common word is a question the knowledge does not cover. A word of how the
  * question is put ("use") counts as little as it is the subject; a word the section's heading says counts as said.
  */
@@ -2146,7 +2147,7 @@ function answerByOmission(units: Unit[], query: Query, message: string): Unit | 
     if (total === 0 || covered / total < OMISSION_COVERAGE) continue;
     const outside = OUTSIDE[query.language] ?? OUTSIDE.en!;
     const fold = foldAccents(normalise(unit.text));
-    // "Salesforce is available on the Business plan only": restricted to another name than the one asked about.
+    // "Pipedrive is available on the Gold plan only": restricted to another name than the one asked about.
     const restricted = (ONLY[query.language] ?? ONLY.en!).test(fold) && namesAnother(unit, query, missing, message);
     if (!unit.enumeratesNames && !restricted && !(negation.test(fold) && outside.test(fold))) continue;
     const value = score(s, unit, query);
@@ -2160,7 +2161,7 @@ function answerByOmission(units: Unit[], query: Query, message: string): Unit | 
 
 /**
  * Whether the unit names another thing of the kind of a name the question asks about: a name beside the word that
- * stands beside that name in the question ("the Business plan" for "the Team plan").
+ * stands beside that name in the question ("the Gold plan" for "the Silver plan").
  */
 function namesAnother(unit: Unit, query: Query, asked: string[], message: string): boolean {
   const question = wordTerms(message, query.language);

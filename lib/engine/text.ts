@@ -219,7 +219,7 @@ export function contentTerms(text: string, language = "en", { parts = true }: { 
       continue;
     }
     add(pieces.join(""));
-    // "a six-week check" is a check after "six weeks", which reads "6 weeks".
+    // "a ten-day course" lasts "ten days", which reads "10 days".
     if (parts) for (const piece of pieces) if (piece.length >= 2) add(numbers.get(piece) ?? piece);
   }
   return [...terms];

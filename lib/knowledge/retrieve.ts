@@ -107,7 +107,7 @@ export async function analyzeQuestion(
   const isCorrectWord = (w: string) => lexicons.some((l) => l?.has(w)) || (englishToo && isEnglishLemma(w));
   const fixes = new Map<string, string>();
   const stopwords = stopwordsOf(language);
-  // "Is there a Python SDK?": a word typed in capitals among lower-case ones is an acronym, not a slip.
+  // "Do you have a Ruby SDK?": a word typed in capitals among lower-case ones is an acronym, not a slip.
   const acronyms = /\p{Ll}/u.test(query)
     ? new Set(
         (query.match(/[\p{L}\p{M}]+/gu) ?? [])
@@ -163,7 +163,7 @@ export async function analyzeQuestion(
   // adjective, a general word): the engines weigh the absence of a subject most. For every word, not only those the
   // knowledge lacks: one it uses elsewhere ("own" in "your own logo") may still be missing from the passages found.
   const subject: QueryAnalysis["subject"] = [];
-  // "Can I store my bike…?": a word used as a verb is how the question is put, whatever else it can mean.
+  // "Can I store my kayak…?": a word used as a verb is how the question is put, whatever else it can mean.
   const verbs =
     language === "en" ? englishVerbsIn(corrected.toLowerCase().match(/[\p{L}\p{M}']+/gu) ?? []) : new Set<string>();
   if (language === "en")

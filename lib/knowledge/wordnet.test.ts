@@ -50,7 +50,7 @@ describe("subjectWeight", () => {
 describe("englishVerbsIn", () => {
   it("finds the words a question uses as verbs, after an auxiliary and a pronoun or after 'how to'", () => {
     const words = (text: string) => [...englishVerbsIn(text.split(" "))];
-    expect(words("can i store my bike with you over the winter")).toEqual(["store"]);
+    expect(words("can i store my kayak with you in winter")).toEqual(["store"]);
     expect(words("how to book a table")).toEqual(["book"]);
     expect(words("do you ship to france")).toEqual(["ship"]);
     // A noun after the pronoun, or a word with no verb sense, is none.

@@ -224,7 +224,7 @@ const BEFORE_INFINITIVE = new Set("how want wants need needs have has able like 
 
 /**
  * The words of an English question used as verbs, by position: after an auxiliary and a pronoun ("Can I store my
- * bike…?", "Do you ship…?") or after "how to", "want to"… A word WordNet knows no verb sense of is none.
+ * kayak…?", "Do you ship…?") or after "how to", "want to"… A word WordNet knows no verb sense of is none.
  */
 export function englishVerbsIn(words: readonly string[]): Set<string> {
   const verbs = new Set<string>();
