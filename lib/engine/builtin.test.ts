@@ -24,6 +24,12 @@ describe("contentTerms", () => {
     expect(contentTerms("How much does shipping to Canada cost?")).toEqual(["ship", "canada", "cost"]);
   });
 
+  it("drops indefinite pronouns and fillers, which name no subject ('someone', 'irgendwas', 'mientras', 'oye')", () => {
+    expect(contentTerms("Can someone tell me if everything is ready?")).toEqual(["readi"]);
+    expect(contentTerms("Gibt es irgendwas zum Trinken?", "de")).toEqual(["trink"]);
+    expect(contentTerms("Oye, ¿puedo cargar el móvil mientras ceno?", "es")).toEqual(["carg", "movil", "cen"]);
+  });
+
   it("keeps numbers and drops possessives", () => {
     expect(contentTerms("Brightleaf's $9.99 plan")).toEqual(["brightleaf", "9.99", "plan"]);
   });

@@ -1920,7 +1920,7 @@ function decideYesNo(
   if (sayer) return { decision: "yes", lead: sayer };
   // Or from one that says all of the question proper, when the rest sets the scene ("If I bought my jacket from you,
   // will you replace a broken zip for free?" and "A broken zip is replaced for free when the jacket was bought from
-  // us.") and it covers most of the rest.
+  // us."), and alone it covers as much of the whole question as an answer must (the scene may be long).
   const main = askedNegatively ? [] : termsIn(mainClause(message, language), language).filter((t) => own.includes(t));
   const proper =
     main.length > 0 && main.length < own.length
@@ -1928,15 +1928,13 @@ function decideYesNo(
           (unit) =>
             main.every((term) => covers(unit, term)) &&
             !negation.test(fold(unit.text)) &&
-            coverage(s, [unit], query, HEADING_CONFIDENCE, MISSING_VALUE_CONFIDENCE) >= SCENE_COVERAGE,
+            coverage(s, [unit], query, HEADING_CONFIDENCE, MISSING_VALUE_CONFIDENCE) >= ABSTAIN_BELOW,
         )
       : undefined;
   if (proper) return { decision: "yes", lead: proper };
   return undefined;
 }
 
-/** The share of the whole question a sentence that says the question proper must cover to answer yes. */
-const SCENE_COVERAGE = 0.5;
 /** Words that open a clause setting the scene, before or after the question proper ("If my bike breaks down, …"). */
 const CONDITION: Record<string, string> = {
   en: "if|when|while",
@@ -1947,7 +1945,7 @@ const CONDITION: Record<string, string> = {
   pt: "se|quando",
 };
 
-/** The question proper: the last sentence, without a clause of condition before or after it. */
+/** The question proper: the last sentence, from its opening "¿", without a clause of condition before or after it. */
 function mainClause(message: string, language: string): string {
   const text = normalise(message).trim();
   let last =
@@ -1955,6 +1953,9 @@ function mainClause(message: string, language: string): string {
       .split(/(?<=[.!?])\s+/)
       .filter(Boolean)
       .at(-1) ?? text;
+  // Spanish opens the question proper with "¿": what comes before it sets the scene ("Vamos con un bebé, ¿…?").
+  const opening = last.lastIndexOf("¿");
+  if (opening > 0) last = last.slice(opening);
   const condition = CONDITION[knownLanguage(language)];
   if (condition) {
     last = last.replace(new RegExp(`^[¿¡\\s]*(?:${condition})(?![\\p{L}])[^,]*,\\s*`, "iu"), "");

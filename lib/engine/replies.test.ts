@@ -1308,6 +1308,35 @@ Trello works on every plan. Pipedrive is available on the Gold plan only.`,
     ).not.toMatch(/^Yes\b/);
   });
 
+  it("in Spanish the question proper starts at its '¿': the words before it set the scene", () => {
+    const garden: Passage[] = [
+      passage(
+        9531,
+        "Exterior",
+        "# Exterior\n\nTenemos una terraza cubierta con diez mesas. Los niños comen gratis los domingos.",
+      ),
+    ];
+    const q = "Vamos con niños, ¿tenéis terraza cubierta?";
+    expect(ask(q, { passages: garden, analysis: { language: "es", corrected: q, related: [] } }).reply).toMatch(
+      /^Sí, tenemos una terraza cubierta/,
+    );
+  });
+
+  it("the question proper said by a sentence that answers with an answer's confidence is a yes, whatever the scene", () => {
+    const hire: Passage[] = [
+      passage(
+        9532,
+        "Canoe hire",
+        "# Canoe hire\n\nIf a hired canoe gets damaged on the water, call us and we bring you another canoe from the nearest jetty.",
+      ),
+    ];
+    expect(
+      ask("If my canoe gets a hole, will you bring me another one?", {
+        passages: hire,
+      }).reply,
+    ).toMatch(/^Yes, if a hired canoe gets damaged/);
+  });
+
   it("says yes from a sentence of the section that names the thing asked about", () => {
     const insoles: Passage[] = [
       passage(
