@@ -1953,7 +1953,7 @@ function mainClause(message: string, language: string): string {
       .split(/(?<=[.!?])\s+/)
       .filter(Boolean)
       .at(-1) ?? text;
-  // Spanish opens the question proper with "¿": what comes before it sets the scene ("Vamos con un bebé, ¿…?").
+  // Spanish opens the question proper with "¿": what comes before it sets the scene ("Somos seis, ¿tenéis una mesa grande?").
   const opening = last.lastIndexOf("¿");
   if (opening > 0) last = last.slice(opening);
   const condition = CONDITION[knownLanguage(language)];
