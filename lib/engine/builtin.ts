@@ -976,7 +976,10 @@ function namesIn(text: string, language: string): string[] {
 
 /** "Which regions…", "¿Qué métodos aceptan…", "Welche Karten…": the noun after the question word. */
 const TYPE_WORD =
-  /^[\s¿¡]*(?:which|what|que|cuales?|quels?|quelles?|welche[rsnm]?|quali|quais|welke)\s+(?:(?:kinds?|types?|sorts?) of\s+)?(\p{L}+)/u;
+  /^[\s¿¡]*(?:which|what|que|cuales?|quels?|quelles?|welche[rsnm]?|quali|quais|welke)\s+(?:(?:kinds?|types?|sorts?) of\s+|(?:types?|genres?|sortes?|tipos?|clases?) de\s+|arten? von\s+)?(\p{L}+)/u;
+/** "What kinds of…", "quel type de…", "qué tipo de…", "welche Arten von…": the word for a kind only says a kind is asked for. */
+const KIND_OF =
+  /^[\s¿¡]*(?:which|what|que|quels?|quelles?|welche[rsnm]?)\s+(kinds?|types?|sorts?|genres?|sortes?|tipos?|clases?|arten?)\s+(?:of|de|von)\s/u;
 /**
  * English puts the head of a noun phrase last ("which bike brands do you sell?" asks for brands): up to three words
  * after "which"/"what", ending before the verb, and the last of them is the kind of thing asked for.
@@ -1039,7 +1042,9 @@ const wordHalves = memoize((key: string): string[][] => {
 
 function buildQuery(text: string, history: Turn[], language: string, analysis: QueryAnalysis | undefined): Query {
   const { text: stripped, tags } = stripCues(questionText(text));
-  const own = termsIn(stripped, language, { parts: false });
+  const kind = KIND_OF.exec(foldAccents(stripped.trim()))?.[1];
+  const [kindTerm] = kind ? termsIn(kind, language, { parts: false }) : [];
+  const own = termsIn(stripped, language, { parts: false }).filter((term) => term !== kindTerm);
   const borrow = !analysis?.standalone && isFollowUp(text, language);
   const earlier = previousQuestion(history, language);
   const previous = borrow ? earlier : { terms: [], tags: new Set<Cue>() };

@@ -320,6 +320,24 @@ Ab 8 Wochen nach der Geburt, immer freitags um 10 Uhr.`,
 });
 
 describe("a section that is the list asked for", () => {
+  it("'what kinds of X', 'quels types de X': the word for a kind is no subject the answer must say", () => {
+    const shoes: Passage[] = [
+      passage(9533, "Footwear", "# Footwear\n\nWe sell hiking boots, trail shoes and sandals from three brands."),
+    ];
+    expect(ask("What kinds of shoes do you sell?", { passages: shoes }).reply).toMatch(/^We sell hiking boots/);
+    const chaussures: Passage[] = [
+      passage(
+        9534,
+        "Chaussures",
+        "# Chaussures\n\nNous vendons des chaussures de randonnée, de trail et des sandales.",
+      ),
+    ];
+    const q = "Quels types de chaussures vendez-vous ?";
+    expect(ask(q, { passages: chaussures, analysis: { language: "fr", corrected: q, related: [] } }).reply).toMatch(
+      /^Nous vendons des chaussures/,
+    );
+  });
+
   it("answers 'which X…' with the table under a heading that names X, below one that says the rest", () => {
     const menu: Passage[] = [
       {
