@@ -498,12 +498,21 @@ function detectSocial(message: string, botName: string, language: string): Set<S
   return termsIn(rest, language).length === 0 && termsIn(rest, "en").length === 0 ? found : undefined;
 }
 
-/** The question with greetings and thanks removed, so "Good morning, what are your hours?" does not search for "morning". */
+/** A greeting opens a message: "Good morning, …", "Hallo! …" (one or more, with the punctuation between them). */
+const OPENING_GREETINGS = new RegExp(
+  `^(?:[\\s\\p{P}]*(?:${SOCIAL_PATTERNS.find(([kind]) => kind === "greeting")![1].source}))+[\\s\\p{P}]*`,
+  "u",
+);
+
+/**
+ * The question with greetings and thanks removed, so "Good morning, what are your hours?" does not search for
+ * "morning". A greeting's words only where a greeting stands, at the start: "Do you run evening classes?" and
+ * "Morning Yoga" keep theirs.
+ */
 function questionText(message: string): string {
-  let text = normalise(message);
+  let text = normalise(message).replace(OPENING_GREETINGS, "");
   for (const [kind, pattern] of SOCIAL_PATTERNS) {
-    if (kind === "greeting" || kind === "thanks" || kind === "goodbye" || kind === "howareyou")
-      text = text.replace(pattern, " ");
+    if (kind === "thanks" || kind === "goodbye" || kind === "howareyou") text = text.replace(pattern, " ");
   }
   return text.replace(/^\W*(?:(?:ok(?:ay)?|great|cool|perfect|alright|sure|yes|yeah|no|and|so)\b\W*)+/, " ");
 }

@@ -139,6 +139,16 @@ describe("yes or no first", () => {
 });
 
 describe("only what was asked", () => {
+  it("a greeting's words are the question's own away from its start ('Morning Yoga'), not after 'Guten Morgen'", () => {
+    const kurse: Passage[] = [
+      passage(9535, "Kurse", "# Kurse\n\nMorning Yoga ist montags um 7 Uhr. Abendyoga ist dienstags um 19 Uhr."),
+    ];
+    for (const q of ["An welchem Tag ist Morning Yoga?", "Guten Morgen! An welchem Tag ist Morning Yoga?"])
+      expect(ask(q, { passages: kurse, analysis: { language: "de", corrected: q, related: [] } }).reply).toBe(
+        "Morning Yoga ist montags um 7 Uhr.",
+      );
+  });
+
   it("a question about one package's price does not get the other packages'", () => {
     const { reply } = ask("How much is the five sessions package?");
     expect(reply).toContain("€270");
