@@ -88,7 +88,8 @@ type Cue =
   | "§size"
   | "§phone"
   | "§contents"
-  | "§when";
+  | "§when"
+  | "§year";
 
 const MONTHS =
   "january|february|march|april|may|june|july|august|september|october|november|december|janvier|fevrier|mars|avril|mai|juin|juillet|aout|septembre|octobre|novembre|decembre|januar|februar|marz|juni|juli|oktober|dezember|enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|setiembre|octubre|noviembre|diciembre";
@@ -145,6 +146,8 @@ const VALUE_PATTERNS: Record<Exclude<Cue, "§when">, RegExp> = {
   // What a thing is made of or comes with: a list ("chicken, rabbit and green beans", "Paella (chicken, rabbit,
   // beans)"), or a sentence that leads into one ("The kit includes:").
   "§contents": new RegExp(`${ENUMERATION.source}|:\\s*$`, "u"),
+  // A year something happened in: "in 2011", "since 1987", "seit 2004", "depuis 1990", "desde 1995".
+  "§year": /\b(?:in|since|from|en|depuis|desde|seit|im|im jahr|ano|annee)\s+(?:1[89]|20)\d{2}(?!\d)/u,
   // A street address: "22 Canal Street", "12 rue de Rivoli", "Calle de la Reina 14", "Hauptstraße 5".
   "§place":
     /\b\d{1,5}[a-z]?,?\s+(?:[\p{L}'’.-]+\s+){0,3}(?:street|st|road|rd|avenue|ave|lane|way|square|boulevard|blvd|drive|rue|chemin|allee)\b|\b(?:calle|c\/|avenida|avda|plaza|paseo|carrer|via|viale|piazza|rua|travessa|avenue|rue)\s+(?:[\p{L}'’.-]+\s+){0,4}\d{1,5}\b|\b[\p{L}-]+(?:strasse|str\.|weg|platz|allee|gasse|damm)\s+\d{1,5}\b/u,
@@ -189,6 +192,11 @@ const CUE_PHRASES: [Cue, RegExp][] = [
   ],
   // "a quel heure" as typed, "um wieviel uhr", "a q hora".
   ["§time", /\b(?:what time|a quel(?:le)? heure|quel(?:le)? heure|um wie ?viel uhr|a (?:que|q) hora|que hora)\b/gu],
+  // "When did you open?", "Seit wann gibt es…?": a past event, answered by a year, not by opening hours.
+  [
+    "§year",
+    /^(?:(?:and|et|und|y|e|en)\s+)?(?:(?:when|what year|which year) (?:did|was|were)|since when|in (?:what|which) year|depuis quand|en quelle annee|seit wann|in welchem jahr|desde cuando|en que ano)\b/gu,
+  ],
   // "When…?" at the start of a question ("when" inside one is a conjunction: "What happens when I cancel?").
   [
     "§when",
@@ -237,6 +245,7 @@ const CUE_WORDS: Record<Cue, Record<string, string>> = {
   },
   "§phone": { en: "phone telephone", fr: "telephone", de: "telefon", es: "telefono" },
   "§when": {},
+  "§year": {},
   "§contents": { en: "ingredients contents", fr: "ingredients contenu", de: "zutaten inhalt", es: "ingredientes" },
   "§size": {
     en: "size sizes big large",

@@ -583,6 +583,30 @@ Pregnancy yoga is an open class: you can join it at any point with a single tick
   });
 });
 
+describe("when something happened", () => {
+  it("'When did…?' and 'Seit wann…?' ask for a year, not for the opening hours", () => {
+    const bakery: Passage[] = [
+      passage(
+        9536,
+        "Bakery",
+        "# Bakery\n\nThe bakery opens at 7:00 every day.\n\n# About us\n\nThe bakery opened in 2009.",
+      ),
+    ];
+    expect(ask("When did the bakery open?", { passages: bakery }).reply).toBe("The bakery opened in 2009.");
+    const baeckerei: Passage[] = [
+      passage(
+        9537,
+        "Bäckerei",
+        "# Bäckerei\n\nDie Bäckerei öffnet täglich um 7 Uhr.\n\n# Über uns\n\nDie Bäckerei gibt es seit 1995.",
+      ),
+    ];
+    const q = "Seit wann gibt es die Bäckerei?";
+    expect(ask(q, { passages: baeckerei, analysis: { language: "de", corrected: q, related: [] } }).reply).toBe(
+      "Die Bäckerei gibt es seit 1995.",
+    );
+  });
+});
+
 describe("where", () => {
   const shop: Passage[] = [
     passage(
