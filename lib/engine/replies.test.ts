@@ -583,6 +583,26 @@ Pregnancy yoga is an open class: you can join it at any point with a single tick
   });
 });
 
+describe("a question after sentences that set its scene", () => {
+  it("the sentences before the question weigh as an earlier turn: words the knowledge never uses there say nothing", () => {
+    const terrace: Passage[] = [
+      passage(9538, "Outside", "# Outside\n\nOur covered terrace has ten tables. Dogs are welcome outside."),
+    ];
+    expect(
+      ask(
+        "We are celebrating my grandmother's ninetieth with cousins from abroad. How many tables does the covered terrace have?",
+        {
+          passages: terrace,
+        },
+      ).reply,
+    ).toBe("Our covered terrace has ten tables.");
+    // The question itself still has to be about something the knowledge says.
+    expect(ask("We are coming with our dog next week. Do you have a sauna?", { passages: terrace }).reply).not.toMatch(
+      /terrace|Dogs/,
+    );
+  });
+});
+
 describe("when something happened", () => {
   it("'When did…?' and 'Seit wann…?' ask for a year, not for the opening hours", () => {
     const bakery: Passage[] = [
