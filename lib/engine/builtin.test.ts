@@ -24,10 +24,11 @@ describe("contentTerms", () => {
     expect(contentTerms("How much does shipping to Canada cost?")).toEqual(["ship", "canada", "cost"]);
   });
 
-  it("drops indefinite pronouns and fillers, which name no subject ('someone', 'irgendwas', 'mientras', 'oye')", () => {
+  it("drops indefinite pronouns, fillers and prepositions, which name no subject ('someone', 'mientras', 'près')", () => {
     expect(contentTerms("Can someone tell me if everything is ready?")).toEqual(["readi"]);
     expect(contentTerms("Gibt es irgendwas zum Trinken?", "de")).toEqual(["trink"]);
     expect(contentTerms("Oye, ¿puedo cargar el móvil mientras ceno?", "es")).toEqual(["carg", "movil", "cen"]);
+    expect(contentTerms("un arrêt pres de l'hôtel", "fr")).toEqual(["arret", "hotel"]);
   });
 
   it("keeps numbers and drops possessives", () => {

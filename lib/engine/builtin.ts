@@ -1071,11 +1071,12 @@ function buildQuery(text: string, history: Turn[], language: string, analysis: Q
   if (tags.size === 0 && FOLLOW_UP_START.test(normalise(text).replace(/^[\s¿¡"'«]+/, "")))
     for (const tag of previous.tags) tags.add(tag);
   for (const term of own) terms.set(term, 1);
-  // "I'm coming with my two kids next week. Can I book a table for four?": the sentences before the question set its
+  // "I'm coming with my two kids next week. Can I book a table for four?": the sentences around the question set its
   // scene, as an earlier turn does; their words weigh as an earlier turn's.
   const sentences = stripped.split(/(?<=[.!?])\s+(?=\S)/).filter((part) => /\p{L}/u.test(part));
-  if (sentences.length >= 2 && /\?\s*$/.test(stripped)) {
-    const asked = new Set(termsIn(sentences.at(-1)!, language, { parts: false }));
+  const question = sentences.findLast((part) => part.includes("?"));
+  if (sentences.length >= 2 && question) {
+    const asked = new Set(termsIn(question, language, { parts: false }));
     for (const term of own) if (!asked.has(term)) terms.set(term, PREVIOUS_TURN_WEIGHT);
   }
   // "Where…?" asks for a place: a street address answers it, though it repeats none of the question's words.

@@ -584,13 +584,22 @@ Pregnancy yoga is an open class: you can join it at any point with a single tick
 });
 
 describe("a question after sentences that set its scene", () => {
-  it("the sentences before the question weigh as an earlier turn: words the knowledge never uses there say nothing", () => {
+  it("the sentences around the question weigh as an earlier turn: words the knowledge never uses there say nothing", () => {
     const terrace: Passage[] = [
       passage(9538, "Outside", "# Outside\n\nOur covered terrace has ten tables. Dogs are welcome outside."),
     ];
     expect(
       ask(
         "We are celebrating my grandmother's ninetieth with cousins from abroad. How many tables does the covered terrace have?",
+        {
+          passages: terrace,
+        },
+      ).reply,
+    ).toBe("Our covered terrace has ten tables.");
+    // Or after it.
+    expect(
+      ask(
+        "How many tables does the covered terrace have? We are celebrating my grandmother's ninetieth with cousins.",
         {
           passages: terrace,
         },

@@ -71,7 +71,7 @@ const CONVERSATIONAL: Record<string, string> = {
   fr: `est-ce quoi comment combien pourquoi quand puis peux peut pouvez pouvons peuvent pourrais pourrait pourriez voudrais
     voudrait voudriez veux veut voulons voulez veulent savoir dire
     bonjour salut merci svp stp plaît plait oui non si faut chez fait ya til
-    vais vas va allons allez vont vers
+    vais vas va allons allez vont vers pres
     jusqu jusque bcp tjrs tjs qqn qqch mtn jsp koi kel kelle chui pcq`,
   de: `bitte danke hallo ja nein gibt wie was wann wo warum welche welcher welches möchte möchten kann können könnt
     wissen sagen mal ans aufs durchs fürs hinterm hinters ums unterm unters überm übers vorm vors
