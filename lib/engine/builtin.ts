@@ -1976,14 +1976,12 @@ const CONDITION: Record<string, string> = {
   pt: "se|quando",
 };
 
-/** The question proper: the last sentence, from its opening "¿", without a clause of condition before or after it. */
+/** The question proper: the sentence that asks (else the last), from its opening "¿", without a clause of condition before or after it. */
 function mainClause(message: string, language: string): string {
   const text = normalise(message).trim();
-  let last =
-    text
-      .split(/(?<=[.!?])\s+/)
-      .filter(Boolean)
-      .at(-1) ?? text;
+  // The sentence that asks, wherever it stands ("Can you keep our bags? Our train leaves at six."); else the last.
+  const sentences = text.split(/(?<=[.!?])\s+/).filter(Boolean);
+  let last = sentences.findLast((sentence) => sentence.includes("?")) ?? sentences.at(-1) ?? text;
   // Spanish opens the question proper with "¿": what comes before it sets the scene ("Somos seis, ¿tenéis una mesa grande?").
   const opening = last.lastIndexOf("¿");
   if (opening > 0) last = last.slice(opening);

@@ -1418,6 +1418,17 @@ Trello works on every plan. Pipedrive is available on the Gold plan only.`,
     ).toMatch(/^Yes, if a hired canoe gets damaged/);
   });
 
+  it("the question proper is the sentence that asks, when a remark follows it", () => {
+    const bags: Passage[] = [
+      passage(9539, "Luggage", "# Luggage\n\nAfter check-out we keep your bags at reception until 8 pm."),
+    ];
+    expect(
+      ask("Can you keep our bags after check-out? Our train only leaves in the evening, we fly home tomorrow.", {
+        passages: bags,
+      }).reply,
+    ).toMatch(/^Yes, after check-out we keep your bags/);
+  });
+
   it("says yes from a sentence of the section that names the thing asked about", () => {
     const insoles: Passage[] = [
       passage(
