@@ -940,7 +940,11 @@ export const questionWordsOf = memoize((language: string): readonly string[] => 
   return code === "en" ? [...words, ...words.map((w) => `${w}'s`)] : words;
 });
 const whStart = (language: string) =>
-  new RegExp(`^(?:(?:and|et|und|y|e|pero|mais|aber|en|ma|mas)\\W+)*(?:${WH[language] ?? WH.en})(?![\\p{L}])`, "u");
+  // An elided question word ("qu'est-ce que…", "qu'y a-t-il") runs on into the next word.
+  new RegExp(
+    `^(?:(?:and|et|und|y|e|pero|mais|aber|en|ma|mas)\\W+)*(?:${WH[language] ?? WH.en})(?:(?<=')|(?![\\p{L}]))`,
+    "u",
+  );
 
 /** Whether a question asks for a yes or a no ("Do you ship to Norway?", "Livrez-vous en Suisse ?", "¿Hacen envíos?"). */
 export function isYesNoQuestion(message: string, language = guessLanguage(message)): boolean {

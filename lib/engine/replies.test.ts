@@ -991,6 +991,8 @@ describe("the customer's language", () => {
     expect(isYesNoQuestion("Le cabinet est ouvert le samedi ?", "fr")).toBe(true);
     expect(isYesNoQuestion("Vous ouvrez à quelle heure ?", "fr")).toBe(false); // the question word comes last
     expect(isYesNoQuestion("ya til un parking", "fr")).toBe(true);
+    // "Qu'" elides "que": the question word runs on into the next word.
+    expect(isYesNoQuestion("Qu'est-ce que vous proposez pour les enfants ?", "fr")).toBe(false);
     expect(isYesNoQuestion("Le casque est fourni quand on loue un vélo ?", "fr")).toBe(true);
     expect(isYesNoQuestion("Le petit-déj, c'est quand ?", "fr")).toBe(false);
     expect(isYesNoQuestion("Kommt ihr auch zu mir nach Hause?", "de")).toBe(true);
