@@ -29,6 +29,8 @@ describe("contentTerms", () => {
     expect(contentTerms("Gibt es irgendwas zum Trinken?", "de")).toEqual(["trink"]);
     expect(contentTerms("Oye, ¿puedo cargar el móvil mientras ceno?", "es")).toEqual(["carg", "movil", "cen"]);
     expect(contentTerms("un arrêt pres de l'hôtel", "fr")).toEqual(["arret", "hotel"]);
+    expect(contentTerms("Vous louez aussi des vélos comme toujours ?", "fr")).toEqual(["lou", "velos"]);
+    expect(contentTerms("How often do you clean near the pool?")).toEqual(["clean", "pool"]);
   });
 
   it("keeps numbers and drops possessives", () => {

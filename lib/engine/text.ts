@@ -67,15 +67,17 @@ const CONVERSATIONAL: Record<string, string> = {
   where's which while who who's whom why why's will with won't would wouldn't yes yet you you'd you'll you're you've
   your yours yourself yourselves hi hello hey thanks thank thx help question
   plz btw idk wanna gonna gotta lemme gimme kinda sorta yep nope yeah cuz coz
-  someone somebody anybody everyone everybody nobody everything nothing`,
+  someone somebody anybody everyone everybody nobody everything nothing near across already often`,
   fr: `est-ce quoi comment combien pourquoi quand puis peux peut pouvez pouvons peuvent pourrais pourrait pourriez voudrais
     voudrait voudriez veux veut voulons voulez veulent savoir dire
     bonjour salut merci svp stp plaît plait oui non si faut chez fait ya til
     vais vas va allons allez vont vers pres
+    comme depuis pendant sous selon aussi très encore déjà toujours beaucoup trop entre donc alors car ainsi là
     jusqu jusque bcp tjrs tjs qqn qqch mtn jsp koi kel kelle chui pcq`,
   de: `bitte danke hallo ja nein gibt wie was wann wo warum welche welcher welches möchte möchten kann können könnt
     wissen sagen mal ans aufs durchs fürs hinterm hinters ums unterm unters überm übers vorm vors
-    eig eigentlich vllt vlt vielleicht evtl eventuell ggf bzw usw nen irgendwo irgendwas irgendwie irgendwann irgendwer`,
+    eig eigentlich vllt vlt vielleicht evtl eventuell ggf bzw usw nen irgendwo irgendwas irgendwie irgendwann irgendwer
+    trotz`,
   es: `hola gracias favor sí si soy eres es somos son estoy estás está estamos están hay puedo puede pueden tienen tiene tengo hacen hace cómo como
     cuándo cuando dónde donde qué cuál cuáles cuánto cuánta cuántos cuántas quiero quisiera saber decir usted ustedes
     las los unos unas este esta estos estas tenéis tenemos tienes hacéis podéis puedes sois estáis vuestro vuestra
@@ -83,6 +85,7 @@ const CONVERSATIONAL: Record<string, string> = {
     algo nada alguien nadie algún algun alguna algunos algunas mucho mucha muchos muchas poco poca pocos pocas muy
     más mas menos tan tanto también tampoco aún aun todavía todavia aquí aqui allí alli ahí ahi
     voy vas va vamos vais van mis tus kiero mientras oye oiga
+    aunque pues entonces luego así siempre ahora
     porq tmb tambn dnd cdo xfa porfa`,
 };
 
