@@ -71,21 +71,25 @@ const CONVERSATIONAL: Record<string, string> = {
   fr: `est-ce quoi comment combien pourquoi quand puis peux peut pouvez pouvons peuvent pourrais pourrait pourriez voudrais
     voudrait voudriez veux veut voulons voulez veulent savoir dire
     bonjour salut merci svp stp plaît plait oui non si faut chez fait ya til
-    vais vas va allons allez vont vers pres
+    vais vas va allons allez vont vers pres viens vient venons venez viennent venir viendra viendrons viendrez
     comme depuis pendant sous selon aussi très encore déjà toujours beaucoup trop entre donc alors car ainsi là
+    pourra pourrons pourront pourrai pourras pourrez pourrions pourraient puisse puissent doit doivent devons devez dois
+    devrait devrais faudra faudrait
     jusqu jusque bcp tjrs tjs qqn qqch mtn jsp koi kel kelle chui pcq`,
   de: `bitte danke hallo ja nein gibt wie was wann wo warum welche welcher welches möchte möchten kann können könnt
     wissen sagen mal ans aufs durchs fürs hinterm hinters ums unterm unters überm übers vorm vors
     eig eigentlich vllt vlt vielleicht evtl eventuell ggf bzw usw nen irgendwo irgendwas irgendwie irgendwann irgendwer
-    trotz`,
+    trotz könnten könntet möchtest`,
   es: `hola gracias favor sí si soy eres es somos son estoy estás está estamos están hay puedo puede pueden tienen tiene tengo hacen hace cómo como
     cuándo cuando dónde donde qué cuál cuáles cuánto cuánta cuántos cuántas quiero quisiera saber decir usted ustedes
     las los unos unas este esta estos estas tenéis tenemos tienes hacéis podéis puedes sois estáis vuestro vuestra
     vuestros vuestras entre sobre hasta desde durante según segun hacia tras cada otro otra otros otras mismo misma
     algo nada alguien nadie algún algun alguna algunos algunas mucho mucha muchos muchas poco poca pocos pocas muy
     más mas menos tan tanto también tampoco aún aun todavía todavia aquí aqui allí alli ahí ahi
-    voy vas va vamos vais van mis tus kiero mientras oye oiga
+    voy vas va vamos vais van mis tus kiero mientras oye oiga vengo vienes viene venimos venís vienen venir
     aunque pues entonces luego así siempre ahora
+    podemos podría podrías podríamos podrían podríais podrá podrán podré podrás podréis pueda puedan pudiera debo debe
+    deben debemos debería
     porq tmb tambn dnd cdo xfa porfa`,
 };
 
