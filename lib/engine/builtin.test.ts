@@ -31,6 +31,7 @@ describe("contentTerms", () => {
     expect(contentTerms("un arrêt pres de l'hôtel", "fr")).toEqual(["arret", "hotel"]);
     expect(contentTerms("Vous louez aussi des vélos comme toujours ?", "fr")).toEqual(["lou", "velos"]);
     expect(contentTerms("How often do you clean near the pool?")).toEqual(["clean", "pool"]);
+    expect(contentTerms("prices depending on the season")).toEqual(["price", "season"]);
     // Modal and motion verbs frame a question as 'can', 'must' and 'go' do in English.
     expect(contentTerms("On pourra venir avec le chien ?", "fr")).toEqual(["chien"]);
     expect(contentTerms("¿Podrá venir mi perro?", "es")).toEqual(["perr"]);
