@@ -35,6 +35,9 @@ describe("contentTerms", () => {
     // Modal and motion verbs frame a question as 'can', 'must' and 'go' do in English.
     expect(contentTerms("On pourra venir avec le chien ?", "fr")).toEqual(["chien"]);
     expect(contentTerms("¿Podrá venir mi perro?", "es")).toEqual(["perr"]);
+    // Demonstrative pronouns stand for something said before.
+    expect(contentTerms("Et celle de la gare ?", "fr")).toEqual(["gar"]);
+    expect(contentTerms("¿Y esa de la tarde?", "es")).toEqual(["tard"]);
   });
 
   it("keeps numbers and drops possessives", () => {

@@ -74,7 +74,7 @@ const CONVERSATIONAL: Record<string, string> = {
     vais vas va allons allez vont vers pres viens vient venons venez viennent venir viendra viendrons viendrez
     comme depuis pendant sous selon aussi très encore déjà toujours beaucoup trop entre donc alors car ainsi là
     pourra pourrons pourront pourrai pourras pourrez pourrions pourraient puisse puissent doit doivent devons devez dois
-    devrait devrais faudra faudrait
+    devrait devrais faudra faudrait celle celui ceux celles ça
     jusqu jusque bcp tjrs tjs qqn qqch mtn jsp koi kel kelle chui pcq`,
   de: `bitte danke hallo ja nein gibt wie was wann wo warum welche welcher welches möchte möchten kann können könnt
     wissen sagen mal ans aufs durchs fürs hinterm hinters ums unterm unters überm übers vorm vors
@@ -89,7 +89,7 @@ const CONVERSATIONAL: Record<string, string> = {
     voy vas va vamos vais van mis tus kiero mientras oye oiga vengo vienes viene venimos venís vienen venir
     aunque pues entonces luego así siempre ahora
     podemos podría podrías podríamos podrían podríais podrá podrán podré podrás podréis pueda puedan pudiera debo debe
-    deben debemos debería
+    deben debemos debería esa esos esas aquel aquella aquellos aquellas esto
     porq tmb tambn dnd cdo xfa porfa`,
 };
 
