@@ -1064,7 +1064,8 @@ const wordHalves = memoize((key: string): string[][] => {
 
 function buildQuery(text: string, history: Turn[], language: string, analysis: QueryAnalysis | undefined): Query {
   const { text: stripped, tags } = stripCues(questionText(text));
-  const kind = KIND_OF.exec(foldAccents(stripped.trim()))?.[1];
+  const folded = foldAccents(stripped.trim());
+  const kind = KIND_OF.exec(folded)?.[1];
   const [kindTerm] = kind ? termsIn(kind, language, { parts: false }) : [];
   const own = termsIn(stripped, language, { parts: false }).filter((term) => term !== kindTerm);
   const borrow = !analysis?.standalone && isFollowUp(text, language);
@@ -1077,8 +1078,7 @@ function buildQuery(text: string, history: Turn[], language: string, analysis: Q
   for (const term of own) terms.set(term, 1);
   // "I'm coming with my two kids next week. Can I book a table for four?": the sentences around the question set its
   // scene, as an earlier turn does; their words weigh as an earlier turn's.
-  const sentences = stripped.split(/(?<=[.!?])\s+(?=\S)/).filter((part) => /\p{L}/u.test(part));
-  const question = sentences.findLast((part) => part.includes("?"));
+  const { sentences, asking: question } = sentencesOf(stripped);
   if (sentences.length >= 2 && question) {
     const asked = new Set(termsIn(question, language, { parts: false }));
     for (const term of own) if (!asked.has(term)) terms.set(term, PREVIOUS_TURN_WEIGHT);
@@ -1147,7 +1147,6 @@ function buildQuery(text: string, history: Turn[], language: string, analysis: Q
     for (const word of otherDays.get(term) ?? []) list.push({ terms: [word], weight: OTHER_DAY_GROUP_WEIGHT });
     related.set(term, list);
   }
-  const folded = foldAccents(stripped.trim());
   const phrase =
     (language === "en" ? TYPE_PHRASE_EN.exec(folded)?.[1]?.split(/\s+/).at(-1) : undefined) ??
     TYPE_WORD.exec(folded)?.[1];
@@ -1980,12 +1979,18 @@ const CONDITION: Record<string, string> = {
   pt: "se|quando",
 };
 
+/** A message's sentences (those with a letter), and the last one that asks (ends in or holds a "?"). */
+function sentencesOf(text: string): { sentences: string[]; asking?: string } {
+  const sentences = text.split(/(?<=[.!?])\s+(?=\S)/).filter((part) => /\p{L}/u.test(part));
+  return { sentences, asking: sentences.findLast((sentence) => sentence.includes("?")) };
+}
+
 /** The question proper: the sentence that asks (else the last), from its opening "¿", without a clause of condition before or after it. */
 function mainClause(message: string, language: string): string {
   const text = normalise(message).trim();
   // The sentence that asks, wherever it stands ("Can you keep our bags? Our train leaves at six."); else the last.
-  const sentences = text.split(/(?<=[.!?])\s+/).filter(Boolean);
-  let last = sentences.findLast((sentence) => sentence.includes("?")) ?? sentences.at(-1) ?? text;
+  const { sentences, asking } = sentencesOf(text);
+  let last = asking ?? sentences.at(-1) ?? text;
   // Spanish opens the question proper with "¿": what comes before it sets the scene ("Somos seis, ¿tenéis una mesa grande?").
   const opening = last.lastIndexOf("¿");
   if (opening > 0) last = last.slice(opening);
