@@ -289,6 +289,41 @@ Puede devolver una bicicleta nueva en un plazo de treinta días si no la ha usad
     expect(lower.analysis.subject ?? []).toEqual([]);
   });
 
+  it("reads a word written by ear or without its accent as the word that sounds the same", async () => {
+    const bot = await botWith("Spanish by ear", [
+      SPANISH,
+      {
+        title: "Horario",
+        text: "# Horario\n\nLa tienda abre de lunes a viernes. El horario de verano empieza en junio.",
+      },
+    ]);
+    // "orario" is a word of the dictionary (a form of orar) the knowledge lacks; "horario", which sounds the same,
+    // is the knowledge's.
+    const hours = await ask(bot, "q orario teneis el lunes");
+    expect(hours.analysis.corrected).toBe("q horario teneis el lunes");
+    expect(hours.passages[0]?.heading).toMatch(/Horario/);
+    // "kascos" and "estan" are no words; their sound-alikes are ("cascos" the knowledge's too, "están" by its accent).
+    const helmets = await ask(bot, "los kascos estan incluidos?");
+    expect(helmets.analysis.corrected).toBe("los cascos están incluidos?");
+    // "cerrais" without its accent is "cerráis", whose forms the dictionary knows.
+    expect((await ask(bot, "a que hora cerrais")).analysis.corrected).toBe("a que hora cerráis");
+    // A correct word whose sound-alike the knowledge does not use either stays as typed.
+    expect((await ask(bot, "¿Vendéis vino?")).analysis.corrected).toBe("¿Vendéis vino?");
+  });
+
+  it("reads a conjugated verb of French or Spanish as how the question is put, not a noun or an infinitive", async () => {
+    const bot = await botWith("Verbs", [FRENCH, SPANISH]);
+    const fr = await ask(bot, "Est-ce que vous livrez les chambres à air si on dort à Lyon ?");
+    expect(fr.analysis.language).toBe("fr");
+    expect(fr.analysis.subject).toContainEqual({ word: "dort", weight: 0 });
+    expect(fr.analysis.subject ?? []).not.toContainEqual(expect.objectContaining({ word: "chambres" }));
+    const es = await ask(bot, "¿Aceptáis reservas para alquilar bicicletas?");
+    expect(es.analysis.language).toBe("es");
+    expect(es.analysis.subject).toContainEqual({ word: "aceptáis", weight: 0 });
+    for (const word of ["reservas", "alquilar", "bicicletas"])
+      expect(es.analysis.subject ?? []).not.toContainEqual(expect.objectContaining({ word }));
+  });
+
   it("weighs an English question word as how the question is put even when the knowledge uses it elsewhere", async () => {
     const bot = await botWith("English subject", [
       { title: "Branding", text: "# Branding\n\nUpload your own logo and colours in Settings." },

@@ -31,6 +31,10 @@ export type Lexicon = {
    * abre, abrimos…): what the same word looks like in another person, tense or number. At most `max`.
    */
   forms(word: string, max?: number): string[];
+  /** The dictionary entries the word is a form of, itself first when it is one ("queda" → quedar). */
+  entries(word: string): string[];
+  /** The forms of one dictionary entry by its own flags alone (not of the other entries it is a form of). */
+  entryForms(entry: string, max?: number): string[];
 };
 
 type SuffixRule = { flag: string; strip: string; condition: RegExp | null; add?: string };
@@ -150,28 +154,34 @@ export function parseHunspell({ aff, dic }: Dictionary): Lexicon {
     return found;
   };
 
+  /** Adds to `out` the forms of one entry (itself too when it stands alone), but `word`, up to `max` in all. */
+  const formsOf = (entry: string, word: string, out: Set<string>, max: number): Set<string> => {
+    const flags = stems.get(entry);
+    if (!flags) return out;
+    if (alone.has(entry) && entry !== word && out.size < max) out.add(entry);
+    for (const flag of flags)
+      for (const rule of rulesByFlag.get(flag) ?? []) {
+        if (out.size >= max) break;
+        if (rule.condition && !rule.condition.test(entry)) continue;
+        if (rule.strip && !entry.endsWith(rule.strip)) continue;
+        const form = entry.slice(0, entry.length - rule.strip.length) + (rule.add ?? "");
+        if (form !== word) out.add(form);
+      }
+    return out;
+  };
+
   return {
+    entries: (input: string) => entriesOf(input.toLowerCase()),
     has(input: string) {
       return entriesOf(input.toLowerCase()).length > 0;
     },
     forms(input: string, max = 80) {
       const word = input.toLowerCase();
       const out = new Set<string>();
-      for (const entry of entriesOf(word)) {
-        const flags = stems.get(entry);
-        if (!flags) continue;
-        if (alone.has(entry) && entry !== word && out.size < max) out.add(entry);
-        for (const flag of flags)
-          for (const rule of rulesByFlag.get(flag) ?? []) {
-            if (out.size >= max) break;
-            if (rule.condition && !rule.condition.test(entry)) continue;
-            if (rule.strip && !entry.endsWith(rule.strip)) continue;
-            const form = entry.slice(0, entry.length - rule.strip.length) + (rule.add ?? "");
-            if (form !== word) out.add(form);
-          }
-      }
+      for (const entry of entriesOf(word)) formsOf(entry, word, out, max);
       return [...out];
     },
+    entryForms: (entry: string, max = 80) => [...formsOf(entry.toLowerCase(), "", new Set(), max)],
   };
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { chooseFix, functionWordFix, isSubsequence, trigramSimilarity } from "./retrieve-typos";
+import { chooseFix, functionWordFix, isSubsequence, soundAlikes, trigramSimilarity } from "./retrieve-typos";
 
 describe("typo fixes for question words", () => {
   it("reads a function word with a letter left out as that word", () => {
@@ -45,5 +45,21 @@ describe("typo fixes for question words", () => {
     expect(trigramSimilarity("wher", "where")).toBeGreaterThan(trigramSimilarity("wher", "when"));
     expect(isSubsequence("opng", "opening")).toBe(true);
     expect(isSubsequence("oepn", "open")).toBe(false);
+  });
+
+  it("spells a word typed by ear the ways that sound the same in its language, and puts back one accent", () => {
+    expect(soundAlikes("ora", "es")).toContain("hora");
+    expect(soundAlikes("beganas", "es")).toContain("veganas");
+    expect(soundAlikes("serca", "es")).toContain("cerca");
+    expect(soundAlikes("kasa", "es")).toContain("casa");
+    expect(soundAlikes("yave", "es")).toContain("llave");
+    expect(soundAlikes("cerrais", "es")).toContain("cerráis");
+    expect(soundAlikes("otel", "fr")).toContain("hotel");
+    expect(soundAlikes("ecole", "fr")).toContain("école");
+    expect(soundAlikes("gebuhr", "de")).toContain("gebühr");
+    // English spells by neither rule; German's h is said.
+    expect(soundAlikes("our", "en")).toEqual([]);
+    expect(soundAlikes("aus", "de")).not.toContain("haus");
+    expect(soundAlikes("ora", "es")).not.toContain("ora");
   });
 });

@@ -88,3 +88,53 @@ export function chooseFix(word: string, vocabulary: VocabularyFix | null, langua
   if (!fromLanguage) return fromVocabulary.word;
   return better(fromLanguage, fromVocabulary) ? fromLanguage.word : fromVocabulary.word;
 }
+
+/** Letters a keyboard without dead keys types bare, by language: the accented letters each stands for. */
+const ACCENTED: Record<string, Record<string, string[]>> = {
+  es: { a: ["á"], e: ["é"], i: ["í"], o: ["ó"], u: ["ú", "ü"], n: ["ñ"] },
+  fr: { a: ["à", "â"], e: ["é", "è", "ê"], i: ["î", "ï"], o: ["ô"], u: ["ù", "û"], c: ["ç"] },
+  pt: { a: ["á", "â", "ã", "à"], e: ["é", "ê"], i: ["í"], o: ["ó", "ô", "õ"], u: ["ú"], c: ["ç"] },
+  it: { a: ["à"], e: ["è", "é"], i: ["ì"], o: ["ò"], u: ["ù"] },
+  de: { a: ["ä"], o: ["ö"], u: ["ü"] },
+};
+
+/**
+ * Letters that sound alike in a language, each way round: Spanish writes by ear b/v, s/z/soft c and y/ll alike, and
+ * "k" for the hard c/qu of texting; Spanish, French, Italian and Portuguese leave their h unsaid, so a word that
+ * starts with a vowel may be one that starts with h.
+ */
+const SAME_SOUND: Record<string, [RegExp, string][]> = {
+  es: [
+    [/b/g, "v"],
+    [/v/g, "b"],
+    [/s(?=[ei])/g, "c"],
+    [/c(?=[ei])/g, "s"],
+    [/s/g, "z"],
+    [/z/g, "s"],
+    [/z(?=[ei])/g, "c"],
+    [/c(?=[ei])/g, "z"],
+    [/y/g, "ll"],
+    [/ll/g, "y"],
+    [/k(?=[ei])/g, "qu"],
+    [/k(?=[aou])/g, "c"],
+  ],
+};
+const SILENT_H = new Set(["es", "fr", "it", "pt"]);
+
+/**
+ * The spellings a word typed by ear may stand for, one change each ("ora" → hora, "beganas" → veganas, "serca" →
+ * cerca, "otel" → hotel) and the word with one accent put back ("cerrais" → cerráis, "ecole" → école). The caller
+ * keeps those that are words of the language.
+ */
+export function soundAlikes(word: string, language: string): string[] {
+  if (word.length < 2 || word.length > 24) return [];
+  const out = new Set<string>();
+  if (SILENT_H.has(language) && /^[aeiouáéíóú]/.test(word)) out.add(`h${word}`);
+  for (const [pattern, sound] of SAME_SOUND[language] ?? [])
+    for (const m of word.matchAll(pattern)) out.add(word.slice(0, m.index) + sound + word.slice(m.index + m[0].length));
+  const accented = ACCENTED[language] ?? {};
+  for (let i = 0; i < word.length; i++)
+    for (const letter of accented[word[i]!] ?? []) out.add(word.slice(0, i) + letter + word.slice(i + 1));
+  out.delete(word);
+  return [...out];
+}

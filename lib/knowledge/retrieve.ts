@@ -14,8 +14,8 @@ import { detectLanguage, textSearchConfig, UNDETERMINED } from "@/lib/language";
 import { questionWordsOf, valueWordsOf } from "@/lib/engine/builtin";
 import { COMPOUNDING, foldAccents, numberWordsOf, stopwordsOf } from "@/lib/engine/text";
 import { customerWordsFor, parseCustomerWords, type CustomerWordRule } from "./customer-words";
-import { lexiconFor } from "./lexicon";
-import { chooseFix, isSubsequence } from "./retrieve-typos";
+import { type Lexicon, lexiconFor } from "./lexicon";
+import { chooseFix, isSubsequence, soundAlikes } from "./retrieve-typos";
 import { englishVerbsIn, isEnglishLemma, relatedEnglishWords, subjectWeight } from "./wordnet";
 
 export { ALL_TERMS_CANDIDATES, CANDIDATE_BUDGET } from "@/db/queries/retrieval";
@@ -67,11 +67,17 @@ export const RELATED_WEIGHT_SCALE = 1;
  *    WordNet for English): a correct rare word is a question about something the bot does not know,
  *    not a typo, unless it is a function word with two letters swapped ("dose" for "does") or the first
  *    word, a question word with a letter left out ("wats the…"). Words written in one where the knowledge
- *    writes two with a hyphen, or two where it writes one, are read as the knowledge writes them.
+ *    writes two with a hyphen, or two where it writes one, are read as the knowledge writes them. A word
+ *    written by ear or without its accent ("ora", "beganas", "cerrais") is the word of the language that
+ *    sounds the same: the knowledge's when it uses one, even for a correct word ("orario" → horario), else
+ *    the language's before any other candidate.
  * 3. Related words: for an English question, the synonyms of each word's most frequent senses in
  *    WordNet (its verb senses only where the question uses it as a verb: "Can I store…" is no shop),
  *    kept only where the bot's vocabulary holds them (in any inflection), at reduced weight;
  *    and the owner's own word list at nearly full weight.
+ * 4. Subject: how much each word is what the question is about: in English from WordNet and its use as a
+ *    verb; in German from its writer's capitals; in French, Spanish, Italian and Portuguese a conjugated
+ *    verb ("dort", "tenéis") is how the question is put.
  */
 export async function analyzeQuestion(
   db: Db,
@@ -115,8 +121,28 @@ export async function analyzeQuestion(
           .map((w) => w.toLowerCase()),
       )
     : new Set<string>();
+  // "ora" for hora, "beganas" for veganas, "cerrais" for cerráis: a word written by ear or without its accent. Its
+  // sound-alikes that are words of the language, and which of them the knowledge uses.
+  const questionLexicon = lexicons[0];
+  const alikes = new Map<string, string[]>();
+  if (questionLexicon)
+    for (const word of vocab.unknown.keys()) {
+      if (acronyms.has(word) || stopwords.has(word) || stopwords.has(foldAccents(word))) continue;
+      const words = soundAlikes(word, language).filter((w) => questionLexicon.has(w));
+      if (words.length) alikes.set(word, words);
+    }
+  const heard = alikes.size
+    ? (await readQuestionVocabulary(db, { botId, words: [], candidates: [...alikes.values()].flat() })).present
+    : new Set<string>();
   for (const [word, candidate] of vocab.unknown) {
     if (acronyms.has(word)) continue;
+    // The knowledge's own word that sounds the same, even for a word of the language the knowledge does not use
+    // ("orario", a form of orar, for "horario").
+    const alike = alikes.get(word)?.find((w) => heard.has(w));
+    if (alike) {
+      fixes.set(word, alike);
+      continue;
+    }
     if (isCorrectWord(word)) {
       // "how long dose it take": two letters of a little word swapped can make another word ("dose", "form"), which
       // the knowledge does not use; the question's own function word is what was meant.
@@ -136,7 +162,11 @@ export async function analyzeQuestion(
       continue;
     }
     const swapped = transpositions(word).find((swap) => swaps.get(swap) === word && vocab.present.has(swap));
-    const fix = swapped && (!candidate || candidate.edits > 1) ? swapped : chooseFix(word, candidate, language);
+    // A word of the language that sounds the same is what was meant, though the knowledge does not use it ("serca"
+    // is cerca, not a word of the knowledge one letter away).
+    const fix =
+      alikes.get(word)?.[0] ??
+      (swapped && (!candidate || candidate.edits > 1) ? swapped : chooseFix(word, candidate, language));
     if (fix && fix !== word) fixes.set(word, fix);
   }
   // "tuneup" where the page writes "tune-up", "einsteiger kurs" where it writes "Einsteigerkurs": a word written
@@ -177,6 +207,12 @@ export async function analyzeQuestion(
   if (language === "de")
     for (const word of lowerCaseWordsOfNounCapitaliser(corrected))
       if (!stopwords.has(word) && !subject.some((s) => s.word === word)) subject.push({ word, weight: 0 });
+  // "…même si on ne dort pas à l'hôtel ?": a conjugated verb (a form of nothing but verbs in the dictionary) is how
+  // the question is put, as in English.
+  if (questionLexicon && CONJUGATES[language])
+    for (const word of wordsOf(corrected))
+      if (!stopwords.has(word) && !subject.some((s) => s.word === word) && isVerbForm(word, questionLexicon, language))
+        subject.push({ word, weight: 0 });
 
   // Related words: the lexical resource's (English), then the owner's.
   const related: QueryAnalysis["related"] = [];
@@ -199,7 +235,6 @@ export async function analyzeQuestion(
   }
   // Other forms of the same word, from the language's dictionary ("¿Abrís…?" where the page says "abrimos" or
   // "abre"): a stemmer leaves short verbs apart, the dictionary's own suffix rules do not.
-  const questionLexicon = lexicons[0];
   if (language !== "en" && questionLexicon) {
     const forms = new Map<string, string>();
     // Not for a function word ("tenéis": its forms are function words too) nor a word that asks for a kind of value,
@@ -409,4 +444,30 @@ function customerRules(text: string): CustomerWordRule[] {
     parsedRules.set(text, rules);
   }
   return rules;
+}
+
+/**
+ * A verb's dictionary entry by language: its infinitive's ending, and the ending of the first person plural that
+ * only a verb's forms take ("reservar" → reservamos; "alquiler" → alquileres; "réservation" → réservations).
+ */
+const CONJUGATES: Record<string, { infinitive: RegExp; plural: RegExp }> = {
+  es: { infinitive: /(ar|er|ir|ír)$/, plural: /(amos|emos|imos)$/ },
+  pt: { infinitive: /(ar|er|ir|or)$/, plural: /(amos|emos|imos)$/ },
+  fr: { infinitive: /(er|ir|re)$/, plural: /ons$/ },
+  it: { infinitive: /(are|ere|ire|rre)$/, plural: /iamo$/ },
+};
+
+/**
+ * Whether a word is a conjugated verb: not a dictionary entry itself, and a form only of entries that are verbs
+ * ("dort" of dormir, "tenéis" of tener; not "chambres", a form of the noun chambre as well as of chambrer).
+ */
+export function isVerbForm(word: string, lexicon: Lexicon, language: string): boolean {
+  const verb = CONJUGATES[language];
+  const entries = lexicon.entries(word);
+  if (!verb || entries.length === 0 || entries.includes(word)) return false;
+  return entries.every(
+    (entry) =>
+      verb.infinitive.test(entry) &&
+      lexicon.entryForms(entry, 400).some((form) => verb.plural.test(form) && form.startsWith(entry.slice(0, -3))),
+  );
 }
