@@ -369,6 +369,38 @@ describe("answerBuiltin: kinds of value and equal evidence", () => {
   });
 });
 
+describe("answerBuiltin: days", () => {
+  const p = (chunkId: number, heading: string, content: string, score = 0.5): Passage => ({
+    chunkId,
+    sourceId: `src_${chunkId}`,
+    title: "Bookshop",
+    heading,
+    content,
+    score,
+  });
+
+  it("reads a range of days as speaking of each day inside it, and a sentence about other days as no answer", () => {
+    const passages = [
+      p(1, "Opening hours", "We close on Mondays for stock-taking. On Sundays we open 11:00 to 16:00.", 0.6),
+      p(2, "Opening hours", "The shop is open Tuesday to Saturday, 10:00 to 18:00."),
+      p(3, "Events", "Author readings take place on the first Thursday of the month.", 0.3),
+    ];
+    expect(ask("What are your hours on Fridays?", [], passages).reply).toContain("Tuesday to Saturday, 10:00 to 18:00");
+    // Spanish: "de martes a sábado" holds the Friday; "Los lunes cerramos" says the closing word, not the day.
+    const es = [
+      p(1, "Horario", "Los lunes cerramos por inventario.", 0.6),
+      p(2, "Horario", "Abrimos de martes a sábado, de 10:00 a 14:00 y de 17:00 a 21:00."),
+    ];
+    const reply = answerBuiltin({
+      bot,
+      message: "¿A qué hora cerráis el viernes por la noche?",
+      history: [],
+      passages: es,
+    });
+    expect(reply.reply).toContain("de martes a sábado");
+  });
+});
+
 describe("answerBuiltin: which X", () => {
   const p = (chunkId: number, heading: string, content: string, score = 0.5): Passage => ({
     chunkId,

@@ -229,7 +229,7 @@ const CUE_WORDS: Record<Cue, Record<string, string>> = {
     en: "hour hours schedule morning mornings afternoon afternoons evening evenings midday noon",
     fr: "heure heures horaire horaires matin matins matinee apres-midi soir soirs soiree midi",
     de: "uhrzeit uhrzeiten offnungszeiten zeiten morgens vormittag vormittags nachmittag nachmittags abends mittags",
-    es: "hora horas horario horarios mañana mañanas tarde tardes mediodia",
+    es: "hora horas horario horarios mañana mañanas tarde tardes noche noches mediodia",
   },
   "§duration": { en: "", fr: "delai delais", de: "dauer dauert", es: "plazo plazos tarda tardan" },
   "§weekend": { en: "weekend weekends", fr: "week-end week-ends weekend", de: "wochenende", es: "finde" },
@@ -355,6 +355,39 @@ const monthPatterns = memoize((language: string): { name?: RegExp; range?: RegEx
 });
 const inMonthRange = (month: number, [first, last]: [number, number]) =>
   first <= last ? first <= month && month <= last : month >= first || month <= last;
+
+/** The days of the week in order, Monday first, per language (folded, lowercase). */
+const DAY_NAMES: Record<string, string[]> = {
+  en: "monday tuesday wednesday thursday friday saturday sunday".split(" "),
+  fr: "lundi mardi mercredi jeudi vendredi samedi dimanche".split(" "),
+  de: "montag dienstag mittwoch donnerstag freitag samstag sonntag".split(" "),
+  es: "lunes martes miercoles jueves viernes sabado domingo".split(" "),
+};
+/** "tuesday to saturday", "du mardi au samedi", "von Montag bis Freitag", "de martes a sábado": two days and a word between. */
+const dayRangePattern = memoize((language: string): RegExp | undefined => {
+  const names = DAY_NAMES[knownLanguage(language)]?.join("|");
+  return names
+    ? new RegExp(
+        `(?<![\\p{L}])(${names})s?\\s*(?:-|–|—|to|until|till|through|thru|a|à|au|al|jusqu'au|bis|hasta)\\s*(${names})s?(?![\\p{L}])`,
+        "gu",
+      )
+    : undefined;
+});
+/**
+ * The days a sentence's ranges hold between their ends ("open Tuesday to Saturday" holds Friday), as terms: the
+ * sentence speaks of each of them as much as of the two it names.
+ */
+function daysInRanges(folded: string, language: string): string[] {
+  const pattern = dayRangePattern(language);
+  if (!pattern || !pattern.test(folded)) return [];
+  pattern.lastIndex = 0;
+  const names = DAY_NAMES[knownLanguage(language)]!;
+  const days: string[] = [];
+  for (const m of folded.matchAll(pattern))
+    for (let i = (names.indexOf(m[1]!) + 1) % 7; i !== names.indexOf(m[2]!); i = (i + 1) % 7)
+      days.push(...termsIn(names[i]!, language));
+  return days;
+}
 
 const cueStemCache = new Map<string, Map<string, Cue>>();
 /** Stem → answer type, for the language. */
@@ -666,7 +699,7 @@ function analyse(passage: Passage, language: string): AnalysedUnit[] {
     units.push({
       key: foldAccents(text.toLowerCase()).replace(/[^\p{L}\d]+/gu, ""),
       text,
-      terms: new Set<string>([...termsIn(matched, language), ...cuesIn(matched)]),
+      terms: new Set<string>([...termsIn(matched, language), ...cuesIn(matched), ...daysInRanges(folded, language)]),
       headingTerms: new Set<string>([...termsIn(heading, language), ...cuesIn(heading)]),
       nearHeading: tidy(nearHeading).replace(/[.:]$/, ""),
       nearHeadingTerms: new Set<string>([...termsIn(nearHeading, language), ...cuesIn(nearHeading)]),
@@ -1457,7 +1490,30 @@ function score(s: Scorer, unit: Unit, query: Query): number {
     total *= LEAD_IN_FACTOR; // "We offer four plans:" names the topic; its items hold the facts
   // "What roles…?" and "Team accounts have three roles." (the sentences that name them follow): the list's start.
   else if (announcedCount(unit, query) > 0) total *= ANNOUNCES_BOOST;
+  if (aboutOtherDays(unit, query)) total *= OTHER_DAYS_FACTOR;
   return total / (1 + Math.max(0, unit.text.length - 300) / 600); // long units collect terms by sheer size
+}
+
+/** A sentence about other days than the one asked ("closed on Mondays" for Friday's hours) weighs this much less. */
+const OTHER_DAYS_FACTOR = 0.5;
+
+/**
+ * Whether the question asks what happens on a day and the unit names days, none of them that one nor within a range
+ * it states ("Tuesday to Saturday" holds Friday). Not for a yes/no question, which other days' sentences may answer
+ * ("Home visits on Tuesdays only" for "…on Mondays?").
+ */
+function aboutOtherDays(unit: Unit, query: Query): boolean {
+  if (query.yesNo) return false;
+  const days = dayGroups(query.language).own;
+  const asked = [...query.terms.keys()].filter((term) => days.has(term) && (query.terms.get(term) ?? 0) >= 1);
+  if (asked.length === 0) return false;
+  let named = false;
+  for (const term of unit.terms)
+    if (days.has(term)) {
+      if (asked.includes(term)) return false;
+      named = true;
+    }
+  return named;
 }
 
 /** 1 when the question asks "which X" and the unit is a list's item or names several things: the shape of the answer. */
