@@ -131,9 +131,12 @@ export async function analyzeQuestion(
       const words = soundAlikes(word, language).filter((w) => questionLexicon.has(w));
       if (words.length) alikes.set(word, words);
     }
-  const heard = alikes.size
-    ? (await readQuestionVocabulary(db, { botId, words: [], candidates: [...alikes.values()].flat() })).present
+  // In any of its forms ("hora" where the page says "horas").
+  const formsOfAlike = new Map([...alikes.values()].flat().map((w) => [w, [w, ...questionLexicon!.forms(w, 20)]]));
+  const present = formsOfAlike.size
+    ? (await readQuestionVocabulary(db, { botId, words: [], candidates: [...formsOfAlike.values()].flat() })).present
     : new Set<string>();
+  const heard = new Set([...formsOfAlike].filter(([, forms]) => forms.some((f) => present.has(f))).map(([w]) => w));
   for (const [word, candidate] of vocab.unknown) {
     if (acronyms.has(word)) continue;
     // The knowledge's own word that sounds the same, even for a word of the language the knowledge does not use
