@@ -616,6 +616,43 @@ describe("answerBuiltin: how a question is put", () => {
   });
 });
 
+describe("answerBuiltin: yes to the question proper", () => {
+  const passages: Passage[] = [
+    {
+      chunkId: 1,
+      sourceId: "src_pay",
+      title: "Shop",
+      heading: "Paying",
+      content:
+        "In the shop you can pay with cash or a debit card. Gift cards from €30 are valid for the café and the cooking classes.",
+      score: 0.6,
+    },
+    {
+      chunkId: 2,
+      sourceId: "src_about",
+      title: "About",
+      heading: "About us",
+      content: "A family bakery since 1961.",
+      score: 0.2,
+    },
+  ];
+
+  it("reads a negation in the sentence before the question as part of the scene, not a question asked negatively", () => {
+    expect(ask("I'd rather not use my credit card. Can I pay cash in the shop?", [], passages).reply).toMatch(/^Yes, /);
+  });
+
+  it("says yes when the sentence says what the question proper is about, though not its verb", () => {
+    const message = "My sister loves baking. Do the gift cards work for the cooking classes too?";
+    const analysis: QueryAnalysis = {
+      language: "en",
+      corrected: message,
+      related: [],
+      subject: [{ word: "work", weight: 0 }],
+    };
+    expect(answerBuiltin({ bot, message, history: [], passages, analysis }).reply).toMatch(/^Yes, gift cards/);
+  });
+});
+
 describe("answerBuiltin: yes from the section heading", () => {
   it("says yes when the sentence answers and its own section heading names the rest of the question", () => {
     const passages: Passage[] = [

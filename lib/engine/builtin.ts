@@ -1949,7 +1949,7 @@ function decideYesNo(
   const language = query.language;
   const fold = (text: string) => foldAccents(normalise(text));
   const negation = NEGATIONS[language] ?? NEGATIONS.en!;
-  const askedNegatively = negation.test(fold(message));
+  const askedNegatively = negation.test(fold(mainClause(message, language)));
   const own = query.own;
   // Said in the sentence, or by the heading of its own section ("SDKs" above "Client libraries exist for Python").
   // A name is said of every thing of its kind too ("Two-factor authentication is available on every plan"), as is a
@@ -2011,7 +2011,11 @@ function decideYesNo(
   // Or from one that says all of the question proper, when the rest sets the scene ("If I bought my jacket from you,
   // will you replace a broken zip for free?" and "A broken zip is replaced for free when the jacket was bought from
   // us."), and alone it covers as much of the whole question as an answer must (the scene may be long).
-  const main = askedNegatively ? [] : termsIn(mainClause(message, language), language).filter((t) => own.includes(t));
+  // Of it, the words that say what it is about when it has some: a verb ("sirven", "works") is how it is put.
+  const clause = askedNegatively ? [] : termsIn(mainClause(message, language), language).filter((t) => own.includes(t));
+  const main = clause.some((t) => query.subject.get(t) !== 0)
+    ? clause.filter((t) => query.subject.get(t) !== 0)
+    : clause;
   const proper =
     main.length > 0 && main.length < own.length
       ? chosen.find(
