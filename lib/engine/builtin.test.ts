@@ -641,6 +641,20 @@ describe("answerBuiltin: yes to the question proper", () => {
     expect(ask("I'd rather not use my credit card. Can I pay cash in the shop?", [], passages).reply).toMatch(/^Yes, /);
   });
 
+  it("says no when the sentence says the thing asked about is excluded", () => {
+    const kits: Passage[] = [
+      {
+        chunkId: 3,
+        sourceId: "src_kits",
+        title: "Shop",
+        heading: "Member discount",
+        content: "Members get 10% off every baking kit; the sourdough kit is excluded.",
+        score: 0.6,
+      },
+    ];
+    expect(ask("Do members get the 10% off on the sourdough kit?", [], kits).reply).toMatch(/^No, /);
+  });
+
   it("says yes when the sentence says what the question proper is about, though not its verb", () => {
     const message = "My sister loves baking. Do the gift cards work for the cooking classes too?";
     const analysis: QueryAnalysis = {
