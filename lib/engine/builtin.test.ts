@@ -401,6 +401,28 @@ describe("answerBuiltin: days", () => {
   });
 });
 
+describe("answerBuiltin: a time outside the hours", () => {
+  const p = (content: string): Passage => ({
+    chunkId: 1,
+    sourceId: "src_hours",
+    title: "Clinic",
+    heading: "Opening hours",
+    content,
+    score: 0.6,
+  });
+
+  it("says no to a time outside the hours stated for the day asked, and not to one inside them", () => {
+    const hours = [p("The clinic is open Monday to Thursday 9:00 to 18:00, Friday 9:00 to 16:00.")];
+    expect(ask("Is the clinic open until 6pm on Fridays?", [], hours).reply).toMatch(/^No, /);
+    expect(ask("Is the clinic open until 6pm on Tuesdays?", [], hours).reply).not.toMatch(/^No/);
+    // The hours follow the days in another clause, as two ranges.
+    const es = [p("Abierto de martes a sábado, de 13:00 a 16:00 y de 20:00 a 23:30.")];
+    const reply = (message: string) => answerBuiltin({ bot, message, history: [], passages: es }).reply;
+    expect(reply("¿Está abierto el sábado a las 17:00?")).toMatch(/^No, /);
+    expect(reply("¿Está abierto el sábado a las 21:00?")).not.toMatch(/^No/);
+  });
+});
+
 describe("answerBuiltin: which X", () => {
   const p = (chunkId: number, heading: string, content: string, score = 0.5): Passage => ({
     chunkId,

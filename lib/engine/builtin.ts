@@ -1984,6 +1984,9 @@ function decideYesNo(
   }
   const outside = !askedNegatively ? outsideBound(chosen, query, fold(message)) : undefined;
   if (outside) return { decision: "no", lead: outside };
+  // "Are you open until 6pm on Fridays?" and "…, Friday 8:00 to 16:00": a time outside the hours stated for the day.
+  const closed = !askedNegatively ? outsideHours(chosen, query, fold(message)) : undefined;
+  if (closed) return { decision: "no", lead: closed };
   // "Can I do the tour in December?" and "The tour runs from April to October.": a month outside the months it lasts.
   const { name: monthName } = monthPatterns(language);
   const asked =
@@ -2060,6 +2063,75 @@ function mainClause(message: string, language: string): string {
     last = last.replace(new RegExp(`\\s(?:${condition})(?![\\p{L}]).*$`, "iu"), "");
   }
   return last;
+}
+
+/** A clock time: "6pm", "6:30 p.m.", "18:00", "18h", "18 h 30", "18 Uhr" (a bare number is none). */
+const CLOCK = String.raw`(?<![\d.,:])(\d{1,2})(?:(?::|\s?h\s?)(\d{2}))?\s?(am|pm|a\.m\.|p\.m\.|h|uhr)?(?![\d\p{L}])`;
+/** Hours stated as a range: "8:00 to 18:00", "de 13:00 a 16:00", "9h-18h", "von 9 bis 18 Uhr". */
+const CLOCK_RANGE = new RegExp(`${CLOCK}\\s*(?:-|–|—|to|until|till|a|à|au|bis|hasta)\\s*${CLOCK}`, "gu");
+
+/** Minutes after midnight of a CLOCK match's parts; undefined when nothing marks it as a time. */
+function clockMinutes(hour: string, minutes: string | undefined, mark: string | undefined): number | undefined {
+  if (minutes === undefined && mark === undefined) return undefined;
+  let h = Number(hour);
+  const m = minutes === undefined ? 0 : Number(minutes);
+  if (h > 24 || m > 59) return undefined;
+  if (mark?.startsWith("p") && h < 12) h += 12;
+  if (mark?.startsWith("a") && h === 12) h = 0;
+  return h * 60 + m;
+}
+
+/**
+ * "Is the clinic open until 6pm on Fridays?" and "Open Monday to Thursday 8:00 to 18:00, Friday 8:00 to 16:00": the
+ * question's one clock time lies outside every range of hours a unit states for the day asked (the hours that follow
+ * the day's name, or a range of days holding it), or for any day when the question names none. The unit, if any.
+ */
+function outsideHours(chosen: Unit[], query: Query, folded: string): Unit | undefined {
+  const asked = [...folded.matchAll(new RegExp(CLOCK, "gu"))]
+    .map((m) => clockMinutes(m[1]!, m[2], m[3]))
+    .filter((t) => t !== undefined);
+  if (asked.length !== 1) return undefined;
+  const time = asked[0]!;
+  const names = DAY_NAMES[knownLanguage(query.language)];
+  if (!names) return undefined;
+  const dayIndex = (word: string) => names.findIndex((name) => word === name || word === `${name}s`);
+  const askedDays = new Set((folded.match(/\p{L}+/gu) ?? []).map(dayIndex).filter((i) => i >= 0));
+  const dayPattern = new RegExp(
+    `(?<![\\p{L}])(${names.join("|")})s?(?:\\s*(?:-|–|—|to|until|till|through|thru|a|à|au|al|jusqu'au|bis|hasta)\\s*(${names.join("|")})s?)?(?![\\p{L}])`,
+    "gu",
+  );
+  for (const unit of chosen) {
+    const text = foldAccents(normalise(unit.text));
+    // Each range of hours belongs to the days named last before it (to every day when none is).
+    const marks = [
+      ...[...text.matchAll(dayPattern)].map((m) => ({ at: m.index, days: daySpan(names, m[1]!, m[2]) })),
+      ...[...text.matchAll(CLOCK_RANGE)].map((m) => ({
+        at: m.index,
+        hours: [clockMinutes(m[1]!, m[2], m[3] ?? m[6]), clockMinutes(m[4]!, m[5], m[6])] as const,
+      })),
+    ].sort((a, b) => a.at - b.at);
+    let days: Set<number> | undefined;
+    const hours: [number, number][] = [];
+    for (const mark of marks) {
+      if ("days" in mark) days = mark.days;
+      else {
+        const [open, close] = mark.hours;
+        const forAsked = askedDays.size === 0 || !days || [...askedDays].some((d) => days!.has(d));
+        if (open !== undefined && close !== undefined && forAsked) hours.push([open, close]);
+      }
+    }
+    if (hours.length > 0 && hours.every(([open, close]) => time < open || time > close)) return unit;
+  }
+  return undefined;
+}
+
+/** The days from one to another, both named (indices, Monday 0), or the one. */
+function daySpan(names: string[], first: string, last: string | undefined): Set<number> {
+  const from = names.indexOf(first);
+  const to = last === undefined ? from : names.indexOf(last);
+  const span = new Set([from]);
+  for (let i = from; i !== to; i = (i + 1) % 7) span.add((i + 1) % 7);
+  return span;
 }
 
 /**
