@@ -675,6 +675,11 @@ describe("answerBuiltin: yes to the question proper", () => {
       },
     ];
     expect(ask("Do members get the 10% off on the sourdough kit?", [], kits).reply).toMatch(/^No, /);
+    // "exclude" says no to "included".
+    const prices = [
+      { ...kits[0]!, heading: "Prices", content: "All kit prices exclude delivery, which is added at checkout." },
+    ];
+    expect(ask("Is delivery included in the kit prices?", [], prices).reply).toMatch(/^No, /);
   });
 
   it("says yes when the sentence says what the question proper is about, though not its verb", () => {

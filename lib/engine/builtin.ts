@@ -1915,12 +1915,12 @@ function askedColumns(unit: Unit, query: Query): string {
 
 /** Words that say a thing is not so, per language (folded, lowercase). */
 const NEGATIONS: Record<string, RegExp> = {
-  en: /(?<![\p{L}])(?:not|never|cannot|none|neither|nor|unavailable|closed|no longer|excluded)(?![\p{L}])|n't(?![\p{L}])|(?<![\p{L}])no(?!\s+(?:extra|additional|later|more|less|longer|fewer|matter|problem|charge|cost)(?![\p{L}]))(?![\p{L}-])/u,
-  fr: /(?<![\p{L}])(?:ne|n'|pas|jamais|aucun|aucune|ni|ferme|fermes|fermee|fermees|fermons|ferment|indisponible|exclu|exclue|exclus|exclues)(?![\p{L}])/u,
-  de: /(?<![\p{L}])(?:nicht|kein|keine|keinen|keinem|keiner|nie|niemals|geschlossen|nein|ausgenommen|ausgeschlossen)(?![\p{L}])/u,
-  es: /(?<![\p{L}])(?:no|nunca|ningun|ninguna|ninguno|ni|cerrado|cerrada|cerrados|cerradas|cerramos|cierra|cierran|jamas|excluido|excluida|excluidos|excluidas)(?![\p{L}])/u,
-  it: /(?<![\p{L}])(?:non|mai|nessun|nessuna|chiuso|chiusa|escluso|esclusa|esclusi|escluse)(?![\p{L}])/u,
-  pt: /(?<![\p{L}])(?:nao|nunca|nenhum|nenhuma|fechado|fechada|excluido|excluida)(?![\p{L}])/u,
+  en: /(?<![\p{L}])(?:not|never|cannot|none|neither|nor|unavailable|closed|no longer|excluded|exclude|excludes)(?![\p{L}])|n't(?![\p{L}])|(?<![\p{L}])no(?!\s+(?:extra|additional|later|more|less|longer|fewer|matter|problem|charge|cost)(?![\p{L}]))(?![\p{L}-])/u,
+  fr: /(?<![\p{L}])(?:ne|n'|pas|jamais|aucun|aucune|ni|ferme|fermes|fermee|fermees|fermons|ferment|indisponible|exclu|exclue|exclus|exclues|exclut|excluent)(?![\p{L}])/u,
+  de: /(?<![\p{L}])(?:nicht|kein|keine|keinen|keinem|keiner|nie|niemals|geschlossen|nein|ausgenommen|ausgeschlossen|exklusive)(?![\p{L}])/u,
+  es: /(?<![\p{L}])(?:no|nunca|ningun|ninguna|ninguno|ni|cerrado|cerrada|cerrados|cerradas|cerramos|cierra|cierran|jamas|excluido|excluida|excluidos|excluidas|excluye|excluyen)(?![\p{L}])/u,
+  it: /(?<![\p{L}])(?:non|mai|nessun|nessuna|chiuso|chiusa|escluso|esclusa|esclusi|escluse|esclude|escludono)(?![\p{L}])/u,
+  pt: /(?<![\p{L}])(?:nao|nunca|nenhum|nenhuma|fechado|fechada|excluido|excluida|exclui|excluem)(?![\p{L}])/u,
   nl: /(?<![\p{L}])(?:niet|geen|nooit|gesloten|uitgesloten)(?![\p{L}])/u,
 };
 /** "Only on weekday mornings": a restriction that answers no when the question asks about something it leaves out. */
