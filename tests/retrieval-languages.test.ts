@@ -322,6 +322,14 @@ Puede devolver una bicicleta nueva en un plazo de treinta días si no la ha usad
     expect(es.analysis.subject).toContainEqual({ word: "aceptáis", weight: 0 });
     for (const word of ["reservas", "alquilar", "bicicletas"])
       expect(es.analysis.subject ?? []).not.toContainEqual(expect.objectContaining({ word }));
+    // An infinitive after a modal or motion verb is the verb the question is put with.
+    const modal = await ask(bot, "¿Puedo alquilar una bicicleta de ciudad?");
+    expect(modal.analysis.subject).toContainEqual({ word: "alquilar", weight: 0 });
+    const motion = await ask(bot, "On peut venir dîner le samedi ?");
+    expect(motion.analysis.subject).toContainEqual({ word: "dîner", weight: 0 });
+    // Which of its words the knowledge uses: "bicicleta" and "ciudad", not "alquilar" (it says "alquilamos").
+    expect(modal.analysis.known).toEqual(expect.arrayContaining(["bicicleta", "ciudad"]));
+    expect(modal.analysis.known).not.toContain("alquilar");
   });
 
   it("weighs an English question word as how the question is put even when the knowledge uses it elsewhere", async () => {

@@ -682,6 +682,51 @@ describe("answerBuiltin: yes to the question proper", () => {
     expect(ask("Is delivery included in the kit prices?", [], prices).reply).toMatch(/^No, /);
   });
 
+  it("says no to a dish that contains what the customer is allergic to, and not to one free of it", () => {
+    const menu: Passage[] = [
+      {
+        chunkId: 4,
+        sourceId: "src_menu",
+        title: "Menu",
+        heading: "Cakes",
+        content: "The almond cake contains nuts and eggs. Our chocolate brownies are nut-free.",
+        score: 0.6,
+      },
+    ];
+    expect(ask("I'm allergic to nuts, can I have the almond cake?", [], menu).reply).toMatch(/^No, the almond cake/);
+    expect(ask("I'm allergic to nuts, can I have the chocolate brownies?", [], menu).reply).not.toMatch(/^No/);
+  });
+
+  it("says no yes from the question proper when the knowledge speaks of the scene elsewhere", () => {
+    const p = (chunkId: number, heading: string, content: string, score: number): Passage => ({
+      chunkId,
+      sourceId: `src_${chunkId}`,
+      title: "Hotel",
+      heading,
+      content,
+      score,
+    });
+    const hotel = [
+      p(5, "Spa", "The spa is open from 15:00 to 20:00 every day.", 0.6),
+      p(6, "Restaurant", "Dinner is served from 19:00 to 21:30.", 0.4),
+      p(7, "Parking", "Parking costs €12 a night.", 0.3),
+      p(8, "Rooms", "Every room has a balcony and a view of the lake.", 0.2),
+    ];
+    const message = "I am in a wheelchair. Can I go to the spa?";
+    const answer = (known: string[]) =>
+      answerBuiltin({
+        bot,
+        message,
+        history: [],
+        passages: hotel,
+        analysis: { language: "en", corrected: message, related: [], known },
+      });
+    // The knowledge never speaks of wheelchairs: the scene is the customer's own.
+    expect(answer(["spa"]).reply).toMatch(/^Yes, the spa/);
+    // It does, on a page not given: the answer may be there.
+    expect(answer(["spa", "wheelchair"]).reply).not.toMatch(/^Yes/);
+  });
+
   it("says yes when the sentence says what the question proper is about, though not its verb", () => {
     const message = "My sister loves baking. Do the gift cards work for the cooking classes too?";
     const analysis: QueryAnalysis = {

@@ -876,6 +876,8 @@ type Query = {
   unrecognised: Set<string>;
   /** Question word → how much it is what the question is about (analysis.subject; absent means fully). */
   subject: Map<string, number>;
+  /** Question words the knowledge uses somewhere (analysis.known), as terms; empty when retrieval did not say. */
+  known: Set<string>;
 };
 
 /**
@@ -1213,6 +1215,7 @@ function buildQuery(text: string, history: Turn[], language: string, analysis: Q
     frame,
     unrecognised: new Set((analysis?.unrecognised ?? []).flatMap((word) => termsIn(word, language, { parts: false }))),
     subject,
+    known: new Set((analysis?.known ?? []).flatMap((word) => termsIn(word, language, { parts: false }))),
   };
 }
 
@@ -1999,6 +2002,9 @@ function decideYesNo(
     });
     if (seasonal) return { decision: "no", lead: seasonal };
   }
+  // "I'm allergic to nuts, can I have the almond cake?" and "The almond cake contains nuts.".
+  const allergen = !askedNegatively ? containsAllergen(s, chosen, query, message, negation) : undefined;
+  if (allergen) return { decision: "no", lead: allergen };
   // Yes only from a sentence that says all of it: "no passport or visa is needed" and "We sell tours" do not
   // together say "yes" to "Do you sell visas?".
   const whole = chosen.find((unit) => own.every((term) => covers(unit, term)));
@@ -2019,11 +2025,17 @@ function decideYesNo(
   const main = clause.some((t) => query.subject.get(t) !== 0)
     ? clause.filter((t) => query.subject.get(t) !== 0)
     : clause;
+  // The scene matters when the knowledge speaks of it elsewhere than in the passages given ("My husband uses a
+  // wheelchair. Can he use the spa?" where another page says the spa is down a stair): no yes then.
+  const scene = own.filter(
+    (term) => !clause.includes(term) && query.known.has(term) && !s.known(term) && query.subject.get(term) !== 0,
+  );
   const proper =
     main.length > 0 && main.length < own.length
       ? chosen.find(
           (unit) =>
             main.every((term) => covers(unit, term)) &&
+            scene.every((term) => covers(unit, term)) &&
             !negation.test(fold(unit.text)) &&
             coverage(s, [unit], query, HEADING_CONFIDENCE, MISSING_VALUE_CONFIDENCE) >= ABSTAIN_BELOW,
         )
@@ -2063,6 +2075,54 @@ function mainClause(message: string, language: string): string {
     last = last.replace(new RegExp(`\\s(?:${condition})(?![\\p{L}]).*$`, "iu"), "");
   }
   return last;
+}
+
+/** Words that say one must not eat something, per language (folded). */
+const ALLERGY: Record<string, RegExp> = {
+  en: /(?<![\p{L}])(?:allergic|allergy|allergies|intolerant|intolerance)(?![\p{L}])/u,
+  fr: /(?<![\p{L}])(?:allergique|allergiques|allergie|allergies|intolerant|intolerante|intolerance)(?![\p{L}])/u,
+  de: /(?<![\p{L}])(?:allergisch|allergie|allergien|allergiker|allergikerin|unvertraglichkeit)(?![\p{L}])/u,
+  es: /(?<![\p{L}])(?:alergico|alergica|alergicos|alergicas|alergia|alergias|intolerante|intolerancia)(?![\p{L}])/u,
+  it: /(?<![\p{L}])(?:allergico|allergica|allergici|allergia|allergie|intollerante|intolleranza)(?![\p{L}])/u,
+  pt: /(?<![\p{L}])(?:alergico|alergica|alergia|alergias|intolerante|intolerancia)(?![\p{L}])/u,
+};
+/** Words beside a food's name that say it is left out ("gluten-free", "sin gluten", "ohne Nüsse"), per language. */
+const WITHOUT = /(?<![\p{L}])(?:without|free|no|sans|sin|ohne|frei|senza|sem|libre|exempt|exempte)(?![\p{L}])/u;
+
+/**
+ * "Soy alérgico a los frutos secos, ¿puedo tomar la tarta de almendra?" and "La tarta de almendra lleva frutos
+ * secos.": the question names what the customer must not eat (the words of its clause with the allergy word), and a
+ * sentence that says what the question proper asks about names it too, not as left out. The sentence, if any.
+ */
+function containsAllergen(
+  s: Scorer,
+  chosen: Unit[],
+  query: Query,
+  message: string,
+  negation: RegExp,
+): Unit | undefined {
+  const allergy = ALLERGY[knownLanguage(query.language)];
+  const folded = foldAccents(normalise(message));
+  if (!allergy?.test(folded)) return undefined;
+  const clause = folded.split(/[,;:.!?¿()]|\s[-–—]\s/).find((part) => allergy.test(part)) ?? "";
+  const allergyWord = new Set(termsIn(clause.match(allergy)?.[0] ?? "", query.language));
+  const allergens = termsIn(clause, query.language).filter((t) => !allergyWord.has(t) && query.terms.has(t));
+  const item = termsIn(mainClause(message, query.language), query.language).filter(
+    (t) => query.own.includes(t) && !allergens.includes(t) && !allergyWord.has(t) && query.subject.get(t) !== 0,
+  );
+  if (allergens.length === 0 || item.length === 0) return undefined;
+  return chosen.find((unit) => {
+    if (!item.every((t) => s.match(unit, t) >= NEAR_HEADING_WEIGHT)) return false;
+    const text = foldAccents(normalise(unit.text));
+    if (negation.test(text)) return false;
+    const words = text.match(/[\p{L}\d]+/gu) ?? [];
+    return words.some((word, i) => {
+      const [term] = termsIn(word, query.language, { parts: false });
+      if (!term || !allergens.includes(term)) return false;
+      const near = words.slice(Math.max(0, i - 2), i + 2).join(" ");
+      return !WITHOUT.test(near);
+    });
+  });
 }
 
 /** A clock time: "6pm", "6:30 p.m.", "18:00", "18h", "18 h 30", "18 Uhr" (a bare number is none). */

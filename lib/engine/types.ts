@@ -37,6 +37,11 @@ export type QueryAnalysis = {
    * retrieval could fix ("libary"): the engine weighs their absence from an answer as a slip, not as a subject.
    */
   unrecognised?: string[];
+  /**
+   * Question words the bot's knowledge uses somewhere, as typed (after typo correction): a word of the question that
+   * the passages given lack but the knowledge holds may be answered elsewhere.
+   */
+  known?: string[];
   /** The standalone question when a follow-up was rewritten from the conversation ("And on weekends?" → "Are you open on weekends?"). */
   standalone?: string;
 };

@@ -212,10 +212,16 @@ export async function analyzeQuestion(
       if (!stopwords.has(word) && !subject.some((s) => s.word === word)) subject.push({ word, weight: 0 });
   // "…même si on ne dort pas à l'hôtel ?": a conjugated verb (a form of nothing but verbs in the dictionary) is how
   // the question is put, as in English.
-  if (questionLexicon && CONJUGATES[language])
-    for (const word of wordsOf(corrected))
-      if (!stopwords.has(word) && !subject.some((s) => s.word === word) && isVerbForm(word, questionLexicon, language))
-        subject.push({ word, weight: 0 });
+  // So is an infinitive after a modal or motion verb ("¿Puedo tomar…?", "On peut venir dîner…").
+  if (questionLexicon && CONJUGATES[language]) {
+    const sequence = corrected.toLowerCase().match(/[\p{L}\p{M}]+/gu) ?? [];
+    const modal = MODALS[language];
+    sequence.forEach((word, i) => {
+      if (stopwords.has(word) || subject.some((s) => s.word === word)) return;
+      const afterModal = i > 0 && modal?.test(sequence[i - 1]!) && isVerbEntry(word, questionLexicon, language);
+      if (afterModal || isVerbForm(word, questionLexicon, language)) subject.push({ word, weight: 0 });
+    });
+  }
 
   // Related words: the lexical resource's (English), then the owner's.
   const related: QueryAnalysis["related"] = [];
@@ -298,6 +304,8 @@ export async function analyzeQuestion(
     ...related.flatMap((r) => searchConfigs.map((config) => ({ text: r.word, config, weight: r.weight, own: false }))),
     ...(context ? configs.map((config) => ({ text: context, config, weight: CONTEXT_WEIGHT, own: false })) : []),
   ];
+  // The question's words the knowledge uses (as typed: a corrected word is left out).
+  const known = words.filter((w) => !stopwords.has(w) && !vocab.unknown.has(w) && !/^\d+$/.test(w));
   return {
     analysis: {
       language,
@@ -305,6 +313,7 @@ export async function analyzeQuestion(
       related,
       ...(unrecognised.length ? { unrecognised } : {}),
       ...(subject.length ? { subject } : {}),
+      ...(known.length ? { known } : {}),
     },
     request: { botId, k, texts },
   };
@@ -460,6 +469,25 @@ const CONJUGATES: Record<string, { infinitive: RegExp; plural: RegExp }> = {
   it: { infinitive: /(are|ere|ire|rre)$/, plural: /iamo$/ },
 };
 
+/** Modal and motion verbs, which an infinitive follows ("puedo tomar", "peut venir", "posso prenotare"). */
+const MODALS: Record<string, RegExp> = {
+  es: /^(?:puedo|puedes|puede|podemos|podéis|podeis|pueden|podría|podria|podríamos|podriamos|quiero|quieres|quiere|queremos|queréis|quieren|quisiera|quisiéramos|debo|debe|debemos|tengo|tiene|tenemos|hay|voy|vamos|va|ir|venir|vengo)$/u,
+  fr: /^(?:peux|peut|pouvons|pouvez|peuvent|pourrais|pourrait|pourrions|pourriez|pourrai|pourra|pourrons|pourrez|veux|veut|voulons|voulez|voudrais|voudrait|voudrions|dois|doit|devons|devez|faut|vais|va|allons|allez|aller|venir|viens|vient|venons|venez)$/u,
+  it: /^(?:posso|puoi|può|puo|possiamo|potete|possono|potrei|potremmo|voglio|vorrei|vorremmo|devo|dobbiamo|vado|andare|venire)$/u,
+  pt: /^(?:posso|pode|podemos|podem|poderia|quero|queria|queremos|devo|vou|vamos|ir|vir)$/u,
+};
+
+/** Whether a word is a verb's own dictionary entry, its infinitive ("tomar", "dîner" as "to dine"). */
+function isVerbEntry(word: string, lexicon: Lexicon, language: string): boolean {
+  const verb = CONJUGATES[language];
+  return (
+    verb !== undefined &&
+    verb.infinitive.test(word) &&
+    lexicon.entries(word).includes(word) &&
+    lexicon.entryForms(word, 400).some((form) => verb.plural.test(form) && form.startsWith(word.slice(0, -3)))
+  );
+}
+
 /**
  * Whether a word is a conjugated verb: not a dictionary entry itself, and a form only of entries that are verbs
  * ("dort" of dormir, "tenéis" of tener; not "chambres", a form of the noun chambre as well as of chambrer).
@@ -468,9 +496,5 @@ export function isVerbForm(word: string, lexicon: Lexicon, language: string): bo
   const verb = CONJUGATES[language];
   const entries = lexicon.entries(word);
   if (!verb || entries.length === 0 || entries.includes(word)) return false;
-  return entries.every(
-    (entry) =>
-      verb.infinitive.test(entry) &&
-      lexicon.entryForms(entry, 400).some((form) => verb.plural.test(form) && form.startsWith(entry.slice(0, -3))),
-  );
+  return entries.every((entry) => isVerbEntry(entry, lexicon, language));
 }
