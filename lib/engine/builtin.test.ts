@@ -399,6 +399,19 @@ describe("answerBuiltin: days", () => {
     });
     expect(reply.reply).toContain("de martes a sábado");
   });
+
+  it("keeps the hours with the days they are for, not the days alone", () => {
+    const passages = [
+      p(
+        1,
+        "Hours",
+        "The bakery opens Tuesday to Saturday, 7:00 to 13:00 for bread, and 15:00 to 18:00 for cakes.",
+        0.6,
+      ),
+      p(2, "About", "A family bakery since 1961.", 0.2),
+    ];
+    expect(ask("What are your hours on Saturday?", [], passages).reply).toContain("7:00 to 13:00");
+  });
 });
 
 describe("answerBuiltin: a time outside the hours", () => {

@@ -1880,7 +1880,11 @@ function askedItem(text: string, query: Query): string {
   const head = colon >= 0 ? text.slice(0, colon + 2) : "";
   const body = (colon >= 0 ? text.slice(colon + 2) : text).replace(/[.!]\s*$/u, "");
   const items = body.split(ITEM_SEPARATOR);
-  if (items.length < 3 || !items.every((item) => [...cuesIn(item)].some((cue) => asked.has(cue)))) return text;
+  // Each item gives such a value: for a time, a number ("Open Tuesday to Saturday, 13:00 to 16:00 for lunch and…"
+  // is the days and their hours, not three times).
+  const gives = (item: string) =>
+    [...cuesIn(item)].some((cue) => asked.has(cue)) && (!asked.has("§time") || /\d/.test(item));
+  if (items.length < 3 || !items.every(gives)) return text;
   const termsOf = items.map((item) => new Set(termsIn(item, query.language)));
   const singled = new Set<number>();
   for (const term of query.own) {
