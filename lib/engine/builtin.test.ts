@@ -740,6 +740,29 @@ describe("answerBuiltin: yes to the question proper", () => {
     expect(answer(["spa", "wheelchair"]).reply).not.toMatch(/^Yes/);
   });
 
+  it("does not answer a yes/no question about a kind of value with a sentence that has neither the word nor a value", () => {
+    const p = (chunkId: number, heading: string, content: string, score: number): Passage => ({
+      chunkId,
+      sourceId: `src_${chunkId}`,
+      title: "School",
+      heading,
+      content,
+      score,
+    });
+    const without = [
+      p(1, "Guided cooking classes", "Learn to cook Thai food with one of our local chefs.", 0.6),
+      p(2, "Classes", "Every class ends with a shared meal.", 0.4),
+      p(3, "Orders", "The minimum order for our spice boxes is €20.", 0.3),
+      p(4, "Groups", "Classes need at least 2 and at most 12 people.", 0.3),
+      p(5, "Shop", "We sell knives, pans and spices.", 0.2),
+      p(6, "Shop", "Our shop is in the old town.", 0.2),
+    ];
+    const question = "Is there a minimum age for the guided cooking classes?";
+    expect(ask(question, [], without).kind).toBe("fallback");
+    const withAge = [p(7, "Guided cooking classes", "Cooking classes are for ages 12 and up.", 0.6), ...without];
+    expect(ask(question, [], withAge).reply).toContain("ages 12 and up");
+  });
+
   it("says yes when the sentence says what the question proper is about, though not its verb", () => {
     const message = "My sister loves baking. Do the gift cards work for the cooking classes too?";
     const analysis: QueryAnalysis = {

@@ -876,6 +876,8 @@ type Query = {
   unrecognised: Set<string>;
   /** Question word → how much it is what the question is about (analysis.subject; absent means fully). */
   subject: Map<string, number>;
+  /** The terms of the question proper (mainClause): the sentence that asks, without its clauses of condition. */
+  proper: string[];
   /** Question words the knowledge uses somewhere (analysis.known), as terms; empty when retrieval did not say. */
   known: Set<string>;
 };
@@ -1215,6 +1217,7 @@ function buildQuery(text: string, history: Turn[], language: string, analysis: Q
     frame,
     unrecognised: new Set((analysis?.unrecognised ?? []).flatMap((word) => termsIn(word, language, { parts: false }))),
     subject,
+    proper: termsIn(mainClause(text, language), language),
     known: new Set((analysis?.known ?? []).flatMap((word) => termsIn(word, language, { parts: false }))),
   };
 }
@@ -1441,6 +1444,17 @@ function coverage(
   let result = total > 0 ? covered / total : 0;
   for (const tag of query.tags)
     if (!units.some((unit) => hasValue(unit, tag))) result *= tag === "§when" ? MISSING_CUE_FACTOR : missingValue;
+  // "Is there a minimum age for the tours?": a yes/no question proper about a kind of value, where neither the word
+  // nor a value of its kind is said.
+  if (query.yesNo)
+    for (const [term, cue] of query.cueOf)
+      if (
+        query.own.includes(term) &&
+        query.proper.includes(term) &&
+        !query.tags.has(cue) &&
+        !units.some((unit) => s.match(unit, term) > 0 || hasValue(unit, cue))
+      )
+        result *= missingValue;
   // "Which ferry goes to the island?": a kind of thing the knowledge never names, and no list of things, is a value of
   // the kind asked for that is missing.
   if (query.typeWord && !s.known(query.typeWord) && !units.some((unit) => unit.item || unit.enumerates))
