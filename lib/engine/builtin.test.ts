@@ -400,6 +400,18 @@ describe("answerBuiltin: days", () => {
     expect(reply.reply).toContain("de martes a sábado");
   });
 
+  it("reads 'nachts' as asking for a time: a sentence with none is no answer", () => {
+    const parking = [
+      p(1, "Anfahrt", "Am besten parkst du in der Tiefgarage am Markt, 5 Minuten zu Fuß (2 € pro Stunde).", 0.6),
+      p(2, "Anfahrt", "Mit dem Rad: Im Hof stehen Fahrradbügel.", 0.3),
+      p(3, "Studio", "Unser Studio liegt im zweiten Stock.", 0.2),
+      p(4, "Kurse", "Die Kurse finden von Montag bis Freitag statt.", 0.2),
+    ];
+    const message = "Hat die Tiefgarage am Markt auch nachts offen?";
+    const analysis = { language: "de", corrected: message, related: [] };
+    expect(answerBuiltin({ bot, message, history: [], passages: parking, analysis }).kind).toBe("fallback");
+  });
+
   it("keeps the hours with the days they are for, not the days alone", () => {
     const passages = [
       p(

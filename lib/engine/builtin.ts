@@ -191,7 +191,11 @@ const CUE_PHRASES: [Cue, RegExp][] = [
     /\b(?:how much|combien(?: (?:ca|cela) coute)?|wie ?viel(?: kostet)?|was kostet|cuanto (?:cuesta|vale|es)|cuanto|quanto costa|quanto custa)\b/gu,
   ],
   // "a quel heure" as typed, "um wieviel uhr", "a q hora".
-  ["§time", /\b(?:what time|a quel(?:le)? heure|quel(?:le)? heure|um wie ?viel uhr|a (?:que|q) hora|que hora)\b/gu],
+  // "por la noche" (at night; "la noche" alone is also a night's stay, priced), "nachts".
+  [
+    "§time",
+    /\b(?:what time|a quel(?:le)? heure|quel(?:le)? heure|um wie ?viel uhr|a (?:que|q) hora|que hora|(?:por|x) la noche|de noche|nachts)\b/gu,
+  ],
   // "When did you open?", "Seit wann gibt es…?": a past event, answered by a year, not by opening hours.
   [
     "§year",
@@ -229,7 +233,7 @@ const CUE_WORDS: Record<Cue, Record<string, string>> = {
     en: "hour hours schedule morning mornings afternoon afternoons evening evenings midday noon",
     fr: "heure heures horaire horaires matin matins matinee apres-midi soir soirs soiree midi",
     de: "uhrzeit uhrzeiten offnungszeiten zeiten morgens vormittag vormittags nachmittag nachmittags abends mittags",
-    es: "hora horas horario horarios mañana mañanas tarde tardes noche noches mediodia",
+    es: "hora horas horario horarios mañana mañanas tarde tardes mediodia",
   },
   "§duration": { en: "", fr: "delai delais", de: "dauer dauert", es: "plazo plazos tarda tardan" },
   "§weekend": { en: "weekend weekends", fr: "week-end week-ends weekend", de: "wochenende", es: "finde" },
