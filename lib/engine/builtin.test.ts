@@ -591,6 +591,21 @@ describe("answerBuiltin: slips and acronyms", () => {
     },
   ];
 
+  it("reads a clipped word as the word it begins, even one letter short of the stem ('recep' for reception)", () => {
+    const desk: Passage[] = [
+      {
+        chunkId: 3,
+        sourceId: "src_desk",
+        title: "Hotel",
+        heading: "Arrival",
+        content: "Our reception is staffed from 7:00 to 23:00. Late arrivals get a door code by text message.",
+        score: 0.5,
+      },
+      { ...dev[1]!, chunkId: 4 },
+    ];
+    expect(ask("till when is the recep staffed?", [], desk).reply).toContain("7:00 to 23:00");
+  });
+
   it("reads an acronym's plural as the acronym ('SDKs' heading, 'SDK' question)", () => {
     expect(contentTerms("Our SDKs and APIs")).toEqual(contentTerms("Our SDK and API"));
     expect(ask("Is there a Python SDK?", [], dev).reply).toContain("Python");

@@ -1330,6 +1330,8 @@ const CLIPPED_WEIGHT = 0.6;
 /** The shortest clipped word, and how many letters at least it leaves out. */
 const CLIPPED_MIN = 4;
 const CLIPPED_CUT = 3;
+/** From this many letters, a clipped word may leave out a single letter of a stem ("recep" of "recept", réception). */
+const CLIPPED_LONG = 5;
 
 /**
  * Question word that no unit says → the units with a word it begins ("appart" → "appartement", "dispo" →
@@ -1343,7 +1345,7 @@ function clippedMatches(units: Unit[], query: Query, said: (term: string) => boo
     const matched = new Set<Unit>();
     for (const unit of units)
       for (const word of unit.terms)
-        if (word.length >= term.length + CLIPPED_CUT && word.startsWith(term)) {
+        if (word.length >= term.length + (term.length >= CLIPPED_LONG ? 1 : CLIPPED_CUT) && word.startsWith(term)) {
           matched.add(unit);
           break;
         }
