@@ -311,6 +311,13 @@ Puede devolver una bicicleta nueva en un plazo de treinta días si no la ha usad
     expect((await ask(bot, "¿Vendéis vino?")).analysis.corrected).toBe("¿Vendéis vino?");
   });
 
+  it("reads a French elision typed without its apostrophe as the article and the word", async () => {
+    const bot = await botWith("French elision", [FRENCH]);
+    const typed = await ask(bot, "c koi lhoraire du samedi");
+    expect(typed.analysis.corrected).toBe("c koi l'horaire du samedi");
+    expect(typed.passages[0]?.heading).toMatch(/Horaires/);
+  });
+
   it("reads a conjugated verb of French or Spanish as how the question is put, not a noun or an infinitive", async () => {
     const bot = await botWith("Verbs", [FRENCH, SPANISH]);
     const fr = await ask(bot, "Est-ce que vous livrez les chambres à air si on dort à Lyon ?");

@@ -1085,7 +1085,7 @@ function expandable(words: string[]): string[] {
 }
 
 /** "lecole" → "ecole", "quil" → "il": an article or pronoun elided before a vowel or h, without its apostrophe. */
-const ELIDED_WITHOUT_APOSTROPHE = /^(?:l|d|j|m|n|s|t|c|qu)((?:[aeiouyh]|[\u00e0-\u00ff])\p{L}{2,})$/u;
+export const ELIDED_WITHOUT_APOSTROPHE = /^(?:l|d|j|m|n|s|t|c|qu)((?:[aeiouyh]|[\u00e0-\u00ff])\p{L}{2,})$/u;
 
 /** The terms of each way to cut a word in two ("anytime" → "any" + "time"), by language and word; remembered per word. */
 const wordHalves = memoize((key: string): string[][] => {

@@ -11,7 +11,7 @@ import type { Passage, QueryAnalysis } from "@/lib/engine/types";
 import { grouped } from "@/db/grouped";
 import { memoize } from "@/lib/memo";
 import { detectLanguage, textSearchConfig, UNDETERMINED } from "@/lib/language";
-import { questionWordsOf, valueWordsOf } from "@/lib/engine/builtin";
+import { ELIDED_WITHOUT_APOSTROPHE, questionWordsOf, valueWordsOf } from "@/lib/engine/builtin";
 import { COMPOUNDING, foldAccents, numberWordsOf, stopwordsOf } from "@/lib/engine/text";
 import { customerWordsFor, parseCustomerWords, type CustomerWordRule } from "./customer-words";
 import { type Lexicon, lexiconFor } from "./lexicon";
@@ -144,6 +144,16 @@ export async function analyzeQuestion(
     const alike = alikes.get(word)?.find((w) => heard.has(w));
     if (alike) {
       fixes.set(word, alike);
+      continue;
+    }
+    // "lhotel", "dhiver": a French or Italian elision typed without its apostrophe, before a word of the language.
+    const elided =
+      (language === "fr" || language === "it") && !isCorrectWord(word) ? ELIDED_WITHOUT_APOSTROPHE.exec(word) : null;
+    const rest = elided
+      ? [elided[1]!, ...soundAlikes(elided[1]!, language)].find((w) => questionLexicon?.has(w))
+      : undefined;
+    if (elided && rest) {
+      fixes.set(word, `${word.slice(0, word.length - elided[1]!.length)}'${rest}`);
       continue;
     }
     if (isCorrectWord(word)) {
