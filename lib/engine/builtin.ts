@@ -1417,6 +1417,12 @@ function termWeight(s: Scorer, query: Query, term: string): number {
   return weight * Math.max(GENERAL_WORD_WEIGHT, UNKNOWN_TERM_BOOST * (query.subject.get(term) ?? 1));
 }
 
+/**
+ * Kinds of value a yes/no question asks about by naming them ("Is there a minimum age…?", "Is there a fee…?"); not
+ * days or parts of the day, which a sentence about other days or hours answers ("only on weekdays").
+ */
+const VALUE_ASKED = new Set<Cue>(["§age", "§money", "§duration", "§limit", "§size", "§phone"]);
+
 /** The share of the question's weight a set of units covers (0..1); a heading counts as `headingCredit`. */
 function coverage(
   s: Scorer,
@@ -1455,6 +1461,7 @@ function coverage(
   if (query.yesNo)
     for (const [term, cue] of query.cueOf)
       if (
+        VALUE_ASKED.has(cue) &&
         query.own.includes(term) &&
         query.proper.includes(term) &&
         !query.tags.has(cue) &&
