@@ -281,6 +281,33 @@ describe("answerBuiltin: follow-ups", () => {
     expect(ask("what about express?", history).reply).toBe("Express delivery (1 to 2 business days) costs $12.");
   });
 
+  it("reads a question that names nothing but the kind of value it asks for as a follow-up", () => {
+    const passages: Passage[] = [
+      {
+        chunkId: 1,
+        sourceId: "src_members",
+        title: "Membership",
+        heading: "Cancelling your membership",
+        content: "Members can cancel their membership with 30 days' notice.",
+        score: 0.5,
+      },
+      {
+        chunkId: 2,
+        sourceId: "src_booking",
+        title: "Booking",
+        heading: "Appointments",
+        content: "Please give us at least 24 hours' notice if you need to cancel an appointment.",
+        score: 0.5,
+      },
+    ];
+    const history: Turn[] = [
+      { role: "user", content: "Can I cancel my membership?" },
+      { role: "assistant", content: "Yes, members can cancel their membership with 30 days' notice." },
+    ];
+    expect(isFollowUp("How much notice do I have to give?", "en")).toBe(true);
+    expect(ask("How much notice do I have to give?", history, passages).reply).toContain("30 days");
+  });
+
   it("ignores history for a question that stands alone", () => {
     const history: Turn[] = [{ role: "user", content: "Tell me about the Pro plan" }];
     // Yes first (issue 17, item 6): the sentence that answers decides the question.

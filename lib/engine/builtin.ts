@@ -609,8 +609,11 @@ export function isFollowUp(message: string, language = guessLanguage(message)): 
   )
     return true;
   if (language === "en" && /\bthere\b/.test(text) && !/\b(?:is|are|was|were|be)\s+there\b/.test(text)) return true;
-  // "¿A partir de qué edad?", "Which months?": three words or fewer with one thing named lean on the turn before.
+  // "¿A partir de qué edad?", "Which months?": three words or fewer with one thing named lean on the turn before; so
+  // does a question that names nothing but the kind of value it asks for ("How much notice do I have to give?").
   const content = termsIn(message, language).length;
+  const stripped = stripCues(normalise(message));
+  if (stripped.tags.size > 0 && termsIn(stripped.text, language).length === 0) return true;
   // "C'est combien par personne ?": French "c'est" points back, unless the message names what "ce" is.
   if (language === "fr" && /^c'?est(?![\p{L}])/u.test(text) && content <= 1) return true;
   return content === 0 || (words.length <= 3 && content <= 1);
