@@ -373,6 +373,20 @@ describe("answerBuiltin: kinds of value and equal evidence", () => {
     expect(ask("Is there a limit on copies?", [], runs).reply).toMatch(/^Yes, .*up to 5,000 copies/);
   });
 
+  it("answers 'how much' with a percentage ('20% off') where no amount is said, and prefers an amount", () => {
+    const passages = [
+      p(1, "Trade-in", "Trade in your old printer and we take 20% off a new printer.", 0.6),
+      p(2, "Printers", "A new desktop printer costs €140, delivered.", 0.4),
+      p(3, "About", "Our studio has printed posters and banners since 2009.", 0.2),
+    ];
+    expect(ask("How much do I get off if I trade in my old printer?", [], passages).reply).toContain("20% off");
+    const laser = [
+      p(4, "Printers", "Students get 10% off the laser printer.", 0.6),
+      p(5, "Printers", "The laser printer costs €140.", 0.4),
+    ];
+    expect(ask("How much is the laser printer?", [], laser).reply).toBe("The laser printer costs €140.");
+  });
+
   it("on equal evidence prefers the unit about the thing asked over one that lists it among others", () => {
     const passages = [
       p(3, "About", "Our studio has printed posters and banners since 2009.", 0.6),

@@ -118,7 +118,7 @@ const FREE_ONLY_FACTOR = 0.3;
 
 /** Patterns over a unit's text (lowercased, accents folded) that show it holds a value of the kind. */
 const VALUE_PATTERNS: Record<Exclude<Cue, "§when">, RegExp> = {
-  "§money": new RegExp(`${AMOUNT.source}|${FREE.source}`, "u"),
+  "§money": new RegExp(`${AMOUNT.source}|${FREE.source}|\\d\\s?%`, "u"), // a share too ("30 % du montant")
   "§time": new RegExp(
     `\\b\\d{1,2}(?::\\d{2})?\\s?(?:am|pm|a\\.m\\.|p\\.m\\.)|\\b\\d{1,2}[:h]\\d{2}\\b|\\b\\d{1,2}\\s?(?:h|uhr)\\b|\\b24\\/7\\b|\\b(?:${WEEKDAYS}|${WEEKEND_DAYS})\\b|${DAY_RANGE}`,
     "u",
@@ -1502,6 +1502,12 @@ function isRelevant(s: Scorer, unit: Unit, query: Query): boolean {
   return coverage(s, [unit], query, 1) >= MIN_RELEVANCE;
 }
 
+/** "we take 40% off": a share that answers "how much off?", but less well than an amount answers "how much?". */
+function percentOnly(unit: Unit): boolean {
+  return PERCENT.test(unit.text) && !AMOUNT.test(foldAccents(normalise(`${unit.nearHeading} ${unit.text}`)));
+}
+const PERCENT = /\d\s?%/u;
+
 /** Whether a unit holds a value of the kind, in its text or in its own section heading ("Basic plan — €8 per month"). */
 function hasValue(unit: Unit, tag: Cue): boolean {
   return unit.terms.has(tag) || unit.nearHeadingTerms.has(tag);
@@ -1513,7 +1519,8 @@ function score(s: Scorer, unit: Unit, query: Query): number {
   // The value may be in the unit's own section heading ("Essential plan — £16.50 per month" above what it includes).
   // "How much is the gift box?": an amount answers it better than "wrapped free of charge" beside the box.
   for (const tag of query.tags)
-    if (hasValue(unit, tag)) total += s.idf(tag) * (tag === "§money" && unit.freeOnly ? FREE_ONLY_FACTOR : 1);
+    if (hasValue(unit, tag))
+      total += s.idf(tag) * (tag === "§money" && (unit.freeOnly || percentOnly(unit)) ? FREE_ONLY_FACTOR : 1);
   // "How much…?" is answered by an amount, "how long…?" by a duration: a sentence without one is a poorer answer.
   if (query.tags.size > 0 && ![...query.tags].some((tag) => hasValue(unit, tag))) total *= MISSING_CUE_FACTOR;
   const onTopic = [...query.terms.keys()].some((term) => !query.frame.has(term) && unit.headingTerms.has(term));
