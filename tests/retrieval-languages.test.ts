@@ -332,6 +332,8 @@ Puede devolver una bicicleta nueva en un plazo de treinta días si no la ha usad
     // An infinitive after a modal or motion verb is the verb the question is put with.
     const modal = await ask(bot, "¿Puedo alquilar una bicicleta de ciudad?");
     expect(modal.analysis.subject).toContainEqual({ word: "alquilar", weight: 0 });
+    const mustPay = await ask(bot, "¿Hay que pagar el casco?");
+    expect(mustPay.analysis.subject).toContainEqual({ word: "pagar", weight: 0 });
     const motion = await ask(bot, "On peut venir dîner le samedi ?");
     expect(motion.analysis.subject).toContainEqual({ word: "dîner", weight: 0 });
     // Which of its words the knowledge uses: "bicicleta" and "ciudad", not "alquilar" (it says "alquilamos").

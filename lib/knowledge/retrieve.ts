@@ -77,7 +77,8 @@ export const RELATED_WEIGHT_SCALE = 1;
  *    and the owner's own word list at nearly full weight.
  * 4. Subject: how much each word is what the question is about: in English from WordNet and its use as a
  *    verb; in German from its writer's capitals; in French, Spanish, Italian and Portuguese a conjugated
- *    verb ("dort", "tenéis") is how the question is put.
+ *    verb ("dort", "tenéis") or an infinitive after a modal ("¿puedo tomar…?", "hay que pagar") is how
+ *    the question is put.
  */
 export async function analyzeQuestion(
   db: Db,
@@ -228,7 +229,10 @@ export async function analyzeQuestion(
     const modal = MODALS[language];
     sequence.forEach((word, i) => {
       if (stopwords.has(word) || subject.some((s) => s.word === word)) return;
-      const afterModal = i > 0 && modal?.test(sequence[i - 1]!) && isVerbEntry(word, questionLexicon, language);
+      const before = sequence[i - 1] ?? "";
+      const modalBefore =
+        modal?.test(before) || (before === "que" && language === "es" && HAY_QUE.test(sequence[i - 2] ?? ""));
+      const afterModal = modalBefore && isVerbEntry(word, questionLexicon, language);
       if (afterModal || isVerbForm(word, questionLexicon, language)) subject.push({ word, weight: 0 });
     });
   }
@@ -481,11 +485,14 @@ const CONJUGATES: Record<string, { infinitive: RegExp; plural: RegExp }> = {
 
 /** Modal and motion verbs, which an infinitive follows ("puedo tomar", "peut venir", "posso prenotare"). */
 const MODALS: Record<string, RegExp> = {
-  es: /^(?:puedo|puedes|puede|podemos|podéis|podeis|pueden|podría|podria|podríamos|podriamos|quiero|quieres|quiere|queremos|queréis|quieren|quisiera|quisiéramos|debo|debe|debemos|tengo|tiene|tenemos|hay|voy|vamos|va|ir|venir|vengo)$/u,
+  es: /^(?:puedo|puedes|puede|podemos|podéis|podeis|pueden|podría|podria|podríamos|podriamos|quiero|quieres|quiere|queremos|queréis|quieren|quisiera|quisiéramos|debo|debe|debemos|voy|vamos|va|ir|venir|vengo)$/u,
   fr: /^(?:peux|peut|pouvons|pouvez|peuvent|pourrais|pourrait|pourrions|pourriez|pourrai|pourra|pourrons|pourrez|veux|veut|voulons|voulez|voudrais|voudrait|voudrions|dois|doit|devons|devez|faut|vais|va|allons|allez|aller|venir|viens|vient|venons|venez)$/u,
   it: /^(?:posso|puoi|può|puo|possiamo|potete|possono|potrei|potremmo|voglio|vorrei|vorremmo|devo|dobbiamo|vado|andare|venire)$/u,
   pt: /^(?:posso|pode|podemos|podem|poderia|quero|queria|queremos|devo|vou|vamos|ir|vir)$/u,
 };
+
+/** Spanish "hay que", "tengo que" + an infinitive: what one has to do. */
+const HAY_QUE = /^(?:hay|tengo|tienes|tiene|tenemos|tenéis|teneis|tienen)$/u;
 
 /** Whether a word is a verb's own dictionary entry, its infinitive ("tomar", "dîner" as "to dine"). */
 function isVerbEntry(word: string, lexicon: Lexicon, language: string): boolean {
