@@ -294,19 +294,20 @@ Puede devolver una bicicleta nueva en un plazo de treinta días si no la ha usad
       SPANISH,
       {
         title: "Horario",
-        text: "# Horario\n\nLa tienda abre de lunes a viernes. El horario de verano empieza en junio. Cerramos dos horas antes los festivos.",
+        text: "# Desayunos\n\nServimos huevos rotos y tostadas hasta las doce. Todos los postres son hechos en casa.",
       },
     ]);
-    // "orario" is a word of the dictionary (a form of orar) the knowledge lacks; "horario", which sounds the same,
-    // is the knowledge's.
-    const hours = await ask(bot, "q orario teneis el lunes");
-    expect(hours.analysis.corrected).toBe("q horario teneis el lunes");
-    expect(hours.passages[0]?.heading).toMatch(/Horario/);
+    // "echo" is a word of the dictionary (a form of echar) the knowledge lacks; "hecho", which sounds the same, is
+    // the knowledge's, in another form ("hechos").
+    const made = await ask(bot, "¿El flan está echo en casa?");
+    expect(made.analysis.corrected).toBe("¿El flan está hecho en casa?");
+    expect(made.passages[0]?.heading).toMatch(/Desayunos/);
     // "kascos" and "estan" are no words; their sound-alikes are ("cascos" the knowledge's too, "están" by its accent).
     const helmets = await ask(bot, "los kascos estan incluidos?");
     expect(helmets.analysis.corrected).toBe("los cascos están incluidos?");
-    // "cerrais" without its accent is "cerráis"; "ora" is "hora", which the knowledge uses in another form ("horas").
-    expect((await ask(bot, "a que ora cerrais")).analysis.corrected).toBe("a que hora cerráis");
+    // "abris" without its accent is "abrís"; "uevo", no word, is "huevo".
+    expect((await ask(bot, "a que hora abris")).analysis.corrected).toBe("a que hora abrís");
+    expect((await ask(bot, "teneis uevo frito")).analysis.corrected).toBe("teneis huevo frito");
     // A correct word whose sound-alike the knowledge does not use either stays as typed.
     expect((await ask(bot, "¿Vendéis vino?")).analysis.corrected).toBe("¿Vendéis vino?");
   });

@@ -118,7 +118,7 @@ const FREE_ONLY_FACTOR = 0.3;
 
 /** Patterns over a unit's text (lowercased, accents folded) that show it holds a value of the kind. */
 const VALUE_PATTERNS: Record<Exclude<Cue, "§when">, RegExp> = {
-  "§money": new RegExp(`${AMOUNT.source}|${FREE.source}|\\d\\s?%`, "u"), // a share too ("30 % du montant")
+  "§money": new RegExp(`${AMOUNT.source}|${FREE.source}|\\d\\s?%`, "u"), // a share too ("un acompte de 25 %")
   "§time": new RegExp(
     `\\b\\d{1,2}(?::\\d{2})?\\s?(?:am|pm|a\\.m\\.|p\\.m\\.)|\\b\\d{1,2}[:h]\\d{2}\\b|\\b\\d{1,2}\\s?(?:h|uhr)\\b|\\b24\\/7\\b|\\b(?:${WEEKDAYS}|${WEEKEND_DAYS})\\b|${DAY_RANGE}`,
     "u",
@@ -1333,7 +1333,7 @@ const CLIPPED_WEIGHT = 0.6;
 /** The shortest clipped word, and how many letters at least it leaves out. */
 const CLIPPED_MIN = 4;
 const CLIPPED_CUT = 3;
-/** From this many letters, a clipped word may leave out a single letter of a stem ("recep" of "recept", réception). */
+/** From this many letters, a clipped word may leave out a single letter of a stem ("appoi" of "appoint", appointment). */
 const CLIPPED_LONG = 5;
 
 /**
@@ -1502,7 +1502,7 @@ function isRelevant(s: Scorer, unit: Unit, query: Query): boolean {
   return coverage(s, [unit], query, 1) >= MIN_RELEVANCE;
 }
 
-/** "we take 40% off": a share that answers "how much off?", but less well than an amount answers "how much?". */
+/** "members get 15% off": a share that answers "how much off?", but less well than an amount answers "how much?". */
 function percentOnly(unit: Unit): boolean {
   return PERCENT.test(unit.text) && !AMOUNT.test(foldAccents(normalise(`${unit.nearHeading} ${unit.text}`)));
 }
@@ -1534,7 +1534,7 @@ function score(s: Scorer, unit: Unit, query: Query): number {
   return total / (1 + Math.max(0, unit.text.length - 300) / 600); // long units collect terms by sheer size
 }
 
-/** A sentence about other days than the one asked ("closed on Mondays" for Friday's hours) weighs this much less. */
+/** A sentence about other days than the one asked ("no service on Sundays" for Thursday's hours) weighs this much less. */
 const OTHER_DAYS_FACTOR = 0.5;
 
 /**
@@ -2028,7 +2028,7 @@ function decideYesNo(
   }
   const outside = !askedNegatively ? outsideBound(chosen, query, fold(message)) : undefined;
   if (outside) return { decision: "no", lead: outside };
-  // "Are you open until 6pm on Fridays?" and "…, Friday 8:00 to 16:00": a time outside the hours stated for the day.
+  // "Can I come at 8pm on a Saturday?" and "…, Saturday 10:00 to 17:00": a time outside the hours stated for the day.
   const closed = !askedNegatively ? outsideHours(chosen, query, fold(message)) : undefined;
   if (closed) return { decision: "no", lead: closed };
   // "Can I do the tour in December?" and "The tour runs from April to October.": a month outside the months it lasts.
@@ -2043,7 +2043,7 @@ function decideYesNo(
     });
     if (seasonal) return { decision: "no", lead: seasonal };
   }
-  // "I'm allergic to nuts, can I have the almond cake?" and "The almond cake contains nuts.".
+  // "I'm allergic to sesame, can I have the falafel wrap?" and "The falafel wrap comes with sesame sauce.".
   const allergen = !askedNegatively ? containsAllergen(s, chosen, query, message, negation) : undefined;
   if (allergen) return { decision: "no", lead: allergen };
   // Yes only from a sentence that says all of it: "no passport or visa is needed" and "We sell tours" do not
@@ -2061,13 +2061,13 @@ function decideYesNo(
   // Or from one that says all of the question proper, when the rest sets the scene ("If I bought my jacket from you,
   // will you replace a broken zip for free?" and "A broken zip is replaced for free when the jacket was bought from
   // us."), and alone it covers as much of the whole question as an answer must (the scene may be long).
-  // Of it, the words that say what it is about when it has some: a verb ("sirven", "works") is how it is put.
+  // Of it, the words that say what it is about when it has some: a verb ("valen", "works") is how it is put.
   const clause = askedNegatively ? [] : termsIn(mainClause(message, language), language).filter((t) => own.includes(t));
   const main = clause.some((t) => query.subject.get(t) !== 0)
     ? clause.filter((t) => query.subject.get(t) !== 0)
     : clause;
-  // The scene matters when the knowledge speaks of it elsewhere than in the passages given ("My husband uses a
-  // wheelchair. Can he use the spa?" where another page says the spa is down a stair): no yes then.
+  // The scene matters when the knowledge speaks of it elsewhere than in the passages given ("We come with a toddler.
+  // Can we book the loft room?" where another page says the loft is up a ladder): no yes then.
   const scene = own.filter(
     (term) => !clause.includes(term) && query.known.has(term) && !s.known(term) && query.subject.get(term) !== 0,
   );
@@ -2183,7 +2183,7 @@ function clockMinutes(hour: string, minutes: string | undefined, mark: string | 
 }
 
 /**
- * "Is the clinic open until 6pm on Fridays?" and "Open Monday to Thursday 8:00 to 18:00, Friday 8:00 to 16:00": the
+ * "Is the shop open until 7pm on Saturdays?" and "Open Monday to Friday 9:00 to 19:00, Saturday 9:00 to 17:00": the
  * question's one clock time lies outside every range of hours a unit states for the day asked (the hours that follow
  * the day's name, or a range of days holding it), or for any day when the question names none. The unit, if any.
  */

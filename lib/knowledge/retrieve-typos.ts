@@ -122,8 +122,8 @@ const SAME_SOUND: Record<string, [RegExp, string][]> = {
 const SILENT_H = new Set(["es", "fr", "it", "pt"]);
 
 /**
- * The spellings a word typed by ear may stand for, one change each ("ora" → hora, "beganas" → veganas, "serca" →
- * cerca, "otel" → hotel) and the word with one accent put back ("cerrais" → cerráis, "ecole" → école). The caller
+ * The spellings a word typed by ear may stand for, one change each ("uevos" → huevos, "bino" → vino, "serveza" →
+ * cerveza, "otel" → hotel) and the word with one accent put back ("abris" → abrís, "ecole" → école). The caller
  * keeps those that are words of the language.
  */
 export function soundAlikes(word: string, language: string): string[] {

@@ -68,8 +68,8 @@ export const RELATED_WEIGHT_SCALE = 1;
  *    not a typo, unless it is a function word with two letters swapped ("dose" for "does") or the first
  *    word, a question word with a letter left out ("wats the…"). Words written in one where the knowledge
  *    writes two with a hyphen, or two where it writes one, are read as the knowledge writes them. A word
- *    written by ear or without its accent ("ora", "beganas", "cerrais") is the word of the language that
- *    sounds the same: the knowledge's when it uses one, even for a correct word ("orario" → horario), else
+ *    written by ear or without its accent ("uevos", "bino", "abris") is the word of the language that
+ *    sounds the same: the knowledge's when it uses one, even for a correct word ("echo" → hecho), else
  *    the language's before any other candidate.
  * 3. Related words: for an English question, the synonyms of each word's most frequent senses in
  *    WordNet (its verb senses only where the question uses it as a verb: "Can I store…" is no shop),
@@ -122,7 +122,7 @@ export async function analyzeQuestion(
           .map((w) => w.toLowerCase()),
       )
     : new Set<string>();
-  // "ora" for hora, "beganas" for veganas, "cerrais" for cerráis: a word written by ear or without its accent. Its
+  // "uevos" for huevos, "bino" for vino, "abris" for abrís: a word written by ear or without its accent. Its
   // sound-alikes that are words of the language, and which of them the knowledge uses.
   const questionLexicon = lexicons[0];
   const alikes = new Map<string, string[]>();
@@ -132,7 +132,7 @@ export async function analyzeQuestion(
       const words = soundAlikes(word, language).filter((w) => questionLexicon.has(w));
       if (words.length) alikes.set(word, words);
     }
-  // In any of its forms ("hora" where the page says "horas").
+  // In any of its forms ("hecho" where the page says "hechos").
   const formsOfAlike = new Map([...alikes.values()].flat().map((w) => [w, [w, ...questionLexicon!.forms(w, 20)]]));
   const present = formsOfAlike.size
     ? (await readQuestionVocabulary(db, { botId, words: [], candidates: [...formsOfAlike.values()].flat() })).present
@@ -141,13 +141,13 @@ export async function analyzeQuestion(
   for (const [word, candidate] of vocab.unknown) {
     if (acronyms.has(word)) continue;
     // The knowledge's own word that sounds the same, even for a word of the language the knowledge does not use
-    // ("orario", a form of orar, for "horario").
+    // ("echo", a form of echar, for "hecho").
     const alike = alikes.get(word)?.find((w) => heard.has(w));
     if (alike) {
       fixes.set(word, alike);
       continue;
     }
-    // "lhotel", "dhiver": a French or Italian elision typed without its apostrophe, before a word of the language.
+    // "lété", "dhiver": a French or Italian elision typed without its apostrophe, before a word of the language.
     const elided =
       (language === "fr" || language === "it") && !isCorrectWord(word) ? ELIDED_WITHOUT_APOSTROPHE.exec(word) : null;
     const rest = elided
@@ -176,8 +176,8 @@ export async function analyzeQuestion(
       continue;
     }
     const swapped = transpositions(word).find((swap) => swaps.get(swap) === word && vocab.present.has(swap));
-    // A word of the language that sounds the same is what was meant, though the knowledge does not use it ("serca"
-    // is cerca, not a word of the knowledge one letter away).
+    // A word of the language that sounds the same is what was meant, though the knowledge does not use it ("serveza"
+    // is cerveza, not a word of the knowledge one letter away).
     const fix =
       alikes.get(word)?.[0] ??
       (swapped && (!candidate || candidate.edits > 1) ? swapped : chooseFix(word, candidate, language));
