@@ -38,8 +38,8 @@ export type QueryAnalysis = {
    */
   unrecognised?: string[];
   /**
-   * Question words the bot's knowledge uses somewhere, as typed (after typo correction): a word of the question that
-   * the passages given lack but the knowledge holds may be answered elsewhere.
+   * Question words the bot's knowledge uses somewhere, as typed (a word corrected as a typo is left out): a word of
+   * the question that the passages given lack but the knowledge holds may be answered elsewhere.
    */
   known?: string[];
   /** The standalone question when a follow-up was rewritten from the conversation ("And on weekends?" → "Are you open on weekends?"). */

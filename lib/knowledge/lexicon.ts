@@ -31,7 +31,7 @@ export type Lexicon = {
    * abre, abrimos…): what the same word looks like in another person, tense or number. At most `max`.
    */
   forms(word: string, max?: number): string[];
-  /** The dictionary entries the word is a form of, itself first when it is one ("queda" → quedar). */
+  /** The dictionary entries the word is a form of, itself first when it is one ("dort" → dormir). */
   entries(word: string): string[];
   /** The forms of one dictionary entry by its own flags alone (not of the other entries it is a form of). */
   entryForms(entry: string, max?: number): string[];
