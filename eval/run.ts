@@ -14,6 +14,9 @@
  *   npm run eval -- --verbose                 each failing question with its reply and top passages
  *   npm run eval -- --only bike-typo          only the questions whose id starts so (comma-separated prefixes)
  *   npm run eval -- --engine llm|both         the model engine against the local echoing test server
+ *   npm run eval -- --typos 2                 also each direct, yes/no, list and not-covered question with two
+ *                                             seeded misspellings of its own words (eval/lib/typos.ts), reported
+ *                                             apart: how many still pass of those whose original passes
  *   npm run eval -- --embeddings              hybrid retrieval, vectors from the test server's /v1/embeddings
  *                                             (its small concept table: this exercises the path and its cost,
  *                                             it is no measure of a real embedding model); without it,
@@ -52,6 +55,7 @@ import {
   type LoadedBusiness,
   type Question,
 } from "./lib/sets";
+import { typoVariants } from "./lib/typos";
 
 type Engine = "builtin" | "llm";
 
@@ -75,7 +79,12 @@ type Result = {
   pass: boolean;
   reasons: string[];
   top: { title: string; heading: string; content: string; score: number }[];
+  /** A synthetic misspelling (--typos): the question it misspells and the word changed. */
+  variantOf?: string;
+  edit?: string;
 };
+
+type Asked = Question & { variantOf?: string; edit?: string };
 
 const { values: args } = parseArgs({
   options: {
@@ -85,6 +94,7 @@ const { values: args } = parseArgs({
     engine: { type: "string", default: "builtin" },
     embeddings: { type: "boolean", default: false },
     only: { type: "string" },
+    typos: { type: "string", default: "0" },
     help: { type: "boolean", default: false },
   },
 });
@@ -92,7 +102,7 @@ const { values: args } = parseArgs({
 function usage(message?: string): never {
   if (message) console.error(message);
   console.error(
-    "usage: npm run eval -- [--half tune|heldout|all] [--business <name>] [--only <id prefix,…>] [--engine builtin|llm|both] [--embeddings] [--verbose]",
+    "usage: npm run eval -- [--half tune|heldout|all] [--business <name>] [--only <id prefix,…>] [--engine builtin|llm|both] [--typos N] [--embeddings] [--verbose]",
   );
   process.exit(message ? 2 : 0);
 }
@@ -100,6 +110,9 @@ function usage(message?: string): never {
 if (args.help) usage();
 if (!["tune", "heldout", "all"].includes(args.half!)) usage(`--half must be tune, heldout or all (got ${args.half})`);
 if (!["builtin", "llm", "both"].includes(args.engine!)) usage(`--engine must be builtin, llm or both`);
+const typosPerQuestion = Number(args.typos);
+if (!Number.isInteger(typosPerQuestion) || typosPerQuestion < 0 || typosPerQuestion > 5)
+  usage(`--typos must be a whole number from 0 to 5 (got ${args.typos})`);
 const halves: Half[] = args.half === "all" ? ["tune", "heldout"] : [args.half as Half];
 const engines: Engine[] = args.engine === "both" ? ["builtin", "llm"] : [args.engine as Engine];
 
@@ -188,7 +201,7 @@ async function ask(
   db: Db,
   b: LoadedBusiness,
   half: Half,
-  q: Question,
+  q: Asked,
   engine: Engine,
   s: Setup,
   server: OpenAiServer | null,
@@ -243,7 +256,58 @@ async function ask(
     reply,
     ...verdict,
     top: passages.slice(0, 3).map((p) => ({ title: p.title, heading: p.heading, content: p.content, score: p.score })),
+    ...(q.variantOf ? { variantOf: q.variantOf, edit: q.edit } : {}),
   };
+}
+
+/** The categories whose questions stand alone and say something to misspell (--typos). */
+const MISSPELT: Category[] = ["direct", "yesno", "list", "notcovered"];
+
+function withTypos(questions: Question[]): Asked[] {
+  if (typosPerQuestion === 0) return questions;
+  const variants = questions
+    .filter((q) => MISSPELT.includes(q.category) && !q.history?.length)
+    .flatMap((q) =>
+      typoVariants(q.id, q.question, typosPerQuestion).map((v, i) => ({
+        ...q,
+        id: `${q.id}~t${i + 1}`,
+        question: v.question,
+        variantOf: q.id,
+        edit: `${v.edit}: ${v.from} -> ${v.to}`,
+      })),
+    );
+  return [...questions, ...variants];
+}
+
+/** Of the misspelt questions whose original passes, how many still pass, by category and by kind of edit. */
+function reportTypos(results: Result[]) {
+  const byId = new Map(results.filter((r) => !r.variantOf).map((r) => [`${r.engine} ${r.id}`, r]));
+  const variants = results.filter((r) => r.variantOf);
+  if (!variants.length) return;
+  console.log(
+    `\n=== synthetic typos (${typosPerQuestion} per question): still passing, of those whose original passes ===`,
+  );
+  const row = (label: string, rows: Result[]) => {
+    const kept = rows.filter((r) => byId.get(`${r.engine} ${r.variantOf}`)?.pass);
+    console.log(
+      `  ${label.padEnd(24)} ${pct(kept.filter((r) => r.pass).length, kept.length)}  (${kept.filter((r) => r.pass).length}/${kept.length})`,
+    );
+  };
+  for (const c of MISSPELT)
+    row(
+      c,
+      variants.filter((r) => r.category === c),
+    );
+  for (const kind of ["drop", "swap", "near", "double", "accents"])
+    row(
+      `edit: ${kind}`,
+      variants.filter((r) => r.edit?.startsWith(`${kind}:`)),
+    );
+  row(
+    "non-English",
+    variants.filter((r) => r.language !== "en"),
+  );
+  row("all", variants);
 }
 
 // ── Reporting ────────────────────────────────────────────────────────────────
@@ -274,7 +338,7 @@ function quantile(values: number[], q: number): number {
 
 function report(results: Result[], businesses: LoadedBusiness[]) {
   for (const engine of engines) {
-    const ofEngine = results.filter((r) => r.engine === engine);
+    const ofEngine = results.filter((r) => r.engine === engine && !r.variantOf);
     for (const half of halves) {
       const rows = ofEngine.filter((r) => r.half === half);
       const what =
@@ -322,6 +386,7 @@ function printFailures(results: Result[]) {
     console.log(`\n[${r.half} ${r.engine}] ${r.id} (${r.category})${r.pass ? "  answer ok" : ""}`);
     for (const h of r.history ?? []) console.log(`  earlier: ${h}`);
     console.log(`  Q: ${r.question}`);
+    if (r.edit) console.log(`  misspelt (${r.edit}) from ${r.variantOf}`);
     console.log(`  A: ${r.reply.replace(/\s+/g, " ")}`);
     if (r.reasons.length) console.log(`  why: ${r.reasons.join("; ")}`);
     console.log(`  retrieval: hit@1 ${r.hit1 ?? "–"}, hit@3 ${r.hit3 ?? "–"}`);
@@ -370,7 +435,7 @@ async function main() {
       for (const engine of engines) {
         const s = await setUp(handle.db, b, engine, owner);
         for (const half of halves)
-          for (const q of b.halves[half].filter(selected))
+          for (const q of withTypos(b.halves[half].filter(selected)))
             results.push(await ask(handle.db, b, half, q, engine, s, server));
       }
     }
@@ -379,6 +444,7 @@ async function main() {
     await server?.close();
   }
   report(results, businesses);
+  reportTypos(results);
   if (args.verbose) printFailures(results);
   fs.mkdirSync(OUT_DIR, { recursive: true });
   const out = path.join(OUT_DIR, "results.json");

@@ -98,11 +98,16 @@ describe("slips", () => {
       },
     ]);
     // "pyhton" is two edits from "python" and shares too few trigrams for the similarity search.
-    const swapped = await ask(bot, "do u have a pyhton libary");
-    expect(swapped.analysis.corrected).toBe("do u have a python libary");
+    const swapped = await ask(bot, "do u have a pyhton shedual");
+    expect(swapped.analysis.corrected).toBe("do u have a python shedual");
     expect(swapped.passages[0]?.heading).toMatch(/SDKs/);
-    // "libary" is three edits from the page's "libraries" and no English word: a slip, not a subject.
-    expect(swapped.analysis.unrecognised).toEqual(["libary"]);
+    // "shedual" is no English word nor one slip from one: a slip, not a subject.
+    expect(swapped.analysis.unrecognised).toEqual(["shedual"]);
+    // "libary" is three edits from the page's "libraries", but one letter short of the English word "library",
+    // which the engine meets in the page's form.
+    const short = await ask(bot, "do u have a python libary");
+    expect(short.analysis.corrected).toBe("do u have a python library");
+    expect(short.analysis.unrecognised ?? []).toEqual([]);
     // A correct word the knowledge lacks, and a capitalised name, are not slips.
     const names = await ask(bot, "Are you HIPAA compliant or do you sell scooters?");
     expect(names.analysis.unrecognised ?? []).toEqual([]);
@@ -151,6 +156,45 @@ describe("slips", () => {
     expect((await ask(dosing, "how big is a dose of fluoride")).analysis.corrected).toBe(
       "how big is a dose of fluoride",
     );
+  });
+});
+
+describe("slips of the fingers", () => {
+  it("fixes a short word with one key's neighbour hit, which shares too few trigrams for the similarity search", async () => {
+    const bot = await botWith("Neighbour keys", [
+      { title: "Rooms", text: "# Rooms\n\nEvery room has a reading lamp and a desk." },
+    ]);
+    const slip = await ask(bot, "is there a reading lqmp in the rooms");
+    expect(slip.analysis.corrected).toBe("is there a reading lamp in the rooms");
+    expect(slip.passages[0]?.heading).toBe("Rooms");
+  });
+
+  it("reads a non-word one slip from a word of the language as that word, though the knowledge lacks it", async () => {
+    const bot = await botWith("Dictionary slips", [
+      { title: "Shop", text: "# Shop\n\nWe sell carpets and rugs, and deliver across Europe." },
+    ]);
+    // A question about something the knowledge lacks, misspelt: a subject it lacks, not a slip to look past.
+    const absent = await ask(bot, "do you offer massgaes");
+    expect(absent.analysis.corrected).toBe("do you offer massages");
+    expect(absent.analysis.unrecognised ?? []).toEqual([]);
+    // One slip from the language's word beats a word of the knowledge two edits away.
+    expect((await ask(bot, "how big is your largest carpey")).analysis.corrected).toBe(
+      "how big is your largest carpet",
+    );
+    // A name keeps its capital.
+    expect((await ask(bot, "Do you deliver to Itlay?")).analysis.corrected).toBe("Do you deliver to Italy?");
+  });
+
+  it("reads a letter typed twice as once before any other word, and leaves a clipped word alone", async () => {
+    const bot = await botWith("Doubled and clipped", [
+      {
+        title: "Maison",
+        text: "# La maison\n\nUn bâtiment ancien, une maison ancienne. La réception est ouverte de 7 h à 23 h.",
+      },
+    ]);
+    expect((await ask(bot, "le bâtiment est ancienn ?")).analysis.corrected).toBe("le bâtiment est ancien ?");
+    // "recep" is the start of the knowledge's "réception", as people clip words in chat, not a slip of "recel".
+    expect((await ask(bot, "la recep ouvre a quelle heure ?")).analysis.corrected).toMatch(/\brecep\b/);
   });
 });
 

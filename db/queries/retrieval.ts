@@ -157,6 +157,11 @@ export type QuestionVocabulary = {
    * vocabulary's compounds whose last part it is ("regenschirme" for "schirm"), most common first; none otherwise.
    */
   compounds: Map<string, string[]>;
+  /**
+   * The question words not in the vocabulary (from four letters on) that start a word of it: clipped as people clip
+   * words in chat ("recep" for réception), not mistyped.
+   */
+  clipped: Set<string>;
   /** The candidate related words that the vocabulary holds (English stopwords left out). */
   present: Set<string>;
   /** The question's words (and their corrections) that are English stopwords: no related words are looked up for them. */
@@ -167,7 +172,17 @@ export type QuestionVocabulary = {
  * What the vocabulary says of one word; `fix` and `compounds` are undefined until they are looked for (question words
  * only).
  */
-type WordFacts = { known: boolean; englishStopword: boolean; fix?: VocabularyFix | null; compounds?: string[] };
+/** Accented letters and their bare ones, for translate(). */
+const ACCENTED = "áàâäãåéèêëíìîïóòôöõúùûüçñß";
+const UNACCENTED = "aaaaaaeeeeiiiiooooouuuucns";
+
+type WordFacts = {
+  known: boolean;
+  englishStopword: boolean;
+  fix?: VocabularyFix | null;
+  compounds?: string[];
+  clipped?: boolean;
+};
 
 type BotVocabulary = {
   expires: number;
@@ -253,6 +268,7 @@ export async function readQuestionVocabulary(
       words.filter((w) => w.length >= 2 && !facts(w).known).map((w) => [w, facts(w).fix ?? null] as const),
     ),
     compounds: new Map(words.flatMap((w) => (facts(w).compounds?.length ? [[w, facts(w).compounds!] as const] : []))),
+    clipped: new Set(words.filter((w) => facts(w).clipped)),
     present: new Set(candidates.filter((w) => facts(w).known && !facts(w).englishStopword)),
     englishStopwords: new Set(words.filter((w) => facts(w).englishStopword)),
   };
@@ -339,7 +355,8 @@ async function lookUpWords(
                from knowledge_languages l where l.bot_id = ${botId})
           end as languages,
           (select coalesce(json_agg(json_build_array(w.word, w.known, to_tsvector('english', w.word) = ''::tsvector,
-                                                     w.want_fix and not w.known, f.fix, f.edits, f.sim, c.compounds)), '[]')
+                                                     w.want_fix and not w.known, f.fix, f.edits, f.sim, c.compounds,
+                                                     p.clipped)), '[]')
              from (
                -- Looked up word by word through the primary key (offset 0 keeps the planner from merging it
                -- into the lateral search below): by trigrams, an equality search is many times slower.
@@ -375,12 +392,21 @@ async function lookUpWords(
                  order by v.df desc, v.word
                  limit ${MAX_COMPOUNDS}
                ) v
-             ) c on true) as words`,
+             ) c on true
+             -- "recep" for réception: the start of a vocabulary word, accents aside (among the words with the same
+             -- first letter, a range of the primary key).
+             left join lateral (
+               select true as clipped from knowledge_words v
+               where w.want_fix and not w.known and length(w.word) >= 4 and w.word ~ '^[a-z]+$'
+                 and v.bot_id = ${botId} and v.word >= left(w.word, 1) and v.word < chr(ascii(w.word) + 1)
+                 and translate(v.word, ${ACCENTED}, ${UNACCENTED}) like w.word || '%' and v.word <> w.word
+               limit 1
+             ) p on true) as words`,
   );
   const parse = <T>(v: unknown): T => (typeof v === "string" ? JSON.parse(v) : v) as T;
   const found = new Map<string, WordFacts>();
-  for (const [word, known, englishStopword, looked, fix, edits, sim, compounds] of parse<
-    [string, boolean, boolean, boolean, string | null, number | null, number | null, string[] | null][]
+  for (const [word, known, englishStopword, looked, fix, edits, sim, compounds, clipped] of parse<
+    [string, boolean, boolean, boolean, string | null, number | null, number | null, string[] | null, boolean | null][]
   >(row?.words ?? "[]"))
     found.set(word, {
       known,
@@ -389,6 +415,7 @@ async function lookUpWords(
         ? {
             fix: fix ? { word: fix, edits: Number(edits), similarity: Number(sim) } : null,
             compounds: compounds ?? [],
+            clipped: clipped === true,
           }
         : {}),
     });

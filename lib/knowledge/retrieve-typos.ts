@@ -36,6 +36,26 @@ export function isSubsequence(short: string, long: string): boolean {
   return i === short.length;
 }
 
+/**
+ * Edits between two words, two neighbouring letters swapped counting as one ("haev" for have, "tehre" for there: one
+ * slip of the fingers, which Levenshtein's distance counts as two): the optimal string alignment distance.
+ */
+export function editDistance(a: string, b: string): number {
+  const plain = distance(a, b);
+  if (plain < 2 || a.length !== b.length) return plain;
+  let rows: number[][] = [Array.from({ length: b.length + 1 }, (_, j) => j)];
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) {
+      let d = Math.min(rows[i - 1]![j]! + 1, row[j - 1]! + 1, rows[i - 1]![j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d = Math.min(d, rows[i - 2]![j - 2]! + 1);
+      row.push(d);
+    }
+    rows.push(row);
+  }
+  return rows[a.length]![b.length]!;
+}
+
 export type TypoFix = { word: string; edits: number; similarity: number; subsequence: boolean };
 
 /**
@@ -53,7 +73,7 @@ export function functionWordFix(word: string, language: string): TypoFix | undef
   let best: TypoFix | undefined;
   for (const candidate of [...stop, ...valueWords]) {
     if (candidate.length < 2 || Math.abs(candidate.length - word.length) > 1 || !/^\p{L}+$/u.test(candidate)) continue;
-    const edits = distance(word, candidate);
+    const edits = editDistance(word, candidate);
     if (edits !== 1) continue;
     const subsequence = isSubsequence(word, candidate);
     if (word.length < 4 && !subsequence) continue;
@@ -137,4 +157,115 @@ export function soundAlikes(word: string, language: string): string[] {
     for (const letter of accented[word[i]!] ?? []) out.add(word.slice(0, i) + letter + word.slice(i + 1));
   out.delete(word);
   return [...out];
+}
+
+/** Keyboard rows by language (German types on QWERTZ, French on AZERTY, the others on QWERTY). */
+const KEY_ROWS: Record<string, string[]> = {
+  default: ["qwertyuiop", "asdfghjkl", "zxcvbnm"],
+  de: ["qwertzuiopü", "asdfghjklöä", "yxcvbnm"],
+  fr: ["azertyuiop", "qsdfghjklm", "wxcvbn"],
+};
+
+/** The keys next to each key: the same row's either side and the row above's and below's that touch it. */
+const neighboursByLanguage = new Map<string, Map<string, Set<string>>>();
+function keyNeighbours(language: string): Map<string, Set<string>> {
+  const known = neighboursByLanguage.get(language);
+  if (known) return known;
+  const rows = KEY_ROWS[language] ?? KEY_ROWS.default!;
+  const near = new Map<string, Set<string>>();
+  rows.forEach((row, r) =>
+    [...row].forEach((key, i) => {
+      const set = new Set<string>();
+      for (const [other, from, to] of [
+        [row, i - 1, i + 1],
+        [rows[r - 1], i, i + 1],
+        [rows[r + 1], i - 1, i],
+      ] as const)
+        for (let j = from; j <= to; j++) if (other?.[j] && other[j] !== key) set.add(other[j]!);
+      near.set(key, set);
+    }),
+  );
+  neighboursByLanguage.set(language, near);
+  return near;
+}
+
+/** Whether `typed` is `meant` with one key's neighbour hit instead of its own. */
+export function isNeighbourSlip(typed: string, meant: string, language: string): boolean {
+  if (typed.length !== meant.length) return false;
+  const differ = [...typed].flatMap((c, i) => (c === meant[i] ? [] : [i]));
+  if (differ.length !== 1) return false;
+  const i = differ[0]!;
+  const near = keyNeighbours(language);
+  const key = (c: string) => (near.has(c) ? c : foldAccents(c));
+  return near.get(key(meant[i]!))?.has(key(typed[i]!)) ?? false;
+}
+
+/**
+ * "sgip" for ship, "plqn" for plan: a short word with one letter mistyped shares too few trigrams with the word meant
+ * for the vocabulary's similarity search (pg_trgm's threshold is 0.3; a four-letter word with its third letter wrong
+ * scores 0.25). Its one-letter substitutions after the first, in the language's letters, to look up as they are.
+ */
+export function substitutions(word: string, language: string): string[] {
+  if (word.length < 4 || word.length > 6 || !/^\p{L}+$/u.test(word)) return [];
+  const letters = alphabetOf(language);
+  const out: string[] = [];
+  for (let i = 1; i < word.length; i++)
+    for (const letter of letters) if (letter !== word[i]) out.push(word.slice(0, i) + letter + word.slice(i + 1));
+  return out;
+}
+
+/**
+ * Of a mistyped word's substitutions that the knowledge uses, the one meant: the only one whose changed letter is a
+ * keyboard neighbour of the one typed, or else (unless `neighboursOnly`: the caller first tries a function word
+ * with two letters swapped, "thme" for them rather than time) the only one; none when that leaves a choice.
+ */
+export function chooseSubstitution(
+  word: string,
+  present: string[],
+  language: string,
+  { neighboursOnly = false } = {},
+): string | undefined {
+  const slips = present.filter((candidate) => isNeighbourSlip(word, candidate, language));
+  if (slips.length === 1) return slips[0];
+  return !neighboursOnly && slips.length === 0 && present.length === 1 ? present[0] : undefined;
+}
+
+/** The letters a language's words are written in (a–z and its accented letters). */
+function alphabetOf(language: string): string[] {
+  return [...new Set([..."abcdefghijklmnopqrstuvwxyz", ...Object.values(ACCENTED[language] ?? {}).flat()])];
+}
+
+/**
+ * "certifide", "carbob", "fonnts": the word of the language one slip away from a word that is none, for a word the
+ * knowledge has nothing close to. Slips in order of how often fingers make them: two neighbouring letters swapped, a
+ * letter typed twice, a key's neighbour hit; then a letter left out or one too many; then any other letter. The first
+ * kind that gives exactly one word of the language gives the fix; two or more of the same kind are a guess, and none
+ * is made. Never at the first letter, which people rarely miss, and only from five letters (a shorter one is a
+ * slip of too many words).
+ */
+export function dictionaryFix(word: string, isWord: (w: string) => boolean, language: string): string | undefined {
+  if (word.length < 5 || word.length > 24 || !/^\p{L}+$/u.test(word)) return undefined;
+  const letters = alphabetOf(language);
+  const kinds: Set<string>[] = [new Set(), new Set(), new Set()];
+  const tried = new Set([word]);
+  const add = (kind: number, candidate: string) => {
+    if (tried.has(candidate)) return;
+    tried.add(candidate);
+    if (isWord(candidate)) kinds[kind]!.add(candidate);
+  };
+  for (let i = 1; i + 1 < word.length; i++)
+    if (word[i] !== word[i + 1]) add(0, word.slice(0, i) + word[i + 1] + word[i] + word.slice(i + 2));
+  for (let i = 1; i < word.length; i++) if (word[i] === word[i - 1]) add(0, word.slice(0, i) + word.slice(i + 1));
+  for (let i = 1; i < word.length; i++)
+    for (const letter of letters) {
+      const candidate = word.slice(0, i) + letter + word.slice(i + 1);
+      if (letter !== word[i] && isNeighbourSlip(word, candidate, language)) add(0, candidate);
+    }
+  for (let i = 1; i < word.length; i++) add(1, word.slice(0, i) + word.slice(i + 1));
+  for (let i = 1; i <= word.length; i++)
+    for (const letter of letters) add(1, word.slice(0, i) + letter + word.slice(i));
+  for (let i = 1; i < word.length; i++)
+    for (const letter of letters) add(2, word.slice(0, i) + letter + word.slice(i + 1));
+  for (const found of kinds) if (found.size) return found.size === 1 ? [...found][0] : undefined;
+  return undefined;
 }

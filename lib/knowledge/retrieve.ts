@@ -15,7 +15,14 @@ import { ELIDED_WITHOUT_APOSTROPHE, questionWordsOf, valueWordsOf } from "@/lib/
 import { COMPOUNDING, foldAccents, numberWordsOf, stopwordsOf } from "@/lib/engine/text";
 import { customerWordsFor, parseCustomerWords, type CustomerWordRule } from "./customer-words";
 import { type Lexicon, lexiconFor } from "./lexicon";
-import { chooseFix, isSubsequence, soundAlikes } from "./retrieve-typos";
+import {
+  chooseFix,
+  chooseSubstitution,
+  dictionaryFix,
+  isSubsequence,
+  soundAlikes,
+  substitutions,
+} from "./retrieve-typos";
 import { englishVerbsIn, isEnglishLemma, relatedEnglishWords, subjectWeight } from "./wordnet";
 
 export { ALL_TERMS_CANDIDATES, CANDIDATE_BUDGET } from "@/db/queries/retrieval";
@@ -50,6 +57,10 @@ const FORMS_PER_WORD = 80;
 const MAX_FORMS = 400;
 /** The question's first this many distinct words have their swapped-letter variants looked up. */
 const SWAPPED_WORDS = 40;
+/** At most this many short unplaced words of a question have their one-letter substitutions looked up. */
+const SUBSTITUTED_WORDS = 3;
+/** At most this many words of a question are looked for in the language's dictionary one slip away. */
+const DICTIONARY_FIXED_WORDS = 3;
 /** Scale of a lexical resource's related word (its sense weight, 0.6 for the first sense, times this). */
 export const RELATED_WEIGHT_SCALE = 1;
 
@@ -91,7 +102,7 @@ export async function analyzeQuestion(
   // The first SWAPPED_WORDS words only: an 8,000-character message must not become thousands of lookups.
   const swaps = new Map<string, string>();
   for (const word of words.slice(0, SWAPPED_WORDS))
-    for (const swap of transpositions(word)) if (!swaps.has(swap)) swaps.set(swap, word);
+    for (const swap of [...transpositions(word), ...undoubled(word)]) if (!swaps.has(swap)) swaps.set(swap, word);
   const joins = joinedForms(query);
   const vocab = await readQuestionVocabulary(db, {
     botId,
@@ -134,10 +145,20 @@ export async function analyzeQuestion(
     }
   // In any of its forms ("hecho" where the page says "hechos").
   const formsOfAlike = new Map([...alikes.values()].flat().map((w) => [w, [w, ...questionLexicon!.forms(w, 20)]]));
-  const present = formsOfAlike.size
-    ? (await readQuestionVocabulary(db, { botId, words: [], candidates: [...formsOfAlike.values()].flat() })).present
+  // "sgip", "plqn": a short word with one letter mistyped, which the similarity search could not place.
+  const substituted = new Map<string, string[]>();
+  for (const [word, candidate] of vocab.unknown) {
+    if (substituted.size >= SUBSTITUTED_WORDS) break;
+    if (candidate || acronyms.has(word) || alikes.has(word) || stopwords.has(word) || isCorrectWord(word)) continue;
+    const options = substitutions(word, language);
+    if (options.length) substituted.set(word, options);
+  }
+  const lookUp = [...[...formsOfAlike.values()].flat(), ...[...substituted.values()].flat()];
+  const present = lookUp.length
+    ? (await readQuestionVocabulary(db, { botId, words: [], candidates: lookUp })).present
     : new Set<string>();
   const heard = new Set([...formsOfAlike].filter(([, forms]) => forms.some((f) => present.has(f))).map(([w]) => w));
+  let dictionaryFixes = 0;
   for (const [word, candidate] of vocab.unknown) {
     if (acronyms.has(word)) continue;
     // The knowledge's own word that sounds the same, even for a word of the language the knowledge does not use
@@ -176,11 +197,30 @@ export async function analyzeQuestion(
       continue;
     }
     const swapped = transpositions(word).find((swap) => swaps.get(swap) === word && vocab.present.has(swap));
-    // A word of the language that sounds the same is what was meant, though the knowledge does not use it ("serveza"
-    // is cerveza, not a word of the knowledge one letter away).
+    // "receptionn": a letter typed twice is the likeliest slip of all, before another word one edit away ("receptionne").
+    const single = undoubled(word).find((w) => swaps.get(w) === word && vocab.present.has(w));
+    const mistyped = substituted.get(word)?.filter((w) => present.has(w));
+    // The language's word one slip away ("certifide"), for a word the knowledge has nothing as near to: then it counts
+    // as a word of the question the knowledge lacks rather than a slip to look past, and it beats a word of the
+    // knowledge two edits away ("carbob" is carbon, not cargo).
+    const nearer = () =>
+      (!candidate || candidate.edits > 1) &&
+      !stopwords.has(word) &&
+      !vocab.clipped.has(word) &&
+      dictionaryFixes++ < DICTIONARY_FIXED_WORDS
+        ? dictionaryFix(word, language === "en" ? isCorrectWord : (w) => questionLexicon?.has(w) ?? false, language)
+        : undefined;
     const fix =
+      // A word of the language that sounds the same is what was meant, though the knowledge does not use it
+      // ("serveza" is cerveza, not a word of the knowledge one letter away).
       alikes.get(word)?.[0] ??
-      (swapped && (!candidate || candidate.edits > 1) ? swapped : chooseFix(word, candidate, language));
+      single ??
+      (swapped && (!candidate || candidate.edits > 1) ? swapped : undefined) ??
+      (mistyped?.length ? chooseSubstitution(word, mistyped, language, { neighboursOnly: true }) : undefined) ??
+      (candidate && candidate.edits > 1 ? nearer() : undefined) ??
+      chooseFix(word, candidate, language) ??
+      (mistyped?.length ? chooseSubstitution(word, mistyped, language) : undefined) ??
+      (candidate ? undefined : nearer());
     if (fix && fix !== word) fixes.set(word, fix);
   }
   // "tuneup" where the page writes "tune-up", "einsteiger kurs" where it writes "Einsteigerkurs": a word written
@@ -375,6 +415,14 @@ export function wordsOf(text: string): string[] {
   return [...new Set(text.toLowerCase().match(/[\p{L}\p{M}]+/gu) ?? [])];
 }
 
+/** The word with a doubled letter written once ("stoore" → store); from five letters. */
+export function undoubled(word: string): string[] {
+  if (word.length < 5 || word.length > 24) return [];
+  const out: string[] = [];
+  for (let i = 1; i < word.length; i++) if (word[i] === word[i - 1]) out.push(word.slice(0, i) + word.slice(i + 1));
+  return out;
+}
+
 /** The word with two neighbouring letters swapped, each way it can be ("pyhton" → python, ypthon…); from four letters. */
 export function transpositions(word: string): string[] {
   if (word.length < 4 || word.length > 24) return [];
@@ -443,7 +491,11 @@ function joinWords(text: string, joins: Map<string, string>): string {
 
 /** The text with each word in `fixes` replaced (whole words, any case). */
 function replaceWords(text: string, fixes: Map<string, string>): string {
-  return text.replace(/[\p{L}\p{M}]+/gu, (w) => fixes.get(w.toLowerCase()) ?? w);
+  // A capital stays ("Frnace" → France).
+  return text.replace(/[\p{L}\p{M}]+/gu, (w) => {
+    const fix = fixes.get(w.toLowerCase());
+    return fix === undefined ? w : /^\p{Lu}/u.test(w) ? fix.charAt(0).toUpperCase() + fix.slice(1) : fix;
+  });
 }
 
 /** The inflections an English base form may take in a text ("child" → children; "deliver" → delivers, delivered, delivering). */
