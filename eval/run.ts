@@ -17,6 +17,7 @@
  *   npm run eval -- --typos 2                 also each direct, yes/no, list and not-covered question with two
  *                                             seeded misspellings of its own words (eval/lib/typos.ts), reported
  *                                             apart: how many still pass of those whose original passes
+ *   npm run eval -- --plain                   likewise each typed plainly: lower case, no question mark
  *   npm run eval -- --embeddings              hybrid retrieval, vectors from the test server's /v1/embeddings
  *                                             (its small concept table: this exercises the path and its cost,
  *                                             it is no measure of a real embedding model); without it,
@@ -95,6 +96,7 @@ const { values: args } = parseArgs({
     embeddings: { type: "boolean", default: false },
     only: { type: "string" },
     typos: { type: "string", default: "0" },
+    plain: { type: "boolean", default: false },
     help: { type: "boolean", default: false },
   },
 });
@@ -102,7 +104,7 @@ const { values: args } = parseArgs({
 function usage(message?: string): never {
   if (message) console.error(message);
   console.error(
-    "usage: npm run eval -- [--half tune|heldout|all] [--business <name>] [--only <id prefix,…>] [--engine builtin|llm|both] [--typos N] [--embeddings] [--verbose]",
+    "usage: npm run eval -- [--half tune|heldout|all] [--business <name>] [--only <id prefix,…>] [--engine builtin|llm|both] [--typos N] [--plain] [--embeddings] [--verbose]",
   );
   process.exit(message ? 2 : 0);
 }
@@ -264,19 +266,32 @@ async function ask(
 const MISSPELT: Category[] = ["direct", "yesno", "list", "notcovered"];
 
 function withTypos(questions: Question[]): Asked[] {
-  if (typosPerQuestion === 0) return questions;
+  if (typosPerQuestion === 0 && !args.plain) return questions;
   const variants = questions
     .filter((q) => MISSPELT.includes(q.category) && !q.history?.length)
-    .flatMap((q) =>
-      typoVariants(q.id, q.question, typosPerQuestion).map((v, i) => ({
+    .flatMap((q): Asked[] => {
+      const typos = typoVariants(q.id, q.question, typosPerQuestion).map((v, i) => ({
         ...q,
         id: `${q.id}~t${i + 1}`,
         question: v.question,
         variantOf: q.id,
         edit: `${v.edit}: ${v.from} -> ${v.to}`,
-      })),
-    );
+      }));
+      const typed = plainly(q.question);
+      return args.plain && typed !== q.question
+        ? [...typos, { ...q, id: `${q.id}~plain`, question: typed, variantOf: q.id, edit: "plain: lower case, no ?" }]
+        : typos;
+    });
   return [...questions, ...variants];
+}
+
+/** As many type in a chat: all in lower case, without the question mark (or Spanish's opening one). */
+function plainly(question: string): string {
+  return question
+    .toLowerCase()
+    .replace(/[¿¡]/g, "")
+    .replace(/\s*[?!.]+\s*$/u, "")
+    .trim();
 }
 
 /** Of the misspelt questions whose original passes, how many still pass, by category and by kind of edit. */
@@ -285,7 +300,7 @@ function reportTypos(results: Result[]) {
   const variants = results.filter((r) => r.variantOf);
   if (!variants.length) return;
   console.log(
-    `\n=== synthetic typos (${typosPerQuestion} per question): still passing, of those whose original passes ===`,
+    `\n=== synthetic typos (${typosPerQuestion} per question${args.plain ? ", and each typed plainly" : ""}): still passing, of those whose original passes ===`,
   );
   const row = (label: string, rows: Result[]) => {
     const kept = rows.filter((r) => byId.get(`${r.engine} ${r.variantOf}`)?.pass);
@@ -298,7 +313,7 @@ function reportTypos(results: Result[]) {
       c,
       variants.filter((r) => r.category === c),
     );
-  for (const kind of ["drop", "swap", "near", "double", "accents"])
+  for (const kind of ["drop", "swap", "near", "double", "accents", "plain"])
     row(
       `edit: ${kind}`,
       variants.filter((r) => r.edit?.startsWith(`${kind}:`)),

@@ -972,7 +972,7 @@ const WH: Record<string, string> = {
   en: "what|which|when|where|who|whom|whose|why|how",
   fr: "que|qu'|quel|quelle|quels|quelles|quoi|quand|où|ou|comment|combien|pourquoi|qui|à quelle|a quelle",
   de: "wer|wie|was|wann|wo|warum|welche|welcher|welches|welchen|wieviel|woher|wohin|weshalb",
-  es: "qué|que|cuál|cual|cuáles|cuales|cuándo|cuando|dónde|donde|cómo|como|cuánto|cuanto|cuánta|cuanta|cuántos|cuantos|cuántas|cuantas|quién|quien|por qué|a qué|a que",
+  es: "qué|que|q|a q|cuál|cual|cuáles|cuales|cuándo|cuando|dónde|donde|cómo|como|cuánto|cuanto|cuánta|cuanta|cuántos|cuantos|cuántas|cuantas|quién|quien|por qué|a qué|a que",
   it: "che|cosa|quale|quali|quando|dove|come|perché|perche|quanto|quanta|quanti|chi",
   pt: "o que|que|qual|quais|quando|onde|como|porque|porquê|quanto|quanta|quantos|quem",
   nl: "wat|welk|welke|waar|wanneer|hoe|waarom|wie|hoeveel",
@@ -2492,7 +2492,7 @@ const same = (a: string, b: string) =>
  */
 export function answerBuiltin(input: EngineInput): EngineResult {
   const { bot, message, history, passages, analysis } = input;
-  const text = analysis?.standalone || analysis?.corrected || message;
+  const text = asAsked(analysis?.standalone || analysis?.corrected || message);
   const language = languageOf(analysis, message);
   const phrases = phrasesFor(language);
   const social = detectSocial(message, bot.name, language);
@@ -2618,6 +2618,15 @@ function expandAcronyms(text: string, query: Query, units: Unit[]): void {
 
 function escape(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
+/**
+ * "do you ship to norway": many type a chat message without its question mark. One with none that ends without any
+ * punctuation reads as the question it is; one that ends in a full stop or an exclamation mark is a statement, and
+ * one with a question mark elsewhere has said where its question is ("…wifi? I need to send some mail").
+ */
+function asAsked(text: string): string {
+  return !text.includes("?") && /[\p{L}\p{N})"'»]\s*$/u.test(text) ? `${text.trimEnd()}?` : text;
 }
 
 /** A reply's leading yes or no and the punctuation after it. */

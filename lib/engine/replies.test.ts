@@ -113,6 +113,13 @@ describe("yes or no first", () => {
     expect(reply).not.toMatch(/45 minutes|paediatric/);
   });
 
+  it("reads a message typed without its question mark as the question it is, but not one ending in a full stop", () => {
+    expect(ask("my knee hurts after a run. do you do home visits on weekends").reply).toBe(
+      "No, home visits are only offered on weekdays, within 10 km of the practice.",
+    );
+    expect(ask("I would like a home visit on a weekend.").reply).not.toMatch(/^No\b/);
+  });
+
   it("adds no yes or no to a question that asks for a value", () => {
     expect(ask("How long is a first assessment?").reply).toBe("A first assessment takes 45 minutes.");
   });
@@ -128,6 +135,7 @@ describe("yes or no first", () => {
     ["Wann haben Sie geöffnet?", "de", false],
     ["¿Hacen envíos a Canadá?", "es", true],
     ["¿Cuánto cuesta el envío?", "es", false],
+    ["a q hora abrís?", "es", false], // chat's "q" for qué
     // What comes first says how things are; the question is the last part.
     ["My son is 12, can he ride an e-bike?", "en", true],
     ["Ich hatte vor 8 Wochen eine OP – kann ich schon anfangen?", "de", true],
