@@ -169,7 +169,7 @@ describe("slips of the fingers", () => {
     expect(slip.passages[0]?.heading).toBe("Rooms");
   });
 
-  it("reads a non-word one slip from a word of the language as that word, though the knowledge lacks it", async () => {
+  it("reads a non-word one slip from a word of the language as that word, and knows names in lower case", async () => {
     const bot = await botWith("Dictionary slips", [
       { title: "Shop", text: "# Shop\n\nWe sell carpets and rugs, and deliver across Europe." },
     ]);
@@ -183,6 +183,9 @@ describe("slips of the fingers", () => {
     );
     // A name keeps its capital.
     expect((await ask(bot, "Do you deliver to Itlay?")).analysis.corrected).toBe("Do you deliver to Italy?");
+    // Typed in lower case, a word the dictionary writes only with a capital is still a name, for the engine.
+    expect((await ask(bot, "do you deliver to norway")).analysis.names).toEqual(["norway"]);
+    expect((await ask(bot, "do you deliver carpets")).analysis.names).toBeUndefined();
   });
 
   it("reads a letter typed twice as once before any other word, and leaves a clipped word alone", async () => {

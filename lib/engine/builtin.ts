@@ -1040,6 +1040,34 @@ function namesIn(text: string, language: string): string[] {
   return names;
 }
 
+/**
+ * "do you ship to norway", "is the starter plan enough": from a question typed all in lower case, the names it says
+ * all the same: the words the language's dictionary writes only with a capital (retrieval's `analysis.names`), and
+ * those the passages write with one inside a sentence and never without. Not in German, which capitalises nouns.
+ */
+function lowerCaseNames(
+  text: string,
+  language: string,
+  own: string[],
+  units: Unit[],
+  analysis: QueryAnalysis | undefined,
+): string[] {
+  if (language === "de" || /\p{Lu}/u.test(text.slice(1))) return [];
+  const names = new Set((analysis?.names ?? []).flatMap((word) => termsIn(word, language, { parts: false })));
+  const wanted = new Set(own.filter((term) => !names.has(term)));
+  if (wanted.size === 0 || units.length === 0) return [...names];
+  const capitalised = new Set<string>();
+  const plain = new Set<string>();
+  for (const unit of units) {
+    for (const match of unit.text.matchAll(/(?<=[\p{L}\d,;:]\s+)\p{Lu}\p{Ll}[\p{L}'-]*/gu))
+      for (const term of termsIn(match[0], language, { parts: false })) if (wanted.has(term)) capitalised.add(term);
+    for (const match of unit.text.matchAll(/(?<![\p{L}\p{M}'-])\p{Ll}[\p{L}\p{M}'-]*/gu))
+      for (const term of termsIn(match[0], language, { parts: false })) if (wanted.has(term)) plain.add(term);
+  }
+  for (const term of capitalised) if (!plain.has(term)) names.add(term);
+  return [...names];
+}
+
 /** "Which regions…", "¿Qué métodos aceptan…", "Welche Karten…": the noun after the question word. */
 const TYPE_WORD =
   /^[\s¿¡]*(?:which|what|que|cuales?|quels?|quelles?|welche[rsnm]?|quali|quais|welke)\s+(?:(?:kinds?|types?|sorts?) of\s+|(?:types?|genres?|sortes?|tipos?|clases?) de\s+|arten? von\s+)?(\p{L}+)/u;
@@ -1106,7 +1134,13 @@ const wordHalves = memoize((key: string): string[][] => {
   return splits;
 });
 
-function buildQuery(text: string, history: Turn[], language: string, analysis: QueryAnalysis | undefined): Query {
+function buildQuery(
+  text: string,
+  history: Turn[],
+  language: string,
+  analysis: QueryAnalysis | undefined,
+  units: Unit[] = [],
+): Query {
   const { text: stripped, tags } = stripCues(questionText(text));
   const folded = foldAccents(stripped.trim());
   const kind = KIND_OF.exec(folded)?.[1];
@@ -1219,7 +1253,9 @@ function buildQuery(text: string, history: Turn[], language: string, analysis: Q
     related,
     needsDirect: [...terms.keys()].some((term) => !cueOf.has(term)),
     yesNo: isYesNoQuestion(text, language),
-    names: namesIn(text, language).filter((term) => own.includes(term) && !cueOf.has(term) && !days.has(term)),
+    names: [...namesIn(text, language), ...lowerCaseNames(text, language, own, units, analysis)].filter(
+      (term, i, all) => own.includes(term) && !cueOf.has(term) && !days.has(term) && all.indexOf(term) === i,
+    ),
     context: earlier.terms.filter((term) => !terms.has(term)),
     frame,
     unrecognised: new Set((analysis?.unrecognised ?? []).flatMap((word) => termsIn(word, language, { parts: false }))),
@@ -2508,7 +2544,7 @@ export function answerBuiltin(input: EngineInput): EngineResult {
   });
 
   const units = buildUnits(passages, language);
-  const query = buildQuery(text, history, language, analysis);
+  const query = buildQuery(text, history, language, analysis, units);
   expandAcronyms(text, query, units);
   let selection = selectUnits(units, query);
   if (selection.chosen.length === 0 || selection.confidence < ABSTAIN_BELOW) {

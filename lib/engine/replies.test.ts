@@ -1176,6 +1176,22 @@ Every new account can try Pro free for 7 days, no card needed.`,
     expect(ask(q, { passages: delivery, analysis }).reply).toMatch(/^No, we deliver to France, Italy and Portugal\./);
   });
 
+  it("knows a name typed in lower case: by the dictionary (retrieval's analysis) or by the passages' capital", () => {
+    const q = "do you deliver to spain";
+    const analysis = { language: "en", corrected: q, related: [], names: ["spain"] };
+    expect(ask(q, { passages: delivery, analysis }).reply).toMatch(/^No, we deliver to France, Italy and Portugal\./);
+    // The passages write "Solo" with a capital: typed in lower case, it is the same question.
+    const plans: Passage[] = [
+      passage(
+        9505,
+        "Plans",
+        "# Custom domains\n\nTeam and Agency can use a custom domain.\n\n# Solo\n\nThe Solo plan includes ten forms.",
+      ),
+    ];
+    const capitalised = ask("Can I use a custom domain on the Solo plan?", { passages: plans }).reply;
+    expect(ask("can i use a custom domain on the solo plan", { passages: plans }).reply).toBe(capitalised);
+  });
+
   it("says yes only from a sentence that says all of it, not from two that each say a part", () => {
     const shop: Passage[] = [
       passage(

@@ -42,6 +42,11 @@ export type QueryAnalysis = {
    * the question that the passages given lack but the knowledge holds may be answered elsewhere.
    */
   known?: string[];
+  /**
+   * Question words typed in lower case that the language's dictionary writes only with a capital ("france"): names,
+   * though the customer did not capitalise them.
+   */
+  names?: string[];
   /** The standalone question when a follow-up was rewritten from the conversation ("And on weekends?" → "Are you open on weekends?"). */
   standalone?: string;
 };

@@ -33,6 +33,18 @@ describe("a Hunspell lexicon", () => {
     expect(two.has("teil")).toBe(false); // only inside compounds
   });
 
+  it("knows a name by the capital the dictionary writes it with, and not a word it also writes without one", () => {
+    const names = parseHunspell({
+      aff: encode("SET UTF-8\nSFX S Y 1\nSFX S 0 s .\n"),
+      dic: encode("4\nOslo\nReading/S\nreading/S\nfjord/S\n"),
+    });
+    expect(names.isName("oslo")).toBe(true);
+    expect(names.isName("Oslo")).toBe(true);
+    expect(names.isName("reading")).toBe(false); // the town and the word
+    expect(names.isName("fjords")).toBe(false);
+    expect(names.isName("bergen")).toBe(false); // not in the dictionary
+  });
+
   it("reads the installed German dictionary's common verbs", async () => {
     const de = await lexiconFor("de");
     for (const word of ["sprechen", "sprachen", "spricht"]) expect(de?.has(word), word).toBe(true);

@@ -35,6 +35,8 @@ export type Lexicon = {
   entries(word: string): string[];
   /** The forms of one dictionary entry by its own flags alone (not of the other entries it is a form of). */
   entryForms(entry: string, max?: number): string[];
+  /** Whether the dictionary writes the word only with a capital (a name: "france", "bath" as the city is also a noun, so not). */
+  isName(word: string): boolean;
 };
 
 type SuffixRule = { flag: string; strip: string; condition: RegExp | null; add?: string };
@@ -117,6 +119,9 @@ export function parseHunspell({ aff, dic }: Dictionary): Lexicon {
    * "only in a compound" must not take the word away from the other.
    */
   const alone = new Set<string>();
+  /** Entries written with a capital, and those also written without one (English "bath" and "Bath"). */
+  const capitalised = new Set<string>();
+  const lowerCase = new Set<string>();
   const dicLines = decoder.decode(dic).split(/\r?\n/);
   for (let i = 1; i < dicLines.length; i++) {
     const line = dicLines[i]!;
@@ -128,6 +133,7 @@ export function parseHunspell({ aff, dic }: Dictionary): Lexicon {
     // An acronym ("LNG", "SSO") is a word only in capitals: typed in lower case ("lng"), it is a typo of a word.
     if (/^\p{Lu}[\p{Lu}\d]+$/u.test(written)) continue;
     const word = written.toLowerCase();
+    (word === written ? lowerCase : capitalised).add(word);
     const flags = splitFlags(slash < 0 ? "" : entry.slice(slash + 1));
     if (forbidden && flags.includes(forbidden)) continue;
     if (standsAlone(new Set(flags))) alone.add(word);
@@ -182,6 +188,10 @@ export function parseHunspell({ aff, dic }: Dictionary): Lexicon {
       return [...out];
     },
     entryForms: (entry: string, max = 80) => [...formsOf(entry.toLowerCase(), "", new Set(), max)],
+    isName(input: string) {
+      const found = entriesOf(input.toLowerCase());
+      return found.length > 0 && found.every((entry) => capitalised.has(entry) && !lowerCase.has(entry));
+    },
   };
 }
 

@@ -360,6 +360,11 @@ export async function analyzeQuestion(
   ];
   // The question's words the knowledge uses (as typed: a corrected word is left out).
   const known = words.filter((w) => !stopwords.has(w) && !vocab.unknown.has(w) && !/^\d+$/.test(w));
+  // Names typed in lower case ("do you ship to france"): words the dictionary writes only with a capital.
+  const lowerCase = new Set(corrected.match(/(?<![\p{L}\p{M}])\p{Ll}[\p{L}\p{M}]*/gu) ?? []);
+  const names = questionLexicon
+    ? [...lowerCase].filter((w) => w.length >= 3 && !stopwords.has(w) && questionLexicon.isName(w))
+    : [];
   return {
     analysis: {
       language,
@@ -368,6 +373,7 @@ export async function analyzeQuestion(
       ...(unrecognised.length ? { unrecognised } : {}),
       ...(subject.length ? { subject } : {}),
       ...(known.length ? { known } : {}),
+      ...(names.length ? { names } : {}),
     },
     request: { botId, k, texts },
   };
