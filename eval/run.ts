@@ -18,6 +18,7 @@
  *                                             seeded misspellings of its own words (eval/lib/typos.ts), reported
  *                                             apart: how many still pass of those whose original passes
  *   npm run eval -- --plain                   likewise each typed plainly: lower case, no question mark
+ *   npm run eval -- --chatter                 likewise each between a greeting and thanks
  *   npm run eval -- --embeddings              hybrid retrieval, vectors from the test server's /v1/embeddings
  *                                             (its small concept table: this exercises the path and its cost,
  *                                             it is no measure of a real embedding model); without it,
@@ -97,6 +98,7 @@ const { values: args } = parseArgs({
     only: { type: "string" },
     typos: { type: "string", default: "0" },
     plain: { type: "boolean", default: false },
+    chatter: { type: "boolean", default: false },
     help: { type: "boolean", default: false },
   },
 });
@@ -104,7 +106,7 @@ const { values: args } = parseArgs({
 function usage(message?: string): never {
   if (message) console.error(message);
   console.error(
-    "usage: npm run eval -- [--half tune|heldout|all] [--business <name>] [--only <id prefix,…>] [--engine builtin|llm|both] [--typos N] [--plain] [--embeddings] [--verbose]",
+    "usage: npm run eval -- [--half tune|heldout|all] [--business <name>] [--only <id prefix,…>] [--engine builtin|llm|both] [--typos N] [--plain] [--chatter] [--embeddings] [--verbose]",
   );
   process.exit(message ? 2 : 0);
 }
@@ -265,8 +267,8 @@ async function ask(
 /** The categories whose questions stand alone and say something to misspell (--typos). */
 const MISSPELT: Category[] = ["direct", "yesno", "list", "notcovered"];
 
-function withTypos(questions: Question[]): Asked[] {
-  if (typosPerQuestion === 0 && !args.plain) return questions;
+function withTypos(questions: Question[], language: string): Asked[] {
+  if (typosPerQuestion === 0 && !args.plain && !args.chatter) return questions;
   const variants = questions
     .filter((q) => MISSPELT.includes(q.category) && !q.history?.length)
     .flatMap((q): Asked[] => {
@@ -278,11 +280,29 @@ function withTypos(questions: Question[]): Asked[] {
         edit: `${v.edit}: ${v.from} -> ${v.to}`,
       }));
       const typed = plainly(q.question);
-      return args.plain && typed !== q.question
-        ? [...typos, { ...q, id: `${q.id}~plain`, question: typed, variantOf: q.id, edit: "plain: lower case, no ?" }]
-        : typos;
+      const plain: Asked[] =
+        args.plain && typed !== q.question
+          ? [{ ...q, id: `${q.id}~plain`, question: typed, variantOf: q.id, edit: "plain: lower case, no ?" }]
+          : [];
+      const said = withChatter(q.question, language);
+      const chatter: Asked[] = args.chatter
+        ? [{ ...q, id: `${q.id}~chatter`, question: said, variantOf: q.id, edit: "chatter: a greeting and thanks" }]
+        : [];
+      return [...typos, ...plain, ...chatter];
     });
   return [...questions, ...variants];
+}
+
+/** A greeting before the question and thanks after it, in the business's language. */
+const CHATTER: Record<string, [string, string]> = {
+  en: ["Hi there! Quick question:", "Thanks a lot!"],
+  fr: ["Bonjour ! Petite question :", "Merci beaucoup !"],
+  es: ["¡Hola! Una pregunta:", "¡Muchas gracias!"],
+  de: ["Hallo! Kurze Frage:", "Vielen Dank!"],
+};
+function withChatter(question: string, language: string): string {
+  const [hello, thanks] = CHATTER[language] ?? CHATTER.en!;
+  return `${hello} ${question} ${thanks}`;
 }
 
 /** As many type in a chat: all in lower case, without the question mark (or Spanish's opening one). */
@@ -313,7 +333,7 @@ function reportTypos(results: Result[]) {
       c,
       variants.filter((r) => r.category === c),
     );
-  for (const kind of ["drop", "swap", "near", "double", "accents", "plain"])
+  for (const kind of ["drop", "swap", "near", "double", "accents", "plain", "chatter"])
     row(
       `edit: ${kind}`,
       variants.filter((r) => r.edit?.startsWith(`${kind}:`)),
@@ -450,7 +470,7 @@ async function main() {
       for (const engine of engines) {
         const s = await setUp(handle.db, b, engine, owner);
         for (const half of halves)
-          for (const q of withTypos(b.halves[half].filter(selected)))
+          for (const q of withTypos(b.halves[half].filter(selected), b.language))
             results.push(await ask(handle.db, b, half, q, engine, s, server));
       }
     }

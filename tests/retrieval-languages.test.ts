@@ -167,6 +167,9 @@ describe("slips of the fingers", () => {
     const slip = await ask(bot, "is there a reading lqmp in the rooms");
     expect(slip.analysis.corrected).toBe("is there a reading lamp in the rooms");
     expect(slip.passages[0]?.heading).toBe("Rooms");
+    // What is searched for is the question, not the greeting, the announcement of it or the thanks around it.
+    const polite = await ask(bot, "Hello! Short question: is there a desk in the rooms? Thanks a lot!");
+    expect(polite.analysis.corrected).toBe("is there a desk in the rooms?");
   });
 
   it("reads a non-word one slip from a word of the language as that word, and knows names in lower case", async () => {

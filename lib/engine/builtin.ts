@@ -544,6 +544,28 @@ function detectSocial(message: string, botName: string, language: string): Set<S
   return termsIn(rest, language).length === 0 && termsIn(rest, "en").length === 0 ? found : undefined;
 }
 
+/** Words for "question" that announce one ("Quick question:", "Petite question :", "Kurze Frage:", "Una duda:"). */
+const ANNOUNCING =
+  /^(?:(?:i|we|have|got|a|an|one|another|more|quick|short|small|little|just|question|questions|query|une|petite|autre|encore|question|j'ai|ai|eine|kurze|kleine|noch|frage|fragen|ich|habe|hätte|hatte|una|otra|pregunta|preguntas|duda|dudas|tengo|rapida|rápida|breve|domanda|pergunta|uma|vraag|vraagje|een|heb|ik)\s*)+[:.!]?$/u;
+
+const QUESTION_NOUN =
+  /(?<![\p{L}])(?:question|questions|query|frage|fragen|pregunta|preguntas|duda|dudas|domanda|pergunta|vraag|vraagje)(?![\p{L}])/u;
+
+/**
+ * "Hi there! Quick question: do you deliver? Thanks a lot!": the sentences that only greet, thank or announce a
+ * question are no part of it (a message that is nothing else is small talk, answered as such before this).
+ */
+export function withoutSmallTalk(text: string, botName = "", language = "en"): string {
+  const parts = text.split(/(?<=[.!?:])\s+(?=\S)/);
+  if (parts.length < 2) return text;
+  const announces = (part: string) => {
+    const plain = normalise(part).trim();
+    return ANNOUNCING.test(plain) && QUESTION_NOUN.test(plain);
+  };
+  const kept = parts.filter((part) => !detectSocial(part, botName, language) && !announces(part));
+  return kept.length ? kept.join(" ") : text;
+}
+
 /** A greeting opens a message: "Good morning, …", "Hallo! …" (one or more, with the punctuation between them). */
 const OPENING_GREETINGS = new RegExp(
   `^(?:[\\s\\p{P}]*(?:${SOCIAL_PATTERNS.find(([kind]) => kind === "greeting")![1].source}))+[\\s\\p{P}]*`,
@@ -2528,11 +2550,11 @@ const same = (a: string, b: string) =>
  */
 export function answerBuiltin(input: EngineInput): EngineResult {
   const { bot, message, history, passages, analysis } = input;
-  const text = asAsked(analysis?.standalone || analysis?.corrected || message);
   const language = languageOf(analysis, message);
   const phrases = phrasesFor(language);
   const social = detectSocial(message, bot.name, language);
   if (social) return { ...socialReply(social, bot, phrases), usedPassages: [], engine: "builtin" };
+  const text = asAsked(withoutSmallTalk(analysis?.standalone || analysis?.corrected || message, bot.name, language));
 
   const fallback = (confidence?: number): EngineResult => ({
     reply: ownOr(bot.fallbackMessage, phrases.fallback),

@@ -120,6 +120,16 @@ describe("yes or no first", () => {
     expect(ask("I would like a home visit on a weekend.").reply).not.toMatch(/^No\b/);
   });
 
+  it("answers the question between a greeting, an announcement of it and thanks", () => {
+    expect(ask("Hello! One question: do you do home visits on weekends? Many thanks!").reply).toBe(
+      "No, home visits are only offered on weekdays, within 10 km of the practice.",
+    );
+    expect(ask("Good morning. I have a question. How long is a first assessment? Thank you!").reply).toBe(
+      "A first assessment takes 45 minutes.",
+    );
+    expect(ask("Thanks a lot!").kind).toBe("thanks"); // nothing else: small talk
+  });
+
   it("adds no yes or no to a question that asks for a value", () => {
     expect(ask("How long is a first assessment?").reply).toBe("A first assessment takes 45 minutes.");
   });

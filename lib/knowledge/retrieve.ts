@@ -11,7 +11,7 @@ import type { Passage, QueryAnalysis } from "@/lib/engine/types";
 import { grouped } from "@/db/grouped";
 import { memoize } from "@/lib/memo";
 import { detectLanguage, textSearchConfig, UNDETERMINED } from "@/lib/language";
-import { ELIDED_WITHOUT_APOSTROPHE, questionWordsOf, valueWordsOf } from "@/lib/engine/builtin";
+import { ELIDED_WITHOUT_APOSTROPHE, questionWordsOf, valueWordsOf, withoutSmallTalk } from "@/lib/engine/builtin";
 import { COMPOUNDING, foldAccents, numberWordsOf, stopwordsOf } from "@/lib/engine/text";
 import { customerWordsFor, parseCustomerWords, type CustomerWordRule } from "./customer-words";
 import { type Lexicon, lexiconFor } from "./lexicon";
@@ -93,8 +93,10 @@ export const RELATED_WEIGHT_SCALE = 1;
  */
 export async function analyzeQuestion(
   db: Db,
-  { botId, query, context, k = 5 }: RetrievalQuery,
+  { botId, query: message, context, k = 5 }: RetrievalQuery,
 ): Promise<{ analysis: QueryAnalysis; request: RankRequest }> {
+  // "Hi there! Quick question: …? Thanks!": what is searched for is the question.
+  const query = withoutSmallTalk(message);
   const words = wordsOf(query);
   const variants = (list: string[]) => list.flatMap(relatedForms);
   // "pyhton" for "python": two letters swapped is one slip of the fingers but two edits, and shares too few
