@@ -19,6 +19,7 @@
  *                                             apart: how many still pass of those whose original passes
  *   npm run eval -- --plain                   likewise each typed plainly: lower case, no question mark
  *   npm run eval -- --chatter                 likewise each between a greeting and thanks
+ *   npm run eval -- --context                 likewise each after a sentence about the customer that it does not need
  *   npm run eval -- --embeddings              hybrid retrieval, vectors from the test server's /v1/embeddings
  *                                             (its small concept table: this exercises the path and its cost,
  *                                             it is no measure of a real embedding model); without it,
@@ -99,6 +100,7 @@ const { values: args } = parseArgs({
     typos: { type: "string", default: "0" },
     plain: { type: "boolean", default: false },
     chatter: { type: "boolean", default: false },
+    context: { type: "boolean", default: false },
     help: { type: "boolean", default: false },
   },
 });
@@ -106,7 +108,7 @@ const { values: args } = parseArgs({
 function usage(message?: string): never {
   if (message) console.error(message);
   console.error(
-    "usage: npm run eval -- [--half tune|heldout|all] [--business <name>] [--only <id prefix,…>] [--engine builtin|llm|both] [--typos N] [--plain] [--chatter] [--embeddings] [--verbose]",
+    "usage: npm run eval -- [--half tune|heldout|all] [--business <name>] [--only <id prefix,…>] [--engine builtin|llm|both] [--typos N] [--plain] [--chatter] [--context] [--embeddings] [--verbose]",
   );
   process.exit(message ? 2 : 0);
 }
@@ -268,7 +270,7 @@ async function ask(
 const MISSPELT: Category[] = ["direct", "yesno", "list", "notcovered"];
 
 function withTypos(questions: Question[], language: string): Asked[] {
-  if (typosPerQuestion === 0 && !args.plain && !args.chatter) return questions;
+  if (typosPerQuestion === 0 && !args.plain && !args.chatter && !args.context) return questions;
   const variants = questions
     .filter((q) => MISSPELT.includes(q.category) && !q.history?.length)
     .flatMap((q): Asked[] => {
@@ -288,7 +290,18 @@ function withTypos(questions: Question[], language: string): Asked[] {
       const chatter: Asked[] = args.chatter
         ? [{ ...q, id: `${q.id}~chatter`, question: said, variantOf: q.id, edit: "chatter: a greeting and thanks" }]
         : [];
-      return [...typos, ...plain, ...chatter];
+      const context: Asked[] = args.context
+        ? [
+            {
+              ...q,
+              id: `${q.id}~context`,
+              question: withContext(q.question, language),
+              variantOf: q.id,
+              edit: "context: a sentence about the customer before it",
+            },
+          ]
+        : [];
+      return [...typos, ...plain, ...chatter, ...context];
     });
   return [...questions, ...variants];
 }
@@ -303,6 +316,17 @@ const CHATTER: Record<string, [string, string]> = {
 function withChatter(question: string, language: string): string {
   const [hello, thanks] = CHATTER[language] ?? CHATTER.en!;
   return `${hello} ${question} ${thanks}`;
+}
+
+/** A sentence about the customer, saying nothing the question needs, before it. */
+const CONTEXT: Record<string, string> = {
+  en: "I was talking about you with a friend yesterday.",
+  fr: "J'en parlais hier avec une amie.",
+  es: "Ayer hablaba de vosotros con una amiga.",
+  de: "Ich habe gestern mit einer Freundin über euch gesprochen.",
+};
+function withContext(question: string, language: string): string {
+  return `${CONTEXT[language] ?? CONTEXT.en!} ${question}`;
 }
 
 /** As many type in a chat: all in lower case, without the question mark (or Spanish's opening one). */
@@ -333,7 +357,7 @@ function reportTypos(results: Result[]) {
       c,
       variants.filter((r) => r.category === c),
     );
-  for (const kind of ["drop", "swap", "near", "double", "accents", "plain", "chatter"])
+  for (const kind of ["drop", "swap", "near", "double", "accents", "plain", "chatter", "context"])
     row(
       `edit: ${kind}`,
       variants.filter((r) => r.edit?.startsWith(`${kind}:`)),

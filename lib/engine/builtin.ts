@@ -909,6 +909,8 @@ type Query = {
   proper: string[];
   /** Question words the knowledge uses somewhere (analysis.known), as terms; empty when retrieval did not say. */
   known: Set<string>;
+  /** The words of the sentences around the one that asks, which set its scene ("I was here last year. Do you…?"). */
+  scene: Set<string>;
 };
 
 /**
@@ -1164,7 +1166,9 @@ function buildQuery(
   units: Unit[] = [],
 ): Query {
   const { text: stripped, tags } = stripCues(questionText(text));
-  const folded = foldAccents(stripped.trim());
+  const { sentences, asking: question } = sentencesOf(stripped);
+  // "Which…", "What kinds of…" open the sentence that asks, wherever it stands in the message.
+  const folded = foldAccents((question ?? stripped).trim());
   const kind = KIND_OF.exec(folded)?.[1];
   const [kindTerm] = kind ? termsIn(kind, language, { parts: false }) : [];
   const own = termsIn(stripped, language, { parts: false }).filter((term) => term !== kindTerm);
@@ -1178,10 +1182,14 @@ function buildQuery(
   for (const term of own) terms.set(term, 1);
   // "I'm coming with my two kids next week. Can I book a table for four?": the sentences around the question set its
   // scene, as an earlier turn does; their words weigh as an earlier turn's.
-  const { sentences, asking: question } = sentencesOf(stripped);
+  const scene = new Set<string>();
   if (sentences.length >= 2 && question) {
     const asked = new Set(termsIn(question, language, { parts: false }));
-    for (const term of own) if (!asked.has(term)) terms.set(term, PREVIOUS_TURN_WEIGHT);
+    for (const term of own)
+      if (!asked.has(term)) {
+        terms.set(term, PREVIOUS_TURN_WEIGHT);
+        scene.add(term);
+      }
   }
   // "Where…?" asks for a place: a street address answers it, though it repeats none of the question's words.
   if (WHERE.test(foldAccents(normalise(text)))) terms.set(PLACE, 1);
@@ -1284,6 +1292,7 @@ function buildQuery(
     subject,
     proper: termsIn(mainClause(text, language), language),
     known: new Set((analysis?.known ?? []).flatMap((word) => termsIn(word, language, { parts: false }))),
+    scene,
   };
 }
 
@@ -1509,6 +1518,9 @@ function coverage(
       const match = s.match(unit, term);
       best = Math.max(best, match === HEADING_ONLY_WEIGHT || match === NEAR_HEADING_WEIGHT ? headingCredit : match);
     }
+    // A word of the scene the answer does not say may not matter ("I was talking about you with a friend."): it
+    // counts for an answer that says it, never against one that does not.
+    if (best === 0 && query.scene.has(term)) continue;
     covered += weight * best;
     total += weight;
   }

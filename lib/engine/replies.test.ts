@@ -602,6 +602,26 @@ Pregnancy yoga is an open class: you can join it at any point with a single tick
 });
 
 describe("a question after sentences that set its scene", () => {
+  const parcels: Passage[] = [
+    passage(9560, "Shipping", "# Shipping\n\nWe ship to Norway, Sweden and Denmark. Parcels arrive within five days."),
+    passage(
+      9561,
+      "Referrals",
+      "# Referrals\n\nBring a friend and you both get 10% off. Talk to us in the shop about it.",
+    ),
+    passage(9562, "Getting here", "# Getting here\n\nThe shop is near the station. Bus 12 stops outside."),
+  ];
+
+  it("a word of the scene the answer does not say counts for nothing against it, though the knowledge uses it", () => {
+    const q = "I talked to a friend in the shop near the station about referrals. How long do parcels take?";
+    expect(ask(q, { passages: parcels }).reply).toBe("Parcels arrive within five days.");
+  });
+
+  it("reads 'which X' at the start of the sentence that asks, after the scene", () => {
+    const q = "I was talking about you with a friend yesterday. Which countries do you ship to?";
+    expect(ask(q, { passages: parcels }).reply).toBe("We ship to Norway, Sweden and Denmark.");
+  });
+
   it("the sentences around the question weigh as an earlier turn: words the knowledge never uses there say nothing", () => {
     const terrace: Passage[] = [
       passage(9538, "Outside", "# Outside\n\nOur covered terrace has ten tables. Dogs are welcome outside."),
