@@ -38,11 +38,18 @@ describe("a Hunspell lexicon", () => {
       aff: encode("SET UTF-8\nSFX S Y 1\nSFX S 0 s .\n"),
       dic: encode("4\nOslo\nReading/S\nreading/S\nfjord/S\n"),
     });
-    expect(names.isName("oslo")).toBe(true);
-    expect(names.isName("Oslo")).toBe(true);
-    expect(names.isName("reading")).toBe(false); // the town and the word
-    expect(names.isName("fjords")).toBe(false);
-    expect(names.isName("bergen")).toBe(false); // not in the dictionary
+    expect(names.caseOf("oslo")).toBe("capital");
+    expect(names.caseOf("Oslo")).toBe("capital");
+    expect(names.caseOf("reading")).toBe("both"); // the town and the word
+    expect(names.caseOf("fjords")).toBe("lower");
+    expect(names.caseOf("bergen")).toBeUndefined(); // not in the dictionary
+  });
+
+  it("takes a German word's case from its entries that stand alone, not those for compounds", async () => {
+    const de = await lexiconFor("de");
+    expect(de?.caseOf("montag")).toBe("capital"); // "montag" is listed too, for compounds only
+    expect(de?.caseOf("tauschen")).toBe("lower");
+    expect(de?.caseOf("erreichbar")).toBe("both");
   });
 
   it("reads the installed German dictionary's common verbs", async () => {

@@ -35,8 +35,12 @@ export type Lexicon = {
   entries(word: string): string[];
   /** The forms of one dictionary entry by its own flags alone (not of the other entries it is a form of). */
   entryForms(entry: string, max?: number): string[];
-  /** Whether the dictionary writes the word only with a capital (a name: "france", "bath" as the city is also a noun, so not). */
-  isName(word: string): boolean;
+  /**
+   * How the dictionary writes the word's entries: only with a capital ("capital": a name, "france", and in German a
+   * noun), only without one ("lower": in German a verb, an adjective, an adverb), or both ("bath" and "Bath");
+   * undefined for a word it does not know.
+   */
+  caseOf(word: string): "capital" | "lower" | "both" | undefined;
 };
 
 type SuffixRule = { flag: string; strip: string; condition: RegExp | null; add?: string };
@@ -133,10 +137,13 @@ export function parseHunspell({ aff, dic }: Dictionary): Lexicon {
     // An acronym ("LNG", "SSO") is a word only in capitals: typed in lower case ("lng"), it is a typo of a word.
     if (/^\p{Lu}[\p{Lu}\d]+$/u.test(written)) continue;
     const word = written.toLowerCase();
-    (word === written ? lowerCase : capitalised).add(word);
     const flags = splitFlags(slash < 0 ? "" : entry.slice(slash + 1));
     if (forbidden && flags.includes(forbidden)) continue;
-    if (standsAlone(new Set(flags))) alone.add(word);
+    if (standsAlone(new Set(flags))) {
+      alone.add(word);
+      // German lists "montag" beside "Montag" for compounds only: a word's case is that of its entries that stand alone.
+      (word === written ? lowerCase : capitalised).add(word);
+    }
     const known = stems.get(word);
     if (known) for (const f of flags) known.add(f);
     else stems.set(word, new Set(flags));
@@ -188,9 +195,12 @@ export function parseHunspell({ aff, dic }: Dictionary): Lexicon {
       return [...out];
     },
     entryForms: (entry: string, max = 80) => [...formsOf(entry.toLowerCase(), "", new Set(), max)],
-    isName(input: string) {
+    caseOf(input: string) {
       const found = entriesOf(input.toLowerCase());
-      return found.length > 0 && found.every((entry) => capitalised.has(entry) && !lowerCase.has(entry));
+      if (found.length === 0) return undefined;
+      const capital = found.some((entry) => capitalised.has(entry));
+      const lower = found.some((entry) => lowerCase.has(entry));
+      return capital && lower ? "both" : capital ? "capital" : "lower";
     },
   };
 }

@@ -263,6 +263,11 @@ export async function analyzeQuestion(
   if (language === "de")
     for (const word of lowerCaseWordsOfNounCapitaliser(corrected))
       if (!stopwords.has(word) && !subject.some((s) => s.word === word)) subject.push({ word, weight: 0 });
+  // From one who types all in lower case, the dictionary tells: a word it writes only without a capital ("abstellen").
+  if (language === "de" && questionLexicon && !/\p{Lu}/u.test(corrected.slice(1)))
+    for (const word of wordsOf(corrected))
+      if (!stopwords.has(word) && questionLexicon.caseOf(word) === "lower" && !subject.some((s) => s.word === word))
+        subject.push({ word, weight: 0 });
   // "…même si on ne dort pas à l'hôtel ?": a conjugated verb (a form of nothing but verbs in the dictionary) is how
   // the question is put, as in English.
   // So is an infinitive after a modal or motion verb ("¿Puedo tomar…?", "On peut venir dîner…").
@@ -364,9 +369,10 @@ export async function analyzeQuestion(
   const known = words.filter((w) => !stopwords.has(w) && !vocab.unknown.has(w) && !/^\d+$/.test(w));
   // Names typed in lower case ("do you ship to france"): words the dictionary writes only with a capital.
   const lowerCase = new Set(corrected.match(/(?<![\p{L}\p{M}])\p{Ll}[\p{L}\p{M}]*/gu) ?? []);
-  const names = questionLexicon
-    ? [...lowerCase].filter((w) => w.length >= 3 && !stopwords.has(w) && questionLexicon.isName(w))
-    : [];
+  const names =
+    questionLexicon && language !== "de"
+      ? [...lowerCase].filter((w) => w.length >= 3 && !stopwords.has(w) && questionLexicon.caseOf(w) === "capital")
+      : [];
   return {
     analysis: {
       language,
