@@ -1166,7 +1166,7 @@ function buildQuery(
   units: Unit[] = [],
 ): Query {
   const { text: stripped, tags } = stripCues(questionText(text));
-  const { sentences, asking: question } = sentencesOf(stripped);
+  const { sentences, asking: question } = sentencesOf(stripped, language);
   // "Which…", "What kinds of…" open the sentence that asks, wherever it stands in the message.
   const folded = foldAccents((question ?? stripped).trim());
   const kind = KIND_OF.exec(folded)?.[1];
@@ -2165,17 +2165,44 @@ const CONDITION: Record<string, string> = {
   pt: "se|quando",
 };
 
-/** A message's sentences (those with a letter), and the last one that asks (ends in or holds a "?"). */
-function sentencesOf(text: string): { sentences: string[]; asking?: string } {
-  const sentences = text.split(/(?<=[.!?])\s+(?=\S)/).filter((part) => /\p{L}/u.test(part));
+/**
+ * A message's sentences (those with a letter), and the last one that asks (ends in or holds a "?"). A clause that
+ * states joins one that asks with a comma ("My mum is housebound, do you do home visits?", "Somos seis, ¿tenéis…?"):
+ * the asking clause is a sentence of its own, unless the clause before is a condition ("If it rains, do you…?") or
+ * itself asks.
+ */
+function sentencesOf(text: string, language: string): { sentences: string[]; asking?: string } {
+  const sentences = text
+    .split(/(?<=[.!?])\s+(?=\S)/)
+    .flatMap((sentence) => splitAskingClause(sentence, language))
+    .filter((part) => /\p{L}/u.test(part));
   return { sentences, asking: sentences.findLast((sentence) => sentence.includes("?")) };
+}
+
+function splitAskingClause(sentence: string, language: string): string[] {
+  if (!sentence.includes("?")) return [sentence];
+  const code = knownLanguage(language);
+  const condition = CONDITION[code];
+  const startsCondition = condition ? new RegExp(`^[¿¡\\s]*(?:${condition})(?![\\p{L}])`, "iu") : undefined;
+  const asks = (clause: string) => {
+    const plain = normalise(clause).replace(/^[\s¿¡"'«]+/, "");
+    return YES_NO_START[code]?.test(plain) || whStart(code).test(plain);
+  };
+  for (const match of [...sentence.matchAll(/,\s+(?=\S)|\s(?=¿)/g)].reverse()) {
+    const before = sentence.slice(0, match.index).trim();
+    const after = sentence.slice(match.index! + match[0].length).trim();
+    // A clause that itself asks is no scene ("Will I see the same dentist, or does it change?").
+    if (!/\p{L}/u.test(before) || startsCondition?.test(normalise(before)) || asks(before)) continue;
+    if (after.startsWith("¿") || asks(after)) return [before, after];
+  }
+  return [sentence];
 }
 
 /** The question proper: the sentence that asks (else the last), from its opening "¿", without a clause of condition before or after it. */
 function mainClause(message: string, language: string): string {
   const text = normalise(message).trim();
   // The sentence that asks, wherever it stands ("Can you keep our bags? Our train leaves at six."); else the last.
-  const { sentences, asking } = sentencesOf(text);
+  const { sentences, asking } = sentencesOf(text, language);
   let last = asking ?? sentences.at(-1) ?? text;
   // Spanish opens the question proper with "¿": what comes before it sets the scene ("Somos seis, ¿tenéis una mesa grande?").
   const opening = last.lastIndexOf("¿");
@@ -2566,7 +2593,9 @@ export function answerBuiltin(input: EngineInput): EngineResult {
   const phrases = phrasesFor(language);
   const social = detectSocial(message, bot.name, language);
   if (social) return { ...socialReply(social, bot, phrases), usedPassages: [], engine: "builtin" };
-  const text = asAsked(withoutSmallTalk(analysis?.standalone || analysis?.corrected || message, bot.name, language));
+  const text = asAsked(
+    withoutSmallTalk(emojiAsStops(analysis?.standalone || analysis?.corrected || message), bot.name, language),
+  );
 
   const fallback = (confidence?: number): EngineResult => ({
     reply: ownOr(bot.fallbackMessage, phrases.fallback),
@@ -2688,6 +2717,18 @@ function expandAcronyms(text: string, query: Query, units: Unit[]): void {
 
 function escape(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
+const EMOJI = String.raw`(?:\p{Extended_Pictographic}|[:;]-?[()DPp])[\p{Extended_Pictographic}\u{FE0F}\u{200D}]*`;
+const EMOJI_BETWEEN_WORDS = new RegExp(String.raw`(?<=[\p{L}\d)])\s*${EMOJI}\s+(?=[¿¡]?\p{L})`, "gu");
+const EMOJI_AT_END = new RegExp(String.raw`(?<=[\p{L}\d)?!.])(?:\s*${EMOJI})+\s*$`, "u");
+
+/**
+ * Chat ends a sentence with an emoji as often as with a full stop ("My mum is housebound 😕 do you…?"), and a message
+ * with one ("…on weekends 🙏"): between words it ends the sentence, at the end it is dropped.
+ */
+function emojiAsStops(text: string): string {
+  return text.replace(EMOJI_BETWEEN_WORDS, ". ").replace(EMOJI_AT_END, "");
 }
 
 /**
