@@ -168,14 +168,14 @@ export type QuestionVocabulary = {
   englishStopwords: Set<string>;
 };
 
-/**
- * What the vocabulary says of one word; `fix` and `compounds` are undefined until they are looked for (question words
- * only).
- */
 /** Accented letters and their bare ones, for translate(). */
 const ACCENTED = "áàâäãåéèêëíìîïóòôöõúùûüçñß";
 const UNACCENTED = "aaaaaaeeeeiiiiooooouuuucns";
 
+/**
+ * What the vocabulary says of one word; `fix`, `compounds` and `clipped` are undefined until they are looked for
+ * (question words only).
+ */
 type WordFacts = {
   known: boolean;
   englishStopword: boolean;

@@ -546,7 +546,7 @@ function detectSocial(message: string, botName: string, language: string): Set<S
 
 /** Words for "question" that announce one ("Quick question:", "Petite question :", "Kurze Frage:", "Una duda:"). */
 const ANNOUNCING =
-  /^(?:(?:i|we|have|got|a|an|one|another|more|quick|short|small|little|just|question|questions|query|une|petite|autre|encore|question|j'ai|ai|eine|kurze|kleine|noch|frage|fragen|ich|habe|hätte|hatte|una|otra|pregunta|preguntas|duda|dudas|tengo|rapida|rápida|breve|domanda|pergunta|uma|vraag|vraagje|een|heb|ik)\s*)+[:.!]?$/u;
+  /^(?:(?:i|we|have|got|a|an|one|another|more|quick|short|small|little|just|question|questions|query|une|petite|autre|encore|j'ai|ai|eine|kurze|kleine|noch|frage|fragen|ich|habe|hätte|hatte|una|otra|pregunta|preguntas|duda|dudas|tengo|rapida|rápida|breve|domanda|pergunta|uma|vraag|vraagje|een|heb|ik)\s*)+[:.!]?$/u;
 
 const QUESTION_NOUN =
   /(?<![\p{L}])(?:question|questions|query|frage|fragen|pregunta|preguntas|duda|dudas|domanda|pergunta|vraag|vraagje)(?![\p{L}])/u;
@@ -2179,11 +2179,16 @@ function sentencesOf(text: string, language: string): { sentences: string[]; ask
   return { sentences, asking: sentences.findLast((sentence) => sentence.includes("?")) };
 }
 
+/** A clause that opens with a condition word ("If…", "Si…", "Wenn…"), per language. */
+const conditionStart = memoize((code: string): RegExp | undefined => {
+  const condition = CONDITION[code];
+  return condition ? new RegExp(`^[¿¡\\s]*(?:${condition})(?![\\p{L}])`, "iu") : undefined;
+});
+
 function splitAskingClause(sentence: string, language: string): string[] {
   if (!sentence.includes("?")) return [sentence];
   const code = knownLanguage(language);
-  const condition = CONDITION[code];
-  const startsCondition = condition ? new RegExp(`^[¿¡\\s]*(?:${condition})(?![\\p{L}])`, "iu") : undefined;
+  const startsCondition = conditionStart(code);
   const asks = (clause: string) => {
     const plain = normalise(clause).replace(/^[\s¿¡"'«]+/, "");
     return YES_NO_START[code]?.test(plain) || whStart(code).test(plain);

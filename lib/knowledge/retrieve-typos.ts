@@ -43,7 +43,7 @@ export function isSubsequence(short: string, long: string): boolean {
 export function editDistance(a: string, b: string): number {
   const plain = distance(a, b);
   if (plain < 2 || a.length !== b.length) return plain;
-  let rows: number[][] = [Array.from({ length: b.length + 1 }, (_, j) => j)];
+  const rows: number[][] = [Array.from({ length: b.length + 1 }, (_, j) => j)];
   for (let i = 1; i <= a.length; i++) {
     const row = [i];
     for (let j = 1; j <= b.length; j++) {
