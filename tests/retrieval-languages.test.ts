@@ -167,6 +167,15 @@ describe("slips of the fingers", () => {
     const slip = await ask(bot, "is there a reading lqmp in the rooms");
     expect(slip.analysis.corrected).toBe("is there a reading lamp in the rooms");
     expect(slip.passages[0]?.heading).toBe("Rooms");
+    // A slip that makes another word, which the knowledge does not use: one key's neighbour from one it does.
+    const tours = await botWith("Real-word slips", [
+      { title: "Tours", text: "# Tours\n\nThe tour cost is €20 per person, and the boat leaves at ten." },
+    ]);
+    expect((await ask(tours, "what is the tour coat per person")).analysis.corrected).toBe(
+      "what is the tour cost per person",
+    );
+    // Two slips from it ("cart"), or none the knowledge uses: the word stays.
+    expect((await ask(tours, "is there a cart per person")).analysis.corrected).toBe("is there a cart per person");
     // What is searched for is the question, not the greeting, the announcement of it or the thanks around it.
     const polite = await ask(bot, "Hello! Short question: is there a desk in the rooms? Thanks a lot!");
     expect(polite.analysis.corrected).toBe("is there a desk in the rooms?");

@@ -19,6 +19,7 @@ import {
   chooseFix,
   chooseSubstitution,
   dictionaryFix,
+  isNeighbourSlip,
   isSubsequence,
   soundAlikes,
   substitutions,
@@ -155,7 +156,20 @@ export async function analyzeQuestion(
     const options = substitutions(word, language);
     if (options.length) substituted.set(word, options);
   }
-  const lookUp = [...[...formsOfAlike.values()].flat(), ...[...substituted.values()].flat()];
+  // "hone visits", "the prides on your page": a word of the language the knowledge does not use, one key's neighbour
+  // away from one it does (a slip that makes another word).
+  const slipped = new Map<string, string[]>();
+  for (const [word] of vocab.unknown) {
+    if (slipped.size >= SUBSTITUTED_WORDS) break;
+    if (word.length < 4 || acronyms.has(word) || stopwords.has(word) || !isCorrectWord(word)) continue;
+    const options = substitutions(word, language).filter((w) => isNeighbourSlip(word, w, language));
+    if (options.length) slipped.set(word, options);
+  }
+  const lookUp = [
+    ...[...formsOfAlike.values()].flat(),
+    ...[...substituted.values()].flat(),
+    ...[...slipped.values()].flat(),
+  ];
   const present = lookUp.length
     ? (await readQuestionVocabulary(db, { botId, words: [], candidates: lookUp })).present
     : new Set<string>();
@@ -194,7 +208,13 @@ export async function analyzeQuestion(
               (w) => w.replace("'", "").length === word.length + 1 && isSubsequence(word, w.replace("'", "")),
             )
           : undefined;
-      const fix = little ?? asking;
+      // One slip from exactly one word the knowledge uses: a key's neighbour, two letters swapped, a letter typed twice.
+      const near = [
+        ...(slipped.get(word)?.filter((w) => present.has(w)) ?? []),
+        ...[...transpositions(word), ...undoubled(word)].filter((w) => swaps.get(w) === word && vocab.present.has(w)),
+      ];
+      const slip = near.length === 1 ? near[0] : undefined;
+      const fix = little ?? asking ?? slip;
       if (fix) fixes.set(word, fix);
       continue;
     }
