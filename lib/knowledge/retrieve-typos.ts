@@ -243,29 +243,44 @@ function alphabetOf(language: string): string[] {
  * is made. Never at the first letter, which people rarely miss, and only from five letters (a shorter one is a
  * slip of too many words).
  */
-export function dictionaryFix(word: string, isWord: (w: string) => boolean, language: string): string | undefined {
+export function dictionaryFix(
+  word: string,
+  isWord: (w: string) => boolean,
+  language: string,
+  /** A slower second dictionary, asked only about the likeliest slips (English: WordNet's lemmas, "discount"). */
+  alsoWord?: (w: string) => boolean,
+): string | undefined {
   if (word.length < 5 || word.length > 24 || !/^\p{L}+$/u.test(word)) return undefined;
   const letters = alphabetOf(language);
-  const kinds: Set<string>[] = [new Set(), new Set(), new Set()];
+  const near = keyNeighbours(language);
   const tried = new Set([word]);
-  const add = (kind: number, candidate: string) => {
-    if (tried.has(candidate)) return;
-    tried.add(candidate);
-    if (isWord(candidate)) kinds[kind]!.add(candidate);
-  };
-  for (let i = 1; i + 1 < word.length; i++)
-    if (word[i] !== word[i + 1]) add(0, word.slice(0, i) + word[i + 1] + word[i] + word.slice(i + 2));
-  for (let i = 1; i < word.length; i++) if (word[i] === word[i - 1]) add(0, word.slice(0, i) + word.slice(i + 1));
-  for (let i = 1; i < word.length; i++)
-    for (const letter of letters) {
-      const candidate = word.slice(0, i) + letter + word.slice(i + 1);
-      if (letter !== word[i] && isNeighbourSlip(word, candidate, language)) add(0, candidate);
+  // Kind by kind, likeliest first: the first that finds a word decides, so the rarer kinds are seldom spelt out.
+  const kinds: (() => Iterable<string>)[] = [
+    function* likeliest() {
+      for (let i = 1; i + 1 < word.length; i++)
+        if (word[i] !== word[i + 1]) yield word.slice(0, i) + word[i + 1] + word[i] + word.slice(i + 2);
+      for (let i = 1; i < word.length; i++) if (word[i] === word[i - 1]) yield word.slice(0, i) + word.slice(i + 1);
+      for (let i = 1; i < word.length; i++)
+        for (const [key, keys] of near) if (keys.has(word[i]!)) yield word.slice(0, i) + key + word.slice(i + 1);
+    },
+    function* leftOutOrExtra() {
+      for (let i = 1; i < word.length; i++) yield word.slice(0, i) + word.slice(i + 1);
+      for (let i = 1; i <= word.length; i++)
+        for (const letter of letters) yield word.slice(0, i) + letter + word.slice(i);
+    },
+    function* anyOther() {
+      for (let i = 1; i < word.length; i++)
+        for (const letter of letters) yield word.slice(0, i) + letter + word.slice(i + 1);
+    },
+  ];
+  for (const [n, kind] of kinds.entries()) {
+    const found = new Set<string>();
+    for (const candidate of kind()) {
+      if (tried.has(candidate)) continue;
+      tried.add(candidate);
+      if (isWord(candidate) || (n === 0 && alsoWord?.(candidate))) found.add(candidate);
     }
-  for (let i = 1; i < word.length; i++) add(1, word.slice(0, i) + word.slice(i + 1));
-  for (let i = 1; i <= word.length; i++)
-    for (const letter of letters) add(1, word.slice(0, i) + letter + word.slice(i));
-  for (let i = 1; i < word.length; i++)
-    for (const letter of letters) add(2, word.slice(0, i) + letter + word.slice(i + 1));
-  for (const found of kinds) if (found.size) return found.size === 1 ? [...found][0] : undefined;
+    if (found.size) return found.size === 1 ? [...found][0] : undefined;
+  }
   return undefined;
 }

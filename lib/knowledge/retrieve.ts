@@ -60,6 +60,11 @@ const MAX_FORMS = 400;
 const SWAPPED_WORDS = 40;
 /** At most this many short unplaced words of a question have their one-letter substitutions looked up. */
 const SUBSTITUTED_WORDS = 3;
+/**
+ * English words with a prefix, which the Hunspell reader (suffix rules only) may not know ("discount"): for these,
+ * WordNet is asked too (a slower lookup, so not for every candidate).
+ */
+const ENGLISH_PREFIXED = /^(?:dis|un|re|in|im|non|pre|mis|over|under|out|sub|inter|trans|super|anti|de|en|ex|co)/;
 /** At most this many words of a question are looked for in the language's dictionary one slip away. */
 const DICTIONARY_FIXED_WORDS = 3;
 /** Scale of a lexical resource's related word (its sense weight, 0.6 for the first sense, times this). */
@@ -230,7 +235,12 @@ export async function analyzeQuestion(
       !stopwords.has(word) &&
       !vocab.clipped.has(word) &&
       dictionaryFixes++ < DICTIONARY_FIXED_WORDS
-        ? dictionaryFix(word, language === "en" ? isCorrectWord : (w) => questionLexicon?.has(w) ?? false, language)
+        ? dictionaryFix(
+            word,
+            (w) => questionLexicon?.has(w) ?? false,
+            language,
+            language === "en" ? (w) => ENGLISH_PREFIXED.test(w) && isEnglishLemma(w) : undefined,
+          )
         : undefined;
     const fix =
       // A word of the language that sounds the same is what was meant, though the knowledge does not use it
