@@ -82,7 +82,7 @@ type Result = {
   pass: boolean;
   reasons: string[];
   top: { title: string; heading: string; content: string; score: number }[];
-  /** A synthetic misspelling (--typos): the question it misspells and the word changed. */
+  /** A synthetic variant (--typos, --plain, --chatter, --context): the question it varies and how. */
   variantOf?: string;
   edit?: string;
 };
@@ -266,10 +266,10 @@ async function ask(
   };
 }
 
-/** The categories whose questions stand alone and say something to misspell (--typos). */
+/** The categories whose questions stand alone, asked again as variants (--typos, --plain, --chatter, --context). */
 const MISSPELT: Category[] = ["direct", "yesno", "list", "notcovered"];
 
-function withTypos(questions: Question[], language: string): Asked[] {
+function withVariants(questions: Question[], language: string): Asked[] {
   if (typosPerQuestion === 0 && !args.plain && !args.chatter && !args.context) return questions;
   const variants = questions
     .filter((q) => MISSPELT.includes(q.category) && !q.history?.length)
@@ -338,13 +338,13 @@ function plainly(question: string): string {
     .trim();
 }
 
-/** Of the misspelt questions whose original passes, how many still pass, by category and by kind of edit. */
-function reportTypos(results: Result[]) {
+/** Of the variants whose original passes, how many still pass, by category and by kind of variant. */
+function reportVariants(results: Result[]) {
   const byId = new Map(results.filter((r) => !r.variantOf).map((r) => [`${r.engine} ${r.id}`, r]));
   const variants = results.filter((r) => r.variantOf);
   if (!variants.length) return;
   console.log(
-    `\n=== synthetic typos (${typosPerQuestion} per question${args.plain ? ", and each typed plainly" : ""}): still passing, of those whose original passes ===`,
+    `\n=== synthetic variants (${typosPerQuestion} misspellings per question${args.plain ? ", typed plainly" : ""}${args.chatter ? ", with chatter" : ""}${args.context ? ", after a sentence of scene" : ""}): still passing, of those whose original passes ===`,
   );
   const row = (label: string, rows: Result[]) => {
     const kept = rows.filter((r) => byId.get(`${r.engine} ${r.variantOf}`)?.pass);
@@ -494,7 +494,7 @@ async function main() {
       for (const engine of engines) {
         const s = await setUp(handle.db, b, engine, owner);
         for (const half of halves)
-          for (const q of withTypos(b.halves[half].filter(selected), b.language))
+          for (const q of withVariants(b.halves[half].filter(selected), b.language))
             results.push(await ask(handle.db, b, half, q, engine, s, server));
       }
     }
@@ -503,7 +503,7 @@ async function main() {
     await server?.close();
   }
   report(results, businesses);
-  reportTypos(results);
+  reportVariants(results);
   if (args.verbose) printFailures(results);
   fs.mkdirSync(OUT_DIR, { recursive: true });
   const out = path.join(OUT_DIR, "results.json");
