@@ -204,12 +204,12 @@ describe("slips of the fingers", () => {
     const bot = await botWith("Doubled and clipped", [
       {
         title: "Maison",
-        text: "# La maison\n\nUn bâtiment ancien, une maison ancienne. La réception est ouverte de 7 h à 23 h.",
+        text: "# La maison\n\nUn bâtiment ancien, une maison ancienne. Des vélos sont disponibles à l'accueil.",
       },
     ]);
     expect((await ask(bot, "le bâtiment est ancienn ?")).analysis.corrected).toBe("le bâtiment est ancien ?");
-    // "recep" is the start of the knowledge's "réception", as people clip words in chat, not a slip of "recel".
-    expect((await ask(bot, "la recep ouvre a quelle heure ?")).analysis.corrected).toMatch(/\brecep\b/);
+    // "dispo" is the start of the knowledge's "disponibles", as people clip words in chat, not a slip of "dispos".
+    expect((await ask(bot, "des velos dispo a l'accueil ?")).analysis.corrected).toMatch(/\bdispo\b/);
   });
 });
 

@@ -159,7 +159,7 @@ export type QuestionVocabulary = {
   compounds: Map<string, string[]>;
   /**
    * The question words not in the vocabulary (from four letters on) that start a word of it: clipped as people clip
-   * words in chat ("recep" for réception), not mistyped.
+   * words in chat ("dispo" for disponible), not mistyped.
    */
   clipped: Set<string>;
   /** The candidate related words that the vocabulary holds (English stopwords left out). */
@@ -393,7 +393,7 @@ async function lookUpWords(
                  limit ${MAX_COMPOUNDS}
                ) v
              ) c on true
-             -- "recep" for réception: the start of a vocabulary word, accents aside (among the words with the same
+             -- "dispo" for disponible: the start of a vocabulary word, accents aside (among the words with the same
              -- first letter, a range of the primary key).
              left join lateral (
                select true as clipped from knowledge_words v

@@ -1065,7 +1065,7 @@ function namesIn(text: string, language: string): string[] {
 }
 
 /**
- * "do you ship to norway", "is the starter plan enough": from a question typed all in lower case, the names it says
+ * "do you ship to norway", "is the solo plan enough": from a question typed all in lower case, the names it says
  * all the same: the words the language's dictionary writes only with a capital (retrieval's `analysis.names`), and
  * those the passages write with one inside a sentence and never without. Not in German, which capitalises nouns.
  */

@@ -37,7 +37,7 @@ export function isSubsequence(short: string, long: string): boolean {
 }
 
 /**
- * Edits between two words, two neighbouring letters swapped counting as one ("haev" for have, "tehre" for there: one
+ * Edits between two words, two neighbouring letters swapped counting as one ("wehre" for where, "tihs" for this: one
  * slip of the fingers, which Levenshtein's distance counts as two): the optimal string alignment distance.
  */
 export function editDistance(a: string, b: string): number {
@@ -201,7 +201,7 @@ export function isNeighbourSlip(typed: string, meant: string, language: string):
 }
 
 /**
- * "sgip" for ship, "plqn" for plan: a short word with one letter mistyped shares too few trigrams with the word meant
+ * "lqmp" for lamp, "dwsk" for desk: a short word with one letter mistyped shares too few trigrams with the word meant
  * for the vocabulary's similarity search (pg_trgm's threshold is 0.3; a four-letter word with its third letter wrong
  * scores 0.25). Its one-letter substitutions after the first, in the language's letters, to look up as they are.
  */
@@ -236,7 +236,7 @@ function alphabetOf(language: string): string[] {
 }
 
 /**
- * "certifide", "carbob", "fonnts": the word of the language one slip away from a word that is none, for a word the
+ * "massgaes", "carpey", "bottlle": the word of the language one slip away from a word that is none, for a word the
  * knowledge has nothing close to. Slips in order of how often fingers make them: two neighbouring letters swapped, a
  * letter typed twice, a key's neighbour hit; then a letter left out or one too many; then any other letter. The first
  * kind that gives exactly one word of the language gives the fix; two or more of the same kind are a guess, and none

@@ -153,7 +153,7 @@ export async function analyzeQuestion(
     }
   // In any of its forms ("hecho" where the page says "hechos").
   const formsOfAlike = new Map([...alikes.values()].flat().map((w) => [w, [w, ...questionLexicon!.forms(w, 20)]]));
-  // "sgip", "plqn": a short word with one letter mistyped, which the similarity search could not place.
+  // "lqmp", "dwsk": a short word with one letter mistyped, which the similarity search could not place.
   const substituted = new Map<string, string[]>();
   for (const [word, candidate] of vocab.unknown) {
     if (substituted.size >= SUBSTITUTED_WORDS) break;
@@ -161,7 +161,7 @@ export async function analyzeQuestion(
     const options = substitutions(word, language);
     if (options.length) substituted.set(word, options);
   }
-  // "hone visits", "the prides on your page": a word of the language the knowledge does not use, one key's neighbour
+  // "what is the tour coat" (cost): a word of the language the knowledge does not use, one key's neighbour
   // away from one it does (a slip that makes another word).
   const slipped = new Map<string, string[]>();
   for (const [word] of vocab.unknown) {
@@ -224,12 +224,12 @@ export async function analyzeQuestion(
       continue;
     }
     const swapped = transpositions(word).find((swap) => swaps.get(swap) === word && vocab.present.has(swap));
-    // "receptionn": a letter typed twice is the likeliest slip of all, before another word one edit away ("receptionne").
+    // "ancienn": a letter typed twice is the likeliest slip of all, before another word one edit away ("ancienne").
     const single = undoubled(word).find((w) => swaps.get(w) === word && vocab.present.has(w));
     const mistyped = substituted.get(word)?.filter((w) => present.has(w));
-    // The language's word one slip away ("certifide"), for a word the knowledge has nothing as near to: then it counts
+    // The language's word one slip away ("massgaes"), for a word the knowledge has nothing as near to: then it counts
     // as a word of the question the knowledge lacks rather than a slip to look past, and it beats a word of the
-    // knowledge two edits away ("carbob" is carbon, not cargo).
+    // knowledge two edits away ("carpey" is carpet, not carpets).
     const nearer = () =>
       (!candidate || candidate.edits > 1) &&
       !stopwords.has(word) &&
@@ -535,7 +535,7 @@ function joinWords(text: string, joins: Map<string, string>): string {
 
 /** The text with each word in `fixes` replaced (whole words, any case). */
 function replaceWords(text: string, fixes: Map<string, string>): string {
-  // A capital stays ("Frnace" → France).
+  // A capital stays ("Itlay" → Italy).
   return text.replace(/[\p{L}\p{M}]+/gu, (w) => {
     const fix = fixes.get(w.toLowerCase());
     return fix === undefined ? w : /^\p{Lu}/u.test(w) ? fix.charAt(0).toUpperCase() + fix.slice(1) : fix;
