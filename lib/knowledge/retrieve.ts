@@ -397,10 +397,11 @@ export async function analyzeQuestion(
   ];
   // The question's words the knowledge uses (as typed: a corrected word is left out).
   const known = words.filter((w) => !stopwords.has(w) && !vocab.unknown.has(w) && !/^\d+$/.test(w));
-  // Names typed in lower case ("do you ship to france"): words the dictionary writes only with a capital.
+  // Names typed in lower case ("do you ship to france"): words the dictionary writes only with a capital. Only for a
+  // question with no capital after its first letter, the one case the engine reads them in.
   const lowerCase = new Set(corrected.match(/(?<![\p{L}\p{M}])\p{Ll}[\p{L}\p{M}]*/gu) ?? []);
   const names =
-    questionLexicon && language !== "de"
+    questionLexicon && language !== "de" && !/\p{Lu}/u.test(corrected.slice(1))
       ? [...lowerCase].filter((w) => w.length >= 3 && !stopwords.has(w) && questionLexicon.caseOf(w) === "capital")
       : [];
   return {
