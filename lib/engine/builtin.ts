@@ -86,6 +86,7 @@ type Cue =
   | "§place"
   | "§limit"
   | "§size"
+  | "§distance"
   | "§phone"
   | "§contents"
   | "§when"
@@ -140,6 +141,11 @@ const VALUE_PATTERNS: Record<Exclude<Cue, "§when">, RegExp> = {
   // A size: "100 MB", "2 GB", "26 inch", "50 cm", "12 kg".
   "§size":
     /\d(?:[.,]\d+)?\s?(?:kb|mb|gb|tb|ko|mo|go|mm|cm|m|km|inch|inches|"|kg|lb|lbs|ml|litres?|liters?|zoll|pulgadas?)(?![\p{L}\d])/u,
+  // A distance: "12 km", "two miles", "within 3 miles", "500 metres", "45 Kilometer".
+  "§distance": new RegExp(
+    `(?:\\d(?:[.,]\\d+)?|\\b${NUMBER_WORDS})\\s?-?(?:km|kms|kilometres?|kilometers?|kilometre|kilometros?|kilometer[n]?|miles?|mi|metres?|meters?|metros?|meter[n]?|m)(?![\\p{L}\\d])`,
+    "u",
+  ),
   // A phone number: "0117 496 0788", "963 55 21 47", "+44 117 496 0321", "07700 900123" (not "10 000", "13:00").
   "§phone":
     /(?<![\d,.])(?:\+\d{1,3}[\s.-]?)?(?:\(?\d{2,5}\)?(?:[\s.-]\d{2,5}){2,4}|\d{4,5}[\s.-]\d{5,6})(?!\d|[.,:]\d)/u,
@@ -210,6 +216,11 @@ const CUE_PHRASES: [Cue, RegExp][] = [
     "§contents",
     /\bwhat(?:'s| is| are| comes?| goes)? (?:in|inside|into|included in|included with|with)\b|(?<=\bwhat (?:does|do|did|will) [^?.!]{1,40}?)\b(?:include|contain|come with|consist of)\b|\bque (?:lleva|llevan|incluye|incluyen|contiene|contienen|trae|traen)\b|\bqu'?est-ce qu'il y a dans\b|\bqu'y a-t-il dans\b|\bque (?:contient|contiennent|comprend|comprennent)\b|\bwas (?:ist|gehort) (?:in|drin|dazu)\b|\bwas (?:enthalt|beinhaltet)\b/gu,
   ],
+  // "How far…?" asks for a distance; "how far in advance" for a time before.
+  [
+    "§distance",
+    /\b(?:how far(?! (?:in advance|ahead|before|back))|what distance|how many (?:km|kilometres|kilometers|miles|metres|meters)|a quelle distance|combien de (?:km|kilometres|metres)|wie weit|wie viele (?:kilometer|meter)|a que distancia|que tan lejos|cuantos (?:km|kilometros|metros))\b/gu,
+  ],
   [
     "§phone",
     /\b(?:(?:tele)?phone number|(?:tel|phone) (?:no|nr|number)|number to call|num(?:ero)? de tel(?:ephone|efono)?|(?:telefon|handy)nummer|numero di telefono)\b/gu,
@@ -251,6 +262,7 @@ const CUE_WORDS: Record<Cue, Record<string, string>> = {
   "§when": {},
   "§year": {},
   "§contents": { en: "ingredients contents", fr: "ingredients contenu", de: "zutaten inhalt", es: "ingredientes" },
+  "§distance": { en: "distance", fr: "distance", de: "entfernung", es: "distancia" },
   "§size": {
     en: "size sizes big large",
     fr: "taille tailles",
@@ -1014,6 +1026,16 @@ const whStart = (language: string) =>
     "u",
   );
 
+/** "What about…", "how about…", "what if…": a question word that asks about another case of the same thing. */
+const ANOTHER_CASE =
+  /^(?:(?:and|but|so|or|et|mais|y|pero|und|aber|e|ma)\W+)*(?:what about|how about|what if|qu'en est-il|quid|que tal|qué tal|was ist mit|wie ist es mit|wie sieht es mit)(?![\p{L}])/u;
+
+/** Whether a follow-up asks with a question word of its own ("And how far…?", "¿Y dónde…?"), not about another case. */
+function asksItsOwn(opening: string, language: string): boolean {
+  const code = knownLanguage(language);
+  return whStart(code).test(opening) && !ANOTHER_CASE.test(opening);
+}
+
 /** Whether a question asks for a yes or a no ("Do you ship to Norway?", "Livrez-vous en Suisse ?", "¿Hacen envíos?"). */
 export function isYesNoQuestion(message: string, language = guessLanguage(message)): boolean {
   const text = normalise(message)
@@ -1177,7 +1199,9 @@ function buildQuery(
   const previous = borrow ? earlier : { terms: [], tags: new Set<Cue>() };
   const terms = new Map<string, number>();
   for (const term of previous.terms) terms.set(term, PREVIOUS_TURN_WEIGHT);
-  if (tags.size === 0 && FOLLOW_UP_START.test(normalise(text).replace(/^[\s¿¡"'«]+/, "")))
+  // "And on weekends?", "What if I pay yearly?" ask the earlier turn's kind of value again; "And how far…?" asks its own.
+  const opening = normalise(text).replace(/^[\s¿¡"'«]+/, "");
+  if (tags.size === 0 && FOLLOW_UP_START.test(opening) && !asksItsOwn(opening, language))
     for (const tag of previous.tags) tags.add(tag);
   for (const term of own) terms.set(term, 1);
   // "I'm coming with my two kids next week. Can I book a table for four?": the sentences around the question set its
@@ -1875,7 +1899,17 @@ function selectUnits(units: Unit[], query: Query, exclude: Set<string> = new Set
   };
 }
 
-const VALUE_KINDS: Cue[] = ["§money", "§time", "§duration", "§weekday", "§weekend", "§month", "§age", "§size"];
+const VALUE_KINDS: Cue[] = [
+  "§money",
+  "§time",
+  "§duration",
+  "§weekday",
+  "§weekend",
+  "§month",
+  "§age",
+  "§size",
+  "§distance",
+];
 function sameKindOfValue(a: Unit, b: Unit): boolean {
   return VALUE_KINDS.some((kind) => a.terms.has(kind) && b.terms.has(kind));
 }

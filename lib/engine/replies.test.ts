@@ -901,6 +901,34 @@ describe("follow-ups without a model", () => {
     expect(reply).not.toMatch(/parking/i);
   });
 
+  it("a follow-up with a question word of its own asks its own thing: 'and who brings it?' after a price", () => {
+    const passages = [
+      passage(
+        9207,
+        "Firewood",
+        "# Firewood delivery\n\nA load of seasoned oak is delivered for €25. Our driver Tom brings every load on Fridays.\n\n# Log stores\n\nA larch log store costs €180.",
+      ),
+    ];
+    const first = "How much does firewood delivery cost?";
+    const history = exchange(first, ask(first, { passages }).reply);
+    const { reply } = ask("and who brings it?", { history, passages });
+    expect(reply).toContain("Our driver Tom");
+    expect(reply).not.toContain("€");
+  });
+
+  it("'how far' asks for a distance: the sentence with one answers it", () => {
+    const passages = [
+      passage(
+        9208,
+        "Campsite",
+        "# The site\n\nPitches cost €20 a night and the lake is a short walk away.\n\nThe lake is 2 km from the campsite along a forest path.",
+      ),
+    ];
+    const { reply } = ask("How far is the lake?", { passages });
+    expect(reply).toContain("2 km");
+    expect(reply).not.toContain("€20");
+  });
+
   it("answers what the follow-up asks about now: 'And for kids?' after the price of a canoe", () => {
     const passages = [
       passage(9204, "Canoe hire", "# Canoe hire\n\nCanoes cost €40 per day. A canoe seats two adults."),
