@@ -2156,7 +2156,9 @@ function decideYesNo(
   if (uncovered.length === 0 && own.length > 0 && whole) return { decision: "yes", lead: whole };
   // Or from one that says all of what it is about when only how it is put is missing ("Can I bring my dog to the
   // garden?" and "Dogs are welcome in the garden."): two subject words or more, and no negation.
-  const about = own.filter((term) => query.subject.get(term) !== 0);
+  // Mostly a noun: "personal" in "my personal data" (one noun sense of six) is how the thing is put, not the thing.
+  const isAbout = (term: string) => (query.subject.get(term) ?? 1) >= ABOUT_MIN;
+  const about = own.filter(isAbout);
   const sayer =
     about.length >= 2 && !askedNegatively
       ? chosen.find((unit) => about.every((term) => covers(unit, term)) && !negation.test(fold(unit.text)))
@@ -2167,9 +2169,7 @@ function decideYesNo(
   // us."), and alone it covers as much of the whole question as an answer must (the scene may be long).
   // Of it, the words that say what it is about when it has some: a verb ("valen", "works") is how it is put.
   const clause = askedNegatively ? [] : termsIn(mainClause(message, language), language).filter((t) => own.includes(t));
-  const main = clause.some((t) => query.subject.get(t) !== 0)
-    ? clause.filter((t) => query.subject.get(t) !== 0)
-    : clause;
+  const main = clause.some(isAbout) ? clause.filter(isAbout) : clause;
   // The scene matters when the knowledge speaks of it elsewhere than in the passages given ("We come with a toddler.
   // Can we book the loft room?" where another page says the loft is up a ladder): no yes then.
   const scene = own.filter(
@@ -2188,6 +2188,9 @@ function decideYesNo(
   if (proper) return { decision: "yes", lead: proper };
   return undefined;
 }
+
+/** A word at least this much a noun (subject weight, lib/knowledge/wordnet.ts) says what a yes/no question is about. */
+const ABOUT_MIN = 0.5;
 
 /** Words that open a clause setting the scene, before or after the question proper ("If my bike breaks down, …"). */
 const CONDITION: Record<string, string> = {

@@ -1344,6 +1344,29 @@ Every new account can try Pro free for 7 days, no card needed.`,
     expect(ask(rooms, { passages: garden, analysis: analysis(rooms) }).reply).toMatch(/^No\b/);
   });
 
+  it("answers yes when the sentence says the thing asked about and only a word that is mostly not a noun is missing", () => {
+    const archive: Passage[] = [
+      passage(
+        9513,
+        "Your account",
+        "# Your account\n\nYou can ask us to export your order history at any time; we send it as a spreadsheet within 7 days.",
+      ),
+    ];
+    // As retrieval weighs them (WordNet): "export" and "ask" are verbs; "whole" is 0.19 a noun (few of its senses).
+    const q = "Will you export my whole order history if I ask you to?";
+    const analysis: QueryAnalysis = {
+      language: "en",
+      corrected: q,
+      related: [],
+      subject: [
+        { word: "export", weight: 0 },
+        { word: "whole", weight: 0.19 },
+        { word: "ask", weight: 0 },
+      ],
+    };
+    expect(ask(q, { passages: archive, analysis }).reply).toMatch(/^Yes, you can ask us to export your order history/);
+  });
+
   it("answers no when the question's number is outside the bound a sentence about its subject sets", () => {
     const rides: Passage[] = [
       passage(
