@@ -2204,7 +2204,8 @@ const CONDITION: Record<string, string> = {
 
 /**
  * A message's sentences (those with a letter), and the last one that asks (ends in or holds a "?"). A clause that
- * states joins one that asks with a comma ("My mum is housebound, do you do home visits?", "Somos seis, ¿tenéis…?"):
+ * states joins one that asks with a comma, a dash or a colon ("My mum is housebound, do you do home visits?", "Somos
+ * seis, ¿tenéis…?", "On arrive tard : la réception est ouverte ?"):
  * the asking clause is a sentence of its own, unless the clause before is a condition ("If it rains, do you…?") or
  * itself asks.
  */
@@ -2230,7 +2231,7 @@ function splitAskingClause(sentence: string, language: string): string[] {
     const plain = normalise(clause).replace(/^[\s¿¡"'«]+/, "");
     return YES_NO_START[code]?.test(plain) || whStart(code).test(plain);
   };
-  for (const match of [...sentence.matchAll(/,\s+(?=\S)|\s(?=¿)/g)].reverse()) {
+  for (const match of [...sentence.matchAll(/,\s+(?=\S)|\s(?=¿)|\s[-–—]\s+(?=\S)|\s?:\s+(?=\S)/g)].reverse()) {
     const before = sentence.slice(0, match.index).trim();
     const after = sentence.slice(match.index! + match[0].length).trim();
     // A clause that itself asks is no scene ("Will I see the same dentist, or does it change?").

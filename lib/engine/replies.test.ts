@@ -624,6 +624,13 @@ describe("a question after sentences that set its scene", () => {
     expect(ask("do you do home visits on weekends 🙏").reply).toBe(no); // and a last one is no punctuation
   });
 
+  it("hears a scene ended by a dash or a colon before the clause that asks", () => {
+    const no = "No, home visits are only offered on weekdays, within 10 km of the practice.";
+    expect(ask("My dad is housebound since his stroke - do you do home visits on weekends?").reply).toBe(no);
+    expect(ask("My dad is housebound since his stroke – do you do home visits on weekends?").reply).toBe(no);
+    expect(ask("My dad is housebound since his stroke: do you do home visits on weekends?").reply).toBe(no);
+  });
+
   it("reads 'which X' at the start of the sentence that asks, after the scene", () => {
     const q = "I was talking about you with a friend yesterday. Which countries do you ship to?";
     expect(ask(q, { passages: parcels }).reply).toBe("We ship to Norway, Sweden and Denmark.");
