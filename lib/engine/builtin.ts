@@ -335,6 +335,50 @@ const MONTH_NAMES: Record<string, string[]> = {
   de: "januar februar marz april mai juni juli august september oktober november dezember".split(" "),
   es: "enero febrero marzo abril mayo junio julio agosto septiembre octubre noviembre diciembre".split(" "),
 };
+/** The seasons and their months (meteorological, northern hemisphere), per language (folded, lowercase). */
+const SEASONS: Record<string, [string, number[]][]> = {
+  en: [
+    ["spring", [2, 3, 4]],
+    ["summer", [5, 6, 7]],
+    ["autumn", [8, 9, 10]],
+    ["winter", [11, 0, 1]],
+  ],
+  fr: [
+    ["printemps", [2, 3, 4]],
+    ["ete", [5, 6, 7]],
+    ["automne", [8, 9, 10]],
+    ["hiver", [11, 0, 1]],
+  ],
+  de: [
+    ["fruhling fruhjahr", [2, 3, 4]],
+    ["sommer", [5, 6, 7]],
+    ["herbst", [8, 9, 10]],
+    ["winter", [11, 0, 1]],
+  ],
+  es: [
+    ["primavera", [2, 3, 4]],
+    ["verano", [5, 6, 7]],
+    ["otono", [8, 9, 10]],
+    ["invierno", [11, 0, 1]],
+  ],
+};
+/**
+ * "In summer" and "in August": a season's term → its months' terms, and a month's term → its season's, for the
+ * language (a season asked about is answered by its months, a month by what is said of its season).
+ */
+const seasonTerms = memoize((language: string): Map<string, string[]> => {
+  const code = knownLanguage(language);
+  const months = (MONTH_NAMES[code] ?? []).map((name) => termsIn(name, language)[0] ?? name);
+  const out = new Map<string, string[]>();
+  const add = (term: string, words: string[]) => out.set(term, [...(out.get(term) ?? []), ...words]);
+  for (const [names, indexes] of SEASONS[code] ?? []) {
+    const seasons = termsIn(names, language);
+    const ofSeason = indexes.map((i) => months[i]!);
+    for (const season of seasons) add(season, ofSeason);
+    for (const month of ofSeason) add(month, seasons);
+  }
+  return out;
+});
 /** Month name (folded) → 0..11, for the language. */
 const monthIndex = memoize(
   (language: string): Map<string, number> =>
@@ -1278,6 +1322,16 @@ function buildQuery(
     for (const word of group) list.push({ terms: [word], weight });
     for (const word of otherDays.get(term) ?? []) list.push({ terms: [word], weight: OTHER_DAY_GROUP_WEIGHT });
     related.set(term, list);
+  }
+  // "Do you close in summer?" and "closed from 10 to 25 August".
+  const seasons = seasonTerms(language);
+  for (const term of terms.keys()) {
+    const words = seasons.get(term);
+    if (words)
+      related.set(term, [
+        ...(related.get(term) ?? []),
+        ...words.map((word) => ({ terms: [word], weight: CUE_WEIGHT })),
+      ]);
   }
   const phrase =
     (language === "en" ? TYPE_PHRASE_EN.exec(folded)?.[1]?.split(/\s+/).at(-1) : undefined) ??

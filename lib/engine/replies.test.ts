@@ -1392,6 +1392,28 @@ Every new account can try Pro free for 7 days, no card needed.`,
     expect(asked("Can paddlers of 15 years join kayak tours?")).not.toMatch(/^No\b/);
   });
 
+  describe("seasons and months", () => {
+    const year: Passage[] = [
+      passage(
+        9514,
+        "Our year",
+        "# Holidays\n\nThe workshop is closed from 1 to 21 August while the team is away.\n\n# Outdoor pool\n\nThe outdoor pool opens in summer only. Sauna sessions cost €12.",
+      ),
+    ];
+    it("hears a season in its months", () => {
+      expect(ask("Do you shut the workshop for a while in summer?", { passages: year }).reply).toContain(
+        "closed from 1 to 21 August",
+      );
+      const vacaciones = [passage(9515, "Vacaciones", "# Vacaciones\n\nEl taller cierra del 1 al 21 de agosto.")];
+      expect(ask("¿Cerráis el taller en verano?", { passages: vacaciones }).reply).toContain("del 1 al 21 de agosto");
+    });
+    it("hears a month in its season", () => {
+      expect(ask("Is the outdoor pool open in July?", { passages: year }).reply).toMatch(
+        /^Yes, the outdoor pool opens in summer only\./,
+      );
+    });
+  });
+
   it("answers no for a month outside the months a thing runs", () => {
     const season: Passage[] = [
       passage(9512, "Kayak hire", "# Kayak hire\n\nKayak hire runs from April to October. A kayak costs €30 a day."),
