@@ -190,7 +190,7 @@ const PLACE_WEIGHT = 1.5;
 const CUE_PHRASES: [Cue, RegExp][] = [
   [
     "§duration",
-    /\b(?:how (?:long|quickly|soon|fast)|how much (?:time|notice)|how many (?:days|weeks|hours|minutes|months|years)|combien de temps|en combien de temps|combien (?:de |d')(?:jours|semaines|heures|minutes|mois|ans|annees)|quels? delais?|wie (?:lange?|schnell)|wie viele (?:tage|wochen|stunden|minuten|monate|jahre)|cuanto tiempo|cuanto tarda\w*|cuant[oa]s (?:dias|semanas|horas|minutos|meses|anos)|que plazo)\b/gu,
+    /\b(?:how (?:long|quickly|soon|fast|often|frequently)|a quelle frequence|tous les combien|toutes les combien|wie (?:oft|haufig)|cada cuanto(?: tiempo)?|con que frecuencia|how much (?:time|notice)|how many (?:days|weeks|hours|minutes|months|years)|combien de temps|en combien de temps|combien (?:de |d')(?:jours|semaines|heures|minutes|mois|ans|annees)|quels? delais?|wie (?:lange?|schnell)|wie viele (?:tage|wochen|stunden|minuten|monate|jahre)|cuanto tiempo|cuanto tarda\w*|cuant[oa]s (?:dias|semanas|horas|minutos|meses|anos)|que plazo)\b/gu,
   ],
   [
     "§money",

@@ -1392,6 +1392,23 @@ Every new account can try Pro free for 7 days, no card needed.`,
     expect(asked("Can paddlers of 15 years join kayak tours?")).not.toMatch(/^No\b/);
   });
 
+  it("'how often' asks for a duration: 'every two days' answers it", () => {
+    const linen: Passage[] = [
+      passage(
+        9516,
+        "Housekeeping",
+        "# Housekeeping\n\nA bathrobe costs €5 to hire. Towels are changed every two days, or daily on request.",
+      ),
+    ];
+    expect(ask("How often do you change the towels?", { passages: linen }).reply).toContain("every two days");
+    const linge = [
+      passage(9517, "Ménage", "# Ménage\n\nUn peignoir coûte 5 €. Les serviettes sont changées tous les deux jours."),
+    ];
+    expect(ask("Vous changez les serviettes tous les combien ?", { passages: linge }).reply).toContain(
+      "tous les deux jours",
+    );
+  });
+
   describe("seasons and months", () => {
     const year: Passage[] = [
       passage(
