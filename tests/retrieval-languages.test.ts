@@ -6,7 +6,8 @@ import { createBot, updateBot } from "@/db/queries/bots";
 import { insertSource } from "@/db/queries/knowledge";
 import type { Bot } from "@/db/schema";
 import { processNextSource } from "@/lib/knowledge/ingest";
-import { COMPOUND_WEIGHT, FORM_WEIGHT, fullTextRetriever } from "@/lib/knowledge/retrieve";
+import { answerBuiltin } from "@/lib/engine/builtin";
+import { ALTERNATIVE_FIX_WEIGHT, COMPOUND_WEIGHT, FORM_WEIGHT, fullTextRetriever } from "@/lib/knowledge/retrieve";
 import { BIKE_SHOP } from "./fixtures/knowledge/bike-shop";
 import { openTestDb } from "./db";
 
@@ -179,6 +180,26 @@ describe("slips of the fingers", () => {
     // What is searched for is the question, not the greeting, the announcement of it or the thanks around it.
     const polite = await ask(bot, "Hello! Short question: is there a desk in the rooms? Thanks a lot!");
     expect(polite.analysis.corrected).toBe("is there a desk in the rooms?");
+  });
+
+  it("searches the other words as near a typo beside its fix: the passage with the question's other words decides", async () => {
+    const bot = await botWith("Tied fixes", [
+      { title: "Bookings", text: "# Bookings\n\nYou can cancel a booking free of charge up to a day ahead." },
+      { title: "Boat trips", text: "# Boat trips\n\nA boat trip along the canal costs €18 per person." },
+    ]);
+    // "canel" is one edit from both; "cancel" is the more similar, "canal" is where the boat trip is.
+    const tied = await ask(bot, "how much is a boat trip along the canel");
+    expect(tied.analysis.corrected).toBe("how much is a boat trip along the cancel");
+    expect(tied.analysis.related).toContainEqual({ word: "canal", for: "cancel", weight: ALTERNATIVE_FIX_WEIGHT });
+    expect(tied.passages[0]?.heading).toBe("Boat trips");
+    const reply = answerBuiltin({
+      bot: { name: "Ed", instructions: "", welcomeMessage: "", fallbackMessage: "" },
+      message: "how much is a boat trip along the canel",
+      history: [],
+      passages: tied.passages,
+      analysis: tied.analysis,
+    }).reply;
+    expect(reply).toContain("€18 per person");
   });
 
   it("reads a non-word one slip from a word of the language as that word, and knows names in lower case", async () => {

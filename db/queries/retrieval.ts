@@ -141,8 +141,13 @@ export async function rankChunks(db: Db, questions: RankRequest[]): Promise<Rank
 const COMPOUND_MIN = 4;
 const MAX_COMPOUNDS = 3;
 
-/** A vocabulary word close to a question word: how many edits away, and how trigram-similar (0..1). */
-export type VocabularyFix = { word: string; edits: number; similarity: number };
+/**
+ * A vocabulary word close to a question word: how many edits away, and how trigram-similar (0..1); `alternatives`:
+ * the next vocabulary words as few edits away, most similar first ("canal" beside "cancel" for "canel").
+ */
+export type VocabularyFix = { word: string; edits: number; similarity: number; alternatives?: string[] };
+/** At most this many vocabulary words as close as the fix are kept beside it. */
+const FIX_ALTERNATIVES = 2;
 
 /** What the bot and its vocabulary say about a question's words (one statement). */
 export type QuestionVocabulary = {
@@ -356,7 +361,7 @@ async function lookUpWords(
           end as languages,
           (select coalesce(json_agg(json_build_array(w.word, w.known, to_tsvector('english', w.word) = ''::tsvector,
                                                      w.want_fix and not w.known, f.fix, f.edits, f.sim, c.compounds,
-                                                     p.clipped)), '[]')
+                                                     p.clipped, f.alternatives)), '[]')
              from (
                -- Looked up word by word through the primary key (offset 0 keeps the planner from merging it
                -- into the lateral search below): by trigrams, an equality search is many times slower.
@@ -365,16 +370,27 @@ async function lookUpWords(
                from unnest(${sql.param([...words.keys()])}::text[]) as u(word)
                offset 0
              ) w
+             -- The closest word, and the next ones as few edits away (one search: the best few, then split).
              left join lateral (
-               select v.word as fix, levenshtein(v.word, w.word) as edits, similarity(v.word, w.word)::float8 as sim
-               from knowledge_words v
-               where w.want_fix and not w.known
-                 -- Three typed letters: only a word of four they leave one out of ("tme" for "time").
-                 and (length(w.word) >= 4 or (length(w.word) = 3 and length(v.word) = 4))
-                 and v.bot_id = ${botId} and v.word % w.word and v.word ~ '^[[:alpha:]]+$'
-                 and levenshtein(v.word, w.word) <= case when length(w.word) <= 5 then 1 else 2 end
-               order by levenshtein(v.word, w.word), similarity(v.word, w.word) desc, v.df desc, v.word
-               limit 1
+               select (array_agg(c.word order by c.n))[1] as fix, min(c.edits) as edits,
+                      (array_agg(c.sim order by c.n))[1] as sim,
+                      coalesce(json_agg(c.word order by c.n) filter (where c.n > 1 and c.edits = c.least_edits), '[]')
+                        as alternatives
+               from (
+                 select c.*, row_number() over (order by c.edits, c.sim desc, c.df desc, c.word) as n,
+                        min(c.edits) over () as least_edits
+                 from (
+                   select v.word, levenshtein(v.word, w.word) as edits, similarity(v.word, w.word)::float8 as sim, v.df
+                   from knowledge_words v
+                   where w.want_fix and not w.known
+                     -- Three typed letters: only a word of four they leave one out of ("tme" for "time").
+                     and (length(w.word) >= 4 or (length(w.word) = 3 and length(v.word) = 4))
+                     and v.bot_id = ${botId} and v.word % w.word and v.word ~ '^[[:alpha:]]+$'
+                     and levenshtein(v.word, w.word) <= case when length(w.word) <= 5 then 1 else 2 end
+                   order by levenshtein(v.word, w.word), similarity(v.word, w.word) desc, v.df desc, v.word
+                   limit ${1 + FIX_ALTERNATIVES}
+                 ) c
+               ) c
              ) f on true
              -- Where the knowledge writes compounds: those ending in the word, give or take an inflection ("schirm" →
              -- "regenschirme"), with at least COMPOUND_MIN letters before it (through the trigram index).
@@ -405,15 +421,33 @@ async function lookUpWords(
   );
   const parse = <T>(v: unknown): T => (typeof v === "string" ? JSON.parse(v) : v) as T;
   const found = new Map<string, WordFacts>();
-  for (const [word, known, englishStopword, looked, fix, edits, sim, compounds, clipped] of parse<
-    [string, boolean, boolean, boolean, string | null, number | null, number | null, string[] | null, boolean | null][]
+  for (const [word, known, englishStopword, looked, fix, edits, sim, compounds, clipped, alternatives] of parse<
+    [
+      string,
+      boolean,
+      boolean,
+      boolean,
+      string | null,
+      number | null,
+      number | null,
+      string[] | null,
+      boolean | null,
+      string[] | null,
+    ][]
   >(row?.words ?? "[]"))
     found.set(word, {
       known,
       englishStopword,
       ...(looked
         ? {
-            fix: fix ? { word: fix, edits: Number(edits), similarity: Number(sim) } : null,
+            fix: fix
+              ? {
+                  word: fix,
+                  edits: Number(edits),
+                  similarity: Number(sim),
+                  ...(alternatives?.length ? { alternatives } : {}),
+                }
+              : null,
             compounds: compounds ?? [],
             clipped: clipped === true,
           }

@@ -67,6 +67,8 @@ const SUBSTITUTED_WORDS = 3;
 const ENGLISH_PREFIXED = /^(?:dis|un|re|in|im|non|pre|mis|over|under|out|sub|inter|trans|super|anti|de|en|ex|co)/;
 /** At most this many words of a question are looked for in the language's dictionary one slip away. */
 const DICTIONARY_FIXED_WORDS = 3;
+/** A vocabulary word as near a typo as the one chosen to correct it: searched beside it, a little lower. */
+export const ALTERNATIVE_FIX_WEIGHT = 0.8;
 /** Scale of a lexical resource's related word (its sense weight, 0.6 for the first sense, times this). */
 export const RELATED_WEIGHT_SCALE = 1;
 
@@ -180,6 +182,7 @@ export async function analyzeQuestion(
     : new Set<string>();
   const heard = new Set([...formsOfAlike].filter(([, forms]) => forms.some((f) => present.has(f))).map(([w]) => w));
   let dictionaryFixes = 0;
+  const alternatives: { word: string; for: string }[] = [];
   for (const [word, candidate] of vocab.unknown) {
     if (acronyms.has(word)) continue;
     // The knowledge's own word that sounds the same, even for a word of the language the knowledge does not use
@@ -254,6 +257,10 @@ export async function analyzeQuestion(
       (mistyped?.length ? chooseSubstitution(word, mistyped, language) : undefined) ??
       (candidate ? undefined : nearer());
     if (fix && fix !== word) fixes.set(word, fix);
+    // "root canel": "cancel" and "canal" are as near; the others as near are searched beside the fix, a little
+    // lower, so the passage where the question's other words stand decides.
+    if (fix && fix === candidate?.word)
+      for (const other of candidate.alternatives ?? []) alternatives.push({ word: other, for: fix });
   }
   // "tuneup" where the page writes "tune-up", "einsteiger kurs" where it writes "Einsteigerkurs": a word written
   // in one where the knowledge writes two joined by a hyphen, or two where it writes one, is the knowledge's word.
@@ -372,6 +379,11 @@ export async function analyzeQuestion(
           seen.add(compound);
           related.push({ word: compound, for: word, weight: COMPOUND_WEIGHT });
         }
+    }
+  for (const r of alternatives)
+    if (!seen.has(r.word)) {
+      seen.add(r.word);
+      related.push({ ...r, weight: ALTERNATIVE_FIX_WEIGHT });
     }
   for (const r of customerWordsFor(`${query}\n${corrected}`, customerRules(vocab.bot?.customerWords ?? "")))
     related.push({ word: r.word, for: r.for, weight: CUSTOMER_WORD_WEIGHT });
