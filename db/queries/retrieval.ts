@@ -143,7 +143,7 @@ const MAX_COMPOUNDS = 3;
 
 /**
  * A vocabulary word close to a question word: how many edits away, and how trigram-similar (0..1); `alternatives`:
- * the next vocabulary words as few edits away, most similar first ("canal" beside "cancel" for "canel").
+ * the next vocabulary words as few edits away, most similar first ("pause" beside "house" for "hause").
  */
 export type VocabularyFix = { word: string; edits: number; similarity: number; alternatives?: string[] };
 /** At most this many vocabulary words as close as the fix are kept beside it. */

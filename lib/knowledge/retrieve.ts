@@ -257,7 +257,7 @@ export async function analyzeQuestion(
       (mistyped?.length ? chooseSubstitution(word, mistyped, language) : undefined) ??
       (candidate ? undefined : nearer());
     if (fix && fix !== word) fixes.set(word, fix);
-    // "root canel": "cancel" and "canal" are as near; the others as near are searched beside the fix, a little
+    // "the old hause": "house" and "pause" are as near; the others as near are searched beside the fix, a little
     // lower, so the passage where the question's other words stand decides.
     if (fix && fix === candidate?.word)
       for (const other of candidate.alternatives ?? []) alternatives.push({ word: other, for: fix });
