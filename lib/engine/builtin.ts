@@ -2210,7 +2210,7 @@ function decideYesNo(
   if (uncovered.length === 0 && own.length > 0 && whole) return { decision: "yes", lead: whole };
   // Or from one that says all of what it is about when only how it is put is missing ("Can I bring my dog to the
   // garden?" and "Dogs are welcome in the garden."): two subject words or more, and no negation.
-  // Mostly a noun: "personal" in "my personal data" (one noun sense of six) is how the thing is put, not the thing.
+  // Mostly a noun: "entire" in "my entire order history" (one noun sense of five) is how the thing is put, not it.
   const isAbout = (term: string) => (query.subject.get(term) ?? 1) >= ABOUT_MIN;
   const about = own.filter(isAbout);
   const sayer =
