@@ -1398,8 +1398,9 @@ function scorer(units: Unit[], query: Query): Scorer {
   const relatedIn = (set: Set<string>, term: string, labels?: Set<string>) => {
     let best = 0;
     for (const r of query.related.get(term) ?? []) {
-      // "weekend" where the knowledge writes "weekend": its halves ("end") are other words.
-      if (r.halves && df(term) > 0) continue;
+      // "weekend" where the knowledge writes "weekend", here or in a passage not given: its halves ("end") are other
+      // words ("format" is no "form").
+      if (r.halves && (df(term) > 0 || query.known.has(term))) continue;
       if (r.terms.every((t) => has(set, t) || labels?.has(t)) && (!labels || r.terms.some((t) => has(set, t))))
         best = Math.max(best, r.weight);
     }

@@ -748,6 +748,14 @@ describe("a word written in one where the page writes two", () => {
   it("is still a word the knowledge lacks when its halves are not both there", () => {
     expect(ask("Do you sell toothbrushes?", { passages: billing }).kind).toBe("fallback");
   });
+
+  it("is a word of its own where the knowledge uses it, in the passages given or elsewhere ('format' is no 'form')", () => {
+    const forms = [passage(9203, "Forms", "# Forms\n\nThe free plan includes three forms with up to ten fields each.")];
+    const q = "What format does the free plan use?";
+    // As retrieval finds it: the knowledge writes "format" on a page that was not retrieved.
+    const analysis: QueryAnalysis = { language: "en", corrected: q, related: [], known: ["format", "free", "plan"] };
+    expect(ask(q, { passages: forms, analysis }).kind).toBe("fallback");
+  });
 });
 
 describe("an acronym the page spells out", () => {
