@@ -1399,7 +1399,7 @@ function scorer(units: Unit[], query: Query): Scorer {
     let best = 0;
     for (const r of query.related.get(term) ?? []) {
       // "weekend" where the knowledge writes "weekend", here or in a passage not given: its halves ("end") are other
-      // words ("format" is no "form").
+      // words ("online" is no "line").
       if (r.halves && (df(term) > 0 || query.known.has(term))) continue;
       if (r.terms.every((t) => has(set, t) || labels?.has(t)) && (!labels || r.terms.some((t) => has(set, t))))
         best = Math.max(best, r.weight);
