@@ -945,7 +945,7 @@ type Query = {
    * Question word → words retrieval searched for it, each with its weight; `halves` marks the two words a long word
    * is made of ("any time" for "anytime").
    */
-  related: Map<string, { terms: string[]; weight: number; halves?: boolean }[]>;
+  related: Map<string, { terms: string[]; weight: number; halves?: boolean; apart?: string }[]>;
   /** The kind of thing a "which X" question asks for ("countries"): the answer names instances, rarely the word. */
   typeWord?: string;
   /** False when every question word is an answer-type word, so "How much does it cost?" may match "$99". */
@@ -1209,17 +1209,20 @@ function expandable(words: string[]): string[] {
 export const ELIDED_WITHOUT_APOSTROPHE = /^(?:l|d|j|m|n|s|t|c|qu)((?:[aeiouyh]|[\u00e0-\u00ff])\p{L}{2,})$/u;
 
 /** The terms of each way to cut a word in two ("anytime" → "any" + "time"), by language and word; remembered per word. */
-const wordHalves = memoize((key: string): string[][] => {
+const wordHalves = memoize((key: string): { parts: string[]; apart?: string }[] => {
   const cut = key.indexOf("\n");
   const language = key.slice(0, cut);
   const token = key.slice(cut + 1);
-  const splits: string[][] = [];
+  const splits: { parts: string[]; apart?: string }[] = [];
   for (let i = 2; i <= token.length - 2; i++) {
     const halves = [token.slice(0, i), token.slice(i)].map((half) => ({ half, terms: termsIn(half, language) }));
     // Each half a word of three letters or more, or a stopword ("any"); one of them at least a word.
     if (halves.some((h) => h.terms.length > 0 && h.half.length < 3)) continue;
     const parts = halves.flatMap((h) => h.terms);
-    if (parts.length > 0) splits.push(parts);
+    // With a stopword for a half, only the two written apart say it ("any time" for "anytime"; "form" alone is no
+    // "format", "line" no "online").
+    if (parts.length === 1) splits.push({ parts, apart: `${token.slice(0, i)} ${token.slice(i)}`.toLowerCase() });
+    else if (parts.length > 1) splits.push({ parts });
   }
   return splits;
 });
@@ -1287,10 +1290,11 @@ function buildQuery(
     if (!term || !terms.has(term)) continue;
     // "Gold-Tarif" where the page's table says "Tarif: Gold": a hyphenated word also matches its parts together.
     const parts = hyphenated ? termsIn(token, language).filter((part) => part !== term) : [];
-    const splits = hyphenated ? (parts.length > 1 ? [parts] : []) : wordHalves(`${language}\n${token}`);
+    const splits = hyphenated ? (parts.length > 1 ? [{ parts }] : []) : wordHalves(`${language}\n${token}`);
     if (splits.length === 0) continue;
     const list = related.get(term) ?? [];
-    for (const parts of splits) list.push({ terms: parts, weight: 1, ...(hyphenated ? {} : { halves: true }) });
+    for (const { parts, apart } of splits)
+      list.push({ terms: parts, weight: 1, ...(hyphenated ? {} : { halves: true }), ...(apart ? { apart } : {}) });
     related.set(term, list);
   }
   // "Wasser Flasche" where the page writes "Wasserflasche": two words in a row are the compound they make, in a
@@ -1395,9 +1399,11 @@ function scorer(units: Unit[], query: Query): Scorer {
   const has = (set: Set<string>, term: string) => set.has(term);
   // `labels`: a table row's column labels also say its words, together with its cells ("Tarif: Gold" for "Gold-Tarif").
   const df = (term: string) => documentFrequency.get(term) ?? 0;
-  const relatedIn = (set: Set<string>, term: string, labels?: Set<string>) => {
+  // `text`: what the set's words were read from, where two halves written apart are looked for.
+  const relatedIn = (set: Set<string>, term: string, labels?: Set<string>, text?: string) => {
     let best = 0;
     for (const r of query.related.get(term) ?? []) {
+      if (r.apart && !writtenApart(text, r.apart)) continue;
       // "weekend" where the knowledge writes "weekend", here or in a passage not given: its halves ("end") are other
       // words ("online" is no "line").
       if (r.halves && (df(term) > 0 || query.known.has(term))) continue;
@@ -1454,7 +1460,7 @@ function scorer(units: Unit[], query: Query): Scorer {
         if (unit.bounds.some(([low, high]) => low <= n && n <= high)) return BOUND_WEIGHT;
       }
       const cue = query.cueOf.get(term);
-      const viaRelated = relatedIn(unit.terms, term, unit.labelTerms);
+      const viaRelated = relatedIn(unit.terms, term, unit.labelTerms, unit.text);
       const viaCue = cue && unit.terms.has(cue) ? CUE_WEIGHT : 0;
       const best = Math.max(
         viaRelated,
@@ -1466,12 +1472,24 @@ function scorer(units: Unit[], query: Query): Scorer {
       // "What plans…?" and a price table's row "Plan: Team": the row names one.
       if (term === query.typeWord && unit.labelTerms.has(term)) return 1;
       if (term === query.typeWord && unit.enumerates) return CUE_WEIGHT;
-      if (unit.nearHeadingTerms.has(term) || relatedIn(unit.nearHeadingTerms, term) > 0) return NEAR_HEADING_WEIGHT;
-      if (unit.headingTerms.has(term) || relatedIn(unit.headingTerms, term) > 0 || (cue && unit.headingTerms.has(cue)))
+      if (unit.nearHeadingTerms.has(term) || relatedIn(unit.nearHeadingTerms, term, undefined, unit.nearHeading) > 0)
+        return NEAR_HEADING_WEIGHT;
+      if (
+        unit.headingTerms.has(term) ||
+        relatedIn(unit.headingTerms, term, undefined, unit.passage.heading) > 0 ||
+        (cue && unit.headingTerms.has(cue))
+      )
         return HEADING_ONLY_WEIGHT;
       return 0;
     },
   };
+}
+
+/** Whether a text writes two halves apart ("any time", "check-up"), given as "any time". */
+function writtenApart(text: string | undefined, apart: string): boolean {
+  if (!text) return false;
+  const lower = text.toLowerCase();
+  return lower.includes(apart) || lower.includes(apart.replace(" ", "-"));
 }
 
 /** A clipped word ("appart", "dispo", "info") matching the word it shortens counts this much. */

@@ -763,6 +763,14 @@ describe("a word written in one where the page writes two", () => {
     };
     expect(ask(q, { passages: queue, analysis }).kind).toBe("fallback");
   });
+
+  it("with a stopword for a half, only the two halves written apart say it ('any time' for 'anytime', no 'line' for 'online')", () => {
+    const queue = [
+      passage(9204, "Queue", "# Queue\n\nAt busy times the line for the ferry starts at the ticket office."),
+    ];
+    expect(ask("Can I buy ferry tickets online?", { passages: queue }).kind).toBe("fallback");
+    expect(ask("can i cancel anytime", { passages: billing }).reply).toContain("at any time");
+  });
 });
 
 describe("an acronym the page spells out", () => {
