@@ -1089,6 +1089,9 @@ export function isYesNoQuestion(message: string, language = guessLanguage(messag
   if (whStart(code).test(text)) return false;
   const start = YES_NO_START[code];
   if (start?.test(text)) return true;
+  // "I have an old bike. Would you buy it? I'm not after a new one.": the question is the part that asks.
+  const asked = message.lastIndexOf("?");
+  if (asked >= 0 && !/\?\s*$/.test(message)) return isYesNoQuestion(message.slice(0, asked + 1), language);
   // "Our son is 15, can he come to the spa?": what comes first says how things are; the question is the last part.
   const last = /\?\s*$/.test(message)
     ? text

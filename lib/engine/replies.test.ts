@@ -1601,6 +1601,20 @@ Trello works on every plan. Pipedrive is available on the Gold plan only.`,
     ).toMatch(/^Yes, if a hired canoe gets damaged/);
   });
 
+  it("a yes/no question between a scene and a remark is answered yes or no", () => {
+    const trade: Passage[] = [
+      passage(
+        9540,
+        "Trade-in",
+        "# Trade-in\n\nWe do not buy used canoes from the public. Paddles are half price in March.",
+      ),
+    ];
+    expect(
+      ask("I have an old canoe in my garage. Would you buy it from me? I'm not after a new one.", { passages: trade })
+        .reply,
+    ).toMatch(/^No, we do not buy used canoes/);
+  });
+
   it("the question proper is the sentence that asks, when a remark follows it", () => {
     const bags: Passage[] = [
       passage(9539, "Luggage", "# Luggage\n\nAfter check-out we keep your bags at reception until 8 pm."),
