@@ -858,7 +858,7 @@ function rangesIn(text: string): [number, number][] {
  * pronouns within the first two words.
  */
 const ANAPHORA =
-  /^(?:\p{L}+\s+)?(?:this|that|these|those|it|they|such|ese|esa|eso|esos|esas|este|esta|esto|estos|estas|ello|dicho|dicha|ce|cet|cette|ces|cela|ca|il|ils|elle|elles|dies|diese|dieser|dieses|das|danach|dafur|dabei|daher)(?![\p{L}])/u;
+  /^(?:\p{L}+\s+)?(?:this|that|these|those|it|they|he|she|such|ella|ese|esa|eso|esos|esas|este|esta|esto|estos|estas|ello|dicho|dicha|ce|cet|cette|ces|cela|ca|il|ils|elle|elles|er|dies|diese|dieser|dieses|das|danach|dafur|dabei|daher)(?![\p{L}])/u;
 /** Two or more capitalised names joined in a list ("the Austria, Poland and Denmark", "Ashford and Kingsley"). */
 const NAME_ENUMERATION =
   /\p{Lu}[\p{L}'’-]*(?:\s+\p{Lu}[\p{L}'’-]*)*(?:\s*,\s*\p{Lu}[\p{L}'’-]*(?:\s+\p{Lu}[\p{L}'’-]*)*)*,?\s+(?:and|or|y|o|e|et|ou|und|oder)\s+\p{Lu}/u;

@@ -1601,6 +1601,25 @@ Trello works on every plan. Pipedrive is available on the Gold plan only.`,
     ).toMatch(/^Yes, if a hired canoe gets damaged/);
   });
 
+  it("shows a sentence that starts with 'he', 'she' or 'er' with the one before it, which names the person", () => {
+    const team: Passage[] = [
+      passage(
+        9541,
+        "Team",
+        "# Team\n\n## Mia Roth\n\nMia trained as a potter in Lisbon. She teaches the Friday wheel class.",
+      ),
+    ];
+    expect(ask("Who teaches the Friday wheel class?", { passages: team }).reply).toContain("Mia trained as a potter");
+    const lehrer: Passage[] = [
+      passage(
+        9542,
+        "Team",
+        "# Team\n\n## Ole Berg\n\nOle war früher Tischler. Er unterrichtet den Drechselkurs am Freitag.",
+      ),
+    ];
+    expect(ask("Wer unterrichtet den Drechselkurs?", { passages: lehrer }).reply).toContain("Ole war früher Tischler");
+  });
+
   it("a yes/no question between a scene and a remark is answered yes or no", () => {
     const trade: Passage[] = [
       passage(
