@@ -955,6 +955,8 @@ type Query = {
   names: string[];
   /** The earlier question's words that this one does not repeat: what "the treatment" may refer back to. */
   context: string[];
+  /** A follow-up's own words that the earlier question did not say ("child" in "And a child's kayak?"): asked now. */
+  fresh: string[];
   /** The verb of a "which X do you…?" question ("offer"): it frames the question and puts no unit on its topic. */
   frame: Set<string>;
   /** Question words retrieval found to be slips it could not fix (analysis.unrecognised), as terms. */
@@ -1372,6 +1374,7 @@ function buildQuery(
       (term, i, all) => own.includes(term) && !cueOf.has(term) && !days.has(term) && all.indexOf(term) === i,
     ),
     context: earlier.terms.filter((term) => !terms.has(term)),
+    fresh: borrow ? own.filter((term) => !previous.terms.includes(term) && !cueOf.has(term)) : [],
     frame,
     unrecognised: new Set((analysis?.unrecognised ?? []).flatMap((word) => termsIn(word, language, { parts: false }))),
     subject,
@@ -1826,7 +1829,11 @@ function selectUnits(units: Unit[], query: Query, exclude: Set<string> = new Set
   // that says only the earlier turn's words answers the earlier question, whatever its score.
   const borrows = [...query.terms.keys()].some((t) => t !== PLACE && !query.frame.has(t) && !query.own.includes(t));
   if (borrows) {
-    const fresh = query.own.filter((term) => !query.cueOf.has(term) && termWeight(s, query, term) > 0);
+    // Its own words the earlier question did not say, when it has some that say what it is about ("a child's kayak"
+    // after a touring kayak: "child", not "kayak").
+    const own = query.own.filter((term) => !query.cueOf.has(term) && termWeight(s, query, term) > 0);
+    const subjects = query.fresh.filter((term) => own.includes(term) && (query.subject.get(term) ?? 1) >= ABOUT_MIN);
+    const fresh = subjects.length > 0 ? subjects : own;
     const says = (unit: Unit) => fresh.some((term) => s.match(unit, term) > 0);
     if (fresh.length > 0 && ranked.some(says)) ranked.sort((a, b) => Number(says(b)) - Number(says(a)));
   }

@@ -985,6 +985,28 @@ describe("follow-ups without a model", () => {
     expect(reply).not.toContain("€40");
   });
 
+  it("a sentence about none of what a follow-up asks now is no answer to it: 'and for a kid's kayak?'", () => {
+    const passages = [
+      passage(
+        9209,
+        "Kayak hire",
+        "# Touring kayaks\n\nRenting one costs €40 per day or €150 per week.\n\n# For the family\n\nA child kayak with a small paddle is €12.",
+      ),
+    ];
+    const first = "What does it cost to rent a touring kayak for a day?";
+    const history = exchange(first, ask(first, { passages }).reply);
+    // As retrieval relates them (WordNet): "kid" to the page's "child".
+    const q = "and for a kid's kayak?";
+    const analysis: QueryAnalysis = {
+      language: "en",
+      corrected: q,
+      related: [{ word: "child", for: "kid", weight: 0.6 }],
+    };
+    const { reply } = ask(q, { history, passages, analysis });
+    expect(reply).toContain("A child kayak with a small paddle is €12.");
+    expect(reply).not.toContain("€40");
+  });
+
   it("answers a follow-up about one row of a table with that row, not the whole table", () => {
     const menu = [
       passage(
