@@ -141,9 +141,9 @@ const VALUE_PATTERNS: Record<Exclude<Cue, "§when">, RegExp> = {
   // A size: "100 MB", "2 GB", "26 inch", "50 cm", "12 kg".
   "§size":
     /\d(?:[.,]\d+)?\s?(?:kb|mb|gb|tb|ko|mo|go|mm|cm|m|km|inch|inches|"|kg|lb|lbs|ml|litres?|liters?|zoll|pulgadas?)(?![\p{L}\d])/u,
-  // A distance: "12 km", "two miles", "within 3 miles", "500 metres", "45 Kilometer".
+  // A distance: "12 km", "two miles", "within 3 miles", "500 metres", "45 Kilometer" (not an area: "60 m²").
   "§distance": new RegExp(
-    `(?:\\d(?:[.,]\\d+)?|\\b${NUMBER_WORDS})\\s?-?(?:km|kms|kilometres?|kilometers?|kilometre|kilometros?|kilometer[n]?|miles?|mi|metres?|meters?|metros?|meter[n]?|m)(?![\\p{L}\\d])`,
+    `(?:\\d(?:[.,]\\d+)?|${NUMBER_WORDS})\\s?-?(?:km|kms|kilometres?|kilometers?|kilometre|kilometros?|kilometer[n]?|miles?|mi|metres?|meters?|metros?|meter[n]?|m)(?![\\p{L}\\d²])`,
     "u",
   ),
   // A phone number: "0117 496 0788", "963 55 21 47", "+44 117 496 0321", "07700 900123" (not "10 000", "13:00").
@@ -1224,8 +1224,8 @@ const wordHalves = memoize((key: string): { parts: string[]; apart?: string }[] 
     // Each half a word of three letters or more, or a stopword ("any"); one of them at least a word.
     if (halves.some((h) => h.terms.length > 0 && h.half.length < 3)) continue;
     const parts = halves.flatMap((h) => h.terms);
-    // With a stopword for a half, only the two written apart say it ("any time" for "anytime"; "form" alone is no
-    // "format", "line" no "online").
+    // With a stopword for a half, only the two written apart say it ("any time" for "anytime"; "line" alone is no
+    // "online").
     if (parts.length === 1) splits.push({ parts, apart: `${token.slice(0, i)} ${token.slice(i)}`.toLowerCase() });
     else if (parts.length > 1) splits.push({ parts });
   }
@@ -1409,11 +1409,14 @@ function scorer(units: Unit[], query: Query): Scorer {
   const relatedIn = (set: Set<string>, term: string, labels?: Set<string>, text?: string) => {
     let best = 0;
     for (const r of query.related.get(term) ?? []) {
-      if (r.apart && !writtenApart(text, r.apart)) continue;
       // "weekend" where the knowledge writes "weekend", here or in a passage not given: its halves ("end") are other
       // words ("online" is no "line").
       if (r.halves && (df(term) > 0 || query.known.has(term))) continue;
-      if (r.terms.every((t) => has(set, t) || labels?.has(t)) && (!labels || r.terms.some((t) => has(set, t))))
+      if (
+        r.terms.every((t) => has(set, t) || labels?.has(t)) &&
+        (!labels || r.terms.some((t) => has(set, t))) &&
+        (!r.apart || writtenApart(text, r.apart))
+      )
         best = Math.max(best, r.weight);
     }
     return best;

@@ -957,6 +957,11 @@ describe("follow-ups without a model", () => {
     const { reply } = ask("How far is the lake?", { passages });
     expect(reply).toContain("2 km");
     expect(reply).not.toContain("€20");
+    // An area is no distance.
+    const flat = [
+      passage(9209, "The flat", "# The flat\n\nThe flat measures 60 m² and sleeps four. Parking costs €5."),
+    ];
+    expect(ask("How far is the flat?", { passages: flat }).kind).toBe("fallback");
   });
 
   it("answers what the follow-up asks about now: 'And for kids?' after the price of a canoe", () => {
