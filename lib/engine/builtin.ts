@@ -1276,6 +1276,16 @@ function buildQuery(
     const cue = cues.get(term);
     if (cue) cueOf.set(term, cue);
   }
+  // "What is the price of…?", "¿Cuál es el precio…?", "Quel est le tarif…?": a word for an amount right after the
+  // question word asks for one, as "how much" does.
+  if (tags.size === 0) {
+    const asking = normalise(question ?? stripped).replace(/^[\s¿¡"'«]+/, "");
+    if (whStart(knownLanguage(language)).test(asking)) {
+      const words = asking.match(/[\p{L}\p{M}']+/gu) ?? [];
+      if (words.slice(1, 4).some((word) => cues.get(termsIn(word, language, { parts: false })[0] ?? "") === "§money"))
+        tags.add("§money");
+    }
+  }
   const related = new Map<string, { terms: string[]; weight: number }[]>();
   for (const r of analysis?.related ?? []) {
     const [forTerm] = termsIn(r.for, language);

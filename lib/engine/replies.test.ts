@@ -1442,6 +1442,19 @@ Every new account can try Pro free for 7 days, no card needed.`,
     expect(asked("Can paddlers of 15 years join kayak tours?")).not.toMatch(/^No\b/);
   });
 
+  it("'what is the price of…' asks for an amount, as 'how much' does: a sentence without one is no answer", () => {
+    const harbour: Passage[] = [
+      passage(
+        9518,
+        "Boat trips",
+        "# Boat trips\n\nThe sunset cruise leaves at 8pm from pier 3 and returns at 10pm. Harbour tours cost €15, and the island ferry costs €9.",
+      ),
+    ];
+    expect(ask("What is the price of the sunset cruise?", { passages: harbour }).kind).toBe("fallback");
+    expect(ask("¿Qué precio tiene el crucero al atardecer?", { passages: harbour }).kind).toBe("fallback");
+    expect(ask("What is the price of a harbour tour?", { passages: harbour }).reply).toContain("€15");
+  });
+
   it("'how often' asks for a duration: 'every two days' answers it", () => {
     const linen: Passage[] = [
       passage(
