@@ -164,7 +164,7 @@ export type QuestionVocabulary = {
   compounds: Map<string, string[]>;
   /**
    * The question words not in the vocabulary (from four letters on) that start a word of it: clipped as people clip
-   * words in chat ("dispo" for disponible), not mistyped.
+   * words in chat ("appart" for appartement), not mistyped.
    */
   clipped: Set<string>;
   /** The candidate related words that the vocabulary holds (English stopwords left out). */
@@ -409,7 +409,7 @@ async function lookUpWords(
                  limit ${MAX_COMPOUNDS}
                ) v
              ) c on true
-             -- "dispo" for disponible: the start of a vocabulary word, accents aside (among the words with the same
+             -- "appart" for appartement: the start of a vocabulary word, accents aside (among the words with the same
              -- first letter, a range of the primary key).
              left join lateral (
                select true as clipped from knowledge_words v

@@ -1276,7 +1276,7 @@ function buildQuery(
     const cue = cues.get(term);
     if (cue) cueOf.set(term, cue);
   }
-  // "What is the price of…?", "¿Cuál es el precio…?", "Quel est le tarif…?": a word for an amount right after the
+  // "What is the price of…?", "¿Cuál es el precio…?", "Quel est le coût…?": a word for an amount right after the
   // question word asks for one, as "how much" does.
   if (tags.size === 0) {
     const asking = normalise(question ?? stripped).replace(/^[\s¿¡"'«]+/, "");
@@ -1511,7 +1511,7 @@ function writtenApart(text: string | undefined, apart: string): boolean {
   return lower.includes(apart) || lower.includes(apart.replace(" ", "-"));
 }
 
-/** A clipped word ("appart", "dispo", "info") matching the word it shortens counts this much. */
+/** A clipped word ("appart", "info") matching the word it shortens counts this much. */
 const CLIPPED_WEIGHT = 0.6;
 /** The shortest clipped word, and how many letters at least it leaves out. */
 const CLIPPED_MIN = 4;
@@ -1520,8 +1520,8 @@ const CLIPPED_CUT = 3;
 const CLIPPED_LONG = 5;
 
 /**
- * Question word that no unit says → the units with a word it begins ("appart" → "appartement", "dispo" →
- * "disponible"): chat clips long words. Only for a word that is not a word of the passages itself.
+ * Question word that no unit says → the units with a word it begins ("appart" → "appartement", "info" →
+ * "information"): chat clips long words. Only for a word that is not a word of the passages itself.
  */
 function clippedMatches(units: Unit[], query: Query, said: (term: string) => boolean): Map<string, Set<Unit>> {
   const found = new Map<string, Set<Unit>>();

@@ -227,7 +227,7 @@ export async function analyzeQuestion(
       continue;
     }
     const swapped = transpositions(word).find((swap) => swaps.get(swap) === word && vocab.present.has(swap));
-    // "ancienn": a letter typed twice is the likeliest slip of all, before another word one edit away ("ancienne").
+    // "carpett": a letter typed twice is the likeliest slip of all, before another word one edit away ("carpets").
     const single = undoubled(word).find((w) => swaps.get(w) === word && vocab.present.has(w));
     const mistyped = substituted.get(word)?.filter((w) => present.has(w));
     // The language's word one slip away ("massgaes"), for a word the knowledge has nothing as near to: then it counts
