@@ -465,6 +465,18 @@ Puede devolver una bicicleta nueva en un plazo de treinta días si no la ha usad
     expect(followUp.analysis.related).toContainEqual({ word: "abrimos", for: "abrís", weight: FORM_WEIGHT });
   });
 
+  it("meets another form of a verb the knowledge uses elsewhere, where the answer says it in that form", async () => {
+    const bot = await botWith("Forms of a known word", [
+      SPANISH,
+      { title: "Horario", text: "# Horario\n\nLos lunes el restaurante está cerrado." },
+      { title: "Cocina", text: "# Cocina\n\nLa cocina cierra a las once de la noche." },
+    ]);
+    // "cierra" is a word of the knowledge (the kitchen), but the day it is closed is said as "cerrado".
+    const { analysis, passages } = await ask(bot, "¿Qué día cierra el restaurante?");
+    expect(analysis.related).toContainEqual({ word: "cerrado", for: "cierra", weight: FORM_WEIGHT });
+    expect(passages[0]?.heading).toMatch(/Horario/);
+  });
+
   it("finds a German compound for its last part, where the knowledge never says the part alone", async () => {
     const SHOP = {
       title: "Sortiment",

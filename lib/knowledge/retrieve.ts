@@ -353,7 +353,9 @@ export async function analyzeQuestion(
       for (const form of questionLexicon.forms(word, FORMS_PER_WORD))
         if (!forms.has(form) && forms.size < MAX_FORMS) forms.set(form, word);
     };
-    for (const word of wordsOf(corrected)) if (vocab.unknown.has(word) && questionLexicon.has(word)) add(word);
+    // Also for a word the knowledge uses: the sentence that answers may say it in another form ("¿Cuándo cierra…?"
+    // where the page that answers says "cerrado", the word "cierra" standing elsewhere).
+    for (const word of wordsOf(corrected)) if (questionLexicon.has(word)) add(word);
     // A follow-up's subject comes from the earlier turns ("¿Y los domingos?" after "¿A qué hora abrís…?"): the
     // engine borrows their words, so their forms are looked up too.
     const asked = new Set(wordsOf(corrected));
