@@ -57,6 +57,21 @@ describe("a Hunspell lexicon", () => {
     for (const word of ["sprechen", "sprachen", "spricht"]) expect(de?.has(word), word).toBe(true);
   });
 
+  it("reads a suffix rule that adds nothing (its add is written 0), not as a header", () => {
+    const rules = parseHunspell({
+      aff: encode("SET UTF-8\nSFX I Y 2\nSFX I n 0 en\nSFX I n t en\n"),
+      dic: encode("1\nwarten/I\n"),
+    });
+    expect(rules.has("warte")).toBe(true);
+    expect(rules.has("wartet")).toBe(true);
+    expect(rules.forms("warten").sort()).toEqual(["warte", "wartet"]);
+  });
+
+  it("reads the installed German dictionary's first person of a verb", async () => {
+    const de = await lexiconFor("de");
+    for (const word of ["warte", "kaufe", "bestelle"]) expect(de?.has(word), word).toBe(true);
+  });
+
   it("reads the installed Spanish dictionary's verb forms", async () => {
     const es = await lexiconFor("es");
     expect(es?.forms("abrís")).toEqual(expect.arrayContaining(["abrir", "abrimos", "abre"]));

@@ -88,8 +88,13 @@ export function parseHunspell({ aff, dic }: Dictionary): Lexicon {
         onlyInCompound = parts[1] ?? "";
         break;
       case "SFX": {
-        // Header lines are "SFX flag cross count"; rule lines "SFX flag strip add condition".
-        if (parts.length < 5 || /^\d+$/.test(parts[3] ?? "")) break;
+        // Header lines are "SFX flag cross count"; rule lines "SFX flag strip add condition", where an add of "0" is
+        // a rule that adds nothing (German "kündigen" → "kündige"), not a count.
+        if (
+          parts.length < 5 ||
+          (/^[YN]$/.test(parts[2] ?? "") && /^\d+$/.test(parts[3] ?? "") && parts[4]?.startsWith("#"))
+        )
+          break;
         const [, flag, strip, addWithFlags, condition] = parts as [string, string, string, string, string];
         const add = addWithFlags.split("/")[0]!.toLowerCase();
         const key = add === "0" ? "" : add;
