@@ -358,6 +358,13 @@ Puede devolver una bicicleta nueva en un plazo de treinta días si no la ha usad
     expect(es.passages[0]?.heading).toMatch(/Alquiler de bicicletas/);
   });
 
+  it("reads German typed without umlauts the way the language writes it then (ue for ü)", async () => {
+    const bot = await botWith("German umlauts", [GERMAN]);
+    // "Gebuehr" is no word, "gebühr" is; "ueber" is "über". Neither is "corrected" to a word of the knowledge.
+    const { analysis } = await ask(bot, "Gibt es eine Gebuehr ueber die Inspektion hinaus?");
+    expect(analysis.corrected).toBe("Gibt es eine Gebühr über die Inspektion hinaus?");
+  });
+
   it("reads a German word typed in lower case, from a writer who capitalises nouns, as how the question is put", async () => {
     const bot = await botWith("German subject", [GERMAN]);
     // "buchen" (to book) is no word of the knowledge; "Inspektion" is capitalised, so "buchen" is a verb here.

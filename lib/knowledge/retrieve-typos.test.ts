@@ -70,6 +70,10 @@ describe("typo fixes for question words", () => {
     expect(soundAlikes("otel", "fr")).toContain("hotel");
     expect(soundAlikes("ecole", "fr")).toContain("école");
     expect(soundAlikes("gebuhr", "de")).toContain("gebühr");
+    // German without umlauts or ß, as its own rule for such keyboards writes it.
+    expect(soundAlikes("gebuehr", "de")).toContain("gebühr");
+    expect(soundAlikes("strasse", "de")).toContain("straße");
+    expect(soundAlikes("moebel", "de")).toContain("möbel");
     // English spells by neither rule; German's h is said.
     expect(soundAlikes("our", "en")).toEqual([]);
     expect(soundAlikes("aus", "de")).not.toContain("haus");

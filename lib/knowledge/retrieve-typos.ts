@@ -120,8 +120,8 @@ const ACCENTED: Record<string, Record<string, string[]>> = {
 
 /**
  * Letters that sound alike in a language, each way round: Spanish writes by ear b/v, s/z/soft c and y/ll alike, and
- * "k" for the hard c/qu of texting; Spanish, French, Italian and Portuguese leave their h unsaid, so a word that
- * starts with a vowel may be one that starts with h.
+ * "k" for the hard c/qu of texting; German types ae, oe, ue and ss for ä, ö, ü and ß; Spanish, French, Italian and
+ * Portuguese leave their h unsaid, so a word that starts with a vowel may be one that starts with h.
  */
 const SAME_SOUND: Record<string, [RegExp, string][]> = {
   es: [
@@ -137,6 +137,14 @@ const SAME_SOUND: Record<string, [RegExp, string][]> = {
     [/ll/g, "y"],
     [/k(?=[ei])/g, "qu"],
     [/k(?=[aou])/g, "c"],
+  ],
+  // German written without its umlauts and ß, as the language's own rule for keyboards without them has it
+  // ("Groesse" for Größe, "Strasse" for Straße).
+  de: [
+    [/ae/g, "ä"],
+    [/oe/g, "ö"],
+    [/ue/g, "ü"],
+    [/ss/g, "ß"],
   ],
 };
 const SILENT_H = new Set(["es", "fr", "it", "pt"]);
