@@ -1821,7 +1821,7 @@ function singlesOut(s: Scorer, units: Unit[], best: Unit, query: Query): boolean
 type Selection = { chosen: Unit[]; best?: Unit; shownList?: string; confidence: number };
 
 /** Picks the units that answer: the best one and one or two that add to it, or a whole list when the question asks for it. */
-function selectUnits(units: Unit[], query: Query, exclude: Set<string> = new Set()): Selection {
+function selectUnits(units: Unit[], query: Query, exclude: Set<string> = new Set(), bySection = true): Selection {
   const s = scorer(units, query);
   const scores = new Map(units.map((unit) => [unit, score(s, unit, query)]));
   const scoreOf = (unit: Unit) => scores.get(unit) ?? 0;
@@ -1868,20 +1868,21 @@ function selectUnits(units: Unit[], query: Query, exclude: Set<string> = new Set
     query.typeWord !== undefined &&
     ((besidesKind.length > 0 && besidesKind.every((t) => unit.nearHeadingTerms.has(t))) ||
       (unit.nearHeadingTerms.has(query.typeWord) && besidesKind.every((t) => unit.headingTerms.has(t))));
-  const sectionList = top.item
-    ? undefined
-    : ranked.find(
-        (unit) =>
-          unit.item &&
-          unit.list &&
-          (sectionWords.some(
-            (term) =>
-              unit.nearHeadingTerms.has(term) &&
-              !units.some((other) => other.list === unit.list && other.terms.has(term)),
-          ) ||
-            headingSaysAll(unit)) &&
-          !namesAnItem(s, units, unit.list, query),
-      );
+  const sectionList =
+    top.item || !bySection
+      ? undefined
+      : ranked.find(
+          (unit) =>
+            unit.item &&
+            unit.list &&
+            (sectionWords.some(
+              (term) =>
+                unit.nearHeadingTerms.has(term) &&
+                !units.some((other) => other.list === unit.list && other.terms.has(term)),
+            ) ||
+              headingSaysAll(unit)) &&
+            !namesAnItem(s, units, unit.list, query),
+        );
   const best = sectionList ?? top;
 
   const wholeList = sectionList
@@ -1978,7 +1979,7 @@ function selectUnits(units: Unit[], query: Query, exclude: Set<string> = new Set
       }
   }
   const shownList = wholeList ?? chosen.find((unit) => unit.ordered && unit.list)?.list;
-  return {
+  const selection = {
     chosen: chosen.sort(compareDocOrder),
     best,
     shownList,
@@ -1993,6 +1994,13 @@ function selectUnits(units: Unit[], query: Query, exclude: Set<string> = new Set
       MISSING_VALUE_CONFIDENCE,
     ),
   };
+  // The section's list answers too little of the question to be said, and the best sentence enough: the sentence is
+  // the answer.
+  if (sectionList && selection.confidence < ABSTAIN_BELOW) {
+    const plain = selectUnits(units, query, exclude, false);
+    if (plain.confidence >= ABSTAIN_BELOW) return plain;
+  }
+  return selection;
 }
 
 const VALUE_KINDS: Cue[] = [

@@ -444,6 +444,29 @@ Do not eat a heavy meal in the two hours before class.`,
   });
 });
 
+describe("a section's list that answers too little", () => {
+  it("gives the sentence that answers, not a table whose heading shares a word with the question", () => {
+    const passages: Passage[] = [
+      passage(
+        9993,
+        "Plans",
+        "# Plans\n\n| Plan | Price | Term |\n| --- | --- | --- |\n| Basic | €55 | ends after 3 months |\n| Unlimited | €89 | ends after 12 months |\n| Online | €29 | ends any month |",
+      ),
+      passage(
+        9994,
+        "FAQ",
+        "# FAQ\n\n## How do I end my plan?\n\nSend us an email or click End in your account. A letter is not needed.",
+      ),
+    ];
+    // The table's heading says "plan", which none of its rows says: it reads as the list asked for, but it says
+    // nothing of a letter, and the sentence that does answers.
+    const { reply, kind } = ask("How do I end my plan - by letter?", { passages });
+    expect(kind).toBe("answer");
+    expect(reply).toMatch(/letter is not needed/);
+    expect(reply).not.toMatch(/€55/);
+  });
+});
+
 describe("French typed without apostrophes or the feminine", () => {
   it("reads 'lhotel' as 'l'hôtel' and 'a quel heure' as asking for a time", () => {
     const hours: Passage[] = [
