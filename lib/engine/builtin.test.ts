@@ -42,6 +42,8 @@ describe("contentTerms", () => {
 
   it("keeps numbers and drops possessives", () => {
     expect(contentTerms("Brightleaf's $9.99 plan")).toEqual(["brightleaf", "9.99", "plan"]);
+    // Spanish possessives, as the English, French and German lists drop theirs ("our", "notre", "unser").
+    expect(contentTerms("¿Podemos venir con nuestro perro y el suyo?", "es")).toEqual(["perr"]);
   });
 
   it("reads a number word in a hyphenated word as its digits, as in the words apart ('six-week' and 'six weeks')", () => {

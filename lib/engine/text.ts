@@ -90,7 +90,8 @@ const CONVERSATIONAL: Record<string, string> = {
     aunque pues entonces luego así siempre ahora
     podemos podría podrías podríamos podrían podríais podrá podrán podré podrás podréis pueda puedan pudiera debo debe
     deben debemos debería esa esos esas aquel aquella aquellos aquellas esto
-    porq tmb tambn dnd cdo xfa porfa`,
+    porq tmb tambn dnd cdo xfa porfa
+    nuestro nuestra nuestros nuestras mío mía míos mías tuyo tuya tuyos tuyas suyo suya suyos suyas`,
 };
 
 /**
