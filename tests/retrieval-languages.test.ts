@@ -501,6 +501,13 @@ Unsere Rucksäcke sind wasserdicht und haben ein Laptopfach.`,
     expect(found.analysis.language).toBe("de");
     expect(found.analysis.related).toContainEqual({ word: "regenschirme", for: "schirm", weight: COMPOUND_WEIGHT });
     expect(found.passages[0]?.heading).toMatch(/Schirme/);
+    // A function word is no part of a compound: "muss" (must) of "Apfelmus".
+    const dessert = await botWith("Compounds and function words", [
+      { title: "Nachtisch", text: "# Nachtisch\n\nZum Kaiserschmarrn gibt es hausgemachtes Apfelmus." },
+      GERMAN,
+    ]);
+    const modal = await ask(dessert, "Muss ich für den Nachtisch extra zahlen?");
+    expect(modal.analysis.related.map((r) => r.word)).not.toContain("apfelmus");
     // Not in a language that writes compounds apart: an English bot's "umbrellas" are no kind of "brella".
     const english = await botWith("No compounds", [
       { title: "Shop", text: "# Shop\n\nWe sell umbrellas and parasols." },

@@ -372,10 +372,10 @@ export async function analyzeQuestion(
   }
   // "Schirm" where the page says "Regenschirme": in a language that writes compounds as one word, a compound names a
   // kind of its last part. Not for a word typed in lower case by a writer who capitalises nouns (how the question is
-  // put, not its subject), nor for one corrected as a typo.
+  // put, not its subject), nor for one corrected as a typo, nor for a function word ("muss" is no part of "Apfelmus").
   if (COMPOUNDING.has(language))
     for (const [word, compounds] of vocab.compounds) {
-      if (fixes.has(word) || subject.some((s) => s.word === word && s.weight === 0)) continue;
+      if (fixes.has(word) || stopwords.has(word) || subject.some((s) => s.word === word && s.weight === 0)) continue;
       for (const compound of compounds)
         if (!seen.has(compound)) {
           seen.add(compound);
