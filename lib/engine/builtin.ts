@@ -1267,6 +1267,16 @@ function buildQuery(
         scene.add(term);
       }
   }
+  // The kind of value asked for is the asking sentence's, when it says what it asks about: "We come on Saturday
+  // night. Can we book a table on the terrace?" asks for no time.
+  if (scene.size > 0) {
+    const asking = sentencesOf(questionText(text), language).asking;
+    const own = asking ? stripCues(asking) : undefined;
+    if (own && termsIn(own.text, language, { parts: false }).length > 0) {
+      tags.clear();
+      for (const tag of own.tags) tags.add(tag);
+    }
+  }
   // "Where…?" asks for a place: a street address answers it, though it repeats none of the question's words.
   if (WHERE.test(foldAccents(normalise(text)))) terms.set(PLACE, 1);
 

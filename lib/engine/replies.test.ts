@@ -444,6 +444,22 @@ Do not eat a heavy meal in the two hours before class.`,
   });
 });
 
+describe("the kind of value asked for comes from the sentence that asks", () => {
+  it("does not ask for a time because the scene before the question says 'por la noche'", () => {
+    const patio: Passage[] = [
+      passage(
+        9995,
+        "Patio",
+        "# Patio\n\nEl patio no se puede reservar: las mesas se dan por orden de llegada. En invierno está cerrado.",
+      ),
+    ];
+    const q = "Llegamos el viernes por la noche. ¿Se puede reservar mesa en el patio?";
+    const { reply, kind } = ask(q, { passages: patio, analysis: { language: "es", corrected: q, related: [] } });
+    expect(kind).toBe("answer");
+    expect(reply).toMatch(/^No/);
+  });
+});
+
 describe("a section's list that answers too little", () => {
   it("gives the sentence that answers, not a table whose heading shares a word with the question", () => {
     const passages: Passage[] = [
