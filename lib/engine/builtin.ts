@@ -2905,7 +2905,7 @@ function upperFirst(text: string): string {
 }
 
 /** A reply that already starts with yes or no (an FAQ's answer): no second one before it. */
-const YES_NO_WORD = /^(?:yes|no|oui|non|ja|nein|sí|si|sim|não|nao|nee)(?![\p{L}])/iu;
+const YES_NO_WORD = /^(?:yes|no|oui|non|ja|nein|sí|si|sim|não|nao|nee)(?![\p{L}-])/iu;
 
 function stripYesNo(text: string): string {
   return text.replace(/^(?:yes|no|oui|non|ja|nein|sí|si|sim|não|nao|nee)[,.!]\s*/i, "");

@@ -444,6 +444,16 @@ Do not eat a heavy meal in the two hours before class.`,
   });
 });
 
+describe("a yes that the sentence does not start with", () => {
+  it("starts 'Yes' before a sentence that opens with a word like 'Non-members' (no 'No' of its own)", () => {
+    const rides: Passage[] = [
+      passage(9996, "Group rides", "# Group rides\n\nNon-members can join the Saturday group ride for €5."),
+    ];
+    const { reply } = ask("Can non-members join the Saturday group ride?", { passages: rides });
+    expect(reply).toMatch(/^Yes, non-members can join/);
+  });
+});
+
 describe("the kind of value asked for comes from the sentence that asks", () => {
   it("does not ask for a time because the scene before the question says 'por la noche'", () => {
     const patio: Passage[] = [
