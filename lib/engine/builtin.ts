@@ -105,6 +105,9 @@ const DAY_RANGE = String.raw`\b(?:mon|tue|wed|thu|fri|sat|sun|lun|mar|mer|jeu|ve
 const NUMBER_WORDS =
   "\\b(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|few|several|couple of|deux|trois|quatre|cinq|sept|huit|neuf|dix|quinze|vingt|trente|quelques|zwei|drei|vier|funf|sechs|sieben|acht|neun|zehn|zwanzig|dreissig|wenigen|dos|tres|cuatro|cinco|seis|siete|ocho|nueve|diez|quince|veinte|treinta|unos pocos|pocos)";
 
+/** "One" and the articles that say it before a unit of time ("valid for one hour", "an hour", "un mois", "eine Woche"). */
+const ONE_WORDS = "\\b(?:one|an|un|une|ein|eine|einen|einer|einem|uno|una)";
+
 /** Three or more items in a row ("cash, cards and Bizum"), or two after a colon (not a time's) or in brackets. */
 const ENUMERATION =
   /[^,;:()]+,\s*[^,;:()]+,?\s+(?:and|or|y|o|e|et|ou|und|oder)\s+[^,;:()]+|(?:(?<!\d):|\()\s*[^,;:()]+,\s*[^,;:()]+/u;
@@ -125,7 +128,7 @@ const VALUE_PATTERNS: Record<Exclude<Cue, "§when">, RegExp> = {
     "u",
   ),
   "§duration": new RegExp(
-    `(?:\\b\\d+|${NUMBER_WORDS})\\s*(?:(?:-|–|to|a|à|bis|y|or|ou|oder|o)\\s*(?:\\d+|${NUMBER_WORDS})\\s*)?` +
+    `(?:\\b\\d+|${NUMBER_WORDS}|${ONE_WORDS})\\s*(?:(?:-|–|to|a|à|bis|y|or|ou|oder|o)\\s*(?:\\d+|${NUMBER_WORDS})\\s*)?` +
       // "a 45-minute session", "a 14-day return window": the number joined to its unit by a hyphen.
       String.raw`-?(?:business\s+|working\s+|jours?\s+ouvr\w*\s*|werk\w*\s+|dias?\s+habiles?\s*)?(?:minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?|heures?|jours?|semaines?|mois|ans|annees?|minuten|stunden?|tagen?|wochen?|monaten?|jahren?|minutos?|horas?|dias?|semanas?|meses|anos?)\b`,
     "u",
@@ -948,6 +951,8 @@ type Query = {
   related: Map<string, { terms: string[]; weight: number; halves?: boolean; apart?: string }[]>;
   /** The kind of thing a "which X" question asks for ("countries"): the answer names instances, rarely the word. */
   typeWord?: string;
+  /** The words before the type word in its phrase ("identity" in "Which identity providers…?"). */
+  kindWords: Set<string>;
   /** False when every question word is an answer-type word, so "How much does it cost?" may match "$99". */
   needsDirect: boolean;
   yesNo: boolean;
@@ -1362,9 +1367,8 @@ function buildQuery(
         ...words.map((word) => ({ terms: [word], weight: CUE_WEIGHT })),
       ]);
   }
-  const phrase =
-    (language === "en" ? TYPE_PHRASE_EN.exec(folded)?.[1]?.split(/\s+/).at(-1) : undefined) ??
-    TYPE_WORD.exec(folded)?.[1];
+  const englishPhrase = language === "en" ? TYPE_PHRASE_EN.exec(folded)?.[1]?.split(/\s+/) : undefined;
+  const phrase = englishPhrase?.at(-1) ?? TYPE_WORD.exec(folded)?.[1];
   const subject = new Map(
     (analysis?.subject ?? []).flatMap(({ word, weight }) =>
       termsIn(word, language, { parts: false }).map((term) => [term, weight] as const),
@@ -1373,6 +1377,13 @@ function buildQuery(
   // The kind of thing asked for is a noun: not "happen" in "What happens if…?".
   const [candidate] = phrase ? termsIn(phrase, language, { parts: false }) : [];
   const typeWord = candidate !== undefined && subject.get(candidate) !== 0 ? candidate : undefined;
+  // "Which identity providers…?": the words before the head say which kind, and a list of the kind need not say them
+  // (not in "What brand of tyres…?", whose head comes first).
+  const kindWords = new Set(
+    typeWord && !englishPhrase?.includes("of")
+      ? (englishPhrase?.slice(0, -1) ?? []).flatMap((w) => termsIn(w, language, { parts: false }))
+      : [],
+  );
   const frame = new Set<string>();
   if (typeWord && own.includes(typeWord))
     for (const verb of frameVerbs(language))
@@ -1386,6 +1397,7 @@ function buildQuery(
     tags,
     own,
     typeWord: typeWord && own.includes(typeWord) ? typeWord : undefined,
+    kindWords,
     cueOf,
     related,
     needsDirect: [...terms.keys()].some((term) => !cueOf.has(term)),
@@ -1606,7 +1618,7 @@ function termWeight(s: Scorer, query: Query, term: string): number {
   // A word of an earlier turn that the knowledge does not use says nothing about this answer.
   if ((query.terms.get(term) ?? 1) < 1) return 0;
   // "Which regions do you deliver to?" is answered by "the Austria, Poland and Denmark".
-  if (term === query.typeWord) return weight * TYPE_WORD_WEIGHT;
+  if (term === query.typeWord || query.kindWords.has(term)) return weight * TYPE_WORD_WEIGHT;
   // A slip retrieval could not fix ("libary") says little about what is asked.
   if (query.unrecognised.has(term)) return weight * UNRECOGNISED_WEIGHT;
   // Weighs most when it is what the question is about ("scooters"), less when it is how it is put ("own", "mend").

@@ -444,6 +444,34 @@ Do not eat a heavy meal in the two hours before class.`,
   });
 });
 
+describe("'one' and the articles as a number of a unit of time", () => {
+  it("reads 'valid for one hour' as a duration, which 'How long…?' asks for", () => {
+    const password: Passage[] = [
+      passage(
+        9997,
+        "Password",
+        "# Password\n\nUse the link we email you to choose a new password. The link is valid for one hour.",
+      ),
+    ];
+    expect(ask("How long is the password link valid?", { passages: password }).reply).toBe(
+      "The link is valid for one hour.",
+    );
+  });
+});
+
+describe("the words before the kind asked for in English", () => {
+  it("'Which courier services…?' is answered by a list of couriers that never says 'courier'", () => {
+    const shipping: Passage[] = [
+      passage(
+        9998,
+        "Shipping",
+        "# Shipping\n\nParcels go out with DHL, UPS or PostNL, whichever is fastest to your address. Orders before 2 pm ship the same day.",
+      ),
+    ];
+    expect(ask("Which courier services do you ship with?", { passages: shipping }).reply).toMatch(/DHL, UPS or PostNL/);
+  });
+});
+
 describe("a yes that the sentence does not start with", () => {
   it("starts 'Yes' before a sentence that opens with a word like 'Non-members' (no 'No' of its own)", () => {
     const rides: Passage[] = [
