@@ -951,7 +951,7 @@ type Query = {
   related: Map<string, { terms: string[]; weight: number; halves?: boolean; apart?: string }[]>;
   /** The kind of thing a "which X" question asks for ("countries"): the answer names instances, rarely the word. */
   typeWord?: string;
-  /** The words before the type word in its phrase ("identity" in "Which identity providers…?"). */
+  /** The words before the type word in its phrase ("courier" in "Which courier services…?"). */
   kindWords: Set<string>;
   /** False when every question word is an answer-type word, so "How much does it cost?" may match "$99". */
   needsDirect: boolean;
@@ -1377,8 +1377,8 @@ function buildQuery(
   // The kind of thing asked for is a noun: not "happen" in "What happens if…?".
   const [candidate] = phrase ? termsIn(phrase, language, { parts: false }) : [];
   const typeWord = candidate !== undefined && subject.get(candidate) !== 0 ? candidate : undefined;
-  // "Which identity providers…?": the words before the head say which kind, and a list of the kind need not say them
-  // (not in "What brand of tyres…?", whose head comes first).
+  // "Which courier services…?": the words before the head say which kind, and a list of the kind need not say them
+  // (not in "What flavour of ice cream…?", whose head comes first).
   const kindWords = new Set(
     typeWord && !englishPhrase?.includes("of")
       ? (englishPhrase?.slice(0, -1) ?? []).flatMap((w) => termsIn(w, language, { parts: false }))
