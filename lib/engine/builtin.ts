@@ -105,7 +105,7 @@ const DAY_RANGE = String.raw`\b(?:mon|tue|wed|thu|fri|sat|sun|lun|mar|mer|jeu|ve
 const NUMBER_WORDS =
   "\\b(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|few|several|couple of|deux|trois|quatre|cinq|sept|huit|neuf|dix|quinze|vingt|trente|quelques|zwei|drei|vier|funf|sechs|sieben|acht|neun|zehn|zwanzig|dreissig|wenigen|dos|tres|cuatro|cinco|seis|siete|ocho|nueve|diez|quince|veinte|treinta|unos pocos|pocos)";
 
-/** "One" and the articles that say it before a unit of time ("valid for one hour", "an hour", "un mois", "eine Woche"). */
+/** "One" and the articles that say it before a unit of time ("within one week", "an hour", "un mois", "eine Woche"). */
 const ONE_WORDS = "\\b(?:one|an|un|une|ein|eine|einen|einer|einem|uno|una)";
 
 /** Three or more items in a row ("cash, cards and Bizum"), or two after a colon (not a time's) or in brackets. */

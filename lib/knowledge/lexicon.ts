@@ -89,7 +89,7 @@ export function parseHunspell({ aff, dic }: Dictionary): Lexicon {
         break;
       case "SFX": {
         // Header lines are "SFX flag cross count"; rule lines "SFX flag strip add condition", where an add of "0" is
-        // a rule that adds nothing (German "kündigen" → "kündige"), not a count.
+        // a rule that adds nothing (German "lesen" → "lese"), not a count.
         if (
           parts.length < 5 ||
           (/^[YN]$/.test(parts[2] ?? "") && /^\d+$/.test(parts[3] ?? "") && parts[4]?.startsWith("#"))

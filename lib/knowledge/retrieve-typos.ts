@@ -139,7 +139,7 @@ const SAME_SOUND: Record<string, [RegExp, string][]> = {
     [/k(?=[aou])/g, "c"],
   ],
   // German written without its umlauts and ß, as the language's own rule for keyboards without them has it
-  // ("Groesse" for Größe, "Strasse" for Straße).
+  // ("Fuesse" for Füße, "heiss" for heiß).
   de: [
     [/ae/g, "ä"],
     [/oe/g, "ö"],
