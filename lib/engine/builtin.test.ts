@@ -40,6 +40,10 @@ describe("contentTerms", () => {
     expect(contentTerms("¿Y esa de la tarde?", "es")).toEqual(["tard"]);
   });
 
+  it("drops 'till' (until), which names no subject", () => {
+    expect(contentTerms("is the parcel held till friday?")).toEqual(["parcel", "held", "friday"]);
+  });
+
   it("keeps numbers and drops possessives", () => {
     expect(contentTerms("Brightleaf's $9.99 plan")).toEqual(["brightleaf", "9.99", "plan"]);
     // Spanish possessives, as the English, French and German lists drop theirs ("our", "notre", "unser").
@@ -106,6 +110,14 @@ describe("isFollowUp", () => {
     "Do you ship to Canada and how long does delivery usually take?",
   ])("%s is not", (message) => {
     expect(isFollowUp(message)).toBe(false);
+  });
+
+  it("looks past an acknowledgement that opens the message ('Vale, ¿y…?', 'Alles klar, und…', 'D'accord. Et…')", () => {
+    expect(isFollowUp("Vale, ¿y hasta qué hora se puede venir?", "es")).toBe(true);
+    expect(isFollowUp("Alles klar, und was kostet die Stunde?", "de")).toBe(true);
+    expect(isFollowUp("D'accord. Et le dimanche ?", "fr")).toBe(true);
+    // Only an acknowledgement followed by a mark or by "and": "Fine dining…" asks afresh.
+    expect(isFollowUp("Fine dining options near the hotel?")).toBe(false);
   });
 
   it("reads French 'c'est' as pointing back unless the message names what it is", () => {

@@ -632,12 +632,21 @@ const OPENING_GREETINGS = new RegExp(
 );
 
 /**
+ * An acknowledgement that opens a message before what it asks ("OK, and…", "Vale, ¿y…?", "D'accord, et…", "Alles klar,
+ * und…"): followed by a punctuation mark, or by a word that leans on the turn before.
+ */
+const OPENING_ACK = new RegExp(
+  `^[\\s¿¡]*(?:${SOCIAL_PATTERNS.find(([kind]) => kind === "ack")![1].source})(?:[\\s]*[,.!:;]+|(?=\\s+(?:and|et|und|y|e|en)(?![\\p{L}])))[\\s]*`,
+  "u",
+);
+
+/**
  * The question with greetings and thanks removed, so "Good morning, what are your hours?" does not search for
  * "morning". A greeting's words only where a greeting stands, at the start: "Do you run evening classes?" and
  * "Morning Yoga" keep theirs.
  */
 function questionText(message: string): string {
-  let text = normalise(message).replace(OPENING_GREETINGS, "");
+  let text = normalise(message).replace(OPENING_GREETINGS, "").replace(OPENING_ACK, "");
   for (const [kind, pattern] of SOCIAL_PATTERNS) {
     if (kind === "thanks" || kind === "goodbye" || kind === "howareyou") text = text.replace(pattern, " ");
   }
@@ -671,6 +680,7 @@ const GERMAN_POINTING_BACK =
 /** True for a short message that leans on an earlier turn ("How much does it cost?", "what about that one?", "Et le samedi ?"). */
 export function isFollowUp(message: string, language = guessLanguage(message)): boolean {
   const text = normalise(message)
+    .replace(OPENING_ACK, "")
     .replace(/^[\s¿¡"'«]+/, "")
     .trim();
   const words = text.match(/[\p{L}\d']+/gu) ?? [];

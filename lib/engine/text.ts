@@ -67,7 +67,8 @@ const CONVERSATIONAL: Record<string, string> = {
   where's which while who who's whom why why's will with won't would wouldn't yes yet you you'd you'll you're you've
   your yours yourself yourselves hi hello hey thanks thank thx help question
   plz btw idk wanna gonna gotta lemme gimme kinda sorta yep nope yeah cuz coz
-  someone somebody anybody everyone everybody nobody everything nothing near across already often depending according`,
+  someone somebody anybody everyone everybody nobody everything nothing near across already often depending according
+  till til`,
   fr: `est-ce quoi comment combien pourquoi quand puis peux peut pouvez pouvons peuvent pourrais pourrait pourriez voudrais
     voudrait voudriez veux veut voulons voulez veulent savoir dire
     bonjour salut merci svp stp plaît plait oui non si faut chez fait ya til
