@@ -434,6 +434,14 @@ Puede devolver una bicicleta nueva en un plazo de treinta días si no la ha usad
     expect(modal.analysis.known).not.toContain("alquilar");
   });
 
+  it("lists English question words that are only adverbs, which say how the question is put", async () => {
+    const bot = await botWith("Adverbs", [{ title: "Plans", text: "# Gold plan\n\nTwo lessons a month." }]);
+    const { analysis } = await ask(bot, "What do I honestly get with the Gold plan, roughly?");
+    expect(analysis.manner?.sort()).toEqual(["honestly", "roughly"]);
+    // A word that is also a noun or an adjective is not one ("fast": quick, or to go without food).
+    expect((await ask(bot, "How fast is the Gold plan?")).analysis.manner).toBeUndefined();
+  });
+
   it("weighs an English question word as how the question is put even when the knowledge uses it elsewhere", async () => {
     const bot = await botWith("English subject", [
       { title: "Branding", text: "# Branding\n\nUpload your own logo and colours in Settings." },

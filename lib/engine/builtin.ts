@@ -50,6 +50,8 @@ const SAME_WORD_WEIGHT = 0.85;
 const GENERAL_WORD_WEIGHT = 0.9;
 /** A question word that is no word of the knowledge or of the language, and no typo of one, weighs this much. */
 const UNRECOGNISED_WEIGHT = 0.5;
+/** A question word that is only an adverb ("actually", "instead"), which the knowledge lacks, weighs this much. */
+const MANNER_WEIGHT = 0.3;
 /** A "which X" question's X that the knowledge never uses counts this much of its weight. */
 const TYPE_WORD_WEIGHT = 0.5;
 /** In the confidence, a word matched by the heading alone counts this much. */
@@ -671,6 +673,14 @@ const FOLLOW_UP_START =
 const FOLLOW_UP_PRONOUN =
   /(?<![\p{L}\d])(?:it|its|it's|that|this|these|those|they|them|their|one|ones|same|else|ça|cela|celui|celle|ceux|celles|le|la|les|lui|es|das|dies|diese|dieser|dieses|ihn|ihm|sie|eso|esto|ese|esa|esos|esas|lo|la|los|las)(?![\p{L}\d])/u;
 
+/** "That way", "comme ça", "así": a way of doing something said before, per language (folded). */
+const THAT_WAY: Record<string, RegExp> = {
+  en: /(?<![\p{L}])(?:(?:that|this|the same) way|like (?:that|this))(?![\p{L}])/u,
+  fr: /(?<![\p{L}])(?:comme (?:ca|cela)|de cette (?:facon|maniere)|ainsi)(?![\p{L}])/u,
+  de: /(?<![\p{L}])(?:auf diese (?:weise|art)|so wie)(?![\p{L}])/u,
+  es: /(?<![\p{L}])(?:asi|de esa (?:forma|manera)|de este modo)(?![\p{L}])/u,
+};
+
 /** The longest message starting with "and", "but", "what about"… that still leans on the turn before. */
 const FOLLOW_UP_AND_WORDS = 14;
 
@@ -976,6 +986,8 @@ type Query = {
   frame: Set<string>;
   /** Question words retrieval found to be slips it could not fix (analysis.unrecognised), as terms. */
   unrecognised: Set<string>;
+  /** Question words that are only adverbs ("actually", "instead"; analysis.manner), as terms. */
+  manner: Set<string>;
   /** Question word → how much it is what the question is about (analysis.subject; absent means fully). */
   subject: Map<string, number>;
   /** The terms of the question proper (mainClause): the sentence that asks, without its clauses of condition. */
@@ -1419,6 +1431,7 @@ function buildQuery(
     fresh: borrow ? own.filter((term) => !previous.terms.includes(term) && !cueOf.has(term)) : [],
     frame,
     unrecognised: new Set((analysis?.unrecognised ?? []).flatMap((word) => termsIn(word, language, { parts: false }))),
+    manner: new Set((analysis?.manner ?? []).flatMap((word) => termsIn(word, language, { parts: false }))),
     subject,
     proper: termsIn(mainClause(text, language), language),
     known: new Set((analysis?.known ?? []).flatMap((word) => termsIn(word, language, { parts: false }))),
@@ -1631,6 +1644,8 @@ function termWeight(s: Scorer, query: Query, term: string): number {
   if (term === query.typeWord || query.kindWords.has(term)) return weight * TYPE_WORD_WEIGHT;
   // A slip retrieval could not fix ("libary") says little about what is asked.
   if (query.unrecognised.has(term)) return weight * UNRECOGNISED_WEIGHT;
+  // "What do I actually get…?": an adverb is how the question is put.
+  if (query.manner.has(term)) return weight * MANNER_WEIGHT;
   // Weighs most when it is what the question is about ("scooters"), less when it is how it is put ("own", "mend").
   return weight * Math.max(GENERAL_WORD_WEIGHT, UNKNOWN_TERM_BOOST * (query.subject.get(term) ?? 1));
 }
@@ -2311,8 +2326,11 @@ function decideYesNo(
   const scene = own.filter(
     (term) => !clause.includes(term) && query.known.has(term) && !s.known(term) && query.subject.get(term) !== 0,
   );
+  // "…pays by cheque. Can she pay for her check-up that way?": a question proper that asks about a way the scene says
+  // asks about the scene too, so it alone decides nothing.
+  const pointsBack = THAT_WAY[knownLanguage(language)]?.test(fold(mainClause(message, language))) ?? false;
   const proper =
-    main.length > 0 && main.length < own.length
+    main.length > 0 && main.length < own.length && !pointsBack
       ? chosen.find(
           (unit) =>
             main.every((term) => covers(unit, term)) &&

@@ -472,6 +472,31 @@ describe("the words before the kind asked for in English", () => {
   });
 });
 
+describe("an adverb is how the question is put", () => {
+  it("answers 'What do I honestly get…?' though no sentence says 'honestly'", () => {
+    const plans: Passage[] = [
+      passage(10001, "Gold plan", "# Gold plan\n\nTwo lessons a month and free entry to every workshop."),
+      passage(10002, "Silver plan", "# Silver plan\n\nOne lesson a month."),
+    ];
+    const q = "What do I honestly get with the Gold plan?";
+    const analysis = { language: "en", corrected: q, related: [], manner: ["honestly"] };
+    expect(ask(q, { passages: plans, analysis }).reply).toBe("Two lessons a month and free entry to every workshop.");
+  });
+});
+
+describe("a question proper that asks about a way the scene says", () => {
+  it("says no yes from the question proper alone when it asks 'that way'", () => {
+    const repairs: Passage[] = [
+      passage(9999, "Repairs", "# Repairs\n\nYou pay for a repair when you collect your bike, in cash or by card."),
+    ];
+    const scene = "I always pay by bank transfer.";
+    // "that way" is by bank transfer, which the sentence does not allow: no "Yes".
+    expect(ask(`${scene} Can I pay for my repair that way?`, { passages: repairs }).reply).not.toMatch(/^Yes/);
+    // Without it, the question proper is the whole question, and the sentence says yes to it.
+    expect(ask(`${scene} Can I pay for my repair?`, { passages: repairs }).reply).toMatch(/^Yes, you pay/);
+  });
+});
+
 describe("a yes that the sentence does not start with", () => {
   it("starts 'Yes' before a sentence that opens with a word like 'Non-members' (no 'No' of its own)", () => {
     const rides: Passage[] = [

@@ -33,6 +33,11 @@ export type QueryAnalysis = {
    */
   subject?: { word: string; weight: number }[];
   /**
+   * English question words the lexical resource knows only as adverbs ("actually", "instead", "physically"): how the
+   * question is put, whose absence from an answer matters little.
+   */
+  manner?: string[];
+  /**
    * Question words typed in lower case that are neither the knowledge's nor a word of the language, and no typo
    * retrieval could fix ("libary"): the engine weighs their absence from an answer as a slip, not as a subject.
    */

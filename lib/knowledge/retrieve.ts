@@ -24,7 +24,7 @@ import {
   soundAlikes,
   substitutions,
 } from "./retrieve-typos";
-import { englishVerbsIn, isEnglishLemma, relatedEnglishWords, subjectWeight } from "./wordnet";
+import { englishVerbsIn, isEnglishLemma, isOnlyAdverb, relatedEnglishWords, subjectWeight } from "./wordnet";
 
 export { ALL_TERMS_CANDIDATES, CANDIDATE_BUDGET } from "@/db/queries/retrieval";
 
@@ -295,6 +295,8 @@ export async function analyzeQuestion(
         const weight = verbs.has(word) ? 0 : subjectWeight(word);
         if (weight < 1) subject.push({ word, weight });
       }
+  const manner =
+    language === "en" ? wordsOf(corrected).filter((word) => !stopwords.has(word) && isOnlyAdverb(word)) : [];
   // German capitalises its nouns: from a customer who does, a word typed in lower case inside a sentence is a verb,
   // an adjective or an adverb ("Kann ich da parken?"), how the question is put rather than what it is about.
   if (language === "de")
@@ -425,6 +427,7 @@ export async function analyzeQuestion(
       related,
       ...(unrecognised.length ? { unrecognised } : {}),
       ...(subject.length ? { subject } : {}),
+      ...(manner.length ? { manner } : {}),
       ...(known.length ? { known } : {}),
       ...(names.length ? { names } : {}),
     },

@@ -260,3 +260,13 @@ const subjectWeightOf = memoize((w: string): number => {
   }
   return weight;
 });
+
+/** Whether WordNet knows the word only as an adverb ("actually", "instead"), in any of its forms. */
+export function isOnlyAdverb(word: string): boolean {
+  return onlyAdverb(word.toLowerCase());
+}
+
+const onlyAdverb = memoize((w: string): boolean => {
+  const forms = baseForms(w);
+  return forms.length > 0 && forms.every((f) => f.pos === "adv");
+});
