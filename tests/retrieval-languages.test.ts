@@ -434,6 +434,14 @@ Puede devolver una bicicleta nueva en un plazo de treinta días si no la ha usad
     expect(modal.analysis.known).not.toContain("alquilar");
   });
 
+  it("reads a question word with a letter left out after a greeting ('hey wat time…'), not a word of the knowledge", async () => {
+    const bot = await botWith("Question word after a greeting", [
+      { title: "Hours", text: "# Hours\n\nWe close at 17:00 on Saturdays. If you want a late pick-up, call us." },
+    ]);
+    const { analysis } = await ask(bot, "hey wat time do u close on saturday");
+    expect(analysis.corrected).toBe("hey what time do u close on saturday");
+  });
+
   it("lists English question words that are only adverbs, which say how the question is put", async () => {
     const bot = await botWith("Adverbs", [{ title: "Plans", text: "# Gold plan\n\nTwo lessons a month." }]);
     const { analysis } = await ask(bot, "What do I honestly get with the Gold plan, roughly?");

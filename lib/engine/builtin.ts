@@ -642,13 +642,18 @@ const OPENING_ACK = new RegExp(
   "u",
 );
 
+/** The message without the greetings and acknowledgements that open it ("hey, what time…" → "what time…"). */
+export function withoutOpening(message: string): string {
+  return normalise(message).replace(OPENING_GREETINGS, "").replace(OPENING_ACK, "");
+}
+
 /**
  * The question with greetings and thanks removed, so "Good morning, what are your hours?" does not search for
  * "morning". A greeting's words only where a greeting stands, at the start: "Do you run evening classes?" and
  * "Morning Yoga" keep theirs.
  */
 function questionText(message: string): string {
-  let text = normalise(message).replace(OPENING_GREETINGS, "").replace(OPENING_ACK, "");
+  let text = withoutOpening(message);
   for (const [kind, pattern] of SOCIAL_PATTERNS) {
     if (kind === "thanks" || kind === "goodbye" || kind === "howareyou") text = text.replace(pattern, " ");
   }
@@ -1756,7 +1761,11 @@ function score(s: Scorer, unit: Unit, query: Query): number {
       total += s.idf(tag) * (tag === "§money" && (unit.freeOnly || percentOnly(unit)) ? FREE_ONLY_FACTOR : 1);
   // "How much…?" is answered by an amount, "how long…?" by a duration: a sentence without one is a poorer answer.
   if (query.tags.size > 0 && ![...query.tags].some((tag) => hasValue(unit, tag))) total *= MISSING_CUE_FACTOR;
-  const onTopic = [...query.terms.keys()].some((term) => !query.frame.has(term) && unit.headingTerms.has(term));
+  // A word of the scene around the question is not what it is about ("Are you open on Sundays? We'd like to come for
+  // a birthday." and a section headed "Birthday cakes").
+  const onTopic = [...query.terms.keys()].some(
+    (term) => !query.frame.has(term) && !query.scene.has(term) && unit.headingTerms.has(term),
+  );
   if (onTopic) total *= HEADING_BOOST;
   if (unit.rank === 0) total *= TOP_PASSAGE_BOOST;
   if (unit.leadIn)

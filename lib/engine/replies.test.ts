@@ -472,6 +472,21 @@ describe("the words before the kind asked for in English", () => {
   });
 });
 
+describe("the scene around a question is not what it is about", () => {
+  it("does not prefer a section whose heading says a word of the scene", () => {
+    const passages: Passage[] = [
+      passage(
+        10003,
+        "Cakes",
+        "# Birthday cakes\n\nCakes are made to order; on Sundays we open at 8:00 for pick-ups only.",
+      ),
+      passage(10004, "Opening hours", "# Opening hours\n\nThe café opens on Sundays at 10:00."),
+    ];
+    const q = "When do you open on Sundays? We'd like to come for a birthday.";
+    expect(ask(q, { passages }).reply).toBe("The café opens on Sundays at 10:00.");
+  });
+});
+
 describe("an adverb is how the question is put", () => {
   it("answers 'What do I honestly get…?' though no sentence says 'honestly'", () => {
     const plans: Passage[] = [

@@ -11,7 +11,13 @@ import type { Passage, QueryAnalysis } from "@/lib/engine/types";
 import { grouped } from "@/db/grouped";
 import { memoize } from "@/lib/memo";
 import { detectLanguage, textSearchConfig, UNDETERMINED } from "@/lib/language";
-import { ELIDED_WITHOUT_APOSTROPHE, questionWordsOf, valueWordsOf, withoutSmallTalk } from "@/lib/engine/builtin";
+import {
+  ELIDED_WITHOUT_APOSTROPHE,
+  questionWordsOf,
+  valueWordsOf,
+  withoutOpening,
+  withoutSmallTalk,
+} from "@/lib/engine/builtin";
 import { COMPOUNDING, foldAccents, numberWordsOf, stopwordsOf } from "@/lib/engine/text";
 import { customerWordsFor, parseCustomerWords, type CustomerWordRule } from "./customer-words";
 import { type Lexicon, lexiconFor } from "./lexicon";
@@ -106,6 +112,8 @@ export async function analyzeQuestion(
   // "Hi there! Quick question: …? Thanks!": what is searched for is the question.
   const query = withoutSmallTalk(message);
   const words = wordsOf(query);
+  // The words after a greeting that opens the message ("hey wat time…"): where a question word would stand.
+  const opening = wordsOf(withoutOpening(query));
   const variants = (list: string[]) => list.flatMap(relatedForms);
   // "pyhton" for "python": two letters swapped is one slip of the fingers but two edits, and shares too few
   // trigrams for the vocabulary's similarity search, so each word's swaps are looked up as they are.
@@ -202,20 +210,20 @@ export async function analyzeQuestion(
       fixes.set(word, `${word.slice(0, word.length - elided[1]!.length)}'${rest}`);
       continue;
     }
+    // "wats the price…", "wen do you open", "hey wat time…": a question's first word with a letter left out of a
+    // question word, followed by what follows a question word (an article, a verb, a pronoun; not "hats for sale").
+    const questionWords = questionWordsOf(language);
+    const asking =
+      word === opening[0] && AFTER_QUESTION_WORD[language]?.test(opening[1] ?? "") && !questionWords.includes(word)
+        ? questionWords.find(
+            (w) => w.replace("'", "").length === word.length + 1 && isSubsequence(word, w.replace("'", "")),
+          )
+        : undefined;
     if (isCorrectWord(word)) {
       // "how long dose it take": two letters of a little word swapped can make another word ("dose", "form"), which
       // the knowledge does not use; the question's own function word is what was meant.
       if (stopwords.has(word)) continue;
       const little = transpositions(word).find((swap) => stopwords.has(swap));
-      // "wats the price…", "wen do you open": a question's first word with a letter left out of a question word,
-      // followed by what follows a question word (an article, a verb, a pronoun; not "hats for sale").
-      const questionWords = questionWordsOf(language);
-      const asking =
-        word === words[0] && AFTER_QUESTION_WORD[language]?.test(words[1] ?? "") && !questionWords.includes(word)
-          ? questionWords.find(
-              (w) => w.replace("'", "").length === word.length + 1 && isSubsequence(word, w.replace("'", "")),
-            )
-          : undefined;
       // One slip from exactly one word the knowledge uses: a key's neighbour, two letters swapped, a letter typed twice.
       const near = [
         ...(slipped.get(word)?.filter((w) => present.has(w)) ?? []),
@@ -246,6 +254,7 @@ export async function analyzeQuestion(
           )
         : undefined;
     const fix =
+      asking ??
       // A word of the language that sounds the same is what was meant, though the knowledge does not use it
       // ("serveza" is cerveza, not a word of the knowledge one letter away).
       alikes.get(word)?.[0] ??
@@ -506,7 +515,7 @@ function lowerCaseWordsOfNounCapitaliser(text: string): string[] {
 
 /** Words that follow a question word at a question's start ("what is", "when do", "où est"), per language. */
 const AFTER_QUESTION_WORD: Record<string, RegExp> = {
-  en: /^(?:the|a|an|is|are|r|was|were|do|does|did|can|will|would|should|u|you|ur|your)$/u,
+  en: /^(?:the|a|an|is|are|r|was|were|do|does|did|can|will|would|should|u|you|ur|your|time)$/u,
   fr: /^(?:est|sont|le|la|les|l|vous|tu|on|il|elle|ce|c)$/u,
   de: /^(?:ist|sind|kann|kannst|gibt|hat|habt|der|die|das|du|ihr|man)$/u,
   es: /^(?:es|son|está|esta|están|estan|el|la|los|las|hay)$/u,
