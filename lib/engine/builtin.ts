@@ -3,6 +3,7 @@ import {
   COMPOUNDING,
   contentTerms as termsIn,
   foldAccents,
+  isSubsequence,
   knownLanguage,
   normalise,
   stem,
@@ -1578,10 +1579,18 @@ function clippedMatches(units: Unit[], query: Query, said: (term: string) => boo
   for (const term of query.terms.keys()) {
     if (term.length < CLIPPED_MIN || term.startsWith("§") || /\d/.test(term) || said(term)) continue;
     if ((query.related.get(term) ?? []).length > 0) continue;
+    // "appt" for appointment: a slip no dictionary knows may also be a word written without some of its letters.
+    const abbreviation = query.unrecognised.has(term);
     const matched = new Set<Unit>();
     for (const unit of units)
       for (const word of unit.terms)
-        if (word.length >= term.length + (term.length >= CLIPPED_LONG ? 1 : CLIPPED_CUT) && word.startsWith(term)) {
+        if (
+          (word.length >= term.length + (term.length >= CLIPPED_LONG ? 1 : CLIPPED_CUT) && word.startsWith(term)) ||
+          (abbreviation &&
+            word.length >= term.length + 2 &&
+            word.startsWith(term.slice(0, 2)) &&
+            isSubsequence(term, word))
+        ) {
           matched.add(unit);
           break;
         }

@@ -472,6 +472,18 @@ describe("the words before the kind asked for in English", () => {
   });
 });
 
+describe("a slip no dictionary knows may be a word written without some of its letters", () => {
+  it("reads 'dept' as 'department' when retrieval found it to be no word", () => {
+    const passages: Passage[] = [
+      passage(10005, "Shop", "# Shop\n\nThe shop is open every day from 8:00 to 20:00."),
+      passage(10006, "Service", "# Customer service\n\nOur returns department is open on weekdays from 9:00 to 17:00."),
+    ];
+    const q = "when is the dept open";
+    const analysis = { language: "en", corrected: q, related: [], unrecognised: ["dept"] };
+    expect(ask(q, { passages, analysis }).reply).toMatch(/returns department/);
+  });
+});
+
 describe("the scene around a question is not what it is about", () => {
   it("does not prefer a section whose heading says a word of the scene", () => {
     const passages: Passage[] = [

@@ -234,3 +234,10 @@ export function contentTerms(text: string, language = "en", { parts = true }: { 
   }
   return [...terms];
 }
+
+/** Whether every letter of `short`, in order, is in `long` (the typed word lacks letters of the other). */
+export function isSubsequence(short: string, long: string): boolean {
+  let i = 0;
+  for (const c of long) if (c === short[i]) i++;
+  return i === short.length;
+}

@@ -6,11 +6,11 @@ import {
   editDistance,
   functionWordFix,
   isNeighbourSlip,
-  isSubsequence,
   soundAlikes,
   substitutions,
   trigramSimilarity,
 } from "./retrieve-typos";
+import { isSubsequence } from "@/lib/engine/text";
 
 describe("typo fixes for question words", () => {
   it("reads a function word with a letter left out as that word", () => {

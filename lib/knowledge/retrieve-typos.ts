@@ -1,7 +1,7 @@
 import { distance } from "fastest-levenshtein";
 import type { VocabularyFix } from "@/db/queries/retrieval";
 import { valueWordsOf } from "@/lib/engine/builtin";
-import { foldAccents, stopwordsOf } from "@/lib/engine/text";
+import { foldAccents, isSubsequence, stopwordsOf } from "@/lib/engine/text";
 
 /**
  * Which word a misspelt question word stands for. Two kinds of candidate: the bot's own vocabulary (a
@@ -27,13 +27,6 @@ export function trigramSimilarity(a: string, b: string): number {
   let shared = 0;
   for (const g of x) if (y.has(g)) shared++;
   return shared / (x.size + y.size - shared || 1);
-}
-
-/** Whether every letter of `short`, in order, is in `long` (the typed word lacks letters of the candidate). */
-export function isSubsequence(short: string, long: string): boolean {
-  let i = 0;
-  for (const c of long) if (c === short[i]) i++;
-  return i === short.length;
 }
 
 /**

@@ -18,7 +18,7 @@ import {
   withoutOpening,
   withoutSmallTalk,
 } from "@/lib/engine/builtin";
-import { COMPOUNDING, foldAccents, numberWordsOf, stopwordsOf } from "@/lib/engine/text";
+import { COMPOUNDING, foldAccents, isSubsequence, numberWordsOf, stopwordsOf } from "@/lib/engine/text";
 import { customerWordsFor, parseCustomerWords, type CustomerWordRule } from "./customer-words";
 import { type Lexicon, lexiconFor } from "./lexicon";
 import {
@@ -26,7 +26,6 @@ import {
   chooseSubstitution,
   dictionaryFix,
   isNeighbourSlip,
-  isSubsequence,
   soundAlikes,
   substitutions,
 } from "./retrieve-typos";
