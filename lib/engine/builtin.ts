@@ -51,7 +51,7 @@ const SAME_WORD_WEIGHT = 0.85;
 const GENERAL_WORD_WEIGHT = 0.9;
 /** A question word that is no word of the knowledge or of the language, and no typo of one, weighs this much. */
 const UNRECOGNISED_WEIGHT = 0.5;
-/** A question word that is only an adverb ("actually", "instead"), which the knowledge lacks, weighs this much. */
+/** A question word that is only an adverb ("honestly", "basically"), which the knowledge lacks, weighs this much. */
 const MANNER_WEIGHT = 0.3;
 /** A "which X" question's X that the knowledge never uses counts this much of its weight. */
 const TYPE_WORD_WEIGHT = 0.5;
@@ -992,7 +992,7 @@ type Query = {
   frame: Set<string>;
   /** Question words retrieval found to be slips it could not fix (analysis.unrecognised), as terms. */
   unrecognised: Set<string>;
-  /** Question words that are only adverbs ("actually", "instead"; analysis.manner), as terms. */
+  /** Question words that are only adverbs ("honestly", "basically"; analysis.manner), as terms. */
   manner: Set<string>;
   /** Question word → how much it is what the question is about (analysis.subject; absent means fully). */
   subject: Map<string, number>;
@@ -1579,7 +1579,7 @@ function clippedMatches(units: Unit[], query: Query, said: (term: string) => boo
   for (const term of query.terms.keys()) {
     if (term.length < CLIPPED_MIN || term.startsWith("§") || /\d/.test(term) || said(term)) continue;
     if ((query.related.get(term) ?? []).length > 0) continue;
-    // "appt" for appointment: a slip no dictionary knows may also be a word written without some of its letters.
+    // "dept" for department: a slip no dictionary knows may also be a word written without some of its letters.
     const abbreviation = query.unrecognised.has(term);
     const matched = new Set<Unit>();
     for (const unit of units)
@@ -1658,7 +1658,7 @@ function termWeight(s: Scorer, query: Query, term: string): number {
   if (term === query.typeWord || query.kindWords.has(term)) return weight * TYPE_WORD_WEIGHT;
   // A slip retrieval could not fix ("libary") says little about what is asked.
   if (query.unrecognised.has(term)) return weight * UNRECOGNISED_WEIGHT;
-  // "What do I actually get…?": an adverb is how the question is put.
+  // "What do I honestly get…?": an adverb is how the question is put.
   if (query.manner.has(term)) return weight * MANNER_WEIGHT;
   // Weighs most when it is what the question is about ("scooters"), less when it is how it is put ("own", "mend").
   return weight * Math.max(GENERAL_WORD_WEIGHT, UNKNOWN_TERM_BOOST * (query.subject.get(term) ?? 1));
@@ -2266,7 +2266,8 @@ function decideYesNo(
   const language = query.language;
   const fold = (text: string) => foldAccents(normalise(text));
   const negation = NEGATIONS[language] ?? NEGATIONS.en!;
-  const askedNegatively = negation.test(fold(mainClause(message, language)));
+  const questionProper = mainClause(message, language);
+  const askedNegatively = negation.test(fold(questionProper));
   const own = query.own;
   // Said in the sentence, or by the heading of its own section ("SDKs" above "Client libraries exist for Python").
   // A name is said of every thing of its kind too ("Two-factor authentication is available on every plan"), as is a
@@ -2337,16 +2338,16 @@ function decideYesNo(
   // will you replace a broken zip for free?" and "A broken zip is replaced for free when the jacket was bought from
   // us."), and alone it covers as much of the whole question as an answer must (the scene may be long).
   // Of it, the words that say what it is about when it has some: a verb ("valen", "works") is how it is put.
-  const clause = askedNegatively ? [] : termsIn(mainClause(message, language), language).filter((t) => own.includes(t));
+  const clause = askedNegatively ? [] : termsIn(questionProper, language).filter((t) => own.includes(t));
   const main = clause.some(isAbout) ? clause.filter(isAbout) : clause;
   // The scene matters when the knowledge speaks of it elsewhere than in the passages given ("We come with a toddler.
   // Can we book the loft room?" where another page says the loft is up a ladder): no yes then.
   const scene = own.filter(
     (term) => !clause.includes(term) && query.known.has(term) && !s.known(term) && query.subject.get(term) !== 0,
   );
-  // "…pays by cheque. Can she pay for her check-up that way?": a question proper that asks about a way the scene says
-  // asks about the scene too, so it alone decides nothing.
-  const pointsBack = THAT_WAY[knownLanguage(language)]?.test(fold(mainClause(message, language))) ?? false;
+  // "…I only pay by postal order. Can I pay for my order that way?": a question proper that asks about a way the scene
+  // says asks about the scene too, so it alone decides nothing.
+  const pointsBack = THAT_WAY[knownLanguage(language)]?.test(fold(questionProper)) ?? false;
   const proper =
     main.length > 0 && main.length < own.length && !pointsBack
       ? chosen.find(

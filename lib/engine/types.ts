@@ -33,7 +33,7 @@ export type QueryAnalysis = {
    */
   subject?: { word: string; weight: number }[];
   /**
-   * English question words the lexical resource knows only as adverbs ("actually", "instead", "physically"): how the
+   * English question words the lexical resource knows only as adverbs ("honestly", "basically", "seriously"): how the
    * question is put, whose absence from an answer matters little.
    */
   manner?: string[];

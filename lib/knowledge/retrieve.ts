@@ -363,8 +363,8 @@ export async function analyzeQuestion(
       for (const form of questionLexicon.forms(word, FORMS_PER_WORD))
         if (!forms.has(form) && forms.size < MAX_FORMS) forms.set(form, word);
     };
-    // Also for a word the knowledge uses: the sentence that answers may say it in another form ("¿Cuándo cierra…?"
-    // where the page that answers says "cerrado", the word "cierra" standing elsewhere).
+    // Also for a word the knowledge uses: the sentence that answers may say it in another form ("¿Venden…?" where
+    // the page that answers says "vendido", the word "venden" standing elsewhere).
     for (const word of wordsOf(corrected)) if (questionLexicon.has(word)) add(word);
     // A follow-up's subject comes from the earlier turns ("¿Y los domingos?" after "¿A qué hora abrís…?"): the
     // engine borrows their words, so their forms are looked up too.

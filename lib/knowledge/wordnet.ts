@@ -261,7 +261,7 @@ const subjectWeightOf = memoize((w: string): number => {
   return weight;
 });
 
-/** Whether WordNet knows the word only as an adverb ("actually", "instead"), in any of its forms. */
+/** Whether WordNet knows the word only as an adverb ("honestly", "basically"), in any of its forms. */
 export function isOnlyAdverb(word: string): boolean {
   return onlyAdverb(word.toLowerCase());
 }
