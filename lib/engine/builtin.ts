@@ -2233,9 +2233,9 @@ function askedColumns(unit: Unit, query: Query): string {
 /** Words that say a thing is not so, per language (folded, lowercase). */
 const NEGATIONS: Record<string, RegExp> = {
   en: /(?<![\p{L}])(?:not|never|cannot|none|neither|nor|unavailable|closed|no longer|excluded|exclude|excludes)(?![\p{L}])|n't(?![\p{L}])|(?<![\p{L}])no(?!\s+(?:extra|additional|later|more|less|longer|fewer|matter|problem|charge|cost)(?![\p{L}]))(?![\p{L}-])/u,
-  fr: /(?<![\p{L}])(?:ne|n'|pas|jamais|aucun|aucune|ni|ferme|fermes|fermee|fermees|fermons|ferment|indisponible|exclu|exclue|exclus|exclues|exclut|excluent)(?![\p{L}])/u,
-  de: /(?<![\p{L}])(?:nicht|kein|keine|keinen|keinem|keiner|nie|niemals|geschlossen|nein|ausgenommen|ausgeschlossen|exklusive)(?![\p{L}])/u,
-  es: /(?<![\p{L}])(?:no|nunca|ningun|ninguna|ninguno|ni|cerrado|cerrada|cerrados|cerradas|cerramos|cierra|cierran|jamas|excluido|excluida|excluidos|excluidas|excluye|excluyen)(?![\p{L}])/u,
+  fr: /(?<![\p{L}])(?:ne|n'|jamais|aucune|ni|ferme|fermes|fermee|fermees|fermons|ferment|indisponible|exclu|exclue|exclus|exclues|exclut|excluent|(?:pas|aucun)(?!\s+(?:de\s+)?(?:souci|soucis|probleme|problemes)(?![\p{L}])))(?![\p{L}])/u,
+  de: /(?<![\p{L}])(?:nicht|kein(?!\s+problem(?![\p{L}]))|keine|keinen|keinem|keiner|nie|niemals|geschlossen|nein|ausgenommen|ausgeschlossen|exklusive)(?![\p{L}])/u,
+  es: /(?<![\p{L}])(?:no(?!\s+hay\s+problema(?![\p{L}]))|nunca|ningun(?!\s+problema(?![\p{L}]))|ninguna|ninguno|ni|cerrado|cerrada|cerrados|cerradas|cerramos|cierra|cierran|jamas|excluido|excluida|excluidos|excluidas|excluye|excluyen)(?![\p{L}])/u,
   it: /(?<![\p{L}])(?:non|mai|nessun|nessuna|chiuso|chiusa|escluso|esclusa|esclusi|escluse|esclude|escludono)(?![\p{L}])/u,
   pt: /(?<![\p{L}])(?:nao|nunca|nenhum|nenhuma|fechado|fechada|excluido|excluida|exclui|excluem)(?![\p{L}])/u,
   nl: /(?<![\p{L}])(?:niet|geen|nooit|gesloten|uitgesloten)(?![\p{L}])/u,
@@ -2292,7 +2292,11 @@ function decideYesNo(
   }
   const only = ONLY[language] ?? ONLY.en!;
   const restricting = chosen.find((unit) => only.test(fold(unit.text)));
-  if (restricting && uncovered.length > 0) return { decision: "no", lead: restricting };
+  // What the restriction leaves out must be what is asked, or a scene the knowledge speaks of ("I'm on the Basic
+  // plan."), not a scene it never mentions ("My mum is housebound since her operation. Could a dentist come to her
+  // home?" and "home visits on Tuesday afternoons only").
+  const leftOut = (term: string) => !query.scene.has(term) || query.known.has(term) || s.known(term);
+  if (restricting && uncovered.some(leftOut)) return { decision: "no", lead: restricting };
   // "Do you have a dentist who speaks French?" against "Besides English, our team speaks Polish, Tamil and Spanish.":
   // the one thing the answer lacks is a name, where a sentence that says the rest lists the names of its kind.
   if (!askedNegatively && uncovered.length === 1 && query.names.includes(uncovered[0]!)) {
@@ -2368,7 +2372,7 @@ const ABOUT_MIN = 0.5;
 /** Words that open a clause setting the scene, before or after the question proper ("If my bike breaks down, …"). */
 const CONDITION: Record<string, string> = {
   en: "if|when|while",
-  fr: "si|quand|lorsque",
+  fr: "si|quand(?!\\s+m[eê]me(?![\\p{L}]))|lorsque", // "quand même" is "anyway"
   es: "si|cuando",
   de: "wenn|falls",
   it: "se|quando",
@@ -2578,6 +2582,14 @@ function outsideBound(chosen: Unit[], query: Query, folded: string): Unit | unde
 const NEGATION_REACH = 4;
 
 /** Whether a unit says no near one of the question's words ("cannot be refunded", "closed at weekends"). */
+/** The same pattern, matching only where the search starts. */
+const stickies = new Map<RegExp, RegExp>();
+function stickyOf(pattern: RegExp): RegExp {
+  let sticky = stickies.get(pattern);
+  if (!sticky) stickies.set(pattern, (sticky = new RegExp(pattern.source, `${pattern.flags.replace(/[gy]/g, "")}y`)));
+  return sticky;
+}
+
 function negatesQuestion(s: Scorer, unit: Unit, query: Query, negation: RegExp): boolean {
   // Within one clause: "free for a month, no card required" does not deny "free".
   const clauses = foldAccents(normalise(unit.text)).split(/[,;:()]/);
@@ -2590,8 +2602,11 @@ function clauseNegates(s: Scorer, unit: Unit, query: Query, negation: RegExp, cl
   const negations: number[] = [];
   const exceptions: number[] = [];
   const except = EXCEPT[query.language] ?? EXCEPT.en!;
+  // A negation that starts at the word, read with the words after it: "no longer" is one, "pas de problème" none.
+  const startsNegation = stickyOf(negation);
   words.forEach((word, i) => {
-    if (negation.test(word) || negation.test(`${word} ${words[i + 1] ?? ""}`)) negations.push(i);
+    startsNegation.lastIndex = 0;
+    if (startsNegation.test(words.slice(i, i + 3).join(" "))) negations.push(i);
     if (except.test(word) || except.test(`${word} ${words[i + 1] ?? ""}`)) exceptions.push(i);
   });
   // most clauses: no need to find the question's words in them
@@ -2964,7 +2979,9 @@ function upperFirst(text: string): string {
 }
 
 /** A reply that already starts with yes or no (an FAQ's answer): no second one before it. */
-const YES_NO_WORD = /^(?:yes|no|oui|non|ja|nein|sí|si|sim|não|nao|nee)(?![\p{L}-])/iu;
+// Not "No problem if…", "Kein Problem…" (no answer yet), nor "si" without its accent ("Si vous arrivez…" is "if").
+const YES_NO_WORD =
+  /^(?:yes|no|oui|non|ja|nein|sí|sì|sim|não|nao|nee)(?![\p{L}-])(?!\s+(?:problem|problems|hay\s+problema)(?![\p{L}]))/iu;
 
 function stripYesNo(text: string): string {
   return text.replace(/^(?:yes|no|oui|non|ja|nein|sí|si|sim|não|nao|nee)[,.!]\s*/i, "");

@@ -95,6 +95,22 @@ describe("yes or no first", () => {
     );
   });
 
+  it("does not say no for a restriction that leaves out only a scene the knowledge never mentions", () => {
+    // "only on weekdays" leaves out the father and his wrist, which are no part of what is asked.
+    const { reply } = ask("My father broke his wrist skiing and cannot drive. Do you do home visits?");
+    expect(reply).toMatch(/^Yes, home visits are only offered on weekdays/);
+    // A scene the knowledge speaks of (here on a page that was not retrieved) still counts: the weekend is what the
+    // restriction leaves out.
+    const q = "We are free at weekends. Do you do home visits?";
+    const analysis: QueryAnalysis = {
+      language: "en",
+      corrected: q,
+      related: [],
+      known: ["weekends", "home", "visits"],
+    };
+    expect(ask(q, { analysis }).reply).toMatch(/^No, home visits are only offered/);
+  });
+
   it("says no when the passage says not", () => {
     expect(ask("Do you treat patients under 12?").reply).toMatch(/^No, we do not treat patients under 12/);
   });
@@ -594,6 +610,38 @@ describe("French typed without apostrophes or the feminine", () => {
     const both = "Combien coûte un gâteau et jusqu'à quelle heure faut-il le commander ?";
     const cake = ask(both, { passages: shop, analysis: { language: "fr", corrected: both, related: [] } });
     expect(cake.reply).toContain("25 €");
+  });
+});
+
+describe("French 'quand même' and 'pas de problème'", () => {
+  const returns: Passage[] = [
+    passage(
+      9983,
+      "Retour des vélos",
+      "# Retour des vélos\n\nPas de problème pour rendre le vélo après 19 h : le box à côté de l'entrée s'ouvre avec votre numéro de location.",
+    ),
+  ];
+  const fr = (q: string) => ask(q, { passages: returns, analysis: { language: "fr", corrected: q, related: [] } });
+
+  it("reads 'quand même' as 'anyway', not as a clause of condition that ends the question", () => {
+    expect(fr("Notre train arrive tard. Est-ce qu'on pourra quand même rendre le vélo après 19 h ?").reply).toMatch(
+      /^Oui, pas de problème pour rendre le vélo après 19 h/,
+    );
+  });
+
+  it("reads 'pas de problème' (and English 'no problem') as no negation", () => {
+    expect(fr("Est-ce qu'on peut rendre le vélo après 19 h ?").reply).toMatch(/^Oui, pas de problème/);
+    const late = [
+      passage(9984, "Returns", "# Returns\n\nNo problem if you return the canoe after 7pm: use the box by the gate."),
+    ];
+    expect(ask("Can I return the canoe after 7pm?", { passages: late }).reply).toMatch(/^Yes, no problem/);
+  });
+
+  it("reads a reply opening with 'Si' ('if') as no yes yet", () => {
+    const helmets = [passage(9985, "Casques", "# Casques\n\nSi vous louez un vélo, le casque est prêté gratuitement.")];
+    const q = "Le casque est prêté gratuitement avec le vélo ?";
+    const { reply } = ask(q, { passages: helmets, analysis: { language: "fr", corrected: q, related: [] } });
+    expect(reply).toMatch(/^Oui, si vous louez un vélo/);
   });
 });
 
