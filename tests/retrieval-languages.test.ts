@@ -411,6 +411,16 @@ Puede devolver una bicicleta nueva en un plazo de treinta días si no la ha usad
     expect(typed.passages[0]?.heading).toMatch(/Horaires/);
   });
 
+  it("reads a French or Spanish adverb made from an adjective as how the question is put", async () => {
+    const bot = await botWith("Adverbs", [FRENCH, SPANISH]);
+    const fr = await ask(bot, "Vous livrez vraiment partout en France ?");
+    expect(fr.analysis.manner).toEqual(["vraiment"]);
+    const es = await ask(bot, "¿Qué incluye exactamente el alquiler de una bicicleta?");
+    expect(es.analysis.manner).toEqual(["exactamente"]);
+    // A noun with the same ending is what the question is about.
+    expect((await ask(bot, "Le paiement se fait comment ?")).analysis.manner ?? []).toEqual([]);
+  });
+
   it("reads a conjugated verb of French or Spanish as how the question is put, not a noun or an infinitive", async () => {
     const bot = await botWith("Verbs", [FRENCH, SPANISH]);
     const fr = await ask(bot, "Est-ce que vous livrez les chambres à air si on dort à Lyon ?");

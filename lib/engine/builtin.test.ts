@@ -35,6 +35,10 @@ describe("contentTerms", () => {
     // Modal and motion verbs frame a question as 'can', 'must' and 'go' do in English.
     expect(contentTerms("On pourra venir avec le chien ?", "fr")).toEqual(["chien"]);
     expect(contentTerms("¿Podrá venir mi perro?", "es")).toEqual(["perr"]);
+    // Spanish "haber" as an auxiliary, and "something"/"thing" in French and Spanish.
+    expect(contentTerms("Me han regalado un bono", "es")).toEqual(["regal", "bon"]);
+    expect(contentTerms("Vous fournissez quelque chose pour la piscine ?", "fr")).toEqual(["fourn", "piscin"]);
+    expect(contentTerms("¿Hay alguna cosa para los niños?", "es")).toEqual(["nin"]);
     // Demonstrative pronouns stand for something said before.
     expect(contentTerms("Et celle de la gare ?", "fr")).toEqual(["gar"]);
     expect(contentTerms("¿Y esa de la tarde?", "es")).toEqual(["tard"]);

@@ -76,7 +76,8 @@ const CONVERSATIONAL: Record<string, string> = {
     comme depuis pendant sous selon aussi très encore déjà toujours beaucoup trop entre donc alors car ainsi là
     pourra pourrons pourront pourrai pourras pourrez pourrions pourraient puisse puissent doit doivent devons devez dois
     devrait devrais faudra faudrait celle celui ceux celles ça
-    jusqu jusque bcp tjrs tjs qqn qqch mtn jsp koi kel kelle chui pcq`,
+    jusqu jusque bcp tjrs tjs qqn qqch mtn jsp koi kel kelle chui pcq
+    quelque quelques quelquun chose choses`,
   de: `bitte danke hallo ja nein gibt wie was wann wo warum welche welcher welches möchte möchten kann können könnt
     wissen sagen mal ans aufs durchs fürs hinterm hinters ums unterm unters überm übers vorm vors
     eig eigentlich vllt vlt vielleicht evtl eventuell ggf bzw usw nen irgendwo irgendwas irgendwie irgendwann irgendwer
@@ -92,7 +93,9 @@ const CONVERSATIONAL: Record<string, string> = {
     podemos podría podrías podríamos podrían podríais podrá podrán podré podrás podréis pueda puedan pudiera debo debe
     deben debemos debería esa esos esas aquel aquella aquellos aquellas esto
     porq tmb tambn dnd cdo xfa porfa
-    nuestro nuestra nuestros nuestras mío mía míos mías tuyo tuya tuyos tuyas suyo suya suyos suyas`,
+    nuestro nuestra nuestros nuestras mío mía míos mías tuyo tuya tuyos tuyas suyo suya suyos suyas
+    he has ha hemos habéis han había habías habíamos habíais habían hubo haya hayas hayamos hayáis hayan habrá habría
+    sido cosa cosas`,
 };
 
 /**

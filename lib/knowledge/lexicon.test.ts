@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { lexiconFor, parseHunspell } from "./lexicon";
+import { isDerivedAdverb } from "./retrieve";
 
 const encode = (text: string) => new TextEncoder().encode(text);
 
@@ -75,5 +76,19 @@ describe("a Hunspell lexicon", () => {
   it("reads the installed Spanish dictionary's verb forms", async () => {
     const es = await lexiconFor("es");
     expect(es?.forms("abrís")).toEqual(expect.arrayContaining(["abrir", "abrimos", "abre"]));
+  });
+
+  it("tells an adverb made from an adjective by the installed dictionaries, not a noun with the same ending", async () => {
+    const cases: [string, string[], string[]][] = [
+      ["fr", ["exactement", "vraiment", "également"], ["paiement", "logement", "moment", "ment"]],
+      ["es", ["exactamente", "realmente", "solamente"], ["mente", "simiente", "demente"]],
+      ["it", ["esattamente", "veramente"], ["mente"]],
+      ["pt", ["exatamente", "somente"], ["semente", "mente"]],
+    ];
+    for (const [language, adverbs, others] of cases) {
+      const lexicon = (await lexiconFor(language))!;
+      for (const word of adverbs) expect(isDerivedAdverb(word, lexicon, language), word).toBe(true);
+      for (const word of others) expect(isDerivedAdverb(word, lexicon, language), word).toBe(false);
+    }
   });
 });

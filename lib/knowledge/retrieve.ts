@@ -303,8 +303,12 @@ export async function analyzeQuestion(
         const weight = verbs.has(word) ? 0 : subjectWeight(word);
         if (weight < 1) subject.push({ word, weight });
       }
-  const manner =
-    language === "en" ? wordsOf(corrected).filter((word) => !stopwords.has(word) && isOnlyAdverb(word)) : [];
+  // In French, Spanish, Italian and Portuguese the dictionary tells by form: "exactement", "realmente".
+  const manner = wordsOf(corrected).filter(
+    (word) =>
+      !stopwords.has(word) &&
+      (language === "en" ? isOnlyAdverb(word) : !!questionLexicon && isDerivedAdverb(word, questionLexicon, language)),
+  );
   // German capitalises its nouns: from a customer who does, a word typed in lower case inside a sentence is a verb,
   // an adjective or an adverb ("Kann ich da parken?"), how the question is put rather than what it is about.
   if (language === "de")
@@ -625,6 +629,24 @@ function isVerbEntry(word: string, lexicon: Lexicon, language: string): boolean 
     lexicon.entries(word).includes(word) &&
     lexicon.entryForms(word, 400).some((form) => verb.plural.test(form) && form.startsWith(word.slice(0, -3)))
   );
+}
+
+/** The ending that makes an adverb of an adjective, per language ("exacte" → "exactement", "real" → "realmente"). */
+const ADVERB_ENDING: Record<string, string> = { fr: "ment", es: "mente", it: "mente", pt: "mente" };
+
+/**
+ * Whether a word is an adverb made from an adjective: it has the ending, and the dictionary has it as an entry of its
+ * own that takes no other form ("exactement"; not "paiement", which has a plural, nor Spanish "mente", "mind"), or
+ * as a form of the adjective it is made from (Italian "esattamente" of esatto).
+ */
+export function isDerivedAdverb(word: string, lexicon: Lexicon, language: string): boolean {
+  const ending = ADVERB_ENDING[language];
+  if (!ending || !word.endsWith(ending) || word.length < ending.length + 2) return false;
+  const entries = lexicon.entries(word);
+  if (entries.length === 0) return false;
+  if (entries.includes(word))
+    return entries.length === 1 && lexicon.entryForms(word, 10).every((form) => form === word);
+  return entries.every((entry) => word.startsWith(entry.slice(0, -1)));
 }
 
 /**
