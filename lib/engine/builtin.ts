@@ -2196,11 +2196,17 @@ function askedItem(text: string, query: Query): string {
     [...cuesIn(item)].some((cue) => asked.has(cue)) && (!asked.has("§time") || /\d/.test(item));
   if (items.length < 3 || !items.every(gives)) return text;
   const termsOf = items.map((item) => new Set(termsIn(item, query.language)));
-  const singled = new Set<number>();
-  for (const term of query.own) {
-    const holders = termsOf.flatMap((terms, i) => (terms.has(term) ? [i] : []));
-    if (holders.length === 1) singled.add(holders[0]!);
-  }
+  const singledBy = (words: Iterable<string>) => {
+    const singled = new Set<number>();
+    for (const term of words) {
+      const holders = termsOf.flatMap((terms, i) => (terms.has(term) ? [i] : []));
+      if (holders.length === 1) singled.add(holders[0]!);
+    }
+    return singled;
+  };
+  // Else a follow-up's earlier turn may name it ("How much is the Team plan?", then "And if I pay yearly?").
+  let singled = singledBy(query.own);
+  if (singled.size === 0) singled = singledBy([...query.terms.keys()].filter((term) => !query.own.includes(term)));
   if (singled.size !== 1) return text;
   const item = items[[...singled][0]!]!;
   return `${head}${head ? item : upperFirst(item)}.`;

@@ -205,6 +205,11 @@ describe("only what was asked", () => {
     );
     // Two items are a price and its alternative, not a list to cut.
     expect(ask("How much is rent for a week?", { passages: yearly }).reply).toContain("$5 a day or $20 a week");
+    // A follow-up names the thing through the earlier turn.
+    const history = exchange("How much is Silver?", "Silver costs $20 a month.");
+    expect(ask("And if I book a year ahead?", { passages: yearly, history }).reply).toBe(
+      "Booking a year ahead saves 10%: Silver $180 a year.",
+    );
   });
 
   it("a question that asks for the list gets the whole list", () => {
