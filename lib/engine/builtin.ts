@@ -974,7 +974,8 @@ type Query = {
    * Question word → words retrieval searched for it, each with its weight; `halves` marks the two words a long word
    * is made of ("any time" for "anytime").
    */
-  related: Map<string, { terms: string[]; weight: number; halves?: boolean; apart?: string }[]>;
+  /** `defined`: the terms of a label whose list names the word ("Low season: …, November, …"). */
+  related: Map<string, { terms: string[]; weight: number; halves?: boolean; apart?: string; defined?: boolean }[]>;
   /** The kind of thing a "which X" question asks for ("countries"): the answer names instances, rarely the word. */
   typeWord?: string;
   /** The words before the type word in its phrase ("courier" in "Which courier services…?"). */
@@ -1265,6 +1266,30 @@ const wordHalves = memoize((key: string): { parts: string[]; apart?: string }[] 
   return splits;
 });
 
+/** How much a label's words say a word its list names ("Low season: November to March" for "November"). */
+const DEFINED_WEIGHT = 0.8;
+
+/**
+ * A label and the short items it defines ("Low season: February, March, November and December (except the holidays)"):
+ * the label's terms (one to three) and the items' terms; undefined for anything else. Keyed "language\ntext".
+ */
+const definitionIn = memoize((key: string): { label: string[]; items: string[] } | undefined => {
+  const newline = key.indexOf("\n");
+  const language = key.slice(0, newline);
+  const match = /^([^:;,.]{2,40}?)\s?:\s+(.+)$/u.exec(key.slice(newline + 1));
+  if (!match) return undefined;
+  const label = termsIn(match[1]!, language, { parts: false });
+  const items = match[2]!
+    .replace(/\([^)]*\)/g, " ")
+    .replace(/[.!;]\s*$/u, "")
+    .split(ITEM_SEPARATOR)
+    .map((item) => item.trim())
+    .filter(Boolean);
+  if (label.length === 0 || label.length > 3 || items.length < 3) return undefined;
+  if (items.some((item) => item.split(/\s+/).length > 4)) return undefined;
+  return { label, items: items.flatMap((item) => termsIn(item, language, { parts: false })) };
+});
+
 function buildQuery(
   text: string,
   history: Turn[],
@@ -1329,7 +1354,7 @@ function buildQuery(
         tags.add("§money");
     }
   }
-  const related = new Map<string, { terms: string[]; weight: number }[]>();
+  const related: Query["related"] = new Map();
   for (const r of analysis?.related ?? []) {
     const [forTerm] = termsIn(r.for, language);
     const words = termsIn(r.word, language);
@@ -1394,6 +1419,19 @@ function buildQuery(
         ...(related.get(term) ?? []),
         ...words.map((word) => ({ terms: [word], weight: CUE_WEIGHT })),
       ]);
+  }
+  // "Et en novembre ?" where the knowledge says "Basse saison : février, mars, novembre et décembre" and gives prices
+  // by season: a word named in the list a label defines is said, a little less, by the label's words.
+  for (const unit of units) {
+    if (unit.columns) continue;
+    const defined = definitionIn(`${language}\n${unit.text}`);
+    if (!defined) continue;
+    for (const term of terms.keys())
+      if (defined.items.includes(term) && !defined.label.includes(term))
+        related.set(term, [
+          ...(related.get(term) ?? []),
+          { terms: defined.label, weight: DEFINED_WEIGHT, defined: true },
+        ]);
   }
   const englishPhrase = language === "en" ? TYPE_PHRASE_EN.exec(folded)?.[1]?.split(/\s+/) : undefined;
   const phrase = englishPhrase?.at(-1) ?? TYPE_WORD.exec(folded)?.[1];
@@ -2224,8 +2262,12 @@ function askedColumns(unit: Unit, query: Query): string {
   // A word of the row's own name ("Gold" in "Plan: Gold") says which row, not which column ("Gold members").
   const named = new Set(termsIn(first.cell, query.language));
   const terms = [...query.terms.keys()].filter((term) => !named.has(term));
+  // Or by a label the knowledge defines by the question's word ("Low season" for November, DEFINED_WEIGHT).
+  const says = (column: { terms: Set<string> }, term: string) =>
+    column.terms.has(term) ||
+    (query.related.get(term) ?? []).some((r) => r.defined && r.terms.every((t) => column.terms.has(t)));
   const asked = values.filter((column) =>
-    terms.some((term) => column.terms.has(term) && !values.every((other) => other.terms.has(term))),
+    terms.some((term) => says(column, term) && !values.every((other) => says(other, term))),
   );
   if (asked.length === 0 || asked.length === values.length) return unit.text;
   if (query.tags.size > 0 && !asked.some((column) => [...cuesIn(column.cell)].some((cue) => query.tags.has(cue))))

@@ -650,6 +650,22 @@ describe("French 'quand même' and 'pas de problème'", () => {
   });
 });
 
+describe("a word the knowledge defines a label by", () => {
+  it("reads a month as the season whose list names it, for a table's columns", () => {
+    const cabins: Passage[] = [
+      passage(
+        9986,
+        "Seasons and prices",
+        "# Seasons\n\n- Low season: January, February, November and December\n- High season: June, July and August\n\n# Prices\n\n| Cabin | Low season | High season |\n|---|---|---|\n| Lakeside | €90 | €140 |\n| Forest | €70 | €110 |",
+      ),
+    ];
+    const { reply } = ask("How much is the Lakeside cabin in November?", { passages: cabins });
+    expect(reply).toContain("€90");
+    expect(reply).not.toContain("€140");
+    expect(ask("How much is the Forest cabin in July?", { passages: cabins }).reply).not.toContain("€70");
+  });
+});
+
 describe("a clipped word", () => {
   it("matches the word it shortens ('clim' for 'climatisation'), and chat's 'ya til' is no word", () => {
     const rooms: Passage[] = [
