@@ -753,6 +753,8 @@ type Unit = {
   bounds: [number, number][];
   /** Leans on the sentence before it ("Tras ese plazo…", "It is refunded…"): shown with it. */
   anaphoric: boolean;
+  /** Adds to the sentence before it ("In the shop you can also pay in cash."). */
+  additive: boolean;
   /** Names several things ("Visa, Mastercard and Bizum", "Austria, Poland and Denmark"). */
   enumerates: boolean;
   /** Names several things with capitals (places, brands, people). */
@@ -777,6 +779,7 @@ type AnalysedUnit = Pick<
   | "ranges"
   | "bounds"
   | "anaphoric"
+  | "additive"
   | "enumerates"
   | "enumeratesNames"
   | "freeOnly"
@@ -826,6 +829,7 @@ function analyse(passage: Passage, language: string): AnalysedUnit[] {
       ranges: rangesIn(text),
       bounds: boundsIn(foldAccents(normalise(text))),
       anaphoric: !raw.item && !raw.cells && ANAPHORA.test(foldAccents(normalise(text))),
+      additive: !raw.item && !raw.cells && ADDITIVE.test(folded),
       enumerates: ENUMERATION.test(text),
       enumeratesNames: listsNamesInFull(text, language),
       freeOnly: FREE.test(folded) && !AMOUNT.test(folded),
@@ -888,6 +892,9 @@ function rangesIn(text: string): [number, number][] {
  */
 const ANAPHORA =
   /^(?:\p{L}+\s+)?(?:this|that|these|those|it|they|he|she|such|ella|ese|esa|eso|esos|esas|este|esta|esto|estos|estas|ello|dicho|dicha|ce|cet|cette|ces|cela|ca|il|ils|elle|elles|er|dies|diese|dieser|dieses|das|danach|dafur|dabei|daher)(?![\p{L}])/u;
+/** "also", "aussi", "auch", "también": the sentence adds to what the one before it says (folded, lowercase). */
+const ADDITIVE =
+  /(?<![\p{L}])(?:also|as well|aussi|egalement|auch|ebenfalls|tambien|ademas|anche|inoltre|tambem|ook)(?![\p{L}])/u;
 /** Two or more capitalised names joined in a list ("the Austria, Poland and Denmark", "Ashford and Kingsley"). */
 const NAME_ENUMERATION =
   /\p{Lu}[\p{L}'’-]*(?:\s+\p{Lu}[\p{L}'’-]*)*(?:\s*,\s*\p{Lu}[\p{L}'’-]*(?:\s+\p{Lu}[\p{L}'’-]*)*)*,?\s+(?:and|or|y|o|e|et|ou|und|oder)\s+\p{Lu}/u;
@@ -948,6 +955,7 @@ function buildUnits(passages: Passage[], language: string): Unit[] {
         ranges: unit.ranges,
         bounds: unit.bounds,
         anaphoric: unit.anaphoric,
+        additive: unit.additive,
         enumerates: unit.enumerates,
         enumeratesNames: unit.enumeratesNames,
         freeOnly: unit.freeOnly,
@@ -2063,9 +2071,11 @@ function selectUnits(units: Unit[], query: Query, exclude: Set<string> = new Set
         chosen.push(unit);
         length += unit.text.length + 1;
       }
-    // "Tras ese plazo…" needs the sentence it points back to.
+    // "Tras ese plazo…" needs the sentence it points back to; "In the shop you can also pay in cash", asked what
+    // there is, the things the sentence before names ("We accept Visa, Mastercard and PayPal.").
     for (const unit of [...chosen]) {
-      const before = unit.anaphoric ? following(units, unit, -1)[0] : undefined;
+      const previous = unit.anaphoric || (unit.additive && !query.yesNo) ? following(units, unit, -1)[0] : undefined;
+      const before = unit.anaphoric || previous?.enumeratesNames ? previous : undefined;
       if (before && !chosen.includes(before) && length + before.text.length + 1 <= MAX_LIST_CHARS) {
         chosen.push(before);
         length += before.text.length + 1;

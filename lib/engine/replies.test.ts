@@ -666,6 +666,27 @@ describe("a word the knowledge defines a label by", () => {
   });
 });
 
+describe("a sentence that adds to the one before it", () => {
+  const paying = [
+    passage(
+      9987,
+      "Checkout",
+      "# Checkout\n\nWe accept Visa, Mastercard and Bizum. At the counter you can also pay in cash. Orders over €500 ship free.",
+    ),
+  ];
+
+  it("is shown with the things the sentence before names when asked what there is", () => {
+    const { reply } = ask("Which ways can I pay?", { passages: paying });
+    expect(reply).toBe("We accept Visa, Mastercard and Bizum. At the counter you can also pay in cash.");
+  });
+
+  it("stands alone for a yes or no", () => {
+    expect(ask("Can I pay in cash at the counter?", { passages: paying }).reply).toBe(
+      "Yes, at the counter you can also pay in cash.",
+    );
+  });
+});
+
 describe("a clipped word", () => {
   it("matches the word it shortens ('clim' for 'climatisation'), and chat's 'ya til' is no word", () => {
     const rooms: Passage[] = [
