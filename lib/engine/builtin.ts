@@ -1208,6 +1208,14 @@ function lowerCaseNames(
 /** "Which regions…", "¿Qué métodos aceptan…", "Welche Karten…": the noun after the question word. */
 const TYPE_WORD =
   /^[\s¿¡]*(?:which|what|que|cuales?|quels?|quelles?|welche[rsnm]?|quali|quais|welke)\s+(?:(?:kinds?|types?|sorts?) of\s+|(?:types?|genres?|sortes?|tipos?|clases?) de\s+|arten? von\s+)?(\p{L}+)/u;
+/**
+ * Where the kind asked for comes after the question word and other words: French "Vous prenez quoi comme cartes ?",
+ * "Qu'est-ce que vous avez comme desserts ?"; German "Was für Kurse gibt es?" (folded, lowercase).
+ */
+const KIND_LATER: Record<string, RegExp> = {
+  fr: /(?<![\p{L}])(?:quoi|qu'est-ce qu|qu'est ce qu|qu'y a-t-il)(?![\p{L}]).*?(?<![\p{L}])comme\s+(?:des?\s+|d'|les?\s+|la\s+)?(\p{L}+)/u,
+  de: /^[\s]*was\s+fur\s+(?:ein(?:e[nmrs]?)?\s+)?(\p{L}+)/u,
+};
 /** "What kinds of…", "quel type de…", "qué tipo de…", "welche Arten von…": the word for a kind only says a kind is asked for. */
 const KIND_OF =
   /^[\s¿¡]*(?:which|what|que|quels?|quelles?|welche[rsnm]?)\s+(kinds?|types?|sorts?|genres?|sortes?|tipos?|clases?|arten?)\s+(?:of|de|von)\s/u;
@@ -1442,7 +1450,8 @@ function buildQuery(
         ]);
   }
   const englishPhrase = language === "en" ? TYPE_PHRASE_EN.exec(folded)?.[1]?.split(/\s+/) : undefined;
-  const phrase = englishPhrase?.at(-1) ?? TYPE_WORD.exec(folded)?.[1];
+  const phrase =
+    englishPhrase?.at(-1) ?? TYPE_WORD.exec(folded)?.[1] ?? KIND_LATER[knownLanguage(language)]?.exec(folded)?.[1];
   const subject = new Map(
     (analysis?.subject ?? []).flatMap(({ word, weight }) =>
       termsIn(word, language, { parts: false }).map((term) => [term, weight] as const),
@@ -1874,6 +1883,8 @@ function sectionsOfKind(units: Unit[], query: Query): string[] {
   for (const unit of [...units].sort(compareDocOrder)) {
     const key = unit.nearHeading.toLowerCase();
     if (!unit.nearHeading || found.has(key) || parents.has(key) || !unit.nearHeadingTerms.has(query.typeWord)) continue;
+    // A question a FAQ answers ("Do you sell vouchers?") is no thing of the kind.
+    if (/\?\s*$/.test(unit.nearHeading)) continue;
     found.set(key, unit.nearHeading);
   }
   return [...found.values()].slice(0, MAX_SECTIONS);

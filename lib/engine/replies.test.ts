@@ -687,6 +687,44 @@ describe("a sentence that adds to the one before it", () => {
   });
 });
 
+describe("the kind asked for after other words", () => {
+  it("reads French 'quoi comme …' and German 'was für …' as asking for things of that kind", () => {
+    const cards = [
+      passage(
+        9988,
+        "Cartes",
+        "# Nos cartes\n\n## Carte Découverte\n\nDix entrées, valable six mois.\n\n## Carte Liberté\n\nEntrées illimitées pendant un an.",
+      ),
+    ];
+    const q = "Vous avez quoi comme cartes ?";
+    const { reply } = ask(q, { passages: cards, analysis: { language: "fr", corrected: q, related: [] } });
+    expect(reply).toBe("Carte Découverte, Carte Liberté.");
+    const karten = [
+      passage(
+        9990,
+        "Karten",
+        "# Unsere Karten\n\n## Karte Klassik\n\nZehn Besuche, sechs Monate gültig.\n\n## Karte Frei\n\nUnbegrenzt viele Besuche für ein Jahr.",
+      ),
+    ];
+    const de = "Was für Karten gibt es?";
+    const german = ask(de, { passages: karten, analysis: { language: "de", corrected: de, related: [] } });
+    expect(german.reply).toBe("Karte Klassik, Karte Frei.");
+  });
+
+  it("does not list the questions of a FAQ as the things of the kind asked for", () => {
+    const faq = [
+      passage(
+        9989,
+        "FAQ",
+        "# FAQ\n\n## Do you sell gift vouchers?\n\nYes: value vouchers from €20 and vouchers for a trial class or a workshop.\n\n## How long is a voucher valid?\n\nThree years.",
+      ),
+    ];
+    const { reply } = ask("Which vouchers do you sell?", { passages: faq });
+    expect(reply).not.toMatch(/\?/);
+    expect(reply).toContain("value vouchers from €20");
+  });
+});
+
 describe("a clipped word", () => {
   it("matches the word it shortens ('clim' for 'climatisation'), and chat's 'ya til' is no word", () => {
     const rooms: Passage[] = [
