@@ -1796,8 +1796,12 @@ function isRelevant(s: Scorer, unit: Unit, query: Query): boolean {
   }
   // A question about a name the knowledge knows is not answered by a sentence about something else; a sentence
   // of the section that names it speaks of it too ("Our orchard in Kessingland grows… Visits to the orchard are…").
+  // A name in the scene around the question is not what it asks about ("We hike up Mount X tomorrow. What is in
+  // your picnic basket?").
   if (
-    query.names.some((name) => s.known(name) && s.match(unit, name) === 0 && !s.sectionSays(unit, name)) &&
+    query.names.some(
+      (name) => !query.scene.has(name) && s.known(name) && s.match(unit, name) === 0 && !s.sectionSays(unit, name),
+    ) &&
     !coversEveryOf(unit, query)
   )
     return false;

@@ -725,6 +725,21 @@ describe("the kind asked for after other words", () => {
   });
 });
 
+describe("a name in the scene", () => {
+  it("is not what the question asks about", () => {
+    const outings = [
+      passage(
+        9992,
+        "Picnics",
+        "# Picnics\n\nFor your hikes we pack a picnic basket for €12 per person: sandwich, salad, fruit and water.",
+      ),
+      passage(9993, "Hikes", "# Hikes\n\nMount Pelmo and the Col Verde offer day hikes with views of the valley."),
+    ];
+    const { reply } = ask("We hike up Mount Pelmo tomorrow. What is in your picnic basket?", { passages: outings });
+    expect(reply).toContain("sandwich, salad, fruit and water");
+  });
+});
+
 describe("a clipped word", () => {
   it("matches the word it shortens ('clim' for 'climatisation'), and chat's 'ya til' is no word", () => {
     const rooms: Passage[] = [
