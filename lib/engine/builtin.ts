@@ -2931,6 +2931,24 @@ export function answerBuiltin(input: EngineInput): EngineResult {
     }
   }
   if (selection.chosen.length === 0 || selection.confidence < ABSTAIN_BELOW) return fallback(selection.confidence);
+  // "Do you do porcelain veneers?": the thing asked about is the last noun of the question, and the knowledge never
+  // names it; that it knows "porcelain" does not make a porcelain crown the answer.
+  if (query.yesNo && language === "en") {
+    const head = termsIn(mainClause(text, language), language, { parts: false }).at(-1);
+    const s = scorer(units, query);
+    if (
+      head &&
+      !s.known(head) &&
+      !query.known.has(head) &&
+      !query.unrecognised.has(head) &&
+      !query.names.includes(head) &&
+      !query.cueOf.has(head) &&
+      (query.subject.get(head) ?? 1) >= ABOUT_MIN &&
+      // Said another way still counts ("weekends" against "on weekdays only").
+      !selection.chosen.some((unit) => s.match(unit, head) > 0)
+    )
+      return fallback(selection.confidence);
+  }
 
   const previous = lastReply(history);
   let repeated = false;

@@ -740,6 +740,18 @@ describe("a name in the scene", () => {
   });
 });
 
+describe("the thing a yes/no question asks about", () => {
+  it("is its last noun: one the knowledge never names is not answered by what it says of the words before", () => {
+    const care = [
+      ...shop,
+      passage(9103, "Care", "# Care\n\nWash the membrane by hand. A Vibram sole can be resoled for €40."),
+    ];
+    expect(ask("Do you resole Vibram sandals?", { passages: care }).kind).toBe("fallback");
+    // Named, it is answered.
+    expect(ask("Can you resole a Vibram sole?", { passages: care }).reply).toContain("can be resoled for €40");
+  });
+});
+
 describe("a clipped word", () => {
   it("matches the word it shortens ('clim' for 'climatisation'), and chat's 'ya til' is no word", () => {
     const rooms: Passage[] = [
