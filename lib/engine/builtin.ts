@@ -111,7 +111,7 @@ const NUMBER_WORDS =
 /** "One" and the articles that say it before a unit of time ("within one week", "an hour", "un mois", "eine Woche"). */
 const ONE_WORDS = "\\b(?:one|an|un|une|ein|eine|einen|einer|einem|uno|una)";
 
-/** Three or more items in a row ("cash, cards and Bizum"), or two after a colon (not a time's) or in brackets. */
+/** Three or more items in a row ("cash, cards and Maestro"), or two after a colon (not a time's) or in brackets. */
 const ENUMERATION =
   /[^,;:()]+,\s*[^,;:()]+,?\s+(?:and|or|y|o|e|et|ou|und|oder)\s+[^,;:()]+|(?:(?<!\d):|\()\s*[^,;:()]+,\s*[^,;:()]+/u;
 
@@ -753,9 +753,9 @@ type Unit = {
   bounds: [number, number][];
   /** Leans on the sentence before it ("Tras ese plazo…", "It is refunded…"): shown with it. */
   anaphoric: boolean;
-  /** Adds to the sentence before it ("In the shop you can also pay in cash."). */
+  /** Adds to the sentence before it ("At the counter you can also pay in cash."). */
   additive: boolean;
-  /** Names several things ("Visa, Mastercard and Bizum", "Austria, Poland and Denmark"). */
+  /** Names several things ("Visa, Mastercard and Maestro", "Austria, Poland and Denmark"). */
   enumerates: boolean;
   /** Names several things with capitals (places, brands, people). */
   enumeratesNames: boolean;
@@ -1209,7 +1209,7 @@ function lowerCaseNames(
 const TYPE_WORD =
   /^[\s¿¡]*(?:which|what|que|cuales?|quels?|quelles?|welche[rsnm]?|quali|quais|welke)\s+(?:(?:kinds?|types?|sorts?) of\s+|(?:types?|genres?|sortes?|tipos?|clases?) de\s+|arten? von\s+)?(\p{L}+)/u;
 /**
- * Where the kind asked for comes after the question word and other words: French "Vous prenez quoi comme cartes ?",
+ * Where the kind asked for comes after the question word and other words: French "Vous vendez quoi comme bougies ?",
  * "Qu'est-ce que vous avez comme desserts ?"; German "Was für Kurse gibt es?" (folded, lowercase).
  */
 const KIND_LATER: Record<string, RegExp> = {
@@ -1286,7 +1286,7 @@ const wordHalves = memoize((key: string): { parts: string[]; apart?: string }[] 
 const DEFINED_WEIGHT = 0.8;
 
 /**
- * A label and the short items it defines ("Low season: February, March, November and December (except the holidays)"):
+ * A label and the short items it defines ("Low season: January, February and November (bank holidays excepted)"):
  * the label's terms (one to three) and the items' terms; undefined for anything else. Keyed "language\ntext".
  */
 const definitionIn = memoize((key: string): { label: string[]; items: string[] } | undefined => {
@@ -1436,8 +1436,8 @@ function buildQuery(
         ...words.map((word) => ({ terms: [word], weight: CUE_WEIGHT })),
       ]);
   }
-  // "Et en novembre ?" where the knowledge says "Basse saison : février, mars, novembre et décembre" and gives prices
-  // by season: a word named in the list a label defines is said, a little less, by the label's words.
+  // "And in November?" where the knowledge says "Low season: January, February and November" and gives prices by
+  // season: a word named in the list a label defines is said, a little less, by the label's words.
   for (const unit of units) {
     if (unit.columns) continue;
     const defined = definitionIn(`${language}\n${unit.text}`);
@@ -1796,8 +1796,8 @@ function isRelevant(s: Scorer, unit: Unit, query: Query): boolean {
   }
   // A question about a name the knowledge knows is not answered by a sentence about something else; a sentence
   // of the section that names it speaks of it too ("Our orchard in Kessingland grows… Visits to the orchard are…").
-  // A name in the scene around the question is not what it asks about ("We hike up Mount X tomorrow. What is in
-  // your picnic basket?").
+  // A name in the scene around the question is not what it asks about ("We are sailing to Isle X on Sunday. What
+  // does your lunch box hold?").
   if (
     query.names.some(
       (name) => !query.scene.has(name) && s.known(name) && s.match(unit, name) === 0 && !s.sectionSays(unit, name),
@@ -2086,8 +2086,8 @@ function selectUnits(units: Unit[], query: Query, exclude: Set<string> = new Set
         chosen.push(unit);
         length += unit.text.length + 1;
       }
-    // "Tras ese plazo…" needs the sentence it points back to; "In the shop you can also pay in cash", asked what
-    // there is, the things the sentence before names ("We accept Visa, Mastercard and PayPal.").
+    // "Tras ese plazo…" needs the sentence it points back to; "At the counter you can also pay in cash", asked what
+    // there is, the things the sentence before names ("We accept Visa, Mastercard and Maestro.").
     for (const unit of [...chosen]) {
       const previous = unit.anaphoric || (unit.additive && !query.yesNo) ? following(units, unit, -1)[0] : undefined;
       const before = unit.anaphoric || previous?.enumeratesNames ? previous : undefined;
@@ -2267,7 +2267,7 @@ function askedItem(text: string, query: Query): string {
     }
     return singled;
   };
-  // Else a follow-up's earlier turn may name it ("How much is the Team plan?", then "And if I pay yearly?").
+  // Else a follow-up's earlier turn may name it ("How much is Silver?", then "And if I book a year ahead?").
   let singled = singledBy(query.own);
   if (singled.size === 0) singled = singledBy([...query.terms.keys()].filter((term) => !query.own.includes(term)));
   if (singled.size !== 1) return text;
@@ -2366,8 +2366,8 @@ function decideYesNo(
   const only = ONLY[language] ?? ONLY.en!;
   const restricting = chosen.find((unit) => only.test(fold(unit.text)));
   // What the restriction leaves out must be what is asked, or a scene the knowledge speaks of ("I'm on the Basic
-  // plan."), not a scene it never mentions ("My mum is housebound since her operation. Could a dentist come to her
-  // home?" and "home visits on Tuesday afternoons only").
+  // plan."), not a scene it never mentions ("My father broke his wrist skiing. Do you do home visits?" and "home
+  // visits on weekdays only").
   const leftOut = (term: string) => !query.scene.has(term) || query.known.has(term) || s.known(term);
   if (restricting && uncovered.some(leftOut)) return { decision: "no", lead: restricting };
   // "Do you have a dentist who speaks French?" against "Besides English, our team speaks Polish, Tamil and Spanish.":
@@ -2931,8 +2931,8 @@ export function answerBuiltin(input: EngineInput): EngineResult {
     }
   }
   if (selection.chosen.length === 0 || selection.confidence < ABSTAIN_BELOW) return fallback(selection.confidence);
-  // "Do you do porcelain veneers?": the thing asked about is the last noun of the question, and the knowledge never
-  // names it; that it knows "porcelain" does not make a porcelain crown the answer.
+  // "Do you sell ceramic planters?": the thing asked about is the last noun of the question, and the knowledge never
+  // names it; that it knows "ceramic" does not make a ceramic vase the answer.
   if (query.yesNo && language === "en") {
     const head = termsIn(mainClause(text, language), language, { parts: false }).at(-1);
     const s = scorer(units, query);
@@ -3070,7 +3070,7 @@ function upperFirst(text: string): string {
 }
 
 /** A reply that already starts with yes or no (an FAQ's answer): no second one before it. */
-// Not "No problem if…", "Kein Problem…" (no answer yet), nor "si" without its accent ("Si vous arrivez…" is "if").
+// Not "No problem if…", "Kein Problem…" (no answer yet), nor "si" without its accent ("Si vous louez…" is "if").
 const YES_NO_WORD =
   /^(?:yes|no|oui|non|ja|nein|sí|sì|sim|não|nao|nee)(?![\p{L}-])(?!\s+(?:problem|problems|hay\s+problema)(?![\p{L}]))/iu;
 

@@ -671,13 +671,13 @@ describe("a sentence that adds to the one before it", () => {
     passage(
       9987,
       "Checkout",
-      "# Checkout\n\nWe accept Visa, Mastercard and Bizum. At the counter you can also pay in cash. Orders over €500 ship free.",
+      "# Checkout\n\nWe accept Visa, Mastercard and Maestro. At the counter you can also pay in cash. Orders over €500 ship free.",
     ),
   ];
 
   it("is shown with the things the sentence before names when asked what there is", () => {
     const { reply } = ask("Which ways can I pay?", { passages: paying });
-    expect(reply).toBe("We accept Visa, Mastercard and Bizum. At the counter you can also pay in cash.");
+    expect(reply).toBe("We accept Visa, Mastercard and Maestro. At the counter you can also pay in cash.");
   });
 
   it("stands alone for a yes or no", () => {

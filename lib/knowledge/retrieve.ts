@@ -303,7 +303,7 @@ export async function analyzeQuestion(
         const weight = verbs.has(word) ? 0 : subjectWeight(word);
         if (weight < 1) subject.push({ word, weight });
       }
-  // In French, Spanish, Italian and Portuguese the dictionary tells by form: "exactement", "realmente".
+  // In French, Spanish, Italian and Portuguese the dictionary tells by form: "vraiment", "realmente".
   const manner = wordsOf(corrected).filter(
     (word) =>
       !stopwords.has(word) &&
@@ -631,12 +631,12 @@ function isVerbEntry(word: string, lexicon: Lexicon, language: string): boolean 
   );
 }
 
-/** The ending that makes an adverb of an adjective, per language ("exacte" → "exactement", "real" → "realmente"). */
+/** The ending that makes an adverb of an adjective, per language ("vrai" → "vraiment", "real" → "realmente"). */
 const ADVERB_ENDING: Record<string, string> = { fr: "ment", es: "mente", it: "mente", pt: "mente" };
 
 /**
  * Whether a word is an adverb made from an adjective: it has the ending, and the dictionary has it as an entry of its
- * own that takes no other form ("exactement"; not "paiement", which has a plural, nor Spanish "mente", "mind"), or
+ * own that takes no other form ("vraiment"; not "logement", which has a plural, nor Spanish "mente", "mind"), or
  * as a form of the adjective it is made from (Italian "esattamente" of esatto).
  */
 export function isDerivedAdverb(word: string, lexicon: Lexicon, language: string): boolean {
