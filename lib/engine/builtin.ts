@@ -980,9 +980,9 @@ type Query = {
   cueOf: Map<string, Cue>;
   /**
    * Question word → words retrieval searched for it, each with its weight; `halves` marks the two words a long word
-   * is made of ("any time" for "anytime").
+   * is made of ("any time" for "anytime"); `defined` the terms of a label whose list names the word ("Low season:
+   * …, November, …").
    */
-  /** `defined`: the terms of a label whose list names the word ("Low season: …, November, …"). */
   related: Map<string, { terms: string[]; weight: number; halves?: boolean; apart?: string; defined?: boolean }[]>;
   /** The kind of thing a "which X" question asks for ("countries"): the answer names instances, rarely the word. */
   typeWord?: string;
@@ -2654,7 +2654,6 @@ function outsideBound(chosen: Unit[], query: Query, folded: string): Unit | unde
 /** Words between a negation and a word of the question, at most, for the negation to be about the question. */
 const NEGATION_REACH = 4;
 
-/** Whether a unit says no near one of the question's words ("cannot be refunded", "closed at weekends"). */
 /** The same pattern, matching only where the search starts. */
 const stickies = new Map<RegExp, RegExp>();
 function stickyOf(pattern: RegExp): RegExp {
@@ -2663,6 +2662,7 @@ function stickyOf(pattern: RegExp): RegExp {
   return sticky;
 }
 
+/** Whether a unit says no near one of the question's words ("cannot be refunded", "closed at weekends"). */
 function negatesQuestion(s: Scorer, unit: Unit, query: Query, negation: RegExp): boolean {
   // Within one clause: "free for a month, no card required" does not deny "free".
   const clauses = foldAccents(normalise(unit.text)).split(/[,;:()]/);
