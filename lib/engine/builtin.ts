@@ -2931,11 +2931,12 @@ export function answerBuiltin(input: EngineInput): EngineResult {
     }
   }
   if (selection.chosen.length === 0 || selection.confidence < ABSTAIN_BELOW) return fallback(selection.confidence);
+  // What a yes/no question's reading needs of the units, computed once.
+  const s = query.yesNo ? scorer(units, query) : undefined;
   // "Do you sell ceramic planters?": the thing asked about is the last noun of the question, and the knowledge never
   // names it; that it knows "ceramic" does not make a ceramic vase the answer.
-  if (query.yesNo && language === "en") {
+  if (s && language === "en") {
     const head = termsIn(mainClause(text, language), language, { parts: false }).at(-1);
-    const s = scorer(units, query);
     if (
       head &&
       !s.known(head) &&
@@ -2962,7 +2963,7 @@ export function answerBuiltin(input: EngineInput): EngineResult {
     else repeated = true;
   }
   // A yes/no answer starts with yes or no and the sentence that decides it.
-  const decided = query.yesNo ? decideYesNo(scorer(units, query), selection, query, text) : undefined;
+  const decided = s ? decideYesNo(s, selection, query, text) : undefined;
   const lead = decided?.lead && !selection.shownList ? decided.lead : undefined;
   const ordered = lead ? [lead, ...selection.chosen.filter((unit) => unit !== lead)] : selection.chosen;
   let reply = composeReply(ordered, selection.shownList, query);
@@ -3069,11 +3070,15 @@ function upperFirst(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
-/** A reply that already starts with yes or no (an FAQ's answer): no second one before it. */
-// Not "No problem if…", "Kein Problem…" (no answer yet), nor "si" without its accent ("Si vous louez…" is "if").
-const YES_NO_WORD =
-  /^(?:yes|no|oui|non|ja|nein|sí|sì|sim|não|nao|nee)(?![\p{L}-])(?!\s+(?:problem|problems|hay\s+problema)(?![\p{L}]))/iu;
+/** The words for yes and no a reply may open with; not "si" without its accent ("Si vous louez…" is "if"). */
+const YES_NO_WORDS = "yes|no|oui|non|ja|nein|sí|sì|sim|não|nao|nee";
+/** A reply that already starts with yes or no (an FAQ's answer): no second one before it. Not "No problem if…". */
+const YES_NO_WORD = new RegExp(
+  `^(?:${YES_NO_WORDS})(?![\\p{L}-])(?!\\s+(?:problem|problems|hay\\s+problema)(?![\\p{L}]))`,
+  "iu",
+);
+const YES_NO_OPENING = new RegExp(`^(?:${YES_NO_WORDS})[,.!]\\s*`, "iu");
 
 function stripYesNo(text: string): string {
-  return text.replace(/^(?:yes|no|oui|non|ja|nein|sí|si|sim|não|nao|nee)[,.!]\s*/i, "");
+  return text.replace(YES_NO_OPENING, "");
 }
