@@ -1196,14 +1196,31 @@ function lowerCaseNames(
   const capitalised = new Set<string>();
   const plain = new Set<string>();
   for (const unit of units) {
-    for (const match of unit.text.matchAll(/(?<=[\p{L}\d,;:]\s+)\p{Lu}\p{Ll}[\p{L}'-]*/gu))
-      for (const term of termsIn(match[0], language, { parts: false })) if (wanted.has(term)) capitalised.add(term);
-    for (const match of unit.text.matchAll(/(?<![\p{L}\p{M}'-])\p{Ll}[\p{L}\p{M}'-]*/gu))
-      for (const term of termsIn(match[0], language, { parts: false })) if (wanted.has(term)) plain.add(term);
+    const cased = casedTerms(`${language}\n${unit.text}`);
+    for (const term of wanted) {
+      if (cased.capitalised.has(term)) capitalised.add(term);
+      if (cased.plain.has(term)) plain.add(term);
+    }
   }
   for (const term of capitalised) if (!plain.has(term)) names.add(term);
   return [...names];
 }
+
+/**
+ * A sentence's terms written with a capital inside it, and those written in lower case, once per sentence rather
+ * than per question (a lower-case question compares its words with every passage's). Keyed "language\ntext".
+ */
+const casedTerms = memoize((key: string): { capitalised: Set<string>; plain: Set<string> } => {
+  const newline = key.indexOf("\n");
+  const language = key.slice(0, newline);
+  const text = key.slice(newline + 1);
+  const termsOf = (pattern: RegExp) =>
+    new Set([...text.matchAll(pattern)].flatMap((match) => termsIn(match[0], language, { parts: false })));
+  return {
+    capitalised: termsOf(/(?<=[\p{L}\d,;:]\s+)\p{Lu}\p{Ll}[\p{L}'-]*/gu),
+    plain: termsOf(/(?<![\p{L}\p{M}'-])\p{Ll}[\p{L}\p{M}'-]*/gu),
+  };
+}, 20_000);
 
 /** "Which regions…", "¿Qué métodos aceptan…", "Welche Karten…": the noun after the question word. */
 const TYPE_WORD =

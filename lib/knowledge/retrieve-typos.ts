@@ -2,6 +2,7 @@ import { distance } from "fastest-levenshtein";
 import type { VocabularyFix } from "@/db/queries/retrieval";
 import { valueWordsOf } from "@/lib/engine/builtin";
 import { foldAccents, isSubsequence, stopwordsOf } from "@/lib/engine/text";
+import { memoize } from "@/lib/memo";
 
 /**
  * Which word a misspelt question word stands for. Two kinds of candidate: the bot's own vocabulary (a
@@ -214,6 +215,17 @@ export function substitutions(word: string, language: string): string[] {
     for (const letter of letters) if (letter !== word[i]) out.push(word.slice(0, i) + letter + word.slice(i + 1));
   return out;
 }
+
+/** A correct word's substitutions that are a keyboard neighbour's slip for it ("coat" typed for cost), remembered. */
+export function neighbourSubstitutions(word: string, language: string): string[] {
+  return neighbourSubstitutionsOf(`${language}\n${word}`);
+}
+const neighbourSubstitutionsOf = memoize((key: string) => {
+  const newline = key.indexOf("\n");
+  const language = key.slice(0, newline);
+  const word = key.slice(newline + 1);
+  return substitutions(word, language).filter((candidate) => isNeighbourSlip(word, candidate, language));
+}, 20_000);
 
 /**
  * Of a mistyped word's substitutions that the knowledge uses, the one meant: the only one whose changed letter is a

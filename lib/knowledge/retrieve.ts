@@ -25,7 +25,7 @@ import {
   chooseFix,
   chooseSubstitution,
   dictionaryFix,
-  isNeighbourSlip,
+  neighbourSubstitutions,
   soundAlikes,
   substitutions,
 } from "./retrieve-typos";
@@ -176,7 +176,7 @@ export async function analyzeQuestion(
   for (const [word] of vocab.unknown) {
     if (slipped.size >= SUBSTITUTED_WORDS) break;
     if (word.length < 4 || acronyms.has(word) || stopwords.has(word) || !isCorrectWord(word)) continue;
-    const options = substitutions(word, language).filter((w) => isNeighbourSlip(word, w, language));
+    const options = neighbourSubstitutions(word, language);
     if (options.length) slipped.set(word, options);
   }
   const lookUp = [
