@@ -229,7 +229,7 @@ const CUE_PHRASES: [Cue, RegExp][] = [
   ],
   [
     "§phone",
-    /\b(?:(?:tele)?phone number|(?:tel|phone) (?:no|nr|number)|number to call|num(?:ero)? de tel(?:ephone|efono)?|(?:telefon|handy)nummer|numero di telefono)\b/gu,
+    /\b(?:(?:tele)?phone number|(?:tel|phone) (?:no|nr|number)|number to call|(?:what|which) number (?:do|should|can|could|shall|would|must) (?:i|we) (?:call|ring|dial|phone)|(?:quel|a quel) numero (?:dois-je |faut-il |puis-je )?(?:appeler|composer)|welche nummer|a que numero (?:llamo|llamar|puedo llamar|tengo que llamar)|num(?:ero)? de tel(?:ephone|efono)?|(?:telefon|handy)nummer|numero di telefono)\b/gu,
   ],
   [
     "§age",

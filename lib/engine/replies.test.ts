@@ -1119,6 +1119,17 @@ describe("abstains rather than state an unrelated fact", () => {
       passage(9994, "Contact", "# Contact\n\nAppelez-nous au 04 50 12 34 56. Nous louons des kayaks et des canoës."),
     ];
     expect(ask("c koi le num de tel svp", { passages: contacto }).reply).toContain("04 50 12 34 56");
+    // "What number should I call…?" asks for a phone number too, among sentences that share the question's words.
+    const help: Passage[] = [
+      passage(
+        9995,
+        "Help",
+        "# Help\n\nIf a kayak is damaged on a trip, call the shop as soon as you can. For damage outside opening hours, ring our kayak line on 0161 555 0199.",
+      ),
+    ];
+    expect(ask("What number should I call if my kayak is damaged on a trip?", { passages: help }).reply).toContain(
+      "0161 555 0199",
+    );
     // A word of the earlier turn that the knowledge lacks is no shorthand: "how much?" about scooters is not answered
     // with another price.
     const prices: Passage[] = [passage(9993, "Prices", "# Prices\n\nKayaks cost €40 a day.")];

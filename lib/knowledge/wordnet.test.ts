@@ -45,6 +45,13 @@ describe("subjectWeight", () => {
     expect(subjectWeight("mend")).toBeLessThan(0.6); // mostly a verb
     expect(subjectWeight("set")).toBeLessThan(0.1); // a noun among many verb senses
   });
+
+  it("reads an irregular form as its base form ('seen' is a form of see, 'feet' of foot)", () => {
+    expect(subjectWeight("seen")).toBeLessThan(0.1);
+    expect(subjectWeight("drove")).toBeLessThan(0.5); // drive, mostly a verb (a "drove" is also a herd)
+    expect(subjectWeight("feet")).toBeLessThan(1); // foot, also a verb; unknown to WordNet as written
+    expect(subjectWeight("feet")).toBeGreaterThan(0.3);
+  });
 });
 
 describe("englishVerbsIn", () => {

