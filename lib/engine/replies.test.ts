@@ -2035,6 +2035,27 @@ describe("what a thing contains", () => {
     expect(result.reply).toContain("tienda, hornillo y dos esterillas");
     expect(result.confidence).toBeGreaterThan(0.95);
   });
+
+  it('in French as it is spoken too: "Il y a quoi (exactement) dans…?"', () => {
+    const kitsFr: Passage[] = [
+      passage(
+        9605,
+        "Ateliers",
+        "# Ateliers\n\nLe samedi, notre guide montre comment préparer le kit Trek pour un week-end en montagne.",
+        0.3,
+      ),
+      passage(
+        9606,
+        "Kits",
+        "# Kits\n\n| Kit | Prix |\n| --- | --- |\n| Kit Trek (tente, réchaud et deux tapis) | 240 € |",
+        0.2,
+      ),
+    ];
+    expect(ask("Il y a quoi exactement dans le kit Trek ?", { passages: kitsFr }).reply).toContain(
+      "tente, réchaud et deux tapis",
+    );
+    expect(ask("Y a quoi dans le kit Trek ?", { passages: kitsFr }).reply).toContain("tente, réchaud et deux tapis");
+  });
 });
 
 describe("curated answers", () => {
