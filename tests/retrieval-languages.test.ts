@@ -265,6 +265,22 @@ describe("related words", () => {
     expect(noun.analysis.related).toContainEqual({ word: "shop", for: "store", weight: expect.any(Number) });
   });
 
+  it("finds the countries a page names for “Which countries…?”, from WordNet's instances of the kind", async () => {
+    const bot = await botWith("Kinds", [
+      {
+        title: "Parcels",
+        text: "# Parcels\n\nWe send parcels to Norway, Sweden and Denmark. Parcels are packed in recycled boxes.",
+      },
+      { title: "Boxes", text: "# Boxes\n\nGift boxes cost three euros and can be collected in the shop." },
+    ]);
+    const { passages, analysis } = await ask(bot, "Which countries can you reach?");
+    expect(passages[0]?.title).toBe("Parcels");
+    expect(analysis.related).toContainEqual({ word: "norway", for: "countries", weight: expect.any(Number) });
+    // Only the names the knowledge uses, and none for a question that asks for no kind.
+    expect(analysis.related.map((r) => r.word)).not.toContain("france");
+    expect((await ask(bot, "Can you reach me?")).analysis.related.map((r) => r.word)).not.toContain("norway");
+  });
+
   it("only adds related words that the bot's own knowledge holds", async () => {
     const bot = await botWith("Kids only", FAMILY);
     const { analysis } = await ask(bot, "Can my kids ride for free?");

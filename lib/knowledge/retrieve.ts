@@ -29,7 +29,14 @@ import {
   soundAlikes,
   substitutions,
 } from "./retrieve-typos";
-import { englishVerbsIn, isEnglishLemma, isOnlyAdverb, relatedEnglishWords, subjectWeight } from "./wordnet";
+import {
+  englishVerbsIn,
+  instancesOf,
+  isEnglishLemma,
+  isOnlyAdverb,
+  relatedEnglishWords,
+  subjectWeight,
+} from "./wordnet";
 
 export { ALL_TERMS_CANDIDATES, CANDIDATE_BUDGET } from "@/db/queries/retrieval";
 
@@ -74,6 +81,13 @@ const ENGLISH_PREFIXED = /^(?:dis|un|re|in|im|non|pre|mis|over|under|out|sub|int
 const DICTIONARY_FIXED_WORDS = 3;
 /** A vocabulary word as near a typo as the one chosen to correct it: searched beside it, a little lower. */
 export const ALTERNATIVE_FIX_WEIGHT = 0.8;
+/**
+ * A name WordNet gives as an instance of the kind a question asks for ("Belgium" for "Which countries…?"): nearly the
+ * word itself, and more telling than a sentence that merely lists something.
+ */
+export const INSTANCE_WEIGHT = 0.9;
+/** "Which countries…", "What kinds of cities…": the kind asked for (English). */
+const ASKED_KIND = /^[\s"'(]*(?:which|what)\s+(?:(?:kinds?|types?|sorts?)\s+of\s+)?([a-z]+)/i;
 /** Scale of a lexical resource's related word (its sense weight, 0.6 for the first sense, times this). */
 export const RELATED_WEIGHT_SCALE = 1;
 
@@ -121,10 +135,13 @@ export async function analyzeQuestion(
   for (const word of words.slice(0, SWAPPED_WORDS))
     for (const swap of [...transpositions(word), ...undoubled(word)]) if (!swaps.has(swap)) swaps.set(swap, word);
   const joins = joinedForms(query);
+  // "Which countries do you ship to?": the countries WordNet names, looked up as the knowledge may name them.
+  const kind = ASKED_KIND.exec(query)?.[1]?.toLowerCase();
+  const kindNames = kind ? instancesOf(kind) : [];
   const vocab = await readQuestionVocabulary(db, {
     botId,
     words,
-    candidates: [...variants(words), ...swaps.keys(), ...joins.keys()],
+    candidates: [...variants(words), ...swaps.keys(), ...joins.keys(), ...kindNames],
     compounding: [...COMPOUNDING],
   });
   const stop = vocab.englishStopwords;
@@ -353,6 +370,12 @@ export async function analyzeQuestion(
             seen.add(form);
             related.push({ word: form, for: word, weight: r.weight * RELATED_WEIGHT_SCALE });
           }
+    if (kind && language === "en")
+      for (const name of kindNames)
+        if (present.has(name) && !seen.has(name)) {
+          seen.add(name);
+          related.push({ word: name, for: kind, weight: INSTANCE_WEIGHT });
+        }
   }
   // Other forms of the same word, from the language's dictionary ("¿Abrís…?" where the page says "abrimos" or
   // "abre"): a stemmer leaves short verbs apart, the dictionary's own suffix rules do not.

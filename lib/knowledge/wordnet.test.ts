@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { englishVerbsIn, isEnglishLemma, relatedEnglishWords, subjectWeight } from "./wordnet";
+import { englishVerbsIn, instancesOf, isEnglishLemma, relatedEnglishWords, subjectWeight } from "./wordnet";
 
 const related = (word: string) => relatedEnglishWords(word).map((r) => r.word);
 
@@ -51,6 +51,15 @@ describe("subjectWeight", () => {
     expect(subjectWeight("drove")).toBeLessThan(0.5); // drive, mostly a verb (a "drove" is also a herd)
     expect(subjectWeight("feet")).toBeLessThan(1); // foot, also a verb; unknown to WordNet as written
     expect(subjectWeight("feet")).toBeGreaterThan(0.3);
+  });
+});
+
+describe("instancesOf", () => {
+  it("names the instances WordNet gives of a noun's kind, directly or through its kinds", () => {
+    expect(instancesOf("countries")).toEqual(expect.arrayContaining(["belgium", "norway", "japan"]));
+    expect(instancesOf("rivers")).toContain("danube");
+    expect(instancesOf("prices")).toEqual([]);
+    expect(instancesOf("quickly")).toEqual([]);
   });
 });
 

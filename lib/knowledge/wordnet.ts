@@ -294,3 +294,60 @@ const onlyAdverb = memoize((w: string): boolean => {
   const forms = baseForms(w);
   return forms.length > 0 && forms.every((f) => f.pos === "adv");
 });
+
+/** A noun synset's hyponym and instance pointers ("~", "~i"): the kinds and the named instances of what it names. */
+function narrower(offset: number): { kinds: number[]; instances: number[] } {
+  let size = 4096;
+  for (;;) {
+    const chunk = Buffer.alloc(size);
+    const read = fs.readSync(open().data.noun, chunk, 0, chunk.length, offset);
+    const newline = chunk.indexOf(10);
+    if (newline < 0 && read === size) {
+      size *= 4;
+      continue;
+    }
+    const fields = chunk.toString("utf8", 0, newline < 0 ? read : newline).split(" ");
+    const at = 4 + 2 * parseInt(fields[3]!, 16);
+    const pointers = Number(fields[at]);
+    const kinds: number[] = [];
+    const instances: number[] = [];
+    for (let i = 0; i < pointers; i++) {
+      const [symbol, target, targetPos] = fields.slice(at + 1 + 4 * i, at + 4 + 4 * i);
+      if (targetPos !== "n") continue;
+      if (symbol === "~") kinds.push(Number(target));
+      else if (symbol === "~i") instances.push(Number(target));
+    }
+    return { kinds, instances };
+  }
+}
+
+/** At most this many names of instances of a kind, found within this many synsets read, this many kinds down. */
+const MAX_INSTANCES = 800;
+const MAX_KINDS_READ = 300;
+const KIND_DEPTH = 2;
+
+/**
+ * The names WordNet gives as instances of a noun's most frequent senses, directly or of its kinds down to two levels
+ * ("countries" → belgium, norway…, through "European country" and "Scandinavian country"): single words, lower case.
+ */
+export function instancesOf(word: string): string[] {
+  return instances(word.toLowerCase());
+}
+const instances = memoize((w: string): string[] => {
+  const out = new Set<string>();
+  if (!/^[a-z][a-z'-]*$/.test(w)) return [];
+  let read = 0;
+  const visit = (offset: number, depth: number) => {
+    if (read >= MAX_KINDS_READ || out.size >= MAX_INSTANCES) return;
+    read++;
+    const level = narrower(offset);
+    for (const instance of level.instances)
+      for (const name of synset("noun", instance).words)
+        if (!name.includes(" ") && out.size < MAX_INSTANCES) out.add(name);
+    if (depth < KIND_DEPTH) for (const kind of level.kinds) visit(kind, depth + 1);
+  };
+  for (const { pos, lemma } of baseForms(w))
+    if (pos === "noun")
+      for (const sense of (lookup("noun", lemma) ?? []).slice(0, SENSE_WEIGHTS.length)) visit(sense, 0);
+  return [...out];
+});
