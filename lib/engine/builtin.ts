@@ -1223,7 +1223,7 @@ const casedTerms = memoize((key: string): { capitalised: Set<string>; plain: Set
 }, 20_000);
 
 /** "Which regions…", "¿Qué métodos aceptan…", "Welche Karten…": the noun after the question word. */
-const TYPE_WORD =
+export const TYPE_WORD =
   /^[\s¿¡]*(?:which|what|que|cuales?|quels?|quelles?|welche[rsnm]?|quali|quais|welke)\s+(?:(?:kinds?|types?|sorts?) of\s+|(?:types?|genres?|sortes?|tipos?|clases?) de\s+|arten? von\s+)?(\p{L}+)/u;
 /**
  * Where the kind asked for comes after the question word and other words: French "Vous vendez quoi comme bougies ?",

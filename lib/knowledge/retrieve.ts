@@ -14,6 +14,7 @@ import { detectLanguage, textSearchConfig, UNDETERMINED } from "@/lib/language";
 import {
   ELIDED_WITHOUT_APOSTROPHE,
   questionWordsOf,
+  TYPE_WORD,
   valueWordsOf,
   withoutOpening,
   withoutSmallTalk,
@@ -86,8 +87,6 @@ export const ALTERNATIVE_FIX_WEIGHT = 0.8;
  * word itself, and more telling than a sentence that merely lists something.
  */
 export const INSTANCE_WEIGHT = 0.9;
-/** "Which countries…", "What kinds of cities…": the kind asked for (English). */
-const ASKED_KIND = /^[\s"'(]*(?:which|what)\s+(?:(?:kinds?|types?|sorts?)\s+of\s+)?([a-z]+)/i;
 /** Scale of a lexical resource's related word (its sense weight, 0.6 for the first sense, times this). */
 export const RELATED_WEIGHT_SCALE = 1;
 
@@ -135,13 +134,10 @@ export async function analyzeQuestion(
   for (const word of words.slice(0, SWAPPED_WORDS))
     for (const swap of [...transpositions(word), ...undoubled(word)]) if (!swaps.has(swap)) swaps.set(swap, word);
   const joins = joinedForms(query);
-  // "Which countries do you ship to?": the countries WordNet names, looked up as the knowledge may name them.
-  const kind = ASKED_KIND.exec(query)?.[1]?.toLowerCase();
-  const kindNames = kind ? instancesOf(kind) : [];
   const vocab = await readQuestionVocabulary(db, {
     botId,
     words,
-    candidates: [...variants(words), ...swaps.keys(), ...joins.keys(), ...kindNames],
+    candidates: [...variants(words), ...swaps.keys(), ...joins.keys()],
     compounding: [...COMPOUNDING],
   });
   const stop = vocab.englishStopwords;
@@ -358,8 +354,16 @@ export async function analyzeQuestion(
   if (language === "en") {
     let present = vocab.present;
     const fixed = [...fixes.values()];
-    if (fixed.length) {
-      const more = await readQuestionVocabulary(db, { botId, words: fixed, candidates: variants(fixed) });
+    // "Which countries do you ship to?": the names WordNet gives as instances of the kind asked for, which is what a
+    // page names ("We ship to Belgium and Norway") rather than the kind's own word.
+    const kind = TYPE_WORD.exec(corrected.toLowerCase())?.[1];
+    const kindNames = kind ? instancesOf(kind) : [];
+    if (fixed.length || kindNames.length) {
+      const more = await readQuestionVocabulary(db, {
+        botId,
+        words: fixed,
+        candidates: [...variants(fixed), ...kindNames],
+      });
       present = new Set([...present, ...more.present]);
       for (const w of more.englishStopwords) stop.add(w);
     }
@@ -370,7 +374,7 @@ export async function analyzeQuestion(
             seen.add(form);
             related.push({ word: form, for: word, weight: r.weight * RELATED_WEIGHT_SCALE });
           }
-    if (kind && language === "en")
+    if (kind)
       for (const name of kindNames)
         if (present.has(name) && !seen.has(name)) {
           seen.add(name);

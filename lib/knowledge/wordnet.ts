@@ -105,16 +105,29 @@ type Synset = {
   words: string[];
   lexFile: number;
   derived: { pos: Pos; offset: number; source: number; target: number }[];
+  /** Nouns: the synsets of its kinds (hyponyms, "~") and of its named instances ("~i"). */
+  kinds: number[];
+  instances: number[];
 };
 
 const POINTER_POS: Record<string, Pos> = { n: "noun", v: "verb", a: "adj", s: "adj", r: "adv" };
 
-/** A synset's words and its derivational pointers ("deliver" → "delivery"), read from the data file at its offset. */
+/** The data file's line at `offset`, however long (a synset with many kinds or instances runs past 4 kB). */
+function dataLine(pos: Pos, offset: number): string {
+  for (let size = 4096; ; size *= 4) {
+    const chunk = Buffer.alloc(size);
+    const read = fs.readSync(open().data[pos], chunk, 0, size, offset);
+    const newline = chunk.subarray(0, read).indexOf(10);
+    if (newline >= 0 || read < size) return chunk.toString("utf8", 0, newline >= 0 ? newline : read);
+  }
+}
+
+/**
+ * A synset's words, its derivational pointers ("deliver" → "delivery") and, for a noun, its kinds and instances, read
+ * from the data file at its offset.
+ */
 function synset(pos: Pos, offset: number): Synset {
-  const chunk = Buffer.alloc(4096);
-  const read = fs.readSync(open().data[pos], chunk, 0, chunk.length, offset);
-  const line = chunk.toString("utf8", 0, read).split("\n")[0]!;
-  const fields = line.split(" ");
+  const fields = dataLine(pos, offset).split(" ");
   const count = parseInt(fields[3]!, 16);
   const words: string[] = [];
   for (let i = 0; i < count; i++) {
@@ -128,20 +141,24 @@ function synset(pos: Pos, offset: number): Synset {
       );
   }
   const derived: Synset["derived"] = [];
+  const kinds: number[] = [];
+  const instances: number[] = [];
   const at = 4 + 2 * count;
   const pointers = Number(fields[at]);
   for (let i = 0; i < pointers; i++) {
     const [symbol, target, targetPos, sourceTarget] = fields.slice(at + 1 + 4 * i, at + 5 + 4 * i);
     const toPos = POINTER_POS[targetPos ?? ""];
-    if (symbol !== "+" || !toPos || !sourceTarget) continue;
-    derived.push({
-      pos: toPos,
-      offset: Number(target),
-      source: parseInt(sourceTarget.slice(0, 2), 16),
-      target: parseInt(sourceTarget.slice(2), 16),
-    });
+    if (symbol === "~" && toPos === "noun") kinds.push(Number(target));
+    else if (symbol === "~i" && toPos === "noun") instances.push(Number(target));
+    else if (symbol === "+" && toPos && sourceTarget)
+      derived.push({
+        pos: toPos,
+        offset: Number(target),
+        source: parseInt(sourceTarget.slice(0, 2), 16),
+        target: parseInt(sourceTarget.slice(2), 16),
+      });
   }
-  return { words, lexFile: Number(fields[1]), derived };
+  return { words, lexFile: Number(fields[1]), derived, kinds, instances };
 }
 
 /**
@@ -295,32 +312,6 @@ const onlyAdverb = memoize((w: string): boolean => {
   return forms.length > 0 && forms.every((f) => f.pos === "adv");
 });
 
-/** A noun synset's hyponym and instance pointers ("~", "~i"): the kinds and the named instances of what it names. */
-function narrower(offset: number): { kinds: number[]; instances: number[] } {
-  let size = 4096;
-  for (;;) {
-    const chunk = Buffer.alloc(size);
-    const read = fs.readSync(open().data.noun, chunk, 0, chunk.length, offset);
-    const newline = chunk.indexOf(10);
-    if (newline < 0 && read === size) {
-      size *= 4;
-      continue;
-    }
-    const fields = chunk.toString("utf8", 0, newline < 0 ? read : newline).split(" ");
-    const at = 4 + 2 * parseInt(fields[3]!, 16);
-    const pointers = Number(fields[at]);
-    const kinds: number[] = [];
-    const instances: number[] = [];
-    for (let i = 0; i < pointers; i++) {
-      const [symbol, target, targetPos] = fields.slice(at + 1 + 4 * i, at + 4 + 4 * i);
-      if (targetPos !== "n") continue;
-      if (symbol === "~") kinds.push(Number(target));
-      else if (symbol === "~i") instances.push(Number(target));
-    }
-    return { kinds, instances };
-  }
-}
-
 /** At most this many names of instances of a kind, found within this many synsets read, this many kinds down. */
 const MAX_INSTANCES = 800;
 const MAX_KINDS_READ = 300;
@@ -340,7 +331,7 @@ const instances = memoize((w: string): string[] => {
   const visit = (offset: number, depth: number) => {
     if (read >= MAX_KINDS_READ || out.size >= MAX_INSTANCES) return;
     read++;
-    const level = narrower(offset);
+    const level = synset("noun", offset);
     for (const instance of level.instances)
       for (const name of synset("noun", instance).words)
         if (!name.includes(" ") && out.size < MAX_INSTANCES) out.add(name);
