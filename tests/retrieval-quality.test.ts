@@ -206,3 +206,56 @@ describe("follow-up questions use the conversation's memory", () => {
     expect(withoutMemory.seen[0]?.[0]?.heading ?? "").not.toMatch(/Tune-up/);
   });
 });
+
+describe("ranking: how rare a word is counts more than where it stands", () => {
+  it("ranks a rare word said once in a long section above a common word in short sections' headings", async () => {
+    const ranking = await createBot(h.db, { workspaceId: bot.workspaceId, name: "Ranking", actorUserId: null });
+    const pages = [
+      ...[
+        "us",
+        "with a group",
+        "in winter",
+        "in summer",
+        "with children",
+        "by bicycle",
+        "on a holiday",
+        "at night",
+      ].map((when, i) => ({
+        title: "Practical",
+        text: `# Visiting ${when}\n\nDesk ${i + 1} by the entrance has maps, tickets and audio guides for the day in four languages.`,
+      })),
+      {
+        title: "House rules",
+        text:
+          "# House rules\n\nPlease leave large bags in the cloakroom by the entrance. Photography without flash is " +
+          "welcome in every room except the print room. Food and drinks stay in the café on the ground floor. " +
+          "Parrots and other pets cannot come inside; assistance dogs are welcome everywhere. Children under " +
+          "twelve explore the galleries with an adult, and pushchairs fit in every lift.",
+      },
+      // Other rooms, so that the words above are as rare as in a real knowledge base.
+      {
+        title: "Rooms",
+        text: Array.from(
+          { length: 30 },
+          (_, i) =>
+            `## Room ${i + 1}\n\nRoom ${i + 1} shows ${["maps", "prints", "coins", "clocks"][i % 4]} from ${1700 + 10 * i}.`,
+        ).join("\n\n"),
+      },
+    ];
+    for (const page of pages)
+      await insertSource(h.db, {
+        workspaceId: ranking.workspaceId,
+        botId: ranking.id,
+        kind: "text",
+        title: page.title,
+        input: page.text,
+      });
+    while (await processNextSource(h.db)) {}
+    const { passages } = await fullTextRetriever.retrieve(h.db, {
+      botId: ranking.id,
+      query: "Can I visit with my parrot?",
+      k: 1,
+    });
+    expect(passages[0]?.heading).toBe("House rules");
+  });
+});

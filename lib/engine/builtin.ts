@@ -1429,6 +1429,8 @@ function buildQuery(
       const [term] = elided ? termsIn(token, language, { parts: false }) : [];
       const [word] = elided ? termsIn(elided, language, { parts: false }) : [];
       if (!term || !word || !terms.has(term)) continue;
+      // Only where the passages say the word and not the token: "chat" is a word, not "c'hat".
+      if (units.some((unit) => unit.terms.has(term)) || !units.some((unit) => unit.terms.has(word))) continue;
       related.set(term, [...(related.get(term) ?? []), { terms: [word], weight: 1 }]);
     }
   const { own: days, other: otherDays } = dayGroups(language);
@@ -2717,7 +2719,15 @@ function clauseNegates(s: Scorer, unit: Unit, query: Query, negation: RegExp, cl
   if (negations.length > 0 && matches.length === 0 && short) return true;
   // "open every day except Wednesday" for "open on Wednesday?": the word asked about is the one excepted.
   if (exceptions.some((e) => matches.some((m) => m > e && m - e <= EXCEPT_REACH))) return true;
-  return negations.some((n) => matches.some((m) => Math.abs(n - m) <= NEGATION_REACH));
+  // Counted in words that carry meaning: "Les chats et les autres animaux ne sont pas acceptés" is one step from "chats"
+  // to its verb however many articles stand between.
+  const stop = stopwordsOf(query.language);
+  const position: number[] = [];
+  words.reduce((count, word, i) => {
+    position[i] = count;
+    return stop.has(word) ? count : count + 1;
+  }, 0);
+  return negations.some((n) => matches.some((m) => Math.abs(position[n]! - position[m]!) <= NEGATION_REACH));
 }
 
 /** Words that leave something out of what a sentence says ("every day except Wednesday"), per language (folded). */

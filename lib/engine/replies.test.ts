@@ -1834,6 +1834,29 @@ Every new account can try Pro free for 7 days, no card needed.`,
     expect(ask("Do your physiotherapists speak French?", { passages: examples }).reply).not.toMatch(/^No\b/);
   });
 
+  it("says no when the thing asked about is the subject of a negated verb, however many small words stand between", () => {
+    const rules: Passage[] = [
+      passage(
+        9504,
+        "Règlement",
+        "# Règlement\n\nLes perroquets et les autres oiseaux ne sont pas acceptés. Le jardin est ouvert à tous.",
+      ),
+    ];
+    const q = "On peut venir avec notre perroquet ?";
+    const { reply } = ask(q, { passages: rules, analysis: { language: "fr", corrected: q, related: [] } });
+    expect(reply).toMatch(/^Non\b/);
+  });
+
+  it("reads a word of the language as itself, not as an elision typed without its apostrophe", () => {
+    // "cours" could be "c'ours", "chat" "c'hat": only where the passages say the rest and not the word.
+    const park: Passage[] = [
+      passage(9505, "Tarifs", "# Tarifs\n\nL'entrée au parc des ours coûte 8 €. Le cours coûte 20 €."),
+    ];
+    const q = "Combien coûte le cours ?";
+    const { reply } = ask(q, { passages: park, analysis: { language: "fr", corrected: q, related: [] } });
+    expect(reply).toBe("Le cours coûte 20 €.");
+  });
+
   it("a negation about something else in the sentence does not make the answer no", () => {
     const { reply } = asked("Can I try Pro free?");
     expect(reply).toContain("free for 7 days");
