@@ -2650,7 +2650,14 @@ function daySpan(names: string[], first: string, last: string | undefined): Set<
  * same kind of quantity (the word after both numbers), so the answer is no. The unit of that clause, if any.
  */
 function outsideBound(chosen: Unit[], query: Query, folded: string): Unit | undefined {
-  const stated = [...folded.matchAll(/(?<![\d.,])(\d{1,4})\s+(\p{L}+)/gu)];
+  // "My son is 15": an age said without its unit, which the sentence gives ("at least 16 years old").
+  const bareMatch = BARE_AGE[query.language]?.exec(folded);
+  const next = bareMatch ? folded.slice(bareMatch.index + bareMatch[0].length).match(/^\s*(\p{L}+)/u)?.[1] : undefined;
+  // Not a quantity with its unit ("is 15 km", "ist 20 Minuten"): only a little word may follow ("is 15 and").
+  const bareAge = bareMatch && (!next || stopwordsOf(query.language).has(next)) ? bareMatch : undefined;
+  const stated = bareAge
+    ? [[bareAge[0], bareAge[1]!, AGE_UNIT[query.language]!] as const]
+    : [...folded.matchAll(/(?<![\d.,])(\d{1,4})\s+(\p{L}+)/gu)];
   if (stated.length !== 1) return undefined;
   const n = Number(stated[0]![1]);
   const [kind] = termsIn(stated[0]![2]!, query.language, { parts: false });
@@ -2669,6 +2676,13 @@ function outsideBound(chosen: Unit[], query: Query, folded: string): Unit | unde
     }
   return undefined;
 }
+
+/** A person's age said without its unit, after the verb that states it ("my son is 15", "er ist 14"), per language. */
+const BARE_AGE: Record<string, RegExp> = {
+  en: /(?<![\p{L}])(?:is|'s|aged)\s+(\d{1,2})(?!\d|[.,:]\d|\s*(?:[€$£%]|['’]))/u,
+  de: /(?<![\p{L}])(?:ist|wird)\s+(\d{1,2})(?!\d|[.,:]\d|\s*[€%])/u,
+};
+const AGE_UNIT: Record<string, string> = { en: "years", de: "Jahre" };
 
 /** Words between a negation and a word of the question, at most, for the negation to be about the question. */
 const NEGATION_REACH = 4;

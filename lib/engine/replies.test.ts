@@ -1737,6 +1737,19 @@ Every new account can try Pro free for 7 days, no card needed.`,
     expect(asked("Can paddlers of 15 years join kayak tours?")).not.toMatch(/^No\b/);
   });
 
+  it("reads an age said without its unit ('my daughter is 12') against a bound in years", () => {
+    const tours: Passage[] = [
+      passage(9512, "Kayak tours", "# Kayak tours\n\nKayak tours are open to paddlers of at least 14 years of age."),
+    ];
+    const asked = (q: string) =>
+      ask(q, {
+        passages: tours,
+        analysis: { language: "en", corrected: q, related: [], subject: [{ word: "join", weight: 0 }] },
+      }).reply;
+    expect(asked("My daughter is 12. Can she join the kayak tours?")).toMatch(/^No\b/);
+    expect(asked("My daughter is 15. Can she join the kayak tours?")).not.toMatch(/^No\b/);
+  });
+
   it("'what is the price of…' asks for an amount, as 'how much' does: a sentence without one is no answer", () => {
     const harbour: Passage[] = [
       passage(
