@@ -7,7 +7,13 @@ import { insertSource } from "@/db/queries/knowledge";
 import type { Bot } from "@/db/schema";
 import { processNextSource } from "@/lib/knowledge/ingest";
 import { answerBuiltin } from "@/lib/engine/builtin";
-import { ALTERNATIVE_FIX_WEIGHT, COMPOUND_WEIGHT, FORM_WEIGHT, fullTextRetriever } from "@/lib/knowledge/retrieve";
+import {
+  ALTERNATIVE_FIX_WEIGHT,
+  COMPOUND_WEIGHT,
+  FORM_WEIGHT,
+  fullTextRetriever,
+  HYPERNYM_WEIGHT,
+} from "@/lib/knowledge/retrieve";
 import { BIKE_SHOP } from "./fixtures/knowledge/bike-shop";
 import { openTestDb } from "./db";
 
@@ -556,6 +562,25 @@ Unsere Rucksäcke sind wasserdicht und haben ein Laptopfach.`,
     ]);
     const none = await ask(english, "Do you sell a brella?");
     expect(none.analysis.related.filter((r) => r.weight === COMPOUND_WEIGHT)).toEqual([]);
+  });
+
+  it("finds the kind a German noun names ('Tiere' for 'Hund', through 'Haustier'), from OpenThesaurus", async () => {
+    const RULES = {
+      title: "Hausordnung",
+      text: `# Hausordnung
+
+Bitte lass große Taschen an der Garderobe. Tiere dürfen leider nicht in den Laden.
+
+# Parken
+
+Fahrräder kannst du im Hof abstellen.`,
+    };
+    const bot = await botWith("Kinds", [RULES, GERMAN]);
+    const found = await ask(bot, "Darf ich meinen Hund mitbringen?");
+    expect(found.analysis.related).toContainEqual({ word: "tiere", for: "hund", weight: HYPERNYM_WEIGHT });
+    expect(found.passages[0]?.heading).toBe("Hausordnung");
+    // Only the knowledge's words: nothing about parking for a dog.
+    expect(found.analysis.related.map((r) => r.word)).not.toContain("hof");
   });
 
   it("in a follow-up, searches for the earlier subject rather than for the kind of value asked ('¿En qué meses?')", async () => {

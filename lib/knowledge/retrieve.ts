@@ -68,6 +68,20 @@ export const FORM_WEIGHT = 0.9;
 export const COMPOUND_WEIGHT = 0.7;
 /** At most this many forms of one question word are looked up, and this many in all. */
 const FORMS_PER_WORD = 80;
+/** How much a kind the question's noun is counts ("Tiere" for "Hund"): less than a synonym, as a kind says more. */
+export const HYPERNYM_WEIGHT = 0.5;
+/** The shortest last part of a compound kind that counts as the kind ("Tier" of "Haustier"). */
+const KIND_PART_MIN = 4;
+
+/**
+ * German nouns → the nouns OpenThesaurus names as their kinds ("Oberbegriff": Hund → Haustier, Raubtier), from its
+ * MyThes file (LGPL; lib/knowledge/data/make-de-hypernyms.mjs). Loaded on the first German question.
+ */
+let germanKinds: Promise<Record<string, string[]>> | undefined;
+function germanHypernyms(): Promise<Record<string, string[]>> {
+  germanKinds ??= import("./data/de-hypernyms.json").then((m) => m.default as Record<string, string[]>);
+  return germanKinds;
+}
 const MAX_FORMS = 400;
 /** The question's first this many distinct words have their swapped-letter variants looked up. */
 const SWAPPED_WORDS = 40;
@@ -423,6 +437,39 @@ export async function analyzeQuestion(
           related.push({ word: compound, for: word, weight: COMPOUND_WEIGHT });
         }
     }
+  // "Darf mein Hund mit?" where the page says "Tiere dürfen nicht mit": a German noun also searches for its kinds
+  // (OpenThesaurus's "Oberbegriff") and, for a compound kind, its last part ("Haustier" → "Tier"), in their
+  // dictionary forms ("Tiere"); only those the knowledge uses, at HYPERNYM_WEIGHT. All of a word's meanings are
+  // listed together ("Hund" is also a mining cart), which the knowledge's own vocabulary and the low weight temper.
+  if (language === "de") {
+    const kinds = await germanHypernyms();
+    const candidates = new Map<string, string>();
+    const add = (form: string, word: string) => {
+      if (!candidates.has(form) && candidates.size < MAX_FORMS) candidates.set(form, word);
+    };
+    for (const word of wordsOf(corrected)) {
+      if (stopwords.has(word) || fixes.has(word)) continue;
+      for (const kind of kinds[word] ?? []) {
+        const lower = kind.toLowerCase();
+        add(lower, word);
+        for (const form of questionLexicon?.forms(kind, FORMS_PER_WORD) ?? []) add(form.toLowerCase(), word);
+        for (let i = 1; i <= lower.length - KIND_PART_MIN; i++) {
+          const part = lower.slice(i);
+          add(part, word);
+          for (const form of questionLexicon?.forms(part[0]!.toUpperCase() + part.slice(1), FORMS_PER_WORD) ?? [])
+            add(form.toLowerCase(), word);
+        }
+      }
+    }
+    if (candidates.size) {
+      const found = await readQuestionVocabulary(db, { botId, words: [], candidates: [...candidates.keys()] });
+      for (const form of found.present)
+        if (!seen.has(form)) {
+          seen.add(form);
+          related.push({ word: form, for: candidates.get(form)!, weight: HYPERNYM_WEIGHT });
+        }
+    }
+  }
   for (const r of alternatives)
     if (!seen.has(r.word)) {
       seen.add(r.word);
