@@ -1352,9 +1352,19 @@ function buildQuery(
   const scene = new Set<string>();
   if (sentences.length >= 2 && question) {
     const asked = new Set(termsIn(question, language, { parts: false }));
+    // "Nous voyageons avec notre chat. Est-ce qu'il peut dormir dans la chambre ?": a question that points back with
+    // "he", "she" or "they" asks about a thing the scene names, whose nouns then weigh as the question's own.
+    const pointsBack = POINTING_PRONOUN[knownLanguage(language)]?.test(foldAccents(normalise(question))) ?? false;
+    const nouns = new Set(
+      pointsBack
+        ? (analysis?.subject ?? []).flatMap(({ word, weight }) =>
+            weight < ABOUT_MIN ? termsIn(word, language, { parts: false }) : [],
+          )
+        : [],
+    );
     for (const term of own)
       if (!asked.has(term)) {
-        terms.set(term, PREVIOUS_TURN_WEIGHT);
+        terms.set(term, pointsBack && !nouns.has(term) ? 1 : PREVIOUS_TURN_WEIGHT);
         scene.add(term);
       }
   }
@@ -2457,6 +2467,14 @@ function decideYesNo(
   if (proper) return { decision: "yes", lead: proper };
   return undefined;
 }
+
+/** A third person's pronoun, which points back to what a sentence before the question named, per language (folded). */
+const POINTING_PRONOUN: Record<string, RegExp> = {
+  en: /(?<![\p{L}'])(?:he|she|they|him|her|them)(?![\p{L}'])/u,
+  fr: /(?<![\p{L}])(?:il|elle|ils|elles)(?![\p{L}'])(?!\s+(?:y|faut|est\s+possible)(?![\p{L}]))/u,
+  de: /(?<![\p{L}])(?:er|ihn|ihm)(?![\p{L}])/u,
+  es: /(?<![\p{L}])(?:el|ella|ellos|ellas)(?![\p{L}])(?=\s+(?:puede|pueden|podra|podran|va|van|esta|estan|tiene|tienen|necesita|necesitan))/u,
+};
 
 /** A word at least this much a noun (subject weight, lib/knowledge/wordnet.ts) says what a yes/no question is about. */
 const ABOUT_MIN = 0.5;

@@ -1870,6 +1870,22 @@ Every new account can try Pro free for 7 days, no card needed.`,
     expect(reply).toBe("Le cours coûte 20 €.");
   });
 
+  it("weighs what the scene names as the question's own when the question points back to it ('Peut-il…?')", () => {
+    const rooms: Passage[] = [
+      passage(
+        9507,
+        "Chambres",
+        "# Chambres\n\nChaque chambre a un lit double et un bureau. La chambre Jardin donne sur la cour. " +
+          "Dans la chambre Famille, quatre personnes peuvent dormir. Un lit bébé peut être installé dans la chambre.\n\n" +
+          "# Animaux\n\nLes perroquets et les autres animaux ne sont pas acceptés.",
+      ),
+    ];
+    const q =
+      "Nous voyageons avec notre perroquet, il est très calme. Est-ce qu'il peut dormir avec nous dans la chambre ?";
+    const analysis = { language: "fr", corrected: q, related: [], subject: [{ word: "dormir", weight: 0 }] };
+    expect(ask(q, { passages: rooms, analysis }).reply).toMatch(/^Non, les perroquets/);
+  });
+
   it("a negation about something else in the sentence does not make the answer no", () => {
     const { reply } = asked("Can I try Pro free?");
     expect(reply).toContain("free for 7 days");
