@@ -365,6 +365,16 @@ export async function analyzeQuestion(
   // Related words: the lexical resource's (English), then the owner's.
   const related: QueryAnalysis["related"] = [];
   const seen = new Set(wordsOf(corrected));
+  // Candidate word → the question word it is related to: those the knowledge uses join the related words (one lookup).
+  const relateUsed = async (candidates: Map<string, string>, weight: number) => {
+    if (!candidates.size) return;
+    const found = await readQuestionVocabulary(db, { botId, words: [], candidates: [...candidates.keys()] });
+    for (const form of found.present)
+      if (!seen.has(form)) {
+        seen.add(form);
+        related.push({ word: form, for: candidates.get(form)!, weight });
+      }
+  };
   if (language === "en") {
     let present = vocab.present;
     const fixed = [...fixes.values()];
@@ -416,14 +426,7 @@ export async function analyzeQuestion(
     const asked = new Set(wordsOf(corrected));
     for (const word of wordsOf(context ?? ""))
       if (!asked.has(word) && word.length >= 3 && questionLexicon.has(word)) add(word);
-    if (forms.size) {
-      const found = await readQuestionVocabulary(db, { botId, words: [], candidates: [...forms.keys()] });
-      for (const form of found.present)
-        if (!seen.has(form)) {
-          seen.add(form);
-          related.push({ word: form, for: forms.get(form)!, weight: FORM_WEIGHT });
-        }
-    }
+    await relateUsed(forms, FORM_WEIGHT);
   }
   // "Schirm" where the page says "Regenschirme": in a language that writes compounds as one word, a compound names a
   // kind of its last part. Not for a word typed in lower case by a writer who capitalises nouns (how the question is
@@ -461,14 +464,7 @@ export async function analyzeQuestion(
         }
       }
     }
-    if (candidates.size) {
-      const found = await readQuestionVocabulary(db, { botId, words: [], candidates: [...candidates.keys()] });
-      for (const form of found.present)
-        if (!seen.has(form)) {
-          seen.add(form);
-          related.push({ word: form, for: candidates.get(form)!, weight: HYPERNYM_WEIGHT });
-        }
-    }
+    await relateUsed(candidates, HYPERNYM_WEIGHT);
   }
   for (const r of alternatives)
     if (!seen.has(r.word)) {
