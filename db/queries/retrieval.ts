@@ -40,8 +40,8 @@ export type RankedChunk = {
  * cannot drown the others, and early (rank / (rank + 0.15)): that a chunk says a rare word counts
  * more than where it says it, so a rare word said once in a long section outweighs a common one in a
  * short section's heading. Measured on the tune half against 0.3: 0.2 and 0.1 gained 2 and 4 and lost
- * none, 0.05 lost two; below 0.15 a word as light as "take" in one body outweighs the subject in a
- * tiny knowledge base's heading ("How long does it take?" after "returns"). A term the bot's knowledge
+ * none, 0.05 lost two; below 0.15 a verb as light as "take" in one body outweighs the subject of a
+ * follow-up in a tiny knowledge base's heading. A term the bot's knowledge
  * does not hold drops out at the knowledge_terms join, so related words only ever reach the knowledge's
  * own vocabulary.
  *

@@ -1352,10 +1352,11 @@ function buildQuery(
   const scene = new Set<string>();
   if (sentences.length >= 2 && question) {
     const asked = new Set(termsIn(question, language, { parts: false }));
-    // "Nous voyageons avec notre chat. Est-ce qu'il peut dormir dans la chambre ?": a question that points back with
-    // "he", "she" or "they" asks about a thing the scene names, whose nouns then weigh as the question's own.
+    // "Nous avons un furet, très sage. Est-ce qu'il peut venir ?": a question that points back with "he", "she" or
+    // "they" asks about what the scene names, whose words then weigh as the question's own (not those retrieval reads
+    // as how the question is put: its verbs).
     const pointsBack = POINTING_PRONOUN[knownLanguage(language)]?.test(foldAccents(normalise(question))) ?? false;
-    const nouns = new Set(
+    const howPut = new Set(
       pointsBack
         ? (analysis?.subject ?? []).flatMap(({ word, weight }) =>
             weight < ABOUT_MIN ? termsIn(word, language, { parts: false }) : [],
@@ -1364,7 +1365,7 @@ function buildQuery(
     );
     for (const term of own)
       if (!asked.has(term)) {
-        terms.set(term, pointsBack && !nouns.has(term) ? 1 : PREVIOUS_TURN_WEIGHT);
+        terms.set(term, pointsBack && !howPut.has(term) ? 1 : PREVIOUS_TURN_WEIGHT);
         scene.add(term);
       }
   }
@@ -1439,7 +1440,7 @@ function buildQuery(
       const [term] = elided ? termsIn(token, language, { parts: false }) : [];
       const [word] = elided ? termsIn(elided, language, { parts: false }) : [];
       if (!term || !word || !terms.has(term)) continue;
-      // Only where the passages say the word and not the token: "chat" is a word, not "c'hat".
+      // Only where the passages say the word and not the token: "cours" is a word, not "c'ours".
       if (units.some((unit) => unit.terms.has(term)) || !units.some((unit) => unit.terms.has(word))) continue;
       related.set(term, [...(related.get(term) ?? []), { terms: [word], weight: 1 }]);
     }
@@ -2751,8 +2752,8 @@ function clauseNegates(s: Scorer, unit: Unit, query: Query, negation: RegExp, cl
   if (negations.length > 0 && matches.length === 0 && short) return true;
   // "open every day except Wednesday" for "open on Wednesday?": the word asked about is the one excepted.
   if (exceptions.some((e) => matches.some((m) => m > e && m - e <= EXCEPT_REACH))) return true;
-  // Counted in words that carry meaning: "Les chats et les autres animaux ne sont pas acceptés" is one step from "chats"
-  // to its verb however many articles stand between.
+  // Counted in words that carry meaning: "Les perceuses et les marteaux ne sont pas prêtés" is one step from
+  // "perceuses" to its verb however many little words stand between.
   const stop = stopwordsOf(query.language);
   const position: number[] = [];
   words.reduce((count, word, i) => {

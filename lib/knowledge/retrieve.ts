@@ -68,13 +68,13 @@ export const FORM_WEIGHT = 0.9;
 export const COMPOUND_WEIGHT = 0.7;
 /** At most this many forms of one question word are looked up, and this many in all. */
 const FORMS_PER_WORD = 80;
-/** How much a kind the question's noun is counts ("Tiere" for "Hund"): less than a synonym, as a kind says more. */
+/** How much a kind the question's noun is counts ("Vögel" for "Papagei"): less than a synonym, as a kind says more. */
 export const HYPERNYM_WEIGHT = 0.5;
 /** The shortest last part of a compound kind that counts as the kind ("Tier" of "Haustier"). */
 const KIND_PART_MIN = 4;
 
 /**
- * German nouns → the nouns OpenThesaurus names as their kinds ("Oberbegriff": Hund → Haustier, Raubtier), from its
+ * German nouns → the nouns OpenThesaurus names as their kinds ("Oberbegriff": Katze → Raubtier, Beutegreifer), from its
  * MyThes file (LGPL; lib/knowledge/data/make-de-hypernyms.mjs). Loaded on the first German question.
  */
 let germanKinds: Promise<Record<string, string[]>> | undefined;
@@ -440,10 +440,11 @@ export async function analyzeQuestion(
           related.push({ word: compound, for: word, weight: COMPOUND_WEIGHT });
         }
     }
-  // "Darf mein Hund mit?" where the page says "Tiere dürfen nicht mit": a German noun also searches for its kinds
-  // (OpenThesaurus's "Oberbegriff") and, for a compound kind, its last part ("Haustier" → "Tier"), in their
-  // dictionary forms ("Tiere"); only those the knowledge uses, at HYPERNYM_WEIGHT. All of a word's meanings are
-  // listed together ("Hund" is also a mining cart), which the knowledge's own vocabulary and the low weight temper.
+  // "Darf mein Papagei mit?" where the page says "Vögel sind nicht erlaubt": a German noun also searches its kinds
+  // (OpenThesaurus's "Oberbegriff") and, for a compound kind, its last part ("Raubtier" → "Tier" for "Katze"), in
+  // their dictionary forms ("Vögel"); only those the knowledge uses, at HYPERNYM_WEIGHT. All of a word's meanings
+  // are listed together ("Birne" is a fruit and a light bulb), which the knowledge's own vocabulary and the low
+  // weight temper.
   if (language === "de") {
     const kinds = await germanHypernyms();
     const candidates = new Map<string, string>();
