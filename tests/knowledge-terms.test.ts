@@ -6,7 +6,13 @@ import { createBot, deleteBot, updateBot } from "@/db/queries/bots";
 import { deleteSource, insertSource, replaceSourceChunks } from "@/db/queries/knowledge";
 import type { Bot } from "@/db/schema";
 import { processNextSource } from "@/lib/knowledge/ingest";
-import { forgetVocabulary, rankChunks, readQuestionVocabulary, type RankRequest } from "@/db/queries/retrieval";
+import {
+  forgetVocabulary,
+  RANK_SATURATION,
+  rankChunks,
+  readQuestionVocabulary,
+  type RankRequest,
+} from "@/db/queries/retrieval";
 import { ALL_TERMS_CANDIDATES, analyzeQuestion, CANDIDATE_BUDGET, fullTextRetriever } from "@/lib/knowledge/retrieve";
 import { BIKE_SHOP, BIKE_SHOP_QUESTIONS } from "./fixtures/knowledge/bike-shop";
 import { groupedCounter } from "./fixtures/grouped-count";
@@ -207,7 +213,7 @@ async function exactTopK({ botId, texts, k }: RankRequest): Promise<number[]> {
         from knowledge_chunks c join q on c.tsv @@ q.tq join df on df.lexeme = q.lexeme cross join total
         where c.bot_id = ${botId}
         group by c.id
-        order by sum(q.weight * ln(1 + (total.n - df.df + 0.5) / (df.df + 0.5)) * (ts_rank_cd(c.tsv, q.tq, 1) / (ts_rank_cd(c.tsv, q.tq, 1) + 0.3))) desc, c.id
+        order by sum(q.weight * ln(1 + (total.n - df.df + 0.5) / (df.df + 0.5)) * (ts_rank_cd(c.tsv, q.tq, 1) / (ts_rank_cd(c.tsv, q.tq, 1) + ${sql.raw(String(RANK_SATURATION))}))) desc, c.id
         limit ${k}`,
   );
   return rows.map((r) => Number(r.id));

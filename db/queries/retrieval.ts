@@ -16,6 +16,8 @@ import { authCacheMs } from "./api-auth-cache";
 export const CANDIDATE_BUDGET = 300;
 /** Chunks holding every word of the question that the knowledge knows: ranked too, up to this many. */
 export const ALL_TERMS_CANDIDATES = 150;
+/** How early a term's match saturates: its score in a chunk is rank / (rank + RANK_SATURATION) (see rankedChunksSql). */
+export const RANK_SATURATION = 0.15;
 
 /** Text to parse into search terms: `config` is a text search configuration, `own` marks the question's own words. */
 export type SearchText = { text: string; config: string; weight: number; own: boolean };
@@ -37,9 +39,9 @@ export type RankedChunk = {
  * lone question is a batch of one). Each stemmed term counts on its own, weighted by its weight times
  * how rare it is in the bot's knowledge (IDF, as in BM25, from knowledge_terms); a term's match in a
  * chunk is ts_rank_cd over title/heading (weight A) and content (B), saturated so one word repeated
- * cannot drown the others, and early (rank / (rank + 0.15)): that a chunk says a rare word counts
- * more than where it says it, so a rare word said once in a long section outweighs a common one in a
- * short section's heading. Measured on the tune half against 0.3: 0.2 and 0.1 gained 2 and 4 and lost
+ * cannot drown the others, and early (rank / (rank + RANK_SATURATION), 0.15): that a chunk says a
+ * rare word counts more than where it says it, so a rare word said once in a long section outweighs a
+ * common one in a short section's heading. Measured on the tune half against 0.3: 0.2 and 0.1 gained 2 and 4 and lost
  * none, 0.05 lost two; below 0.15 a verb as light as "take" in one body outweighs the subject of a
  * follow-up in a tiny knowledge base's heading. A term the bot's knowledge
  * does not hold drops out at the knowledge_terms join, so related words only ever reach the knowledge's
@@ -114,7 +116,7 @@ export function rankedChunksSql(questions: RankRequest[]): SQL {
             ) m
           ),
           scored as (
-            select cd.qi, c.id, sum(q.w * (r.rank / (r.rank + 0.15))) as score
+            select cd.qi, c.id, sum(q.w * (r.rank / (r.rank + ${sql.raw(String(RANK_SATURATION))}))) as score
             from candidates cd
             join knowledge_chunks c on c.id = cd.id
             join q on q.qi = cd.qi and c.tsv @@ q.tq
