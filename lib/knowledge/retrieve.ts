@@ -68,6 +68,7 @@ export const FORM_WEIGHT = 0.9;
 export const COMPOUND_WEIGHT = 0.7;
 /** At most this many forms of one question word are looked up, and this many in all. */
 const FORMS_PER_WORD = 80;
+const MAX_FORMS = 400;
 /** How much a kind the question's noun is counts ("Vögel" for "Papagei"): less than a synonym, as a kind says more. */
 export const HYPERNYM_WEIGHT = 0.5;
 /** The shortest last part of a compound kind that counts as the kind ("Tier" of "Haustier"). */
@@ -82,7 +83,7 @@ function germanHypernyms(): Promise<Record<string, string[]>> {
   germanKinds ??= import("./data/de-hypernyms.json").then((m) => m.default as Record<string, string[]>);
   return germanKinds;
 }
-const MAX_FORMS = 400;
+
 /** The question's first this many distinct words have their swapped-letter variants looked up. */
 const SWAPPED_WORDS = 40;
 /** At most this many short unplaced words of a question have their one-letter substitutions looked up. */
@@ -457,11 +458,13 @@ export async function analyzeQuestion(
         const lower = kind.toLowerCase();
         add(lower, word);
         for (const form of questionLexicon?.forms(kind, FORMS_PER_WORD) ?? []) add(form.toLowerCase(), word);
-        for (let i = 1; i <= lower.length - KIND_PART_MIN; i++) {
+        for (let i = 1; i <= lower.length - KIND_PART_MIN && candidates.size < MAX_FORMS; i++) {
           const part = lower.slice(i);
           add(part, word);
-          for (const form of questionLexicon?.forms(part[0]!.toUpperCase() + part.slice(1), FORMS_PER_WORD) ?? [])
-            add(form.toLowerCase(), word);
+          // Only a part that is a noun of the dictionary has forms to look up ("tier", not "ubtier").
+          const noun = part[0]!.toUpperCase() + part.slice(1);
+          if (questionLexicon?.has(noun))
+            for (const form of questionLexicon.forms(noun, FORMS_PER_WORD)) add(form.toLowerCase(), word);
         }
       }
     }
