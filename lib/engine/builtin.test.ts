@@ -127,6 +127,11 @@ describe("isFollowUp", () => {
   it("reads French 'c'est' as pointing back unless the message names what it is", () => {
     expect(isFollowUp("C'est combien par personne ?", "fr")).toBe(true);
     expect(isFollowUp("C'est quoi le code du wifi de la chambre ?", "fr")).toBe(false);
+    // A subject pronoun points back to what was named before; an impersonal one does not.
+    expect(isFollowUp("Il est ouvert à quelle heure ?", "fr")).toBe(true);
+    expect(isFollowUp("Est-ce qu'elle accepte les chiens ?", "fr")).toBe(true);
+    expect(isFollowUp("Il faut réserver la table combien de jours avant ?", "fr")).toBe(false);
+    expect(isFollowUp("Is she allowed in the pool?", "en")).toBe(true);
   });
 });
 

@@ -118,6 +118,24 @@ const ENUMERATION =
 /** An amount of money ("€35", "9.99 USD", "12/month"), lowercased and accents folded. */
 const AMOUNT =
   /[$€£¥₹]\s?\d|\d(?:[.,]\d+)?\s?(?:[$€£¥₹]|usd|eur|gbp|chf|dollars?|euros?|pounds?)(?![\p{L}])|\d\s?\/\s?(?:mo|month|yr|year|mois|an|monat|jahr|mes|ano)\b/u;
+/** How much "hours" asked as a time of day matches where it counts a duration ("within 24 hours"). */
+const COUNTED_WEIGHT = 0.3;
+
+/** A number, in figures or words, before a unit of time ("24", "three", "an"). */
+const NUMBER_WORD = new RegExp(`^(?:\\d+|${NUMBER_WORDS.slice(2)}|${ONE_WORDS.slice(2)})$`, "u");
+
+/** Whether every word of the text that starts with the stem follows a number ("24 hours", "48 heures"). */
+function onlyCounted(text: string, stem: string): boolean {
+  const words = foldAccents(normalise(text)).match(/\d+|\p{L}+/gu) ?? [];
+  let seen = false;
+  for (let i = 0; i < words.length; i++)
+    if (words[i]!.startsWith(stem)) {
+      if (!NUMBER_WORD.test(words[i - 1] ?? "")) return false;
+      seen = true;
+    }
+  return seen;
+}
+
 /** A price that is none. */
 const FREE = /\b(?:free|gratuit\w*|kostenlos|gratis)\b/u;
 /** A unit whose only price is "free" counts this much of the answer type "how much". */
@@ -715,6 +733,8 @@ export function isFollowUp(message: string, language = guessLanguage(message)): 
         (language === "de" && GERMAN_POINTING_BACK.test(text))
   )
     return true;
+  // "Il est ouvert à quelle heure ?", "Is she allowed to…?": a person or thing named before.
+  if (POINTING_PRONOUN[knownLanguage(language)]?.test(foldAccents(text))) return true;
   if (language === "en" && /\bthere\b/.test(text) && !/\b(?:is|are|was|were|be)\s+there\b/.test(text)) return true;
   // "¿A partir de qué edad?", "Which months?": three words or fewer with one thing named lean on the turn before; so
   // does a question that names nothing but the kind of value it asks for ("How much notice do I have to give?").
@@ -1608,7 +1628,12 @@ function scorer(units: Unit[], query: Query): Scorer {
       df(`h:${term}`) > 0 ||
       (query.related.get(term) ?? []).some((r) => r.terms.every((t) => df(t) > 0 || df(`h:${t}`) > 0)),
     match(unit, term) {
-      if (unit.terms.has(term)) return 1;
+      if (unit.terms.has(term))
+        // "What hours is the chat open?" and "replies within 24 hours": the word counting a duration is not the
+        // time of day asked for.
+        return query.cueOf.get(term) === "§time" && !unit.terms.has("§time") && onlyCounted(unit.text, term)
+          ? COUNTED_WEIGHT
+          : 1;
       if (/^\d+$/.test(term)) {
         const n = Number(term);
         if (unit.ranges.some(([low, high]) => low <= n && n <= high)) return 1;
@@ -2118,9 +2143,18 @@ function selectUnits(units: Unit[], query: Query, exclude: Set<string> = new Set
       }
     // "Tras ese plazo…" needs the sentence it points back to; "At the counter you can also pay in cash", asked what
     // there is, the things the sentence before names ("We accept Visa, Mastercard and Maestro.").
+    // "We don't take American Express." is the exception to the sentence before it ("We accept cash, Visa and
+    // Mastercard."): asked how, or what, the rule comes with it.
     for (const unit of [...chosen]) {
-      const previous = unit.anaphoric || (unit.additive && !query.yesNo) ? following(units, unit, -1)[0] : undefined;
-      const before = unit.anaphoric || previous?.enumeratesNames ? previous : undefined;
+      const exception = !query.yesNo && opensNegated(unit.text, query.language);
+      const previous =
+        unit.anaphoric || (unit.additive && !query.yesNo) || exception ? following(units, unit, -1)[0] : undefined;
+      const before =
+        unit.anaphoric ||
+        previous?.enumeratesNames ||
+        (exception && previous && !opensNegated(previous.text, query.language) && sharesWord(previous, unit))
+          ? previous
+          : undefined;
       if (before && !chosen.includes(before) && length + before.text.length + 1 <= MAX_LIST_CHARS) {
         chosen.push(before);
         length += before.text.length + 1;
@@ -2343,6 +2377,24 @@ const NEGATIONS: Record<string, RegExp> = {
   pt: /(?<![\p{L}])(?:nao|nunca|nenhum|nenhuma|fechado|fechada|excluido|excluida|exclui|excluem)(?![\p{L}])/u,
   nl: /(?<![\p{L}])(?:niet|geen|nooit|gesloten|uitgesloten)(?![\p{L}])/u,
 };
+/** How many words into a sentence a negation says the sentence as a whole is denied ("We do not accept…"). */
+const OPENING_NEGATION_WORDS = 4;
+
+/** Whether a sentence opens by denying ("No aceptamos…", "We don't take…", "Wir nehmen keine…"). */
+function opensNegated(text: string, language: string): boolean {
+  const negation = NEGATIONS[knownLanguage(language)];
+  const opening =
+    foldAccents(normalise(text))
+      .match(/[\p{L}\d']+/gu)
+      ?.slice(0, OPENING_NEGATION_WORDS) ?? [];
+  return negation !== undefined && negation.test(opening.join(" "));
+}
+
+/** Whether two units share a word (not a kind of value). */
+function sharesWord(a: Unit, b: Unit): boolean {
+  return [...a.terms].some((term) => !term.startsWith("§") && b.terms.has(term));
+}
+
 /** "Only on weekday mornings": a restriction that answers no when the question asks about something it leaves out. */
 const ONLY: Record<string, RegExp> = {
   en: /(?<![\p{L}])(?:only|exclusively)(?![\p{L}])/u,
@@ -2731,7 +2783,8 @@ function clauseNegates(s: Scorer, unit: Unit, query: Query, negation: RegExp, cl
   const startsNegation = stickyOf(negation);
   words.forEach((word, i) => {
     startsNegation.lastIndex = 0;
-    if (startsNegation.test(words.slice(i, i + 3).join(" "))) negations.push(i);
+    // English "don't", "isn't": the negation is the word's end.
+    if (startsNegation.test(words.slice(i, i + 3).join(" ")) || word.endsWith("n't")) negations.push(i);
     if (except.test(word) || except.test(`${word} ${words[i + 1] ?? ""}`)) exceptions.push(i);
   });
   // most clauses: no need to find the question's words in them

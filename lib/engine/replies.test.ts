@@ -687,6 +687,52 @@ describe("a sentence that adds to the one before it", () => {
   });
 });
 
+describe("a sentence that denies", () => {
+  const till = [
+    passage(
+      9989,
+      "Paying",
+      "# Paying\n\nWe accept cash, debit cards and Apple Pay. We don't accept cheques at the till.\n\n## Parking\n\nParking is free.",
+    ),
+    passage(
+      9990,
+      "Pagar",
+      "# Formas de pago\n\nAceptamos efectivo, tarjetas y Bizum. No aceptamos cheques en la caja.\n\n## Aparcamiento\n\nEl aparcamiento es gratuito.",
+    ),
+  ];
+
+  it("comes after the rule it is the exception to when asked how", () => {
+    expect(ask("How can I pay at the till?", { passages: till.slice(0, 1) }).reply).toBe(
+      "We accept cash, debit cards and Apple Pay. We don't accept cheques at the till.",
+    );
+    const q = "¿Cómo se puede pagar en la caja?";
+    expect(ask(q, { passages: till.slice(1), analysis: { language: "es", corrected: q, related: [] } }).reply).toBe(
+      "Aceptamos efectivo, tarjetas y Bizum. No aceptamos cheques en la caja.",
+    );
+  });
+
+  it("stands alone for a yes or no, which it answers no, however it is contracted", () => {
+    expect(ask("Do you accept cheques?", { passages: till.slice(0, 1) }).reply).toBe(
+      "No, we don't accept cheques at the till.",
+    );
+  });
+});
+
+describe("hours asked as a time of day", () => {
+  it("are not a duration counted in hours", () => {
+    const support = [
+      passage(
+        9991,
+        "Support",
+        "# Support\n\n- Basic: email replies within 48 hours.\n- Plus: email replies within 24 hours, and phone support.\n- Pro: email replies within 4 hours, phone support, and a named manager.\n\nPhone support is staffed Monday to Friday from 9:00 to 18:00.\n\n## Exports\n\nExports are available on every plan.",
+      ),
+    ];
+    const { reply } = ask("What hours is your phone support available?", { passages: support });
+    expect(reply).toContain("9:00 to 18:00");
+    expect(reply).not.toContain("48 hours");
+  });
+});
+
 describe("the kind asked for after other words", () => {
   it("reads French 'quoi comme …' and German 'was für …' as asking for things of that kind", () => {
     const cards = [
