@@ -6,6 +6,7 @@ import {
   isSubsequence,
   knownLanguage,
   normalise,
+  numberWordsOf,
   stem,
   stopwordsOf,
   tokens,
@@ -847,7 +848,7 @@ function analyse(passage: Passage, language: string): AnalysedUnit[] {
       rawList: raw.list,
       leadIn: !raw.item && raw.list !== undefined,
       ranges: rangesIn(text),
-      bounds: boundsIn(foldAccents(normalise(text))),
+      bounds: boundsIn(numbersAsDigits(foldAccents(normalise(text)), language)),
       anaphoric: !raw.item && !raw.cells && ANAPHORA.test(foldAccents(normalise(text))),
       additive: !raw.item && !raw.cells && ADDITIVE.test(folded),
       enumerates: ENUMERATION.test(text),
@@ -875,10 +876,18 @@ const UPPER_BOUND =
 const LOWER_BOUND =
   /(?<![\p{L}])(?:after|over|above|more than|older than|at least|from|nach|uber|ueber|ab|mehr als|mindestens|apres|plus de|au moins|a partir de|despues de|mas de|mayores de|desde|al menos|dopo le|oltre)\s+(?:(?:the|der|den|dem|les|las|los|le|la)\s+)?(\d{1,4})(?![\d.,:])/gu;
 
-/** "under 12" → [0, 11], "before 9" → [0, 8], "over 65" → [66, ∞), "ab 16" → [16, ∞): open bounds a text states. */
+/** "within 5 miles", "up to 6 people", "bis zu 4 Personen": upper bounds that include their number. */
+const UPPER_BOUND_INCLUSIVE =
+  /(?<![\p{L}])(?:within|up to|at most|no more than|innerhalb von|bis zu|hochstens|maximal|jusqu'a|au maximum|dans un rayon de|hasta|como maximo|dentro de)\s+(\d{1,4})(?![\d.,:])/gu;
+
+/**
+ * "under 12" → [0, 11], "before 9" → [0, 8], "within 5" → [0, 5], "over 65" → [66, ∞), "ab 16" → [16, ∞): open
+ * bounds a text states.
+ */
 function boundsIn(folded: string): [number, number][] {
   const bounds: [number, number][] = [];
   for (const m of folded.matchAll(UPPER_BOUND)) bounds.push([0, Number(m[1]) - 1]);
+  for (const m of folded.matchAll(UPPER_BOUND_INCLUSIVE)) bounds.push([0, Number(m[1])]);
   for (const m of folded.matchAll(LOWER_BOUND)) {
     // "from 2 to 4" is a range (rangesIn), not "2 or more".
     if (/^\s*(?:-|–|to|a|à|au|bis|y|and|till|until|hasta)\s*\d/u.test(folded.slice(m.index + m[0].length))) continue;
@@ -890,6 +899,12 @@ function boundsIn(folded: string): [number, number][] {
     ]);
   }
   return bounds;
+}
+
+/** "within five miles" → "within 5 miles": number words as digits (folded text). */
+function numbersAsDigits(folded: string, language: string): string {
+  const numbers = numberWordsOf(language);
+  return folded.replace(/\p{L}+/gu, (word) => numbers.get(word) ?? word);
 }
 
 /** "10–14 years", "from 2 to 4", "de 13 a 16": the ranges of whole numbers a text states. */
@@ -1408,6 +1423,14 @@ function buildQuery(
     const cue = cues.get(term);
     if (cue) cueOf.set(term, cue);
   }
+  // "And how long does it take?" after "How much does an implant cost?": a follow-up that asks its own kind of value
+  // leaves the earlier turn's word for another kind ("cost") behind.
+  if (tags.size > 0)
+    for (const [term, cue] of cueOf)
+      if (!own.includes(term) && !tags.has(cue)) {
+        terms.delete(term);
+        cueOf.delete(term);
+      }
   // "What is the price of…?", "¿Cuál es el precio…?", "Quel est le coût…?": a word for an amount right after the
   // question word asks for one, as "how much" does.
   if (tags.size === 0) {
@@ -1770,6 +1793,14 @@ function termWeight(s: Scorer, query: Query, term: string): number {
   if (query.unrecognised.has(term)) return weight * UNRECOGNISED_WEIGHT;
   // "What do I honestly get…?": an adverb is how the question is put.
   if (query.manner.has(term)) return weight * MANNER_WEIGHT;
+  // "And how long does the whole thing take?": a follow-up that asks for a kind of value about the earlier turn's
+  // subject; a word of its own that is mostly not a noun is how it is put.
+  if (
+    (query.tags.size > 0 || query.own.some((t) => query.cueOf.has(t))) &&
+    (query.subject.get(term) ?? 1) < ABOUT_MIN &&
+    [...query.terms.keys()].some((t) => !query.own.includes(t))
+  )
+    return weight * MANNER_WEIGHT;
   // Weighs most when it is what the question is about ("scooters"), less when it is how it is put ("own", "mend").
   return weight * Math.max(GENERAL_WORD_WEIGHT, UNKNOWN_TERM_BOOST * (query.subject.get(term) ?? 1));
 }
@@ -2735,8 +2766,12 @@ function outsideBound(chosen: Unit[], query: Query, folded: string): Unit | unde
   if (!kind) return undefined;
   const about = query.own.filter((term) => !/^\d+$/.test(term) && term !== kind && query.subject.get(term) !== 0);
   for (const unit of chosen)
-    for (const clause of foldAccents(normalise(unit.text)).split(/[,;:()]/)) {
-      const bounds = [...clause.matchAll(UPPER_BOUND), ...clause.matchAll(LOWER_BOUND)].filter((m) => {
+    for (const clause of numbersAsDigits(foldAccents(normalise(unit.text)), query.language).split(/[,;:()]/)) {
+      const bounds = [
+        ...clause.matchAll(UPPER_BOUND),
+        ...clause.matchAll(UPPER_BOUND_INCLUSIVE),
+        ...clause.matchAll(LOWER_BOUND),
+      ].filter((m) => {
         const after = clause.slice(m.index + m[0].length).match(/^\s+(\p{L}+)/u)?.[1];
         return after !== undefined && termsIn(after, query.language, { parts: false })[0] === kind;
       });

@@ -1287,6 +1287,33 @@ describe("follow-ups without a model", () => {
     expect(reply).not.toContain("€");
   });
 
+  it("'and how long does the whole thing take?' after a price asks how long, about the same thing", () => {
+    const passages = [
+      passage(
+        9208,
+        "Dental crowns",
+        "# Dental crowns\n\nA first crown consultation costs €80, which is deducted from the treatment. Treatment takes two to three weeks from the first consultation, because the lab makes each crown by hand.",
+      ),
+      passage(
+        9209,
+        "Whitening",
+        "# Whitening\n\nHome whitening costs €300. We take impressions and make custom trays.",
+      ),
+      passage(9210, "Check-ups", "# Check-ups\n\nA check-up costs €45. We send a reminder a day before."),
+      passage(9211, "Emergencies", "# Emergencies\n\nOut-of-hours emergency treatment costs €150."),
+    ];
+    // As retrieval weighs it (WordNet): "whole" is mostly an adjective.
+    const q = "And how long does the whole thing take?";
+    const analysis = { language: "en", corrected: q, related: [], subject: [{ word: "whole", weight: 0.2 }] };
+    // The earlier turn's word for the price ("charge") is no part of a question about time.
+    for (const first of ["How much does a dental crown cost?", "How much do you charge for a crown?"]) {
+      const history = exchange(first, ask(first, { passages }).reply);
+      const { reply } = ask(q, { history, passages, analysis });
+      expect(reply).toContain("two to three weeks");
+      expect(reply).not.toContain("€");
+    }
+  });
+
   it("'how far' asks for a distance: the sentence with one answers it", () => {
     const passages = [
       passage(
@@ -1794,6 +1821,18 @@ Every new account can try Pro free for 7 days, no card needed.`,
       }).reply;
     expect(asked("My daughter is 12. Can she join the kayak tours?")).toMatch(/^No\b/);
     expect(asked("My daughter is 15. Can she join the kayak tours?")).not.toMatch(/^No\b/);
+  });
+
+  it("reads 'up to six' as a bound that holds six, in words or in figures", () => {
+    const room: Passage[] = [
+      passage(9513, "Meeting room", "# Meeting room\n\nThe meeting room seats groups of up to six people."),
+      passage(9514, "Sala", "# Sala de reuniones\n\nLa sala acoge grupos de hasta 6 personas."),
+    ];
+    const asked = (q: string, language = "en") =>
+      ask(q, { passages: room, analysis: { language, corrected: q, related: [] } }).reply;
+    expect(asked("Can a group of 8 people use the meeting room?")).toMatch(/^No, the meeting room seats/);
+    expect(asked("Can a group of 6 people use the meeting room?")).not.toMatch(/^No\b/);
+    expect(asked("¿Puede un grupo de 9 personas usar la sala?", "es")).toMatch(/^No, la sala acoge/);
   });
 
   it("'what is the price of…' asks for an amount, as 'how much' does: a sentence without one is no answer", () => {
