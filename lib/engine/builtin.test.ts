@@ -44,6 +44,14 @@ describe("contentTerms", () => {
     expect(contentTerms("¿Y esa de la tarde?", "es")).toEqual(["tard"]);
   });
 
+  it("reads a Spanish verb without the pronouns joined to it, and a noun with the same ending as it is", () => {
+    expect(contentTerms("¿Cuándo tengo que avisaros?", "es")).toEqual(contentTerms("avísanos", "es"));
+    expect(contentTerms("llámanos", "es")).toEqual(contentTerms("llamar", "es"));
+    expect(contentTerms("reservarla", "es")).toEqual(contentTerms("reservar", "es"));
+    expect(contentTerms("películas", "es")).toEqual(contentTerms("película", "es"));
+    expect(contentTerms("compañeros", "es")).toEqual(contentTerms("compañero", "es"));
+  });
+
   it("drops 'till' (until), which names no subject", () => {
     expect(contentTerms("is the parcel held till friday?")).toEqual(["parcel", "held", "friday"]);
   });

@@ -150,7 +150,9 @@ const VALUE_PATTERNS: Record<Exclude<Cue, "§when">, RegExp> = {
     "u",
   ),
   "§duration": new RegExp(
-    `(?:\\b\\d+|${NUMBER_WORDS}|${ONE_WORDS})\\s*(?:(?:-|–|to|a|à|bis|y|or|ou|oder|o)\\s*(?:\\d+|${NUMBER_WORDS})\\s*)?` +
+    // "48 h à l'avance", "72 h": hours written "h" count a duration when no clock shows them.
+    String.raw`\b(?:2[5-9]|[3-9]\d|\d{3})\s?h\b|\b\d{1,2}\s?h\b(?=\s*(?:a l'avance|d'avance|avant|vorher|im voraus|de antelacion|antes|in advance|before|beforehand)(?![\p{L}]))|` +
+      `(?:\\b\\d+|${NUMBER_WORDS}|${ONE_WORDS})\\s*(?:(?:-|–|to|a|à|bis|y|or|ou|oder|o)\\s*(?:\\d+|${NUMBER_WORDS})\\s*)?` +
       // "a 45-minute session", "a 14-day return window": the number joined to its unit by a hyphen.
       String.raw`-?(?:business\s+|working\s+|jours?\s+ouvr\w*\s*|werk\w*\s+|dias?\s+habiles?\s*)?(?:minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?|heures?|jours?|semaines?|mois|ans|annees?|minuten|stunden?|tagen?|wochen?|monaten?|jahren?|minutos?|horas?|dias?|semanas?|meses|anos?)\b`,
     "u",

@@ -733,6 +733,21 @@ describe("hours asked as a time of day", () => {
   });
 });
 
+describe("hours written 'h' before 'à l'avance'", () => {
+  it("are how long before, not a time of day", () => {
+    const shuttle = [
+      passage(
+        9992,
+        "Navette",
+        "# Navette de la gare\n\nNotre navette coûte 15 € par trajet. Elle se réserve au moins 48 h à l'avance.\n\n# Petit-déjeuner\n\nLe petit-déjeuner est servi de 7 h 30 à 10 h.",
+      ),
+    ];
+    const q = "Combien de temps avant faut-il réserver la navette ?";
+    const { reply } = ask(q, { passages: shuttle, analysis: { language: "fr", corrected: q, related: [] } });
+    expect(reply).toContain("48 h à l'avance");
+  });
+});
+
 describe("the kind asked for after other words", () => {
   it("reads French 'quoi comme …' and German 'was für …' as asking for things of that kind", () => {
     const cards = [

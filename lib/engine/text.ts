@@ -150,6 +150,24 @@ export function stopwordsOf(language: string): Set<string> {
 
 /** Each language's stemmer, its stems (accents folded) remembered: a reply stems the same words of its passages again and again. */
 const stemmers = new Map<string, (word: string) => string>();
+/** Spanish pronouns written joined to a verb ("avisaros", "llámanos", "dímelo"). */
+const CLITICS = "(?:me|te|se|nos|os|lo|la|los|las|le|les)";
+const INFINITIVE_CLITICS = new RegExp(`^(\\p{L}{2,}(?:ar|er|ir))${CLITICS}{1,2}$`, "u");
+const IMPERATIVE_CLITICS = new RegExp(`^(\\p{L}*[áéíó]\\p{L}*[ae])${CLITICS}{1,2}$`, "u");
+
+/**
+ * A Spanish verb without the pronouns joined to it: "avisaros" is "avisar", "avísanos" "avisa", so that both find
+ * the same stem (Snowball's Spanish stemmer leaves "-os" and an imperative's pronouns on). An imperative carries its
+ * stress accent before them; a noun ending in the same letters ("película") keeps them.
+ */
+function withoutClitics(word: string): string {
+  const infinitive = INFINITIVE_CLITICS.exec(word);
+  // "primeros", "compañeros": nouns in "-eros", not "-er" + "os".
+  if (infinitive && !(infinitive[1]!.endsWith("er") && word.endsWith("eros"))) return infinitive[1]!;
+  const imperative = IMPERATIVE_CLITICS.exec(word);
+  return imperative ? foldAccents(imperative[1]!) : word;
+}
+
 function stemmerOf(language: string): (word: string) => string {
   const code = knownLanguage(language);
   let stemFn = stemmers.get(code);
@@ -159,7 +177,9 @@ function stemmerOf(language: string): (word: string) => string {
     stemFn =
       code === "de"
         ? memoize((word: string) => foldAccents(stemmer.stem(word)).replace(/(?<=\p{L}{2}[aoy])s$/u, ""))
-        : memoize((word: string) => foldAccents(stemmer.stem(word)));
+        : code === "es"
+          ? memoize((word: string) => foldAccents(stemmer.stem(withoutClitics(word))))
+          : memoize((word: string) => foldAccents(stemmer.stem(word)));
     stemmers.set(code, stemFn);
   }
   return stemFn;
