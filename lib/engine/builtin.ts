@@ -2850,8 +2850,20 @@ function clauseNegates(s: Scorer, unit: Unit, query: Query, negation: RegExp, cl
     position[i] = count;
     return stop.has(word) ? count : count + 1;
   }, 0);
-  return negations.some((n) => matches.some((m) => Math.abs(position[n]! - position[m]!) <= NEGATION_REACH));
+  // "Prams and sledges with runners of any size may not be left in the lobby": the word asked about is one of the
+  // things denied together, counted from the last of them.
+  return negations.some((n) =>
+    matches.some((m) => {
+      // (The word may be written in two: "push-chairs".)
+      const joined = [m + 1, m + 2].find((i) => i < n && COORDINATING.test(words[i] ?? ""));
+      const from = joined ?? m;
+      return Math.abs(position[n]! - position[from]!) <= NEGATION_REACH;
+    }),
+  );
 }
+
+/** Words that join things said together ("A and B", "A et B"), in every language read (folded). */
+const COORDINATING = /^(?:and|or|et|ou|und|oder|y|o|e|ni)$/u;
 
 /** Words that leave something out of what a sentence says ("every day except Wednesday"), per language (folded). */
 const EXCEPT: Record<string, RegExp> = {

@@ -748,6 +748,22 @@ describe("hours written 'h' before 'à l'avance'", () => {
   });
 });
 
+describe("things denied together", () => {
+  it("are each denied, however long the last of them is", () => {
+    const park = [
+      passage(
+        9993,
+        "Parking",
+        "# Se garer à l'hôtel\n\nNotre parking privé compte 12 places dans la cour. Les fourgons, les camping-cars et les voitures avec une grande remorque de location ne peuvent pas entrer. Les motos se garent sous le porche.\n\n# Vélos\n\nUn local fermé accueille les vélos.",
+      ),
+    ];
+    // "le garer": the thing the sentence before names.
+    const q = "Nous avons un camping-car. Est-ce qu'on pourra le garer dans votre parking ?";
+    const { reply } = ask(q, { passages: park, analysis: { language: "fr", corrected: q, related: [] } });
+    expect(reply).toMatch(/^Non, les fourgons/);
+  });
+});
+
 describe("the kind asked for after other words", () => {
   it("reads French 'quoi comme …' and German 'was für …' as asking for things of that kind", () => {
     const cards = [
