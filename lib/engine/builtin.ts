@@ -94,7 +94,8 @@ type Cue =
   | "§phone"
   | "§contents"
   | "§when"
-  | "§year";
+  | "§year"
+  | "§discount";
 
 const MONTHS =
   "january|february|march|april|may|june|july|august|september|october|november|december|janvier|fevrier|mars|avril|mai|juin|juillet|aout|septembre|octobre|novembre|decembre|januar|februar|marz|juni|juli|oktober|dezember|enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|setiembre|octubre|noviembre|diciembre";
@@ -168,6 +169,9 @@ const VALUE_PATTERNS: Record<Exclude<Cue, "§when">, RegExp> = {
   // A size: "100 MB", "2 GB", "26 inch", "50 cm", "12 kg".
   "§size":
     /\d(?:[.,]\d+)?\s?(?:kb|mb|gb|tb|ko|mo|go|mm|cm|m|km|inch|inches|"|kg|lb|lbs|ml|litres?|liters?|zoll|pulgadas?)(?![\p{L}\d])/u,
+  // A price lowered: "50% off", "20 % de réduction", "10 % Rabatt", "half price", "ermäßigt", "tarifa reducida".
+  "§discount":
+    /\d\s?%\s?(?:off|discount|de reduction|de remise|rabatt|nachlass|ermassigung|de descuento|menos)\b|\b(?:half price|half-price|moitie prix|demi-tarif|tarif reduit|tarifs reduits|halber preis|ermassigt\w*|reduziert\w*|mitad de precio|tarifa reducida|precio reducido)\b/u,
   // A distance: "12 km", "two miles", "within 3 miles", "500 metres", "45 Kilometer" (not an area: "60 m²").
   "§distance": new RegExp(
     `(?:\\d(?:[.,]\\d+)?|${NUMBER_WORDS})\\s?-?(?:km|kms|kilometres?|kilometers?|kilometre|kilometros?|kilometer[n]?|miles?|mi|metres?|meters?|metros?|meter[n]?|m)(?![\\p{L}\\d²])`,
@@ -290,6 +294,12 @@ const CUE_WORDS: Record<Cue, Record<string, string>> = {
   "§year": {},
   "§contents": { en: "ingredients contents", fr: "ingredients contenu", de: "zutaten inhalt", es: "ingredientes" },
   "§distance": { en: "distance", fr: "distance", de: "entfernung", es: "distancia" },
+  "§discount": {
+    en: "discount discounts discounted reduction reductions concession concessions",
+    fr: "reduction reductions remise remises rabais",
+    de: "rabatt rabatte ermassigung ermassigungen nachlass",
+    es: "descuento descuentos rebaja rebajas",
+  },
   "§size": {
     en: "size sizes big large",
     fr: "taille tailles",
@@ -1785,6 +1795,9 @@ function termWeight(s: Scorer, query: Query, term: string): number {
   if (term === PLACE) return s.known(term) ? s.idf(term) * PLACE_WEIGHT : 0;
   const cue = query.cueOf.get(term);
   const weight = s.idf(cue ?? term);
+  // "How do we apply for it?" after "Is there a discount…?": the earlier turn's kind of value, which this one does not
+  // ask for, in a word the knowledge never uses, says nothing about this answer.
+  if (cue && (query.terms.get(term) ?? 1) < 1 && !query.tags.has(cue) && !s.known(term)) return 0;
   if (cue || s.known(term)) return weight;
   if (isShorthand(term)) return 0;
   // A word of an earlier turn that the knowledge does not use says nothing about this answer.

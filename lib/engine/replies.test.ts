@@ -764,6 +764,48 @@ describe("things denied together", () => {
   });
 });
 
+describe("kinds of value: a discount, and one that only the scene or an earlier turn names", () => {
+  const studio = [
+    passage(
+      9995,
+      "Discounts",
+      "# Reduced prices\n\nStudents and pensioners get 20% off every class pass.\n\n# Passes\n\nA ten-class pass costs €120 and is valid for six months.",
+    ),
+    passage(9998, "Applying", "# Applying\n\nTo apply, send a photo of your card to office@example.com."),
+    passage(
+      9996,
+      "Studio",
+      "# The studio\n\nThe studio has two rooms and a small garden. Mats and blocks are provided.",
+    ),
+    passage(9997, "Teachers", "# Teachers\n\nOur four teachers trained in Mysore and in Berlin."),
+  ];
+
+  it("is said by a share off the price, and decides a yes", () => {
+    const { reply } = ask("I'm a student at the university. Do you give students a discount?", { passages: studio });
+    expect(reply).toMatch(/^Yes, students and pensioners get 20% off/);
+  });
+
+  it("a kind of value named in the scene and never in the knowledge makes no sentence with one an answer", () => {
+    const tours = [
+      passage(
+        9999,
+        "City tour",
+        "# City tour\n\nThe city tour takes 2.5 hours and passes the old harbour and the cathedral. It starts every day at 10:30 from the shop and costs €29 per person.",
+      ),
+      passage(9994, "Repairs", "# Repairs\n\nMost repairs are done the same day. A puncture repair costs €12."),
+    ];
+    const q =
+      "We're arriving by train with big suitcases on the morning of our city tour. Can we leave our luggage at the shop during the tour?";
+    expect(ask(q, { passages: tours }).kind).toBe("fallback");
+  });
+
+  it("asked before is not what a follow-up asks", () => {
+    const first = "Is there a discount for pensioners?";
+    const history = exchange(first, ask(first, { passages: studio }).reply);
+    expect(ask("ok, how do I apply for it?", { history, passages: studio }).reply).toContain("office@example.com");
+  });
+});
+
 describe("the kind asked for after other words", () => {
   it("reads French 'quoi comme …' and German 'was für …' as asking for things of that kind", () => {
     const cards = [
