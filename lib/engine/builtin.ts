@@ -120,13 +120,13 @@ const ENUMERATION =
 /** An amount of money ("€35", "9.99 USD", "12/month"), lowercased and accents folded. */
 const AMOUNT =
   /[$€£¥₹]\s?\d|\d(?:[.,]\d+)?\s?(?:[$€£¥₹]|usd|eur|gbp|chf|dollars?|euros?|pounds?)(?![\p{L}])|\d\s?\/\s?(?:mo|month|yr|year|mois|an|monat|jahr|mes|ano)\b/u;
-/** How much "hours" asked as a time of day matches where it counts a duration ("within 24 hours"). */
+/** How much "hours" asked as a time of day matches where it counts a duration ("within 36 hours"). */
 const COUNTED_WEIGHT = 0.3;
 
 /** A number, in figures or words, before a unit of time ("24", "three", "an"). */
 const NUMBER_WORD = new RegExp(`^(?:\\d+|${NUMBER_WORDS.slice(2)}|${ONE_WORDS.slice(2)})$`, "u");
 
-/** Whether every word of the text that starts with the stem follows a number ("24 hours", "48 heures"). */
+/** Whether every word of the text that starts with the stem follows a number ("36 hours", "72 heures"). */
 function onlyCounted(text: string, stem: string): boolean {
   const words = foldAccents(normalise(text)).match(/\d+|\p{L}+/gu) ?? [];
   let seen = false;
@@ -151,7 +151,7 @@ const VALUE_PATTERNS: Record<Exclude<Cue, "§when">, RegExp> = {
     "u",
   ),
   "§duration": new RegExp(
-    // "48 h à l'avance", "72 h": hours written "h" count a duration when no clock shows them.
+    // "72 h à l'avance", "96 h": hours written "h" count a duration when no clock shows them.
     String.raw`\b(?:2[5-9]|[3-9]\d|\d{3})\s?h\b|\b\d{1,2}\s?h\b(?=\s*(?:a l'avance|d'avance|avant|vorher|im voraus|de antelacion|antes|in advance|before|beforehand)(?![\p{L}]))|` +
       `(?:\\b\\d+|${NUMBER_WORDS}|${ONE_WORDS})\\s*(?:(?:-|–|to|a|à|bis|y|or|ou|oder|o)\\s*(?:\\d+|${NUMBER_WORDS})\\s*)?` +
       // "a 45-minute session", "a 14-day return window": the number joined to its unit by a hyphen.
@@ -169,7 +169,7 @@ const VALUE_PATTERNS: Record<Exclude<Cue, "§when">, RegExp> = {
   // A size: "100 MB", "2 GB", "26 inch", "50 cm", "12 kg".
   "§size":
     /\d(?:[.,]\d+)?\s?(?:kb|mb|gb|tb|ko|mo|go|mm|cm|m|km|inch|inches|"|kg|lb|lbs|ml|litres?|liters?|zoll|pulgadas?)(?![\p{L}\d])/u,
-  // A price lowered: "50% off", "20 % de réduction", "10 % Rabatt", "half price", "ermäßigt", "tarifa reducida".
+  // A price lowered: "30% off", "20 % de réduction", "10 % Rabatt", "half price", "tarifa reducida".
   "§discount":
     /\d\s?%\s?(?:off|discount|de reduction|de remise|rabatt|nachlass|ermassigung|de descuento|menos)\b|\b(?:half price|half-price|moitie prix|demi-tarif|tarif reduit|tarifs reduits|halber preis|ermassigt\w*|reduziert\w*|mitad de precio|tarifa reducida|precio reducido)\b/u,
   // A distance: "12 km", "two miles", "within 3 miles", "500 metres", "45 Kilometer" (not an area: "60 m²").
@@ -746,7 +746,7 @@ export function isFollowUp(message: string, language = guessLanguage(message)): 
         (language === "de" && GERMAN_POINTING_BACK.test(text))
   )
     return true;
-  // "Il est ouvert à quelle heure ?", "Is she allowed to…?": a person or thing named before.
+  // "Elle ferme à quelle heure ?", "Is she allowed to…?": a person or thing named before.
   if (POINTING_PRONOUN[knownLanguage(language)]?.test(foldAccents(text))) return true;
   if (language === "en" && /\bthere\b/.test(text) && !/\b(?:is|are|was|were|be)\s+there\b/.test(text)) return true;
   // "¿A partir de qué edad?", "Which months?": three words or fewer with one thing named lean on the turn before; so
@@ -888,12 +888,12 @@ const UPPER_BOUND =
 const LOWER_BOUND =
   /(?<![\p{L}])(?:after|over|above|more than|older than|at least|from|nach|uber|ueber|ab|mehr als|mindestens|apres|plus de|au moins|a partir de|despues de|mas de|mayores de|desde|al menos|dopo le|oltre)\s+(?:(?:the|der|den|dem|les|las|los|le|la)\s+)?(\d{1,4})(?![\d.,:])/gu;
 
-/** "within 5 miles", "up to 6 people", "bis zu 4 Personen": upper bounds that include their number. */
+/** "within 8 km", "up to 6 people", "bis zu 4 Personen": upper bounds that include their number. */
 const UPPER_BOUND_INCLUSIVE =
   /(?<![\p{L}])(?:within|up to|at most|no more than|innerhalb von|bis zu|hochstens|maximal|jusqu'a|au maximum|dans un rayon de|hasta|como maximo|dentro de)\s+(\d{1,4})(?![\d.,:])/gu;
 
 /**
- * "under 12" → [0, 11], "before 9" → [0, 8], "within 5" → [0, 5], "over 65" → [66, ∞), "ab 16" → [16, ∞): open
+ * "under 12" → [0, 11], "before 9" → [0, 8], "within 8" → [0, 8], "over 65" → [66, ∞), "ab 16" → [16, ∞): open
  * bounds a text states.
  */
 function boundsIn(folded: string): [number, number][] {
@@ -913,7 +913,7 @@ function boundsIn(folded: string): [number, number][] {
   return bounds;
 }
 
-/** "within five miles" → "within 5 miles": number words as digits (folded text). */
+/** "within seven km" → "within 7 km": number words as digits (folded text). */
 function numbersAsDigits(folded: string, language: string): string {
   const numbers = numberWordsOf(language);
   return folded.replace(/\p{L}+/gu, (word) => numbers.get(word) ?? word);
@@ -1435,7 +1435,7 @@ function buildQuery(
     const cue = cues.get(term);
     if (cue) cueOf.set(term, cue);
   }
-  // "And how long does it take?" after "How much does an implant cost?": a follow-up that asks its own kind of value
+  // "And how long does it run?" after "How much does the boat trip cost?": a follow-up that asks its own kind of value
   // leaves the earlier turn's word for another kind ("cost") behind.
   if (tags.size > 0)
     for (const [term, cue] of cueOf)
@@ -1664,8 +1664,8 @@ function scorer(units: Unit[], query: Query): Scorer {
       (query.related.get(term) ?? []).some((r) => r.terms.every((t) => df(t) > 0 || df(`h:${t}`) > 0)),
     match(unit, term) {
       if (unit.terms.has(term))
-        // "What hours is the chat open?" and "replies within 24 hours": the word counting a duration is not the
-        // time of day asked for.
+        // "What hours is the helpline staffed?" and "callbacks within 36 hours": the word counting a duration is
+        // not the time of day asked for.
         return query.cueOf.get(term) === "§time" && !unit.terms.has("§time") && onlyCounted(unit.text, term)
           ? COUNTED_WEIGHT
           : 1;
@@ -1795,8 +1795,8 @@ function termWeight(s: Scorer, query: Query, term: string): number {
   if (term === PLACE) return s.known(term) ? s.idf(term) * PLACE_WEIGHT : 0;
   const cue = query.cueOf.get(term);
   const weight = s.idf(cue ?? term);
-  // "How do we apply for it?" after "Is there a discount…?": the earlier turn's kind of value, which this one does not
-  // ask for, in a word the knowledge never uses, says nothing about this answer.
+  // "Where do I send the form?" after "Is there a discount…?": the earlier turn's kind of value, which this one
+  // does not ask for, in a word the knowledge never uses, says nothing about this answer.
   if (cue && (query.terms.get(term) ?? 1) < 1 && !query.tags.has(cue) && !s.known(term)) return 0;
   if (cue || s.known(term)) return weight;
   if (isShorthand(term)) return 0;
@@ -1808,7 +1808,7 @@ function termWeight(s: Scorer, query: Query, term: string): number {
   if (query.unrecognised.has(term)) return weight * UNRECOGNISED_WEIGHT;
   // "What do I honestly get…?": an adverb is how the question is put.
   if (query.manner.has(term)) return weight * MANNER_WEIGHT;
-  // "And how long does the whole thing take?": a follow-up that asks for a kind of value about the earlier turn's
+  // "And how long does the whole procedure run?": a follow-up that asks for a kind of value about the earlier turn's
   // subject; a word of its own that is mostly not a noun is how it is put.
   if (
     (query.tags.size > 0 || query.own.some((t) => query.cueOf.has(t))) &&
@@ -2423,10 +2423,10 @@ const NEGATIONS: Record<string, RegExp> = {
   pt: /(?<![\p{L}])(?:nao|nunca|nenhum|nenhuma|fechado|fechada|excluido|excluida|exclui|excluem)(?![\p{L}])/u,
   nl: /(?<![\p{L}])(?:niet|geen|nooit|gesloten|uitgesloten)(?![\p{L}])/u,
 };
-/** How many words into a sentence a negation says the sentence as a whole is denied ("We do not accept…"). */
+/** How many words into a sentence a negation says the sentence as a whole is denied ("We do not lend…"). */
 const OPENING_NEGATION_WORDS = 4;
 
-/** Whether a sentence opens by denying ("No aceptamos…", "We don't take…", "Wir nehmen keine…"). */
+/** Whether a sentence opens by denying ("No admitimos…", "We don't take…", "Wir nehmen keine…"). */
 function opensNegated(text: string, language: string): boolean {
   const negation = NEGATIONS[knownLanguage(language)];
   const opening =

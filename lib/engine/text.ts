@@ -150,13 +150,13 @@ export function stopwordsOf(language: string): Set<string> {
 
 /** Each language's stemmer, its stems (accents folded) remembered: a reply stems the same words of its passages again and again. */
 const stemmers = new Map<string, (word: string) => string>();
-/** Spanish pronouns written joined to a verb ("avisaros", "llámanos", "dímelo"). */
+/** Spanish pronouns written joined to a verb ("llamaros", "llámanos", "dímelo"). */
 const CLITICS = "(?:me|te|se|nos|os|lo|la|los|las|le|les)";
 const INFINITIVE_CLITICS = new RegExp(`^(\\p{L}{2,}(?:ar|er|ir))${CLITICS}{1,2}$`, "u");
 const IMPERATIVE_CLITICS = new RegExp(`^(\\p{L}*[áéíó]\\p{L}*[ae])${CLITICS}{1,2}$`, "u");
 
 /**
- * A Spanish verb without the pronouns joined to it: "avisaros" is "avisar", "avísanos" "avisa", so that both find
+ * A Spanish verb without the pronouns joined to it: "llamaros" is "llamar", "llámanos" "llama", so that both find
  * the same stem (Snowball's Spanish stemmer leaves "-os" and an imperative's pronouns on). An imperative carries its
  * stress accent before them; a noun ending in the same letters ("película") keeps them.
  */
